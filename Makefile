@@ -1,0 +1,39 @@
+# Two commands do all the set-up (see README): `make run` and `make test`.
+# The environment is built from uv.lock only; nothing is downloaded by the pipeline or the tests.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced-from-lock
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test bench env quality fmt clean
+
+run: $(STAMP)
+	dvc repro
+
+test: $(STAMP)
+	python -m pytest
+
+bench: $(STAMP)
+	python -m pipeline.bench
+
+quality: $(STAMP)
+	python -m tests.quality.measure
+
+env: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --compile-bytecode --python $$($(PYTHON) -c 'import sys; print(sys.executable)')
+	touch $@
+
+clean:
+	rm -rf $(VENV) $(TOOLS)

@@ -1,0 +1,474 @@
+"""The table contract, declared once.
+
+Every table the pipeline writes is described here: its layer (which stage writes it), its grain,
+its columns with polars dtypes, nullability, allowed values and ranges, its key and its references
+to other tables. The writers (`pipeline.common.write_table`), the quality suites
+(`pipeline.validate`) and the README's data dictionary (`python -m pipeline.schemas`) all read
+from this module, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+# --- value sets shared by writers, suites and docs --------------------------------------------
+
+FORMATS = ("text", "markdown", "html")
+REJECT_REASONS = (
+    "empty",
+    "binary",
+    "undecodable",
+    "too_large",
+    "duplicate",
+    "unsupported_language",
+    "unreadable",
+)
+DATE_SOURCES = ("manifest", "url", "text", "corpus")
+BLOCK_KINDS = (
+    "title",
+    "subtitle",
+    "section",
+    "heading",
+    "paragraph",
+    "image",
+    "embed",
+    "byline",
+    "boilerplate",
+)
+LINK_KINDS = ("link", "image", "embed")
+ENTITY_TYPES = ("person", "org", "place", "media", "other")
+GRANULARITIES = ("day", "month", "year", "week")
+WEEKDAYS = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
+QUANTITY_KINDS = ("duration", "count", "money", "percent", "distance", "weight", "age", "other")
+QUALIFIERS = ("exact", "about", "more_than", "less_than", "almost", "range", "at_least", "at_most")
+STANCES = ("supports", "conflicts")
+CONFLICT_KINDS = ("quantity", "date", "polarity", "attribution")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: pl.DataType | type[pl.DataType]
+    description: str
+    nullable: bool = True
+    values: tuple[str, ...] | None = None  # closed value set, for string columns
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A foreign key: every non-null `columns` tuple of this table exists in `table.to_columns`."""
+
+    columns: tuple[str, ...]
+    table: str
+    to_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    layer: str  # raw | parsed | normalized | aggregated
+    stage: str  # the DVC stage that writes it
+    grain: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    refs: tuple[Ref, ...] = field(default_factory=tuple)
+
+    @property
+    def path(self) -> str:
+        """Parquet path relative to the repository root."""
+        return f"data/{self.layer}/{self.name}.parquet"
+
+    @property
+    def polars_schema(self) -> dict[str, pl.DataType]:
+        return {c.name: c.dtype for c in self.columns}
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+S, I, F, B, D = pl.Utf8, pl.Int64, pl.Float64, pl.Boolean, pl.Date
+STR_LIST = pl.List(pl.Utf8)
+
+
+def _c(name, dtype, description, nullable=True, **kw) -> Column:
+    return Column(name, dtype, description, nullable, **kw)
+
+
+TABLES: dict[str, Table] = {}
+
+
+def _register(table: Table) -> Table:
+    TABLES[table.name] = table
+    return table
+
+
+# --- raw ---------------------------------------------------------------------------------------
+
+_register(Table(
+    "documents", "raw", "ingest",
+    "one row per accepted input file",
+    (
+        _c("doc_id", S, "first 16 hex digits of the sha256 of the raw bytes", False),
+        _c("path", S, "path of the input file, relative to the repository root", False),
+        _c("sha256", S, "sha256 of the raw bytes", False),
+        _c("n_bytes", I, "size of the raw file in bytes", False, min=1),
+        _c("encoding", S, "encoding as detected (e.g. utf-8, utf-8-sig, cp1252, utf-8+mojibake-repaired)", False),
+        _c("text", S, "decoded text: NFC, \\n line ends, no BOM", False),
+        _c("format", S, "detected format of the text", False, values=FORMATS),
+        _c("lang", S, "ISO 639-1 language as detected", False),
+        _c("outlet", S, "outlet from seeds/sources.csv, null when not given"),
+        _c("url", S, "URL from seeds/sources.csv, null when not given"),
+        _c("published_date", D, "publication date from seeds/sources.csv, null when not given"),
+    ),
+    key=("doc_id",),
+))
+
+_register(Table(
+    "rejected", "raw", "ingest",
+    "one row per input file that was not accepted",
+    (
+        _c("path", S, "path of the input file, relative to the repository root", False),
+        _c("sha256", S, "sha256 of the raw bytes, null if the file could not be read"),
+        _c("n_bytes", I, "size of the file in bytes", False, min=0),
+        _c("reason", S, "why the file was rejected", False, values=REJECT_REASONS),
+        _c("detail", S, "a sentence a person understands, e.g. 'same bytes as seeds/003_x.txt'", False),
+    ),
+    key=("path",),
+))
+
+# --- parsed ------------------------------------------------------------------------------------
+
+_register(Table(
+    "articles", "parsed", "parse",
+    "one row per document",
+    (
+        _c("doc_id", S, "document key", False),
+        _c("source_id", S, "outlet slug; for an unknown outlet a stable id derived from the document", False),
+        _c("title", S, "headline, null when the text has none"),
+        _c("subtitle", S, "subtitle or standfirst"),
+        _c("section", S, "section label (e.g. Esteri)"),
+        _c("byline", S, "author as printed, without 'di' / 'A cura di'"),
+        _c("published_date", D, "publication date, from the source named in published_date_source"),
+        _c("published_date_source", S, "where published_date comes from", values=DATE_SOURCES),
+        _c("n_blocks", I, "number of blocks", False, min=0),
+        _c("n_chars", I, "characters of the document text", False, min=0),
+    ),
+    key=("doc_id",),
+    refs=(Ref(("doc_id",), "documents", ("doc_id",)), Ref(("source_id",), "sources", ("source_id",))),
+))
+
+_register(Table(
+    "blocks", "parsed", "parse",
+    "one row per block of a document, in reading order",
+    (
+        _c("doc_id", S, "document key", False),
+        _c("block_no", I, "0-based position of the block in reading order", False, min=0),
+        _c("kind", S, "what the block is", False, values=BLOCK_KINDS),
+        _c("text", S, "block text with markup removed (link anchors kept)", False),
+        _c("raw", S, "the block as it stood in the input", False),
+    ),
+    key=("doc_id", "block_no"),
+    refs=(Ref(("doc_id",), "documents", ("doc_id",)),),
+))
+
+_register(Table(
+    "links", "parsed", "parse",
+    "one row per link, image or embed found in a block",
+    (
+        _c("doc_id", S, "document key", False),
+        _c("block_no", I, "block the link stands in", False, min=0),
+        _c("kind", S, "link, image or embed", False, values=LINK_KINDS),
+        _c("text", S, "anchor or alt text"),
+        _c("target", S, "URL or fragment the link points to"),
+    ),
+    key=(),
+    refs=(Ref(("doc_id", "block_no"), "blocks", ("doc_id", "block_no")),),
+))
+
+_register(Table(
+    "sources", "parsed", "parse",
+    "one row per source (outlet)",
+    (
+        _c("source_id", S, "outlet slug, or a stable id for a document of unknown outlet", False),
+        _c("name", S, "readable name", False),
+        _c("n_docs", I, "documents from this source", False, min=1),
+    ),
+    key=("source_id",),
+))
+
+# --- normalized --------------------------------------------------------------------------------
+
+_register(Table(
+    "sentences", "normalized", "normalize",
+    "one row per sentence of a text block",
+    (
+        _c("sent_id", S, "<doc_id>:<block_no>:<n>, n the 0-based sentence number within the block", False),
+        _c("doc_id", S, "document key", False),
+        _c("block_no", I, "block the sentence belongs to", False, min=0),
+        _c("sent_no", I, "0-based position of the sentence within the document", False, min=0),
+        _c("text", S, "sentence text, quotes and apostrophes normalized", False),
+        _c("start", I, "character offset of the sentence in the block text", False, min=0),
+        _c("end", I, "character offset just past the sentence in the block text", False, min=0),
+    ),
+    key=("sent_id",),
+    refs=(Ref(("doc_id", "block_no"), "blocks", ("doc_id", "block_no")),),
+))
+
+_register(Table(
+    "entities", "normalized", "normalize",
+    "one row per canonical entity",
+    (
+        _c("entity_id", S, "slug of the canonical name", False),
+        _c("name", S, "canonical name", False),
+        _c("type", S, "entity type", False, values=ENTITY_TYPES),
+        _c("aliases", STR_LIST, "surface forms linked to this entity", False),
+    ),
+    key=("entity_id",),
+))
+
+_register(Table(
+    "mentions", "normalized", "normalize",
+    "one row per mention of an entity in a sentence",
+    (
+        _c("doc_id", S, "document key", False),
+        _c("sent_id", S, "sentence key", False),
+        _c("entity_id", S, "entity mentioned", False),
+        _c("surface", S, "the words as written", False),
+        _c("start", I, "character offset in the sentence text", False, min=0),
+        _c("end", I, "character offset just past the mention in the sentence text", False, min=0),
+        _c("method", S, "how the mention was found and linked (alias, rule, role phrase, surname …)", False),
+        _c("is_uncertain", B, "true when the link to the entity is a guess (e.g. ambiguous surname)", False),
+    ),
+    key=("sent_id", "start", "end", "entity_id"),
+    refs=(Ref(("sent_id",), "sentences", ("sent_id",)), Ref(("entity_id",), "entities", ("entity_id",))),
+))
+
+_register(Table(
+    "quotes", "normalized", "normalize",
+    "one row per quotation or reported statement",
+    (
+        _c("quote_id", S, "<sent_id>:q<n>", False),
+        _c("doc_id", S, "document key", False),
+        _c("sent_id", S, "sentence the quote starts in", False),
+        _c("text", S, "quoted words", False),
+        _c("speaker_entity_id", S, "entity the cue attaches to, null if unknown"),
+        _c("cue", S, "the cue (speech verb or 'secondo …'), null for a bare quotation"),
+    ),
+    key=("quote_id",),
+    refs=(Ref(("sent_id",), "sentences", ("sent_id",)), Ref(("speaker_entity_id",), "entities", ("entity_id",))),
+))
+
+_register(Table(
+    "time_expressions", "normalized", "normalize",
+    "one row per time expression in a sentence",
+    (
+        _c("doc_id", S, "document key", False),
+        _c("sent_id", S, "sentence key", False),
+        _c("surface", S, "the words as written", False),
+        _c("start", I, "character offset in the sentence text", False, min=0),
+        _c("end", I, "character offset just past the expression", False, min=0),
+        _c("value_date", D, "resolved date (first day of the period), null if unresolved"),
+        _c("granularity", S, "precision of value_date", False, values=GRANULARITIES),
+        _c("is_relative", B, "true for expressions resolved against the publication date", False),
+        _c("stated_weekday", S, "weekday named in the expression, null if none", values=WEEKDAYS),
+        _c("is_weekday_consistent", B, "does the stated weekday match value_date; null if not checkable"),
+    ),
+    key=("sent_id", "start"),
+    refs=(Ref(("sent_id",), "sentences", ("sent_id",)),),
+))
+
+_register(Table(
+    "quantities", "normalized", "normalize",
+    "one row per quantity in a sentence, as an interval in canonical units",
+    (
+        _c("doc_id", S, "document key", False),
+        _c("sent_id", S, "sentence key", False),
+        _c("surface", S, "the words as written", False),
+        _c("start", I, "character offset in the sentence text", False, min=0),
+        _c("end", I, "character offset just past the quantity", False, min=0),
+        _c("kind", S, "what is measured", False, values=QUANTITY_KINDS),
+        _c("unit", S, "canonical unit (minute, item, EUR, USD, percent …)", False),
+        _c("noun", S, "what is counted (prigionieri, droni …), null if none"),
+        _c("low", F, "lower bound, null when open"),
+        _c("high", F, "upper bound, null when open"),
+        _c("qualifier", S, "how the bounds were stated", False, values=QUALIFIERS),
+    ),
+    key=("sent_id", "start"),
+    refs=(Ref(("sent_id",), "sentences", ("sent_id",)),),
+))
+
+_register(Table(
+    "anomalies", "normalized", "normalize",
+    "one row per problem found inside one article",
+    (
+        _c("doc_id", S, "document key", False),
+        _c("sent_id", S, "sentence concerned, null for a document-level problem"),
+        _c("kind", S, "weekday_mismatch, inconsistent_quantity, truncated_ending …", False),
+        _c("detail", S, "a sentence a person understands", False),
+    ),
+    key=(),
+    refs=(Ref(("doc_id",), "documents", ("doc_id",)), Ref(("sent_id",), "sentences", ("sent_id",))),
+))
+
+# --- aggregated --------------------------------------------------------------------------------
+
+_register(Table(
+    "events", "aggregated", "aggregate",
+    "one row per real-world event the corpus reports",
+    (
+        _c("event_id", S, "stable event key", False),
+        _c("event_date", D, "date of the event, null if unknown"),
+        _c("label", S, "short readable label", False),
+        _c("n_docs", I, "documents reporting the event", False, min=1),
+    ),
+    key=("event_id",),
+))
+
+_register(Table(
+    "claims", "aggregated", "aggregate",
+    "one row per fact stated by one or more sources",
+    (
+        _c("claim_id", S, "stable claim key", False),
+        _c("event_id", S, "event the claim is about, null if none"),
+        _c("label", S, "representative sentence or summary", False),
+        _c("n_docs", I, "documents with evidence for the claim", False, min=1),
+        _c("n_sources", I, "sources with evidence for the claim", False, min=1),
+    ),
+    key=("claim_id",),
+    refs=(Ref(("event_id",), "events", ("event_id",)),),
+))
+
+_register(Table(
+    "claim_evidence", "aggregated", "aggregate",
+    "one row per (claim, sentence) pair",
+    (
+        _c("claim_id", S, "claim key", False),
+        _c("doc_id", S, "document key", False),
+        _c("sent_id", S, "sentence key", False),
+        _c("source_id", S, "source of the document", False),
+        _c("similarity", F, "similarity of the sentence to the claim, 0..1", False, min=0.0, max=1.0),
+        _c("stance", S, "does the sentence support or conflict with the claim", False, values=STANCES),
+    ),
+    key=("claim_id", "sent_id"),
+    refs=(
+        Ref(("claim_id",), "claims", ("claim_id",)),
+        Ref(("sent_id",), "sentences", ("sent_id",)),
+        Ref(("source_id",), "sources", ("source_id",)),
+    ),
+))
+
+_register(Table(
+    "conflicts", "aggregated", "aggregate",
+    "one row per pair of sentences that state the same claim incompatibly",
+    (
+        _c("conflict_id", S, "stable conflict key", False),
+        _c("claim_id", S, "claim in dispute", False),
+        _c("kind", S, "type of incompatibility", False, values=CONFLICT_KINDS),
+        _c("doc_id_a", S, "document of the first sentence", False),
+        _c("sent_id_a", S, "first sentence", False),
+        _c("value_a", S, "what the first sentence states", False),
+        _c("doc_id_b", S, "document of the second sentence", False),
+        _c("sent_id_b", S, "second sentence", False),
+        _c("value_b", S, "what the second sentence states", False),
+        _c("explanation", S, "why the two cannot both hold, for a reader", False),
+    ),
+    key=("conflict_id",),
+    refs=(
+        Ref(("claim_id",), "claims", ("claim_id",)),
+        Ref(("sent_id_a",), "sentences", ("sent_id",)),
+        Ref(("sent_id_b",), "sentences", ("sent_id",)),
+    ),
+))
+
+_register(Table(
+    "source_agreement", "aggregated", "aggregate",
+    "one row per unordered pair of sources (source_a < source_b)",
+    (
+        _c("source_a", S, "first source", False),
+        _c("source_b", S, "second source", False),
+        _c("n_shared_claims", I, "claims both sources state", False, min=0),
+        _c("n_agreeing", I, "shared claims without a conflict between the two", False, min=0),
+        _c("n_conflicting", I, "shared claims with a conflict between the two", False, min=0),
+        _c("n_only_a", I, "claims only source_a states (of the two)", False, min=0),
+        _c("n_only_b", I, "claims only source_b states (of the two)", False, min=0),
+        _c("agreement_rate", F, "n_agreeing / n_shared_claims, null when nothing is shared", min=0.0, max=1.0),
+        _c("coverage_jaccard", F, "shared claims / claims of either", False, min=0.0, max=1.0),
+    ),
+    key=("source_a", "source_b"),
+    refs=(Ref(("source_a",), "sources", ("source_id",)), Ref(("source_b",), "sources", ("source_id",))),
+))
+
+_register(Table(
+    "entity_coverage", "aggregated", "aggregate",
+    "one row per (entity, source) pair with at least one mention",
+    (
+        _c("entity_id", S, "entity key", False),
+        _c("source_id", S, "source key", False),
+        _c("n_mentions", I, "mentions of the entity in the source's documents", False, min=1),
+        _c("first_sent_no", I, "earliest sent_no at which the source mentions the entity", False, min=0),
+    ),
+    key=("entity_id", "source_id"),
+    refs=(Ref(("entity_id",), "entities", ("entity_id",)), Ref(("source_id",), "sources", ("source_id",))),
+))
+
+
+def tables_of_stage(stage: str) -> list[Table]:
+    return [t for t in TABLES.values() if t.stage == stage]
+
+
+def _dtype_name(dtype) -> str:
+    names = {pl.Utf8: "string", pl.Int64: "int64", pl.Float64: "float64", pl.Boolean: "bool", pl.Date: "date"}
+    if dtype in names:
+        return names[dtype]
+    if isinstance(dtype, pl.List):
+        return "list<string>"
+    return str(dtype)
+
+
+def data_dictionary_markdown() -> str:
+    """The README's data dictionary, generated from the declarations above."""
+    out: list[str] = []
+    for layer in ("raw", "parsed", "normalized", "aggregated"):
+        for t in (t for t in TABLES.values() if t.layer == layer):
+            key = ", ".join(t.key) if t.key else "none"
+            out.append(f"#### `{t.name}` ({layer}, stage `{t.stage}`)\n")
+            out.append(f"Grain: {t.grain}. Key: {key}. File: `{t.path}`.\n")
+            out.append("| column | type | null | description |")
+            out.append("|---|---|---|---|")
+            for c in t.columns:
+                desc = c.description.replace("|", "\\|")
+                if c.values:
+                    desc += " (" + " \\| ".join(f"`{v}`" for v in c.values) + ")"
+                out.append(f"| `{c.name}` | {_dtype_name(c.dtype)} | {'yes' if c.nullable else 'no'} | {desc} |")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+DICT_BEGIN = "<!-- data-dictionary:begin (generated by `python -m pipeline.schemas`) -->"
+DICT_END = "<!-- data-dictionary:end -->"
+
+
+def render_readme(readme: str) -> str:
+    """Replace the data dictionary between the markers in the README text."""
+    head, _, rest = readme.partition(DICT_BEGIN)
+    _, _, tail = rest.partition(DICT_END)
+    return f"{head}{DICT_BEGIN}\n\n{data_dictionary_markdown()}\n{DICT_END}{tail}"
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    readme = Path("README.md")
+    readme.write_text(render_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"data dictionary written to {readme}")

@@ -6,6 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced-from-lock
+CHROMIUM := /usr/bin/chromium
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
@@ -16,7 +17,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: $(STAMP)
 	dvc repro
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	python -m pytest
 
 bench: $(STAMP)
@@ -34,6 +35,11 @@ $(UV):
 $(STAMP): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --compile-bytecode --python $$($(PYTHON) -c 'import sys; print(sys.executable)')
 	touch $@
+
+# The report's browser test needs Debian's Chromium (test set-up only; the pipeline never uses it).
+$(CHROMIUM):
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium >/dev/null
 
 clean:
 	rm -rf $(VENV) $(TOOLS)

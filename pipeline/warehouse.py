@@ -1,0 +1,85 @@
+"""Stage `warehouse`: one DuckDB file exposing every contract table as a view of the same name.
+
+The Parquet tables are copied into the schema `store` and each contract name is a view over its
+copy, so `data/warehouse.duckdb` is self-contained: it opens read-only from any working directory,
+from Python (duckdb 1.5) and from the `duckdb` shell of the pinned `duckdb-cli` (same storage
+version). A few convenience views join the tables the way readers ask questions (see README).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipeline.common import ROOT, table_path
+from pipeline.schemas import TABLES
+
+WAREHOUSE = "data/warehouse.duckdb"
+
+# Views for the questions readers ask most; each only reads contract tables.
+CONVENIENCE_VIEWS = {
+    "conflict_details": """
+        SELECT c.conflict_id, c.kind, cl.label AS claim,
+               aa.source_id AS source_a, sa.text AS sentence_a, c.value_a,
+               ab.source_id AS source_b, sb.text AS sentence_b, c.value_b,
+               c.explanation
+        FROM conflicts c
+        JOIN claims cl USING (claim_id)
+        JOIN sentences sa ON sa.sent_id = c.sent_id_a
+        JOIN sentences sb ON sb.sent_id = c.sent_id_b
+        JOIN articles aa ON aa.doc_id = c.doc_id_a
+        JOIN articles ab ON ab.doc_id = c.doc_id_b""",
+    "claim_sentences": """
+        SELECT e.claim_id, cl.label AS claim, cl.n_sources, e.source_id, e.stance,
+               e.similarity, e.sent_id, s.text AS sentence
+        FROM claim_evidence e
+        JOIN claims cl USING (claim_id)
+        JOIN sentences s USING (sent_id)""",
+}
+
+
+def present_tables(root: Path) -> tuple[list[str], list[str]]:
+    """Contract tables whose Parquet file exists, and those that do not (yet)."""
+    present = [name for name in TABLES if table_path(name, root).exists()]
+    return present, [name for name in TABLES if name not in present]
+
+
+def build_warehouse(root: Path, db_path: Path) -> list[str]:
+    """(Re)create the DuckDB file; returns the names of the views created."""
+    present, _ = present_tables(root)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path.unlink(missing_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute("SET threads = 1")  # one writer thread keeps the file byte-identical across runs
+        con.execute("CREATE SCHEMA store")
+        for name in present:
+            parquet = table_path(name, root).as_posix().replace("'", "''")
+            con.execute(f"CREATE TABLE store.{name} AS SELECT * FROM read_parquet('{parquet}')")
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM store.{name}")
+        views = list(present)
+        for name, sql in CONVENIENCE_VIEWS.items():
+            try:
+                con.execute(f"CREATE VIEW {name} AS {sql}")
+                views.append(name)
+            except duckdb.CatalogException:
+                pass  # a table it reads is not built yet
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return views
+
+
+def main() -> None:
+    db_path = ROOT / WAREHOUSE
+    present, missing = present_tables(ROOT)
+    if missing:
+        print(f"warehouse: not built yet, no view for: {', '.join(missing)}", file=sys.stderr)
+    views = build_warehouse(ROOT, db_path)
+    print(f"warehouse: {db_path.relative_to(ROOT)} with {len(views)} views")
+
+
+if __name__ == "__main__":
+    main()

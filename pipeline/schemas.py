@@ -45,6 +45,7 @@ QUANTITY_KINDS = ("duration", "count", "money", "percent", "distance", "weight",
 QUALIFIERS = ("exact", "about", "more_than", "less_than", "almost", "range", "at_least", "at_most")
 STANCES = ("supports", "conflicts")
 CONFLICT_KINDS = ("quantity", "date", "polarity", "attribution")
+EVENT_TYPES = ("call", "meeting", "interview", "attack", "speech", "vote", "talks")
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,8 @@ _register(Table(
         _c("event_date", D, "date of the event, null if unknown"),
         _c("label", S, "short readable label", False),
         _c("n_docs", I, "documents reporting the event", False, min=1),
+        _c("event_type", S, "kind of event (talks: a generic colloquio/conversazione)", False, values=EVENT_TYPES),
+        _c("is_planned", B, "a future, announced event rather than one that took place", False),
     ),
     key=("event_id",),
 ))
@@ -402,11 +405,31 @@ _register(Table(
         _c("n_conflicting", I, "shared claims with a conflict between the two", False, min=0),
         _c("n_only_a", I, "claims only source_a states (of the two)", False, min=0),
         _c("n_only_b", I, "claims only source_b states (of the two)", False, min=0),
+        _c("n_copied_claims", I, "claims both state only through near-duplicate documents (not independent)", False, min=0),
         _c("agreement_rate", F, "n_agreeing / n_shared_claims, null when nothing is shared", min=0.0, max=1.0),
         _c("coverage_jaccard", F, "shared claims / claims of either", False, min=0.0, max=1.0),
     ),
     key=("source_a", "source_b"),
     refs=(Ref(("source_a",), "sources", ("source_id",)), Ref(("source_b",), "sources", ("source_id",))),
+))
+
+_register(Table(
+    "near_duplicates", "aggregated", "aggregate",
+    "one row per pair of near-duplicate documents (e.g. the same wire copy under two outlets)",
+    (
+        _c("doc_id_a", S, "first document (doc_id_a < doc_id_b)", False),
+        _c("doc_id_b", S, "second document", False),
+        _c("source_a", S, "source of the first document", False),
+        _c("source_b", S, "source of the second document", False),
+        _c("shingle_jaccard", F, "Jaccard similarity of the word 5-shingle sets", False, min=0.0, max=1.0),
+    ),
+    key=("doc_id_a", "doc_id_b"),
+    refs=(
+        Ref(("doc_id_a",), "articles", ("doc_id",)),
+        Ref(("doc_id_b",), "articles", ("doc_id",)),
+        Ref(("source_a",), "sources", ("source_id",)),
+        Ref(("source_b",), "sources", ("source_id",)),
+    ),
 ))
 
 _register(Table(

@@ -1,0 +1,798 @@
+"""Stage `parse`: split each document into typed blocks in reading order.
+
+Outputs (grain in `pipeline.schemas`):
+- `articles`: one row per document (title, subtitle, section, byline, publication date, sizes).
+- `blocks`: one row per block of a document, in reading order; `text` has no markup, `raw` is the
+  block as it stood in the input.
+- `links`: one row per link, image or embed found in a block.
+- `sources`: one row per source (outlet), counting its documents.
+
+How a document becomes blocks: the input is first cut into units (non-empty lines of text and
+markdown; block elements of HTML), each with its markup removed and links collected; then the
+rules below, written for Italian news pages in general, give each unit a kind:
+
+- boilerplate: page residue that is not the article (update notices, copyright, share buttons,
+  paywall, audio player, newsletter and cookie prompts, punctuation-only lines), a repetition of
+  the title (a page break in a scraped or printed page), short unpunctuated fragments that start
+  in lower case and continue nothing, and short unpunctuated lines after the last paragraph.
+- title: the first substantial unit if it is shaped like a headline (no final period, not too
+  long, not lower case); a text that opens with a paragraph has no title.
+- section: a kicker such as "Esteri" or "Notizia" in the header (a known label, or a very short
+  capitalised line before the title).
+- subtitle: a short unit between the title and the body.
+- byline: "di Nome Cognome", "[di Nome Cognome]", "Di …", "A cura di …" alone on a line.
+- embed: a social post pasted as text (its post URL, its "— Name (@handle) date" line and the
+  short unquoted lines above it) or an HTML iframe / tweet blockquote.
+- image: a markdown image or an HTML <img>/<figure>.
+- heading: a short unpunctuated line between paragraphs.
+- paragraph: everything else. A paragraph cut by a page break (it ends without terminal
+  punctuation and its continuation, after the boilerplate, starts in lower case or with inline
+  markup) is rejoined.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import polars as pl
+
+from pipeline.common import load_params, progress, read_table, slugify, write_table
+from pipeline.schemas import TABLES
+
+log = logging.getLogger("pipeline.parse")
+
+
+@dataclass(frozen=True)
+class ParseConfig:
+    title_max_chars: int = 200
+    subtitle_max_chars: int = 300
+    heading_max_chars: int = 120
+    embed_max_chars: int = 400
+    residue_max_words: int = 8
+
+    @classmethod
+    def from_params(cls, params: dict) -> ParseConfig:
+        return cls(**{k: int(v) for k, v in params.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Link:
+    kind: str  # link | image | embed
+    text: str | None
+    target: str | None
+
+
+@dataclass
+class Unit:
+    """A candidate block: one line of text/markdown or one block element of HTML."""
+
+    raw: str
+    text: str
+    links: list[Link] = field(default_factory=list)
+    hint: str | None = None  # a kind the markup states (h1 -> title, ## -> heading, <img> -> image …)
+    kind: str | None = None  # the kind decided by the rules
+    byline: str | None = None  # for byline units: the names, without "di" / "A cura di"
+
+
+@dataclass
+class ParsedDocument:
+    blocks: list[Unit]
+    title: str | None
+    subtitle: str | None
+    section: str | None
+    byline: str | None
+
+
+# --- text shape --------------------------------------------------------------------------------
+
+_CLOSERS = "\"'”’»)]*_ "
+_TERMINAL = ".!?…"
+_QUOTE_CHARS = "\"“”«»„"
+_WS = re.compile(r"\s+")
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”»’]?\s+[\"“«]?[A-ZÀ-Ý]")
+
+
+def last_char(text: str) -> str:
+    """The last character that is not a closing quote, bracket or emphasis marker."""
+    stripped = text.rstrip(_CLOSERS)
+    return stripped[-1:] if stripped else ""
+
+
+def is_terminated(text: str) -> bool:
+    """Does the text end a sentence (. ! ? …, possibly inside closing quotes)?"""
+    return last_char(text) in tuple(_TERMINAL)
+
+
+def first_letter(text: str) -> str:
+    """The first letter or digit of the text, skipping quotes, brackets and markup."""
+    for ch in text:
+        if ch.isalnum():
+            return ch
+    return ""
+
+
+def starts_lowercase(text: str) -> bool:
+    return first_letter(text).islower()
+
+
+def n_words(text: str) -> int:
+    return len(text.split())
+
+
+def _norm_for_compare(text: str) -> str:
+    """Case-, accent-form-, spacing- and trailing-punctuation-insensitive form of a line."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[\W_]+", " ", text)
+    return text.strip()
+
+
+def has_letters(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+# --- markdown ----------------------------------------------------------------------------------
+
+_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_MD_EMPHASIS = (
+    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
+    re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
+    re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
+    re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])"),
+    re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"),
+    re.compile(r"`([^`\n]+)`"),
+)
+_MD_STRAY_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__)(?=\w)|(?<=[\w.,;:!?…\"”’»)])(\*\*|__)(?!\w)")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_BLOCK_PREFIX = re.compile(r"^(?:>\s?)+|^(?:[-*+]|\d{1,3}[.)])\s+")
+
+
+def strip_inline_markdown(raw: str) -> tuple[str, list[Link]]:
+    """Markdown inline markup -> (plain text, links). Link anchor text stays in the text; images
+    leave the text (they become links rows of kind image)."""
+    links: list[Link] = []
+
+    def image(m: re.Match) -> str:
+        links.append(Link("image", m.group(1).strip() or None, m.group(2) or None))
+        return " "
+
+    def link(m: re.Match) -> str:
+        anchor = m.group(1)
+        links.append(Link("link", _strip_emphasis(anchor).strip() or None, m.group(2) or None))
+        return anchor
+
+    def autolink(m: re.Match) -> str:
+        links.append(Link("link", m.group(1), m.group(1)))
+        return m.group(1)
+
+    text = _MD_IMAGE.sub(image, raw)
+    text = _MD_LINK.sub(link, text)
+    text = _MD_AUTOLINK.sub(autolink, text)
+    text = _strip_emphasis(text)
+    text = _MD_ESCAPE.sub(r"\1", text)
+    return _WS.sub(" ", text).strip(), links
+
+
+def _strip_emphasis(text: str) -> str:
+    for pattern in _MD_EMPHASIS:
+        text = pattern.sub(r"\1", text)
+    # A bold span cut by a page break leaves an unpaired "**" at the edge of a line.
+    return _MD_STRAY_EMPHASIS.sub("", text)
+
+
+def units_from_text(text: str, markdown: bool) -> list[Unit]:
+    """One unit per non-empty line; for markdown, `#` headings become hints and inline markup is
+    removed. Lines are the unit because news text comes with one paragraph per line, with or
+    without blank lines between paragraphs; wrapped paragraphs are rejoined later."""
+    units: list[Unit] = []
+    seen_h1 = False
+    for line in text.split("\n"):
+        raw = line.strip()
+        if not raw:
+            continue
+        if not markdown:
+            units.append(Unit(raw=raw, text=_WS.sub(" ", raw)))
+            continue
+        hint = None
+        body = raw
+        heading = _MD_HEADING.match(raw)
+        if heading:
+            body = heading.group(2)
+            hint = "title" if len(heading.group(1)) == 1 and not seen_h1 else "heading"
+            seen_h1 = seen_h1 or hint == "title"
+        elif not _MD_IMAGE.match(raw):
+            body = _MD_BLOCK_PREFIX.sub("", raw)
+        plain, links = strip_inline_markdown(body)
+        if not plain and any(link.kind == "image" for link in links):
+            hint = "image"
+            plain = " ".join(link.text for link in links if link.kind == "image" and link.text)
+        units.append(Unit(raw=raw, text=plain, links=links, hint=hint))
+    return units
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_HTML_DROP = ("script", "style", "noscript", "template", "svg", "canvas", "head", "button", "form", "select", "input")
+_HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure", "pre", "dt", "dd",
+                "address", "figcaption", "td", "th", "caption", "img", "iframe", "video", "audio", "hr"}
+_HTML_CHROME = {"nav", "footer", "aside"}
+_CLASS_HINTS = (
+    (re.compile(r"byline|author|firma|autore|signature", re.I), "byline"),
+    (re.compile(r"kicker|occhiello|overtitle|eyebrow|category|rubrica|section-label", re.I), "section"),
+    (re.compile(r"subtitle|sottotitolo|sommario|standfirst|summary|abstract|\bdek\b|catenaccio", re.I), "subtitle"),
+    (re.compile(r"share|social|newsletter|cookie|paywall|related|correlati|advert|banner|promo|breadcrumb|tags?\b", re.I),
+     "boilerplate"),
+)
+_EMBED_CLASSES = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|bluesky-embed|embed", re.I)
+
+
+def _class_hint(tag) -> str | None:
+    attrs = " ".join([*tag.get("class", []), tag.get("id", ""), tag.get("itemprop", ""), tag.get("rel", "")
+                      if isinstance(tag.get("rel"), str) else " ".join(tag.get("rel") or [])])
+    for pattern, hint in _CLASS_HINTS:
+        if pattern.search(attrs):
+            return hint
+    return None
+
+
+def _html_text(tag) -> str:
+    return _WS.sub(" ", tag.get_text("")).strip()
+
+
+def _html_links(tag) -> list[Link]:
+    links = []
+    anchors = [tag] if tag.name == "a" else tag.find_all("a", href=True)
+    for a in anchors:
+        if a.get("href"):
+            links.append(Link("link", _html_text(a) or None, a["href"].strip()))
+    images = [tag] if tag.name == "img" else tag.find_all("img")
+    for img in images:
+        links.append(Link("image", (img.get("alt") or "").strip() or None, (img.get("src") or "").strip() or None))
+    return links
+
+
+def units_from_html(html: str) -> list[Unit]:
+    """Block elements in document order. Scripts, styles and forms are dropped; iframes and tweet
+    blockquotes become embeds; <nav>/<footer>/<aside> and share/newsletter widgets are boilerplate;
+    loose text in containers is split at <br> like lines of text."""
+    from bs4 import BeautifulSoup, NavigableString, Tag
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(_HTML_DROP):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with(NavigableString("\n"))
+
+    units: list[Unit] = []
+    seen_h1 = False
+    inline: list = []
+
+    def flush(chrome_hint: str | None) -> None:
+        """Loose inline content of a container becomes one unit per line."""
+        if not inline:
+            return
+        raw_html = "".join(str(node) for node in inline)
+        inline.clear()
+        for raw_line in raw_html.split("\n"):
+            fragment = BeautifulSoup(raw_line, "html.parser")
+            plain = _html_text(fragment)
+            if plain:
+                units.append(Unit(raw=raw_line.strip(), text=plain, links=_html_links(fragment), hint=chrome_hint))
+
+    def visit(node, chrome_hint: str | None) -> None:
+        nonlocal seen_h1
+        for child in list(node.children):
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:  # not a comment, doctype or CDATA
+                    inline.append(child)
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            hint = chrome_hint or ("boilerplate" if name in _HTML_CHROME else None) or _class_hint(child)
+            is_embed = name == "iframe" or (name == "blockquote" and _EMBED_CLASSES.search(" ".join(child.get("class", []))))
+            if is_embed:
+                flush(chrome_hint)
+                src = child.get("src") or next(
+                    (a["href"] for a in reversed(child.find_all("a", href=True)) if SOCIAL_POST_URL.search(a["href"])),
+                    None,
+                )
+                for paragraph in child.find_all("p"):
+                    paragraph.append("\n")
+                lines = [_WS.sub(" ", line).strip() for line in child.get_text("").split("\n")]
+                text = "\n".join(line for line in lines if line) or (child.get("title") or "").strip()
+                signature = text.rsplit("\n", 1)[-1].lstrip("—–- ")
+                links = [Link("embed", signature[:200] or None, src)] if src else []
+                units.append(Unit(raw=str(child), text=text, links=links, hint="embed"))
+            elif name in _HTML_BLOCKS:
+                flush(chrome_hint)
+                if name == "hr":
+                    continue
+                if name in ("img", "figure"):
+                    caption = child.find("figcaption")
+                    img = child if name == "img" else child.find("img")
+                    alt = (img.get("alt") or "").strip() if img is not None else ""
+                    text = _html_text(caption) if caption is not None else alt
+                    units.append(Unit(raw=str(child), text=text, links=_html_links(child),
+                                      hint=chrome_hint or "image"))
+                    continue
+                if child.find(_HTML_BLOCKS - {"img"}):  # e.g. <li><p>…</p></li>, <blockquote><p>…
+                    visit(child, hint)
+                    flush(hint)
+                    continue
+                text = _html_text(child)
+                if not text:
+                    if child.find("img") is not None:
+                        units.append(Unit(raw=str(child), text="", links=_html_links(child), hint="image"))
+                    continue
+                if hint is None and name == "h1":
+                    hint = "heading" if seen_h1 else "title"
+                    seen_h1 = True
+                elif hint is None and name in ("h2", "h3", "h4", "h5", "h6"):
+                    hint = "heading"
+                units.append(Unit(raw=str(child), text=text, links=_html_links(child), hint=hint))
+            elif name in ("div", "section", "article", "main", "header", "body", "html", "nav", "footer", "aside",
+                          "ul", "ol", "dl", "table", "thead", "tbody", "tr", "center", "details", "summary"):
+                flush(chrome_hint)
+                visit(child, hint)
+                flush(hint)
+            else:  # inline element (a, b, i, span, strong, em, time, …)
+                if child.find(_HTML_BLOCKS | {"div"}):
+                    flush(chrome_hint)
+                    visit(child, hint)
+                    flush(hint)
+                else:
+                    inline.append(child)
+
+    visit(soup, None)
+    flush(None)
+    return units
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+# Section labels (kickers) of Italian news sites, compared case-insensitively.
+SECTION_LABELS = frozenset(w for line in """
+esteri|politica|cronaca|cronache|economia|finanza|sport|cultura|spettacoli|spettacolo|notizia|notizie
+mondo|italia|attualità|interni|tecnologia|tech|scienza|scienze|salute|ambiente|opinioni|opinione
+editoriale|editoriali|commento|commenti|analisi|esclusiva|intervista|inchiesta|reportage|lettere|blog
+lifestyle|moda|motori|viaggi|cucina|tv|musica|cinema|libri|scuola|lavoro|europa|regioni|società
+diritti|giustizia|guerra|primo piano|ultima ora|ultim'ora|breaking news|cronaca nera|fact checking
+""".strip().split("\n") for w in line.split("|"))
+
+# Whole-line patterns of page residue (matched case-insensitively against the plain text, with
+# surrounding brackets and final punctuation removed). Each names a family, not a site.
+_BOILERPLATE_PATTERNS = [
+    # update notices and copyright
+    r"(?:notizia |articolo )?in (?:continuo )?aggiornamento|aggiornamento in corso",
+    r"(?:©|\(c\)|copyright)?\s*(?:riproduzione riservata|tutti i diritti riservati).*",
+    r"(?:©|copyright\b).{0,80}",
+    r"(?:ultimo )?aggiornamento:?\s.{0,40}|aggiornat[oa] (?:il|alle) .{0,40}",
+    # share buttons
+    r"(?:(?:condividi|share|tweet|whatsapp|facebook|twitter|x|linkedin|telegram|pinterest|reddit|messenger|e-?mail"
+    r"|copia(?: il)? link|link copiato|stampa|salva|commenta|invia)(?:\s+(?:su|via|l'articolo|questo articolo))?"
+    r"[\s|·•,/-]*)+",
+    r"commenti\s*\(?\d*\)?",
+    # audio player and reading time
+    r"ascolta(?: l['’]articolo| questo articolo| la notizia| l['’]audio)?|riproduci|pausa|audio",
+    r"\d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?",
+    r"(?:tempo di )?lettura:?\s*\d+\s*min(?:uti|\.)?|\d+\s*min(?:uti|\.)? (?:di )?lettura",
+    # paywall and account prompts
+    r"abbonati(?:\s.{0,60})?|sei già abbonato.{0,60}|accedi|registrati|login|esci",
+    r"(?:articolo|contenuto) riservato agli abbonati.{0,60}|per continuare a leggere.{0,80}|prova gratis.{0,60}"
+    r"|scopri (?:l['’]offerta|di più).{0,60}|sblocca (?:l['’]articolo|il contenuto).{0,40}",
+    # newsletter and follow prompts
+    r"iscriviti(?: alla| a)?(?: nostra)? newsletter.{0,80}|newsletter|ricevi (?:le )?notizie.{0,80}|seguici su.{0,60}"
+    r"|segui .{0,40} su (?:facebook|instagram|twitter|x|telegram|whatsapp|google news|tiktok).{0,20}",
+    # cookie banners
+    r"(?:accetta|rifiuta|gestisci)(?: tutti)?(?: i)? cookie.{0,40}|cookie policy|privacy policy|informativa(?: sui)? cookie.{0,40}"
+    r"|questo sito (?:utilizza|usa) (?:i )?cookie.{0,120}",
+    # navigation and recommendation widgets
+    r"leggi anche:?.{0,160}|leggi (?:di più|tutto|l['’]articolo(?: completo)?)|continua a leggere|altre notizie"
+    r"|potrebbe interessarti(?: anche)?|ti potrebbe interessare|articoli correlati|i più letti|più letti"
+    r"|torna su|vai al contenuto|torna alla home",
+    # advertising
+    r"pubblicità|advertisement|contenuto sponsorizzato|sponsored|annuncio",
+]
+_BOILERPLATE = re.compile("(?:" + "|".join(_BOILERPLATE_PATTERNS) + ")", re.I)
+_BOILERPLATE_MAX_CHARS = 200
+
+_NAME = r"[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:(?:de|di|del|della|dello|da|dal|van|von|der|le|la|lo|el|al|bin|ben)\s+)?[A-ZÀ-Ý][\w'’.-]+){0,3}"
+_BYLINE = re.compile(
+    rf"\[?\(?\s*(?:(?:[Dd]i|DI|[Bb]y|[Aa]\s+cura\s+di|[Tt]esto\s+di|[Ff]irmato\s+da)\s+)"
+    rf"(?P<names>{_NAME}(?:\s*(?:,|\be\b|\bed\b|\band\b|&)\s*{_NAME})*)\s*\)?\]?"
+)
+_BYLINE_CURA = re.compile(r"\[?\s*[Aa]\s+cura\s+d(?:i|ella|el)\s+(?P<names>[^\n\]]{2,60}?)\s*\]?")
+
+SOCIAL_POST_URL = re.compile(
+    r"(?:https?://)?(?:www\.|mobile\.|m\.)?(?:"
+    r"pic\.twitter\.com/\w+"
+    r"|(?:twitter|x)\.com/\w{1,30}/status(?:es)?/\d+"
+    r"|t\.co/\w+"
+    r"|instagram\.com/(?:p|reel|tv)/[\w-]+"
+    r"|facebook\.com/[^\s/]+/(?:posts|videos|photos)/[\w.-]+|fb\.watch/[\w-]+"
+    r"|tiktok\.com/@[\w.]+/video/\d+"
+    r"|threads\.net/@[\w.]+/post/[\w-]+"
+    r"|bsky\.app/profile/[^\s/]+/post/\w+"
+    r"|youtube\.com/(?:watch\?v=|shorts/)[\w-]+|youtu\.be/[\w-]+"
+    r")",
+    re.I,
+)
+# "— Name Surname (@handle) 12 febbraio 2025" / "- Name (@handle) February 12, 2025": the signature
+# line that closes a tweet copied from its embed.
+_POST_SIGNATURE = re.compile(r"^[—–-]\s*[^()\n]{1,100}\(@\w{1,30}\)\s*[^\n]{0,40}$")
+_INSTAGRAM_SIGNATURE = re.compile(r"^(?:un post condiviso da|a post shared by)\s.{1,100}$", re.I)
+
+
+def _bare(text: str) -> str:
+    """The line without surrounding brackets/parentheses and final punctuation, for whole-line matching."""
+    return text.strip().strip("()[]{}").strip().rstrip(".:;!…").strip()
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """Page residue by shape: a line without letters or digits, or a known residue phrase."""
+    if not has_letters(text):
+        return True
+    return len(text) <= _BOILERPLATE_MAX_CHARS and _BOILERPLATE.fullmatch(_bare(text)) is not None
+
+
+def byline_names(text: str) -> str | None:
+    """The author(s) of a byline line ("[di Mario Rossi]" -> "Mario Rossi"), else None."""
+    if len(text) > 100:
+        return None
+    m = _BYLINE.fullmatch(text.strip()) or _BYLINE_CURA.fullmatch(text.strip())
+    return m.group("names").strip() if m else None
+
+
+def is_section_label(text: str) -> bool:
+    return _bare(text).casefold() in SECTION_LABELS
+
+
+def _looks_like_kicker(text: str) -> bool:
+    """A very short capitalised line without punctuation: the shape of a section label."""
+    return (n_words(text) <= 3 and len(text) <= 40 and not has_sentence_punctuation(text)
+            and first_letter(text).isupper() and not any(ch.isdigit() for ch in text))
+
+
+def has_sentence_punctuation(text: str) -> bool:
+    return last_char(text) in tuple(_TERMINAL + ":;,")
+
+
+def is_post_signature(text: str) -> bool:
+    return bool(_POST_SIGNATURE.match(text) or _INSTAGRAM_SIGNATURE.match(text))
+
+
+def _is_title_shaped(text: str, config: ParseConfig) -> bool:
+    return (
+        len(text) <= config.title_max_chars
+        and last_char(text) not in (".", ";", ",", ":")
+        and not starts_lowercase(text)
+        and n_words(text) >= 2
+        and len(_SENTENCE_BREAK.findall(text)) == 0
+    )
+
+
+def _post_url(text: str) -> str | None:
+    m = SOCIAL_POST_URL.search(text)
+    if not m:
+        return None
+    url = m.group(0)
+    return url if url.lower().startswith("http") else "https://" + url
+
+
+def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
+    """Give every unit a kind (see the module docstring), rejoin paragraphs cut by page breaks,
+    and pick the article's title, subtitle, section and byline."""
+    n = len(units)
+    # 1. Kinds that a line states by itself or through its markup.
+    for u in units:
+        if u.hint == "boilerplate" or (u.hint not in ("image", "embed") and is_boilerplate_line(u.text)):
+            u.kind = "boilerplate"
+        elif u.hint in ("image", "embed", "byline"):
+            u.kind = u.hint
+            if u.kind == "byline":
+                u.byline = byline_names(u.text) or _bare(u.text)
+        elif (names := byline_names(u.text)) is not None:
+            u.kind, u.byline = "byline", names
+            u.text = u.text.strip("[]() ")  # "[di Mario Rossi]": the brackets are decoration
+
+    # 2. Embedded social posts pasted as text.
+    _mark_pasted_posts(units, config)
+
+    # 3. Title: a unit the markup calls a title, else the first substantial unit if headline-shaped.
+    title_index = next((i for i, u in enumerate(units) if u.kind is None and u.hint == "title"), None)
+    if title_index is None:
+        for i, u in enumerate(units):
+            if u.kind is not None:
+                continue
+            if is_section_label(u.text) or (u.hint != "heading" and _looks_like_kicker(u.text) and
+                                            _next_substantial_is_title(units, i, config)):
+                u.kind = "section"
+                continue
+            if _is_title_shaped(u.text, config):
+                title_index = i
+            break
+    title = None
+    if title_index is not None:
+        units[title_index].kind = "title"
+        title = units[title_index].text
+        title_key = _norm_for_compare(title)
+        for u in units[title_index + 1:]:
+            if u.kind is None and _norm_for_compare(u.text) == title_key:
+                u.kind = "boilerplate"  # the title again: a page break in a scraped or printed page
+
+    # 4. Header zone: between the start and the first body unit come section labels and the subtitle.
+    subtitle = None
+    for i, u in enumerate(units):
+        if u.kind is not None:
+            continue
+        if u.hint == "section" or is_section_label(u.text) or (
+            title_index is not None and i < title_index and _looks_like_kicker(u.text)
+        ):
+            u.kind = "section"
+            continue
+        if (title_index is not None and i > title_index and subtitle is None
+                and _is_subtitle_shaped(u, config) and _has_body_after(units, i)):
+            u.kind, subtitle = "subtitle", u.text
+            continue
+        break
+
+    # 5. Body: headings, paragraphs, residue.
+    for i, u in enumerate(units):
+        if u.kind is not None:
+            continue
+        if u.hint == "heading" or u.hint == "title":
+            u.kind = "heading" if _has_body_after(units, i) or u.hint == "heading" else "boilerplate"
+        elif _is_heading_shaped(u.text, config):
+            u.kind = "heading" if _has_body_after(units, i) else "boilerplate"
+        else:
+            u.kind = "paragraph"
+
+    blocks = _rejoin_split_paragraphs(units)
+    _mark_residue_fragments(blocks, config)
+
+    section = next((u.text for u in blocks if u.kind == "section"), None)
+    byline = next((u.byline for u in blocks if u.kind == "byline"), None)
+    return ParsedDocument(blocks=blocks, title=title, subtitle=subtitle, section=section, byline=byline)
+
+
+def _next_substantial_is_title(units: list[Unit], i: int, config: ParseConfig) -> bool:
+    for u in units[i + 1:]:
+        if u.kind is not None:
+            continue
+        return _is_title_shaped(u.text, config) and not _looks_like_kicker(u.text)
+    return False
+
+
+def _is_subtitle_shaped(u: Unit, config: ParseConfig) -> bool:
+    if u.hint == "subtitle":
+        return True
+    return (
+        u.hint in (None, "heading")
+        and len(u.text) <= config.subtitle_max_chars
+        and not starts_lowercase(u.text)
+        and last_char(u.text) not in (":", ",", ";")
+        and len(_SENTENCE_BREAK.findall(u.text)) <= 1
+    )
+
+
+def _is_heading_shaped(text: str, config: ParseConfig) -> bool:
+    return (
+        len(text) <= config.heading_max_chars
+        and not has_sentence_punctuation(text)
+        and not starts_lowercase(text)
+        and first_letter(text) != ""
+    )
+
+
+def _has_body_after(units: list[Unit], i: int) -> bool:
+    """Is there a later unit that may be body text (not residue, not a header element)?"""
+    return any(u.kind in (None, "paragraph", "embed", "image") and has_letters(u.text) or u.kind == "image"
+               for u in units[i + 1:])
+
+
+def _mark_pasted_posts(units: list[Unit], config: ParseConfig) -> None:
+    """A social post copied from its embed: a signature line "— Name (@handle) date", preceded by
+    the post's own lines (the one with its pic.twitter.com / post URL and the short unquoted lines
+    above it, up to `embed_max_chars`). A short line with a post URL alone is an embed too."""
+    for i, u in enumerate(units):
+        if u.kind is not None or not is_post_signature(u.text):
+            continue
+        members = [i]
+        budget = config.embed_max_chars
+        j = i - 1
+        while j >= 0:
+            prev = units[j]
+            if (prev.kind is not None or prev.hint is not None or len(prev.text) > budget
+                    or any(q in prev.text for q in _QUOTE_CHARS) or prev.text.rstrip().endswith(":")):
+                break
+            members.insert(0, j)
+            budget -= len(prev.text)
+            j -= 1
+        _merge_into_embed(units, members)
+    for u in units:
+        if u.kind is not None or len(u.text) > config.embed_max_chars:
+            continue
+        m = SOCIAL_POST_URL.search(u.text)
+        if m and u.text.rstrip(" .…").endswith(m.group(0)):  # a post's own line ends with its URL
+            u.kind = "embed"
+            u.links.append(Link("embed", None, _post_url(u.text)))
+
+
+def _merge_into_embed(units: list[Unit], members: list[int]) -> None:
+    """Fold the units at `members` into the first one (kind embed); the others are emptied."""
+    first = units[members[0]]
+    parts = [units[k] for k in members]
+    first.raw = "\n".join(p.raw for p in parts)
+    first.text = "\n".join(p.text for p in parts)
+    first.links = [link for p in parts for link in p.links]
+    url = next((found for p in parts if (found := _post_url(p.text))), None)
+    signature = parts[-1].text.lstrip("—–- ").strip()
+    if url is not None:
+        first.links.append(Link("embed", signature or None, url))
+    first.kind = "embed"
+    for k in members[1:]:
+        units[k].kind = "_merged"
+
+
+def _rejoin_split_paragraphs(units: list[Unit]) -> list[Unit]:
+    """Join a paragraph that ends without terminal punctuation to its continuation after a page
+    break: the next paragraph, past any boilerplate, if it starts in lower case or with inline
+    markup (a bold/italic span cut in two). The boilerplate in between follows the joined paragraph."""
+    blocks = [u for u in units if u.kind != "_merged"]
+    out: list[Unit] = []
+    i = 0
+    while i < len(blocks):
+        u = blocks[i]
+        out.append(u)
+        i += 1
+        if u.kind != "paragraph":
+            continue
+        while not is_terminated(u.text):
+            j = i
+            while j < len(blocks) and blocks[j].kind == "boilerplate":
+                j += 1
+            if j >= len(blocks) or blocks[j].kind != "paragraph":
+                break
+            nxt = blocks[j]
+            if not (starts_lowercase(nxt.text) or nxt.raw[:1] in "*_`[" and first_letter(nxt.text)):
+                break
+            u.text = f"{u.text} {nxt.text}".strip()
+            u.raw = f"{u.raw}\n{nxt.raw}"
+            u.links.extend(nxt.links)
+            out.extend(blocks[i:j])  # the boilerplate between the two halves
+            i = j + 1
+    return out
+
+
+def _mark_residue_fragments(blocks: list[Unit], config: ParseConfig) -> None:
+    """Short unpunctuated fragments are page residue ("al piano di sopra", "Condividi"): a
+    paragraph of a few words that neither ends a sentence nor continues one and starts in lower
+    case, anywhere; and any such short line after the last real paragraph."""
+    last_body = max((k for k, b in enumerate(blocks) if b.kind == "paragraph" and not _is_fragment(b, config)
+                     or b.kind in ("embed", "image")), default=-1)
+    for k, b in enumerate(blocks):
+        if b.kind not in ("paragraph", "heading") or not _is_fragment(b, config):
+            continue
+        if starts_lowercase(b.text) or k > last_body:
+            b.kind = "boilerplate"
+
+
+def _is_fragment(b: Unit, config: ParseConfig) -> bool:
+    return n_words(b.text) <= config.residue_max_words and not is_terminated(b.text) and b.hint is None
+
+
+# --- documents -> tables -----------------------------------------------------------------------
+
+
+def parse_document(text: str, fmt: str, config: ParseConfig) -> ParsedDocument:
+    if fmt == "html":
+        units = units_from_html(text)
+    else:
+        units = units_from_text(text, markdown=fmt == "markdown")
+    return classify_units(units, config)
+
+
+def source_id_for(doc_id: str, outlet: str | None) -> str:
+    """The outlet's slug when known, else a stable per-document id ("doc-" + 8 hex of doc_id)."""
+    slug = slugify(outlet) if outlet else ""
+    return slug or f"doc-{doc_id[:8]}"
+
+
+def parse_documents(documents: pl.DataFrame, config: ParseConfig) -> dict[str, pl.DataFrame]:
+    """documents -> {articles (without publication dates), blocks, links, sources}."""
+    articles, blocks, links = [], [], []
+    rows = documents.select("doc_id", "path", "text", "format", "outlet").iter_rows(named=True)
+    for doc in progress(rows, desc="parse", total=documents.height):
+        try:
+            parsed = parse_document(doc["text"], doc["format"], config)
+        except Exception:  # noqa: BLE001 - one bad document never stops the run
+            log.exception("%s: parsing failed; the whole text is kept as one paragraph", doc["path"])
+            parsed = ParsedDocument([Unit(raw=doc["text"], text=_WS.sub(" ", doc["text"]).strip(), kind="paragraph")],
+                                    None, None, None, None)
+        for block_no, b in enumerate(parsed.blocks):
+            blocks.append({"doc_id": doc["doc_id"], "block_no": block_no, "kind": b.kind, "text": b.text, "raw": b.raw})
+            for link in b.links:
+                links.append({"doc_id": doc["doc_id"], "block_no": block_no, "kind": link.kind,
+                              "text": link.text, "target": link.target})
+        articles.append({
+            "doc_id": doc["doc_id"],
+            "source_id": source_id_for(doc["doc_id"], doc["outlet"]),
+            "title": parsed.title,
+            "subtitle": parsed.subtitle,
+            "section": parsed.section,
+            "byline": parsed.byline,
+            "n_blocks": len(parsed.blocks),
+            "n_chars": len(doc["text"]),
+        })
+    articles_df = pl.DataFrame(articles, schema={k: v for k, v in TABLES["articles"].polars_schema.items()
+                                                 if k not in ("published_date", "published_date_source")})
+    return {
+        "articles": articles_df,
+        "blocks": pl.DataFrame(blocks, schema=TABLES["blocks"].polars_schema),
+        "links": pl.DataFrame(links, schema=TABLES["links"].polars_schema),
+        "sources": build_sources(articles_df, documents),
+    }
+
+
+def build_sources(articles: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per source_id: the outlet's name (or "Unknown outlet (<file name>)") and its documents."""
+    named = articles.select("doc_id", "source_id").join(documents.select("doc_id", "path", "outlet"), on="doc_id")
+    named = named.with_columns(
+        pl.coalesce(
+            pl.col("outlet"),
+            pl.format("Unknown outlet ({})", pl.col("path").map_elements(lambda p: PurePosixPath(p).name,
+                                                                           return_dtype=pl.Utf8)),
+        ).alias("name")
+    )
+    return named.group_by("source_id").agg(
+        pl.col("name").min().alias("name"),  # min: deterministic when spellings of one outlet differ
+        pl.len().cast(pl.Int64).alias("n_docs"),
+    )
+
+
+def document_plain_text(blocks: pl.DataFrame) -> pl.DataFrame:
+    """doc_id -> the markup-free text of all its blocks, in reading order, one block per paragraph."""
+    return (
+        blocks.sort("doc_id", "block_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").str.join("\n\n").alias("text"))
+    )
+
+
+def attach_published_dates(articles: pl.DataFrame, documents: pl.DataFrame, blocks: pl.DataFrame) -> pl.DataFrame:
+    """Add published_date and published_date_source from `pipeline.nlp.pubdate`."""
+    from pipeline.nlp.pubdate import infer_published_dates
+
+    frame = (
+        documents.select("doc_id", "url", pl.col("published_date").alias("manifest_date"))
+        .join(document_plain_text(blocks), on="doc_id", how="left")
+        .with_columns(pl.col("text").fill_null(""))
+        .select("doc_id", "text", "url", "manifest_date")
+    )
+    dates = infer_published_dates(frame).select("doc_id", "published_date", "published_date_source")
+    return articles.join(dates, on="doc_id", how="left")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = ParseConfig.from_params(load_params("parse"))
+    documents = read_table("documents")
+    tables = parse_documents(documents, config)
+    tables["articles"] = attach_published_dates(tables["articles"], documents, tables["blocks"])
+    for name, df in tables.items():
+        write_table(name, df)
+    n_untitled = tables["articles"].filter(pl.col("title").is_null()).height
+    log.info("parse: %d articles (%d without a title), %d blocks, %d links, %d sources",
+             tables["articles"].height, n_untitled, tables["blocks"].height, tables["links"].height,
+             tables["sources"].height)
+
+
+if __name__ == "__main__":
+    main()

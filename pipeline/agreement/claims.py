@@ -1,0 +1,334 @@
+"""Claims: sentences of different documents that state the same fact, grouped.
+
+Pipeline (all linear in the corpus except the capped posting lists):
+
+1. features per *content sentence* (a sentence naming an entity, a quantity, a day date or an
+   event, with at least `min_content_lemmas` content lemmas): content lemmas (simplemma, stopwords
+   removed, antonyms folded onto their base), entities, value slots, event.
+2. blocking: an inverted index over lemmas, entities, dates, events and event-scoped value slots
+   ("the duration of this call"); posting lists longer than `max_posting` are dropped (such keys
+   are too common to tell facts apart). Candidate pairs are sentences of different documents
+   sharing at least `min_shared_keys` keys, or sharing an event-scoped value slot.
+3. similarity of a candidate pair in 0..1: a weighted mean of lemma Dice, IDF-weighted lemma
+   cosine (rare shared words count more), entity Jaccard and value-slot agreement. Signals a pair
+   cannot have (no entities, no values on either side) drop out of the mean. Values compare
+   *slots*, not numbers: "175 prigionieri" and "150 prigionieri" state the same fact differently,
+   which is a conflict, not two facts.
+4. clustering: edges above `similarity_threshold`, strongest first, merge clusters (union-find)
+   only when the average similarity between the two clusters stays above
+   `min_average_similarity` (no chaining through one bridging sentence) and their events are
+   compatible (two different dated events never share a claim, except a near-verbatim pair at
+   `date_conflict_similarity`, which is how a wrong date becomes a date conflict). A sentence
+   linked to at least half of another claim's members also supports that claim.
+5. every content sentence left alone is a one-source claim.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit
+from pipeline.agreement.text import content_lemmas, shorten, tokenize
+from pipeline.common import stable_id
+
+SIGNALS = ("lemma", "rare", "entity", "value")
+
+
+@dataclass(frozen=True)
+class ClaimParams:
+    """Weights and thresholds of claim matching (params.yaml `aggregate.claims`)."""
+
+    weights: dict = field(default_factory=lambda: {"lemma": 0.3, "rare": 0.4, "entity": 0.15, "value": 0.15})
+    similarity_threshold: float = 0.45
+    min_average_similarity: float = 0.3
+    date_conflict_similarity: float = 0.8
+    max_posting: int = 100
+    min_shared_keys: int = 3
+    min_content_lemmas: int = 3
+    max_claim_size: int = 200
+    undated_window_days: int = 7
+    label_chars: int = 160
+
+
+@dataclass
+class SentenceFeatures:
+    sent_id: str
+    doc_id: str
+    source_id: str
+    text: str
+    lemmas: frozenset[str]
+    entities: frozenset[str]
+    slots: frozenset[tuple]  # (kind, unit, noun) of quantities; ("date",) when a day date is stated
+    event: Event | None
+
+
+def build_features(
+    sentences: pl.DataFrame,
+    articles: pl.DataFrame,
+    mentions: pl.DataFrame,
+    quantities: pl.DataFrame,
+    time_expressions: pl.DataFrame,
+    sentence_events: pl.DataFrame,
+    events: dict[str, Event],
+    min_content_lemmas: int,
+) -> list[SentenceFeatures]:
+    """Features of the content sentences, in sent_id order."""
+    source_of = dict(zip(articles["doc_id"], articles["source_id"]))
+    entities_of = _sets_by_sentence(mentions, "entity_id")
+    slots_of: dict[str, set[tuple]] = defaultdict(set)
+    for sid, kind, unit, noun in zip(quantities["sent_id"], quantities["kind"], quantities["unit"], quantities["noun"]):
+        slots_of[sid].add((kind, unit, noun))
+    days = time_expressions.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
+    for sid in days["sent_id"]:
+        slots_of[sid].add(("date",))
+    event_of = dict(zip(sentence_events["sent_id"], sentence_events["event_id"]))
+    mention_sents = set(sentence_events.filter(pl.col("is_mention"))["sent_id"])
+    out = []
+    ordered = sentences.sort("sent_id")
+    for sid, doc_id, text in zip(ordered["sent_id"], ordered["doc_id"], ordered["text"]):
+        text = text or ""
+        ents = entities_of.get(sid, frozenset())
+        slots = frozenset(slots_of.get(sid, ()))
+        if not (ents or slots or sid in mention_sents):
+            continue
+        lemmas = content_lemmas(tokenize(text))
+        if len(lemmas) < min_content_lemmas:
+            continue
+        event_id = event_of.get(sid)
+        out.append(SentenceFeatures(
+            sid, doc_id, source_of.get(doc_id, doc_id), text, lemmas, ents, slots,
+            events.get(event_id) if event_id else None,
+        ))
+    return out
+
+
+def _sets_by_sentence(df: pl.DataFrame, column: str) -> dict[str, frozenset[str]]:
+    if df.height == 0:
+        return {}
+    grouped = df.group_by("sent_id").agg(pl.col(column).drop_nulls().unique())
+    return {s: frozenset(v) for s, v in zip(grouped["sent_id"], grouped[column])}
+
+
+def inverse_document_frequency(features: list[SentenceFeatures]) -> dict[str, float]:
+    """Smoothed IDF of each lemma over the content sentences, scaled to (0, 1] (1 = seen once).
+
+    Smoothing (1 + log((1+n)/(1+df))) keeps a word found in every sentence above zero, so a tiny
+    corpus does not erase its shared words.
+    """
+    df = Counter(lemma for f in features for lemma in f.lemmas)
+    n = len(features)
+    top = 1.0 + math.log((1 + n) / 2)
+    return {lemma: (1.0 + math.log((1 + n) / (1 + c))) / top for lemma, c in df.items()}
+
+
+def blocking_keys(f: SentenceFeatures) -> list[str]:
+    keys = [f"l:{lemma}" for lemma in f.lemmas] + [f"e:{e}" for e in f.entities]
+    if f.event is not None:
+        keys.append(f"ev:{f.event.event_id}")
+        keys += [f"slot:{f.event.event_id}:{'|'.join(map(str, slot))}" for slot in f.slots]
+    return keys
+
+
+def candidate_pairs(features: list[SentenceFeatures], max_posting: int, min_shared_keys: int) -> pl.DataFrame:
+    """Pairs (a, b) of feature indexes, a < b, from different documents, found by blocking.
+
+    Never all pairs: only keys with a posting list of at most `max_posting` sentences are joined.
+    """
+    idx, docs, keys = [], [], []
+    for i, f in enumerate(features):
+        for k in blocking_keys(f):
+            idx.append(i)
+            docs.append(f.doc_id)
+            keys.append(k)
+    postings = pl.DataFrame({"i": idx, "doc": docs, "key": keys}, schema={"i": pl.Int64, "doc": pl.Utf8, "key": pl.Utf8})
+    postings = postings.unique()
+    sizes = postings.group_by("key").agg(pl.len().alias("n"))
+    kept = postings.join(sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= max_posting)), on="key").drop("n")
+    pairs = (
+        kept.join(kept, on="key", suffix="_b")
+        .filter((pl.col("i") < pl.col("i_b")) & (pl.col("doc") != pl.col("doc_b")))
+        .group_by("i", "i_b")
+        .agg(pl.len().alias("n_shared"), pl.col("key").str.starts_with("slot:").any().alias("shares_slot"))
+        .filter((pl.col("n_shared") >= min_shared_keys) | pl.col("shares_slot"))
+        .select(pl.col("i").alias("a"), pl.col("i_b").alias("b"))
+        .sort("a", "b")
+    )
+    return pairs
+
+
+def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], weights: dict) -> float:
+    """Weighted mean of the applicable signals, in 0..1 (see module docstring)."""
+    shared = a.lemmas & b.lemmas
+    scores = {
+        "lemma": 2 * len(shared) / (len(a.lemmas) + len(b.lemmas)) if (a.lemmas or b.lemmas) else 0.0,
+        "rare": _idf_cosine(a.lemmas, b.lemmas, shared, idf),
+    }
+    if a.entities or b.entities:
+        scores["entity"] = len(a.entities & b.entities) / len(a.entities | b.entities)
+    if a.slots or b.slots:
+        scores["value"] = 1.0 if a.slots & b.slots else 0.0
+    total = sum(weights[s] for s in scores)
+    return sum(weights[s] * v for s, v in scores.items()) / total if total else 0.0
+
+
+def _idf_cosine(a: frozenset[str], b: frozenset[str], shared: frozenset[str], idf: dict[str, float]) -> float:
+    norm = math.sqrt(sum(idf.get(x, 1.0) ** 2 for x in a) * sum(idf.get(x, 1.0) ** 2 for x in b))
+    return sum(idf.get(x, 1.0) ** 2 for x in shared) / norm if norm else 0.0
+
+
+def events_compatible(e1: Event | None, e2: Event | None, undated_window_days: int = 7) -> str:
+    """'same', 'compatible', 'different_date' (same kind of event, another date) or 'no'.
+
+    Events of one kind (type, planned or not, fitting participants) on two known dates are
+    'different_date'. An undated event is known only to its document; it may be the same as a
+    dated one or another undated one unless its document's publication date rules that out
+    (published before the dated event, or more than `undated_window_days` after it, or that far
+    from the other document's publication date).
+    """
+    if e1 is None or e2 is None or e1 is e2:
+        return "same" if e1 is e2 else "compatible"
+    same_kind = (
+        (e1.event_type == e2.event_type or GENERIC_TYPE in (e1.event_type, e2.event_type))
+        and e1.is_planned == e2.is_planned
+        and participants_fit(e1.participants, e2.participants)
+    )
+    if not same_kind:
+        return "no"
+    if e1.event_date is not None and e2.event_date is not None:
+        return "different_date"
+    if e1.event_date is None and e2.event_date is None:
+        r1, r2 = e1.reference_date, e2.reference_date
+        near = r1 is None or r2 is None or abs((r1 - r2).days) <= undated_window_days
+        return "compatible" if near else "no"
+    dated, undated = (e1, e2) if e1.event_date is not None else (e2, e1)
+    ref = undated.reference_date
+    if ref is None or e1.is_planned:
+        return "compatible"
+    return "compatible" if 0 <= (ref - dated.event_date).days <= undated_window_days else "no"
+
+
+@dataclass
+class Claim:
+    claim_id: str
+    representative: int
+    members: list[int]  # feature indexes; primary members first
+    event_id: str | None
+    label: str
+
+
+def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int], float], params: ClaimParams) -> list[Claim]:
+    """Claims from scored candidate edges (steps 4 and 5 of the module docstring)."""
+    parent = list(range(len(features)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(features))}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def sim(x: int, y: int) -> float:
+        return edges.get((x, y) if x < y else (y, x), 0.0)
+
+    strong = sorted(((s, a, b) for (a, b), s in edges.items() if s >= params.similarity_threshold),
+                    key=lambda t: (-t[0], t[1], t[2]))
+    for s, a, b in strong:
+        ra, rb = find(a), find(b)
+        if ra == rb or len(members[ra]) + len(members[rb]) > params.max_claim_size:
+            continue
+        if not _events_mergeable(features, members[ra], members[rb], s, params):
+            continue
+        cross = [(x, y) for x in members[ra] for y in members[rb] if features[x].doc_id != features[y].doc_id]
+        if cross and sum(sim(x, y) for x, y in cross) / len(cross) < params.min_average_similarity:
+            continue
+        parent[rb] = ra
+        members[ra] = sorted(members[ra] + members.pop(rb))
+
+    # secondary support: linked to at least half of another claim's members
+    links: Counter = Counter()
+    for s, a, b in strong:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            links[(a, rb)] += 1
+            links[(b, ra)] += 1
+    secondary: dict[int, list[int]] = defaultdict(list)
+    for (x, root), n in sorted(links.items()):
+        group = members[root]
+        if len(group) >= 2 and n >= math.ceil(len(group) / 2) and _events_mergeable(features, group, [x], 0.0, params):
+            secondary[root].append(x)
+    secondary_members = {x for xs in secondary.values() for x in xs}
+
+    claims = []
+    for root in sorted(members):
+        group = members[root]
+        if len(group) == 1 and group[0] in secondary_members:
+            continue  # its fact is already another claim's
+        rep = max(group, key=lambda x: (sum(sim(x, y) for y in group if y != x), -x))
+        all_members = [rep] + [x for x in group if x != rep] + sorted(set(secondary[root]) - set(group))
+        claims.append(Claim(
+            claim_id=stable_id("claim", features[rep].sent_id),
+            representative=rep,
+            members=all_members,
+            event_id=_claim_event(features, group),
+            label=shorten(features[rep].text, params.label_chars),
+        ))
+    return claims
+
+
+def _dated_splits(events: list[Event], undated_window_days: int) -> tuple[bool, set[tuple[str, str]]]:
+    """(all pairs compatible?, the pairs that are one kind of event on two different dates)."""
+    splits = set()
+    for i, e1 in enumerate(events):
+        for e2 in events[i + 1:]:
+            verdict = events_compatible(e1, e2, undated_window_days)
+            if verdict == "no":
+                return False, splits
+            if verdict == "different_date":
+                splits.add((e1.event_id, e2.event_id))
+    return True, splits
+
+
+def _events_of(features, group: list[int]) -> list[Event]:
+    found = {features[x].event.event_id: features[x].event for x in group if features[x].event is not None}
+    return [found[k] for k in sorted(found)]
+
+
+def _events_mergeable(features, group_a: list[int], group_b: list[int], edge_similarity: float, params: ClaimParams) -> bool:
+    ok, splits = _dated_splits(_events_of(features, group_a + group_b), params.undated_window_days)
+    if not ok:
+        return False
+    if not splits:
+        return True
+    # One event reported with two dates is a date conflict: allowed once per claim, and only
+    # when introduced by a near-verbatim pair.
+    _, splits_a = _dated_splits(_events_of(features, group_a), params.undated_window_days)
+    _, splits_b = _dated_splits(_events_of(features, group_b), params.undated_window_days)
+    new = splits - splits_a - splits_b
+    return len(splits) == 1 and (not new or edge_similarity >= params.date_conflict_similarity)
+
+
+def _claim_event(features, group: list[int]) -> str | None:
+    counts = Counter()
+    for x in group:
+        e = features[x].event
+        if e is not None:
+            counts[(e.event_date is None, e.event_id)] += 1
+    if not counts:
+        return None
+    # dated events first, then the most reported, then the id for a stable tie-break
+    return min(counts, key=lambda k: (k[0], -counts[k], k[1]))[1]
+
+
+def find_claims(features: list[SentenceFeatures], params: ClaimParams) -> tuple[list[Claim], dict[tuple[int, int], float], dict[str, float]]:
+    """Claims over the content sentences; also the scored edges and IDF (for evidence similarity)."""
+    idf = inverse_document_frequency(features)
+    pairs = candidate_pairs(features, params.max_posting, params.min_shared_keys)
+    edges = {
+        (a, b): similarity(features[a], features[b], idf, params.weights)
+        for a, b in zip(pairs["a"].to_list(), pairs["b"].to_list())
+    }
+    return cluster_claims(features, edges, params), edges, idf

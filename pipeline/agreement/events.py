@@ -1,0 +1,349 @@
+"""Events: the real-world happenings (a phone call, a meeting, an attack) the corpus reports.
+
+An *event mention* is a sentence word from a general event lexicon ("telefonata", "vertice",
+"attacco" …) together with the sentence's evidence about it: the resolved day date nearest to
+the word, whether it is planned (a future cue near the word, or a date after publication), and
+the persons the sentence names. Mentions become events by
+
+1. dated mentions: the same (type, date, planned) across the corpus, split by participants when
+   the persons named are incompatible (Trump–Putin vs Trump–Zelensky on the same day);
+2. generic talk words ("colloquio", "conversazione") join a call or meeting of the same date,
+   else they form a "talks" event;
+3. undated mentions join the one dated event of their own document that fits; if there is none,
+   an article that states exactly one day date lends it to its undated past mentions; otherwise
+   they form an event local to the document (unknown date: it cannot be matched across documents);
+4. sentences without an event word attach to their document's main event when one event holds at
+   least half of the document's mentions (unambiguous), else to none.
+
+A planned call and a past call are different events; so are calls on different dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipeline.agreement.text import Token, tokenize
+from pipeline.common import stable_id
+from pipeline.nlp.italian import MONTHS
+
+# Head nouns (lemma or surface) -> event type. A general news lexicon, not the seeds' words.
+EVENT_NOUNS: dict[str, str] = {
+    "telefonata": "call", "chiamata": "call", "chiamate": "call", "videochiamata": "call",
+    "videoconferenza": "call",
+    "incontro": "meeting", "vertice": "meeting", "summit": "meeting", "riunione": "meeting",
+    "visita": "meeting", "bilaterale": "meeting",
+    "intervista": "interview",
+    "attacco": "attack", "bombardamento": "attack", "raid": "attack", "attentato": "attack",
+    "offensiva": "attack", "strage": "attack", "esplosione": "attack", "incursione": "attack",
+    "discorso": "speech", "comizio": "speech", "conferenza": "speech",
+    "elezione": "vote", "referendum": "vote", "ballottaggio": "vote",
+    "colloquio": "talks", "conversazione": "talks",
+}
+# Words that make generic talks a phone call ("colloquio telefonico", "parlato al telefono").
+PHONE_WORDS = frozenset({"telefonico", "telefonica", "telefonicamente", "telefono", "telefonare", "cornetta"})
+# Verbs of talking that, with a phone word, report a call without a call noun.
+TALK_VERBS = frozenset({"parlare", "sentire", "sentito", "conversare", "discutere"})
+GENERIC_TYPE = "talks"
+TYPE_LABELS = {
+    "call": "telefonata", "meeting": "incontro", "interview": "intervista", "attack": "attacco",
+    "speech": "discorso", "vote": "voto", "talks": "colloqui",
+}
+# Future cues near the event word: a planned event. Lemmas, plus future-tense endings below.
+FUTURE_LEMMAS = frozenset({
+    "previsto", "prevedere", "prossimo", "futuro", "imminente", "programmare", "programmato",
+    "programma", "domani", "atteso", "attendere", "annunciato", "dovrebbe",
+})
+FUTURE_ENDINGS = ("rà", "ranno", "remo", "rò")
+
+
+@dataclass
+class Mention:
+    doc_id: str
+    sent_id: str
+    event_type: str
+    event_date: dt.date | None
+    is_planned: bool
+    participants: frozenset[str]
+    published: dt.date | None = None  # publication date of the mentioning document
+
+    @property
+    def is_generic(self) -> bool:
+        return self.event_type == GENERIC_TYPE
+
+
+@dataclass
+class Event:
+    event_type: str
+    event_date: dt.date | None
+    is_planned: bool
+    participants: frozenset[str]  # persons of the mention that founded the event
+    local_doc: str | None = None  # set for an undated event known only to one document
+    reference_date: dt.date | None = None  # publication date of local_doc, if known
+    sent_ids: set[str] = field(default_factory=set)
+    doc_ids: set[str] = field(default_factory=set)
+
+    @property
+    def event_id(self) -> str:
+        return stable_id(
+            "event", self.event_type, self.event_date, self.is_planned,
+            ",".join(sorted(self.participants)), self.local_doc or "",
+        )
+
+
+def _is_future_word(tok: Token) -> bool:
+    return tok.lemma in FUTURE_LEMMAS or tok.text in FUTURE_LEMMAS or (
+        len(tok.text) > 4 and tok.text.endswith(FUTURE_ENDINGS)
+    )
+
+
+def find_mentions_in_sentence(
+    doc_id: str,
+    sent_id: str,
+    text: str,
+    dates: list[tuple[int, dt.date]],
+    persons: frozenset[str],
+    published: dt.date | None,
+    future_window: int,
+) -> list[Mention]:
+    """Event mentions of one sentence: one per event type named in it.
+
+    `dates` are the sentence's resolved day dates with their character offsets; each mention
+    takes the date nearest to its event word.
+    """
+    tokens = tokenize(text)
+    has_phone = any(t.lemma in PHONE_WORDS or t.text in PHONE_WORDS for t in tokens)
+    found: dict[str, int] = {}  # type -> index of its first word
+    for i, tok in enumerate(tokens):
+        etype = EVENT_NOUNS.get(tok.text) or EVENT_NOUNS.get(tok.lemma)
+        if etype == GENERIC_TYPE and has_phone:
+            etype = "call"
+        if etype is None and has_phone and tok.lemma in TALK_VERBS:
+            etype = "call"
+        if etype is not None and etype not in found:
+            found[etype] = i
+    if "call" in found and "interview" in found:
+        # "intervista telefonica": the phone word qualifies the interview, not a call.
+        if not any(EVENT_NOUNS.get(t.text) == "call" or EVENT_NOUNS.get(t.lemma) == "call" for t in tokens):
+            del found["call"]
+    mentions = []
+    for etype, i in found.items():
+        cue = tokens[i]
+        date = min(dates, key=lambda d: (abs(d[0] - cue.start), d[1]))[1] if dates else None
+        near = tokens[max(0, i - future_window): i + future_window + 1]
+        planned = any(_is_future_word(t) for t in near)
+        if date is not None and published is not None:
+            planned = date > published  # a stated date outranks tense cues
+        mentions.append(Mention(doc_id, sent_id, etype, date, planned, persons, published))
+    return mentions
+
+
+def participants_fit(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Compatible person sets: either unknown, or sharing min(2, |a|, |b|) persons."""
+    if not a or not b:
+        return True
+    return len(a & b) >= min(2, len(a), len(b))
+
+
+def _best_fit(m: Mention, candidates: list[Event]) -> Event | None:
+    fitting = [e for e in candidates if participants_fit(m.participants, e.participants)]
+    if not fitting:
+        return None
+    return max(fitting, key=lambda e: (len(m.participants & e.participants), len(e.sent_ids), -candidates.index(e)))
+
+
+def _attach(event: Event, m: Mention) -> None:
+    event.sent_ids.add(m.sent_id)
+    event.doc_ids.add(m.doc_id)
+
+
+def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str, str], Event]]:
+    """Events from mentions (steps 1–3 of the module docstring).
+
+    Returns the events and, for every (sent_id, type) mention, the event it belongs to.
+    """
+    order = sorted(mentions, key=lambda m: (-len(m.participants), m.event_type, m.doc_id, m.sent_id))
+    events: list[Event] = []
+    by_key: dict[tuple, list[Event]] = defaultdict(list)
+    assigned: dict[tuple[str, str], Event] = {}
+
+    def new_event(m: Mention, etype: str, local_doc: str | None = None) -> Event:
+        e = Event(etype, m.event_date, m.is_planned, m.participants, local_doc,
+                  reference_date=m.published if local_doc else None)
+        events.append(e)
+        by_key[(etype, m.event_date, m.is_planned)].append(e)
+        return e
+
+    # 1. dated, specific mentions
+    for m in order:
+        if m.event_date is None or m.is_generic:
+            continue
+        e = _best_fit(m, by_key[(m.event_type, m.event_date, m.is_planned)]) or new_event(m, m.event_type)
+        _attach(e, m)
+        assigned[(m.sent_id, m.event_type)] = e
+    # 2. dated generic talks join any specific event of that date, else form a talks event
+    for m in order:
+        if m.event_date is None or not m.is_generic:
+            continue
+        same_day = [e for (t, d, p), evs in sorted(by_key.items(), key=lambda kv: str(kv[0]))
+                    if d == m.event_date and p == m.is_planned for e in evs]
+        e = _best_fit(m, same_day) or new_event(m, GENERIC_TYPE)
+        _attach(e, m)
+        assigned[(m.sent_id, m.event_type)] = e
+    # 3. undated mentions: specific ones first, so generic words can join what they found
+    docs_events: dict[str, list[Event]] = defaultdict(list)
+    for e in events:
+        for d in sorted(e.doc_ids):
+            docs_events[d].append(e)
+    for generic in (False, True):
+        for m in order:
+            if m.event_date is not None or m.is_generic != generic:
+                continue
+            own = [e for e in docs_events[m.doc_id] if e.is_planned == m.is_planned
+                   and (generic or e.event_type == m.event_type)]
+            # within its own article an undated mention is lenient: a lone person named (often a
+            # spokesperson) does not make another event; two persons that do not fit do.
+            fitting = [e for e in own if len(m.participants) < 2 or participants_fit(m.participants, e.participants)]
+            if len(fitting) == 1:
+                e = fitting[0]
+            elif len(fitting) > 1:
+                dated = [e for e in fitting if e.event_date is not None]
+                e = dated[0] if len(dated) == 1 else None
+                if e is None:
+                    e = _best_fit(m, [x for x in fitting if x.local_doc == m.doc_id])
+            else:
+                e = None
+            if e is None:
+                e = new_event(m, m.event_type, local_doc=m.doc_id)
+                docs_events[m.doc_id].append(e)
+            _attach(e, m)
+            assigned[(m.sent_id, m.event_type)] = e
+    return events, assigned
+
+
+def lend_sole_doc_date(mentions: list[Mention], doc_dates: dict[str, set[dt.date]]) -> list[Mention]:
+    """Undated past mentions of a document that states exactly one day date take that date,
+    unless the document already dates some event itself."""
+    dated_docs = {m.doc_id for m in mentions if m.event_date is not None}
+    out = []
+    for m in mentions:
+        dates = doc_dates.get(m.doc_id, set())
+        if m.event_date is None and not m.is_planned and m.doc_id not in dated_docs and len(dates) == 1:
+            m = Mention(m.doc_id, m.sent_id, m.event_type, next(iter(dates)), False, m.participants, m.published)
+        out.append(m)
+    return out
+
+
+def _italian_date(d: dt.date) -> str:
+    month = {v: k for k, v in MONTHS.items()}[d.month]
+    return f"{d.day} {month} {d.year}"
+
+
+def event_label(e: Event, names: dict[str, str]) -> str:
+    who = " – ".join(names.get(p, p) for p in sorted(e.participants, key=lambda p: names.get(p, p))[:3])
+    parts = [TYPE_LABELS.get(e.event_type, e.event_type)]
+    if who:
+        parts.append(who)
+    label = " ".join(parts)
+    label += f", {_italian_date(e.event_date)}" if e.event_date else ", data non nota"
+    if e.is_planned:
+        label += " (prevista)"
+    return label
+
+
+EVENT_SENTENCE_SCHEMA = {"sent_id": pl.Utf8, "doc_id": pl.Utf8, "event_id": pl.Utf8, "is_mention": pl.Boolean}
+
+
+def find_events(
+    sentences: pl.DataFrame,
+    mentions: pl.DataFrame,
+    entities: pl.DataFrame,
+    time_expressions: pl.DataFrame,
+    articles: pl.DataFrame,
+    future_window: int = 6,
+    main_event_share: float = 0.5,
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Event]]:
+    """Events and the sentence -> event assignment.
+
+    Returns (events rows, sentence_events with one row per sentence attached to an event,
+    event objects by id). Grain of events: one row per event; sentence_events: one row per
+    attached sentence (is_mention: the sentence names the event itself).
+    """
+    persons_of = _persons_by_sentence(mentions, entities)
+    dates_of, doc_dates = _dates_by_sentence(time_expressions, articles)
+    published = dict(zip(articles["doc_id"], articles["published_date"]))
+    raw: list[Mention] = []
+    for sent_id, doc_id, text in zip(sentences["sent_id"], sentences["doc_id"], sentences["text"]):
+        raw.extend(find_mentions_in_sentence(
+            doc_id, sent_id, text or "", dates_of.get(sent_id, []), persons_of.get(sent_id, frozenset()),
+            published.get(doc_id), future_window,
+        ))
+    raw = lend_sole_doc_date(raw, doc_dates)
+    events, assigned = resolve_events(raw)
+    by_id = {e.event_id: e for e in events}
+
+    # one event per mentioning sentence: a specific, dated one wins over generic or undated
+    rank = {}
+    for m in raw:
+        e = assigned[(m.sent_id, m.event_type)]
+        key = (e.event_type == GENERIC_TYPE, e.event_date is None, e.event_id)
+        if m.sent_id not in rank or key < rank[m.sent_id][0]:
+            rank[m.sent_id] = (key, e, m.doc_id)
+    rows = [(sid, doc, e.event_id, True) for sid, (_, e, doc) in rank.items()]
+
+    # 4. other sentences join their document's main event when it is unambiguous
+    per_doc: dict[str, Counter] = defaultdict(Counter)
+    for sid, (_, e, doc) in rank.items():
+        per_doc[doc][e.event_id] += 1
+    main_event = {}
+    for doc, counts in per_doc.items():
+        (top, n_top), *rest = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n_top >= main_event_share * sum(counts.values()) and (not rest or rest[0][1] < n_top):
+            main_event[doc] = top
+    for sent_id, doc_id in zip(sentences["sent_id"], sentences["doc_id"]):
+        if sent_id not in rank and doc_id in main_event:
+            rows.append((sent_id, doc_id, main_event[doc_id], False))
+    sentence_events = pl.DataFrame(rows, schema=EVENT_SENTENCE_SCHEMA, orient="row")
+
+    names = dict(zip(entities["entity_id"], entities["name"])) if entities.height else {}
+    event_rows = [
+        {
+            "event_id": e.event_id, "event_date": e.event_date, "label": event_label(e, names),
+            "n_docs": len(e.doc_ids), "event_type": e.event_type, "is_planned": e.is_planned,
+        }
+        for e in events
+    ]
+    events_df = pl.DataFrame(event_rows, schema={
+        "event_id": pl.Utf8, "event_date": pl.Date, "label": pl.Utf8, "n_docs": pl.Int64,
+        "event_type": pl.Utf8, "is_planned": pl.Boolean,
+    })
+    return events_df, sentence_events, by_id
+
+
+def _persons_by_sentence(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, frozenset[str]]:
+    if mentions.height == 0:
+        return {}
+    persons = mentions.join(entities.select("entity_id", "type"), on="entity_id", how="left").filter(
+        pl.col("type") == "person"
+    )
+    grouped = persons.group_by("sent_id").agg(pl.col("entity_id").unique())
+    return {s: frozenset(ids) for s, ids in zip(grouped["sent_id"], grouped["entity_id"])}
+
+
+def _dates_by_sentence(
+    time_expressions: pl.DataFrame, articles: pl.DataFrame
+) -> tuple[dict[str, list[tuple[int, dt.date]]], dict[str, set[dt.date]]]:
+    """Day-precision dates per sentence (with offsets) and the distinct past day dates per document."""
+    days = time_expressions.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
+    by_sent: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
+    by_doc: dict[str, set[dt.date]] = defaultdict(set)
+    published = dict(zip(articles["doc_id"], articles["published_date"]))
+    for doc_id, sent_id, start, value in zip(days["doc_id"], days["sent_id"], days["start"], days["value_date"]):
+        by_sent[sent_id].append((start, value))
+        pub = published.get(doc_id)
+        if pub is None or value <= pub:
+            by_doc[doc_id].add(value)
+    return by_sent, by_doc

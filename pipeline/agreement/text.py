@@ -1,0 +1,171 @@
+"""Italian word-level analysis shared by event finding, claim matching and conflict typing.
+
+Everything here is plain data or a pure function of a sentence's text: tokens with offsets,
+lemmas (simplemma, offline, cached), content lemmas without stopwords, and polarity (which
+predicates a sentence affirms or negates, with antonyms folded onto their base word so that
+"irrealistico" and "non realistico" read the same and "non era irrealistica" reads as
+"realistico").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+
+TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# Clause boundaries end a negation's scope: "non ha parlato, ma ha confermato".
+CLAUSE_BREAK_RE = re.compile(r"[.;:!?,()\[\]«»\"“”]")
+
+# Function words and the most frequent verbs of reporting: they carry no fact of their own and
+# every news sentence has them, so they would make unrelated sentences look alike.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a ad al allo alla ai agli alle all anche ancora altro altri altra altre assai avere
+    c che chi ci cio ciò come con contro cosi così cui d da dal dallo dalla dai dagli dalle dall
+    degli dei del dell della delle dello di dopo dove dunque e ed egli ella esso essa essi esse
+    essere fa fare fino fra gia già gli ha hanno ho i il in infatti inoltre io l la le lei li lo
+    loro lui ma me mentre mi mio mia miei mie molto molti molta molte ne nei nel nell nella nelle
+    nello negli noi nostro nostra nostri nostre o od ogni oppure per perche perché pero però piu più
+    poi poiche poiché prima proprio qua quale quali qualche quando quanto quasi quella quelle
+    quelli quello questa queste questi questo qui se sé sei si sia siamo sono sta stato stata stati
+    state stesso stessa stessi stesse su sua sue sui sul sull sulla sulle sullo suo suoi
+    tale tali te ti tra tu tua tuo tuoi tue tutto tutti tutta tutte un una uno vi voi vostro
+    vostra lo gli c' nonche nonché cioè ovvero ossia tuttavia quindi allora invece circa oltre
+    secondo dire affermare dichiarare sottolineare spiegare aggiungere riferire riportare scrivere
+    potere dovere volere stare avere essere venire andare fare sembrare rendere
+    """.split()
+)
+
+# Negators open a scope over the next few content words; "né" counts ("né confermare né smentire").
+NEGATORS: frozenset[str] = frozenset({"non", "né", "ne'", "mai", "nessuno", "nessuna", "nessun", "nemmeno", "neanche", "neppure", "senza"})
+NEGATION_SCOPE = 3  # content words a negator reaches ("non è [risultato] [realistico]")
+
+# Antonyms folded onto a base lemma: lemma -> base (the sign flips). General Italian, not seed words.
+ANTONYMS: dict[str, str] = {
+    "irrealistico": "realistico",
+    "irrealizzabile": "realizzabile",
+    "impossibile": "possibile",
+    "improbabile": "probabile",
+    "inaccettabile": "accettabile",
+    "illegale": "legale",
+    "illegittimo": "legittimo",
+    "ingiusto": "giusto",
+    "inutile": "utile",
+    "inefficace": "efficace",
+    "insufficiente": "sufficiente",
+    "improduttivo": "produttivo",
+    "infruttuoso": "fruttuoso",
+    "inevitabile": "evitabile",
+    "impraticabile": "praticabile",
+    "falso": "vero",
+    "smentire": "confermare",
+    "negare": "confermare",
+    "respingere": "accettare",
+    "rifiutare": "accettare",
+    "rompere": "mantenere",
+    "fallire": "riuscire",
+    "negativo": "positivo",
+    "sconfitta": "vittoria",
+    "perdere": "vincere",
+    "vietare": "permettere",
+    "annullare": "confermare",
+}
+# Words whose polarity is worth comparing even without an antonym: the targets of negation.
+# A negated noun ("nessuna decisione") is not a statement's polarity; verbs and adjectives are.
+_PREDICATE_SUFFIXES = ("are", "ere", "ire", "ico", "ica", "ale", "ile", "ivo", "oso", "ante", "ente", "ibile", "abile")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # lower-cased surface
+    lemma: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=500_000)
+def lemma_of(word: str) -> str:
+    """Italian lemma of a lower-cased word (simplemma; falls back to the word itself)."""
+    try:
+        return simplemma.lemmatize(word, lang="it")
+    except Exception:  # a library failure on one odd token must not stop the run
+        return word
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with character offsets; elisions split ("dell'Ucraina" -> dell, ucraina)."""
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        word = m.group(0).lower()
+        out.append(Token(word, lemma_of(word), m.start(), m.end()))
+    return out
+
+
+def is_content(token: Token) -> bool:
+    """A token that can carry a fact: not a stopword, not a bare number, at least 3 letters."""
+    return (
+        len(token.text) >= 3
+        and not token.text.isdigit()
+        and token.text not in STOPWORDS
+        and token.lemma not in STOPWORDS
+    )
+
+
+def content_lemmas(tokens: list[Token]) -> frozenset[str]:
+    """Distinct content lemmas, antonyms folded to their base (so paraphrases under negation still match)."""
+    return frozenset(ANTONYMS.get(t.lemma, t.lemma) for t in tokens if is_content(t))
+
+
+def _is_predicate(lemma: str) -> bool:
+    return lemma in ANTONYMS or lemma in _ANTONYM_BASES or lemma.endswith(_PREDICATE_SUFFIXES)
+
+
+_ANTONYM_BASES = frozenset(ANTONYMS.values())
+
+
+def polarity(text: str, tokens: list[Token] | None = None) -> dict[str, int]:
+    """Which predicates the sentence affirms (+1) or negates (-1), keyed by base lemma.
+
+    A predicate's sign is the product of its antonym flip ("irrealistico" = -realistico) and
+    every negator whose scope reaches it, so a double negative cancels ("non era irrealistica"
+    = +realistico). A base that ends up with both signs in one sentence ("né confermare né
+    smentire") is ambiguous there and dropped. Only predicates (verbs, adjectives, antonym-lexicon
+    words) are kept: a negated noun is not the statement's polarity.
+    """
+    tokens = tokenize(text) if tokens is None else tokens
+    breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
+    signs: dict[str, set[int]] = {}
+    pending: list[int] = []  # remaining scope (content words) of each open negator
+    prev_end = 0
+    for tok in tokens:
+        if any(prev_end <= b < tok.start for b in breaks):
+            pending = []
+        prev_end = tok.end
+        if tok.text in NEGATORS:
+            # "né X né Y" negates X and Y once each: a new "né" replaces the open scopes, while
+            # "non" stacks ("non è irrealistico" cancels out).
+            pending = [NEGATION_SCOPE] if tok.text in ("né", "ne'") else pending + [NEGATION_SCOPE]
+            continue
+        if not is_content(tok) and tok.lemma not in ANTONYMS:
+            continue
+        flip = -1 if tok.lemma in ANTONYMS else 1
+        base = ANTONYMS.get(tok.lemma, tok.lemma)
+        negations = len(pending)
+        pending = [n - 1 for n in pending if n > 1]
+        if not _is_predicate(tok.lemma):
+            continue
+        sign = flip * (-1 if negations % 2 else 1)
+        signs.setdefault(base, set()).add(sign)
+    return {base: next(iter(s)) for base, s in signs.items() if len(s) == 1}
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """The text cut at a word boundary to at most max_chars, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"

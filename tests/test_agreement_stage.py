@@ -1,0 +1,344 @@
+"""End-to-end tests of the aggregate logic on small corpora whose truth we know.
+
+`Corpus` writes the normalized tables the stage reads, to the schemas in pipeline.schemas,
+from sentences annotated by hand (entities are found by name, dates and quantities are given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from pipeline.agreement.build import AggregateParams, aggregate, agreement_metrics
+from pipeline.common import conform
+
+ENTITIES = {
+    "Trump": ("donald-trump", "person"),
+    "Putin": ("vladimir-putin", "person"),
+    "Zelensky": ("volodymyr-zelensky", "person"),
+    "Peskov": ("dmitry-peskov", "person"),
+    "Witkoff": ("steve-witkoff", "person"),
+    "Hegseth": ("pete-hegseth", "person"),
+    "Rutte": ("mark-rutte", "person"),
+    "Cremlino": ("cremlino", "org"),
+    "NATO": ("nato", "org"),
+    "Ucraina": ("ucraina", "place"),
+    "Russia": ("russia", "place"),
+    "Mosca": ("mosca", "place"),
+}
+
+
+class Corpus:
+    def __init__(self) -> None:
+        self.docs: list[tuple[str, str, dt.date | None]] = []
+        self.sentences: list[dict] = []
+        self.mentions: list[dict] = []
+        self.times: list[dict] = []
+        self.quantities: list[dict] = []
+        self.quotes: list[dict] = []
+
+    def doc(self, doc_id: str, source_id: str, published: dt.date | None = None) -> "Corpus":
+        self.docs.append((doc_id, source_id, published))
+        return self
+
+    def sent(self, doc_id: str, text: str, dates=(), quantities=(), quotes=()) -> str:
+        """Add a sentence; dates: (surface, date); quantities: (surface, kind, unit, noun, low, high,
+        qualifier); quotes: (quoted text, speaker entity id)."""
+        n = sum(1 for s in self.sentences if s["doc_id"] == doc_id)
+        sent_id = f"{doc_id}:{n}:0"
+        self.sentences.append({"sent_id": sent_id, "doc_id": doc_id, "block_no": n, "sent_no": n,
+                               "text": text, "start": 0, "end": len(text)})
+        for name, (eid, _) in ENTITIES.items():
+            at = text.find(name)
+            if at >= 0:
+                self.mentions.append({"doc_id": doc_id, "sent_id": sent_id, "entity_id": eid, "surface": name,
+                                      "start": at, "end": at + len(name), "method": "alias", "is_uncertain": False})
+        for surface, value in dates:
+            at = text.index(surface)
+            self.times.append({"doc_id": doc_id, "sent_id": sent_id, "surface": surface, "start": at,
+                               "end": at + len(surface), "value_date": value, "granularity": "day",
+                               "is_relative": False})
+        for surface, kind, unit, noun, low, high, qualifier in quantities:
+            at = text.index(surface)
+            self.quantities.append({"doc_id": doc_id, "sent_id": sent_id, "surface": surface, "start": at,
+                                    "end": at + len(surface), "kind": kind, "unit": unit, "noun": noun,
+                                    "low": low, "high": high, "qualifier": qualifier})
+        for i, (quoted, speaker) in enumerate(quotes):
+            self.quotes.append({"quote_id": f"{sent_id}:q{i}", "doc_id": doc_id, "sent_id": sent_id,
+                                "text": quoted, "speaker_entity_id": speaker, "cue": "ha detto"})
+        return sent_id
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        sources = sorted({s for _, s, _ in self.docs})
+        return {
+            "articles": conform("articles", pl.DataFrame(
+                [{"doc_id": d, "source_id": s, "published_date": p, "n_blocks": 1, "n_chars": 1}
+                 for d, s, p in self.docs], schema_overrides={"published_date": pl.Date})),
+            "sources": conform("sources", pl.DataFrame({"source_id": sources, "name": sources,
+                                                        "n_docs": [1] * len(sources)})),
+            "sentences": conform("sentences", pl.DataFrame(self.sentences)),
+            "entities": conform("entities", pl.DataFrame(
+                [{"entity_id": eid, "name": name, "type": typ, "aliases": [name]}
+                 for name, (eid, typ) in ENTITIES.items()])),
+            "mentions": _frame("mentions", self.mentions),
+            "time_expressions": _frame("time_expressions", self.times),
+            "quantities": _frame("quantities", self.quantities),
+            "quotes": _frame("quotes", self.quotes),
+        }
+
+    def run(self, **overrides) -> dict[str, pl.DataFrame]:
+        return aggregate(self.tables(), AggregateParams(**overrides))
+
+
+def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
+    from pipeline.schemas import TABLES
+
+    if not rows:
+        return pl.DataFrame(schema=TABLES[name].polars_schema)
+    return conform(name, pl.DataFrame(rows, schema_overrides={
+        c.name: c.dtype for c in TABLES[name].columns if c.name in rows[0]
+    }))
+
+
+FEB12 = dt.date(2025, 2, 12)
+AUG18 = dt.date(2025, 8, 18)
+
+
+def claim_of(out: dict[str, pl.DataFrame], sent_id: str) -> set[str]:
+    return set(out["claim_evidence"].filter(pl.col("sent_id") == sent_id)["claim_id"])
+
+
+def same_claim(out, a: str, b: str) -> bool:
+    return bool(claim_of(out, a) & claim_of(out, b))
+
+
+def conflicts_of(out, kind: str) -> pl.DataFrame:
+    return out["conflicts"].filter(pl.col("kind") == kind)
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+def paraphrase_corpus() -> tuple[Corpus, str, str, str]:
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta").doc("d3", "gamma")
+    a = c.sent("d1", "Trump ha definito la telefonata con Putin lunga ed estremamente produttiva.",
+               dates=())
+    b = c.sent("d2", "Per Trump quella con Putin è stata una telefonata lunga e altamente produttiva.")
+    other = c.sent("d3", "Il Cremlino ha annunciato nuove sanzioni contro le banche europee.")
+    c.sent("d1", "A Roma il prezzo del pane è aumentato per la siccità secondo Coldiretti.")
+    return c, a, b, other
+
+
+def test_paraphrases_from_different_sources_share_a_claim():
+    c, a, b, other = paraphrase_corpus()
+    out = c.run()
+    assert same_claim(out, a, b)
+    assert not same_claim(out, a, other)
+    shared = out["claims"].filter(pl.col("claim_id").is_in(list(claim_of(out, a) & claim_of(out, b))))
+    assert shared["n_sources"].to_list() == [2]
+    assert out["conflicts"].height == 0  # all agree: no conflict rows
+    assert set(out["claim_evidence"]["stance"]) == {"supports"}
+
+
+def test_one_source_fact_stays_a_one_source_claim():
+    c, a, b, other = paraphrase_corpus()
+    out = c.run()
+    claims = out["claims"].filter(pl.col("claim_id").is_in(list(claim_of(out, other))))
+    assert claims.height == 1
+    assert claims["n_sources"].to_list() == [1]
+
+
+def test_ids_are_stable_and_output_deterministic():
+    c, *_ = paraphrase_corpus()
+    first, second = c.run(), c.run()
+    for name in first:
+        assert first[name].sort(first[name].columns).equals(second[name].sort(second[name].columns)), name
+
+
+# --- conflicts ---------------------------------------------------------------------------------
+
+def test_changed_count_is_a_quantity_conflict():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    a = c.sent("d1", "La Russia ha liberato 175 prigionieri ucraini nello scambio con Kiev.",
+               quantities=[("175 prigionieri", "count", "item", "prigionieri", 175, 175, "exact")])
+    b = c.sent("d2", "Nello scambio con Kiev la Russia ha liberato 150 prigionieri ucraini.",
+               quantities=[("150 prigionieri", "count", "item", "prigionieri", 150, 150, "exact")])
+    out = c.run()
+    q = conflicts_of(out, "quantity")
+    assert q.height == 1
+    row = q.row(0, named=True)
+    assert {row["sent_id_a"], row["sent_id_b"]} == {a, b}
+    assert {row["value_a"], row["value_b"]} == {"175 prigionieri", "150 prigionieri"}
+    assert "do not overlap" in row["explanation"]
+    stances = dict(zip(out["claim_evidence"]["sent_id"], out["claim_evidence"]["stance"]))
+    assert sorted([stances[a], stances[b]]) == ["conflicts", "supports"]
+    agreement = out["source_agreement"].row(0, named=True)
+    assert (agreement["n_shared_claims"], agreement["n_conflicting"], agreement["agreement_rate"]) == (1, 1, 0.0)
+
+
+def test_compatible_intervals_are_not_a_conflict():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    c.sent("d1", "Trump ha parlato al telefono con Putin per più di un'ora mercoledì 12 febbraio.",
+           dates=[("12 febbraio", FEB12)],
+           quantities=[("più di un'ora", "duration", "minute", None, 60, None, "more_than")])
+    c.sent("d2", "Putin e Trump hanno parlato al telefono il 12 febbraio per circa un'ora e mezza.",
+           dates=[("12 febbraio", FEB12)],
+           quantities=[("circa un'ora e mezza", "duration", "minute", None, 90, 90, "about")])
+    out = c.run()
+    assert out["conflicts"].height == 0
+    assert out["claims"]["n_sources"].max() == 2  # the same fact, agreeing
+
+
+def test_different_calls_with_different_durations_never_conflict_or_merge():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    a = c.sent("d1", "La telefonata tra Trump e Putin del 12 febbraio è durata novanta minuti.",
+               dates=[("12 febbraio", FEB12)],
+               quantities=[("novanta minuti", "duration", "minute", None, 90, 90, "exact")])
+    b = c.sent("d2", "La telefonata tra Trump e Putin del 18 agosto è durata tre ore.",
+               dates=[("18 agosto", AUG18)],
+               quantities=[("tre ore", "duration", "minute", None, 180, 180, "exact")])
+    out = c.run()
+    assert not same_claim(out, a, b)
+    assert out["conflicts"].height == 0
+    assert out["events"].height == 2
+    assert set(out["events"]["event_date"]) == {FEB12, AUG18}
+
+
+def test_different_subjects_sharing_a_number_do_not_conflict():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    a = c.sent("d1", "L'incontro di Witkoff con Putin a Mosca è durato tre ore, ha riferito il Cremlino.",
+               quantities=[("tre ore", "duration", "minute", None, 180, 180, "exact")])
+    b = c.sent("d2", "La telefonata di Trump con Putin è durata novanta minuti, ha riferito il Cremlino.",
+               quantities=[("novanta minuti", "duration", "minute", None, 90, 90, "exact")])
+    out = c.run()
+    assert not same_claim(out, a, b)
+    assert out["conflicts"].height == 0
+
+
+def test_negated_statement_is_a_polarity_conflict():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta").doc("d3", "gamma")
+    a = c.sent("d1", "Hegseth ha detto che l'ingresso dell'Ucraina nella NATO è irrealistico.")
+    b = c.sent("d2", "Per Hegseth l'ingresso dell'Ucraina nella NATO non è realistico.")
+    d = c.sent("d3", "Hegseth ha detto che l'ingresso dell'Ucraina nella NATO non era irrealistico.")
+    out = c.run()
+    assert same_claim(out, a, b) and same_claim(out, a, d)
+    pol = conflicts_of(out, "polarity")
+    pairs = {frozenset((r["sent_id_a"], r["sent_id_b"])) for r in pol.iter_rows(named=True)}
+    # irrealistico == non realistico; the double negative is the dissenting view
+    assert pairs == {frozenset((a, d)), frozenset((b, d))}
+    stance = dict(zip(out["claim_evidence"]["sent_id"], out["claim_evidence"]["stance"]))
+    assert stance[d] == "conflicts" and stance[a] == stance[b] == "supports"
+
+
+def test_confirmed_versus_not_confirmed_is_a_polarity_conflict():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    c.sent("d1", "Il Cremlino ha confermato la telefonata tra Putin e Trump.")
+    c.sent("d2", "Il Cremlino non ha confermato la telefonata tra Putin e Trump.")
+    out = c.run()
+    assert conflicts_of(out, "polarity")["value_a"].to_list() + conflicts_of(out, "polarity")["value_b"].to_list() \
+        in (["confermare", "non confermare"], ["non confermare", "confermare"])
+
+
+def test_different_date_for_the_same_event_is_a_date_conflict():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta").doc("d3", "gamma")
+    a = c.sent("d1", "Trump e Putin hanno avuto una lunga telefonata il 12 febbraio, la prima in tre anni.",
+               dates=[("12 febbraio", FEB12)])
+    b = c.sent("d2", "Trump e Putin hanno avuto una lunga telefonata il 12 febbraio, la prima in tre anni.",
+               dates=[("12 febbraio", FEB12)])
+    wrong = c.sent("d3", "Trump e Putin hanno avuto una lunga telefonata il 13 febbraio, la prima in tre anni.",
+                   dates=[("13 febbraio", dt.date(2025, 2, 13))])
+    out = c.run()
+    d = conflicts_of(out, "date")
+    assert d.height == 2
+    assert all(wrong in (r["sent_id_a"], r["sent_id_b"]) for r in d.iter_rows(named=True))
+    assert {"2025-02-13"} <= set(d["value_a"]) | set(d["value_b"])
+    stance = dict(zip(out["claim_evidence"]["sent_id"], out["claim_evidence"]["stance"]))
+    assert stance[wrong] == "conflicts" and stance[a] == stance[b] == "supports"
+
+
+def test_same_quote_different_speaker_is_an_attribution_conflict():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    quote = "siamo sulla buona strada per ottenere la pace in Ucraina"
+    c.sent("d1", f"«Siamo sulla buona strada per ottenere la pace in Ucraina», ha detto Trump.",
+           quotes=[(quote, "donald-trump")])
+    c.sent("d2", f"«Siamo sulla buona strada per ottenere la pace in Ucraina», ha detto Witkoff.",
+           quotes=[(quote, "steve-witkoff")])
+    out = c.run()
+    att = conflicts_of(out, "attribution")
+    assert att.height == 1
+    assert set(att.row(0, named=True).values()) >= {"Trump", "Witkoff"}
+
+
+# --- events ------------------------------------------------------------------------------------
+
+def test_planned_call_is_a_different_event_from_the_past_one():
+    c = Corpus().doc("d1", "alfa", dt.date(2025, 3, 1)).doc("d2", "beta", dt.date(2025, 3, 1))
+    past = c.sent("d1", "Trump e Putin hanno avuto una telefonata il 12 febbraio.", dates=[("12 febbraio", FEB12)])
+    planned = c.sent("d2", "Una nuova telefonata tra Trump e Putin è prevista per la prossima settimana.")
+    out = c.run()
+    ev = out["events"]
+    assert ev.height == 2
+    assert sorted(ev["is_planned"].to_list()) == [False, True]
+    assert not same_claim(out, past, planned)
+
+
+def test_undated_sentence_attaches_to_its_documents_event():
+    c = Corpus().doc("d1", "alfa")
+    c.sent("d1", "Trump e Putin hanno avuto una telefonata il 12 febbraio.", dates=[("12 febbraio", FEB12)])
+    c.sent("d1", "Secondo Peskov la telefonata è durata un'ora e mezza.")
+    c.sent("d1", "Peskov ha aggiunto che Mosca è pronta al dialogo.")
+    out = c.run()
+    assert out["events"].height == 1
+    assert out["events"]["n_docs"].to_list() == [1]
+    assert out["events"]["label"][0].startswith("telefonata")
+    assert "12 febbraio 2025" in out["events"]["label"][0]
+
+
+# --- agreement ---------------------------------------------------------------------------------
+
+def test_every_pair_of_sources_has_a_row_even_with_nothing_shared():
+    c, a, b, other = paraphrase_corpus()
+    out = c.run()
+    sa = out["source_agreement"].sort("source_a", "source_b")
+    assert list(zip(sa["source_a"], sa["source_b"])) == [("alfa", "beta"), ("alfa", "gamma"), ("beta", "gamma")]
+    rows = {(r["source_a"], r["source_b"]): r for r in sa.iter_rows(named=True)}
+    assert rows[("alfa", "beta")]["n_shared_claims"] == 1
+    assert rows[("alfa", "beta")]["agreement_rate"] == 1.0
+    nothing = rows[("beta", "gamma")]
+    assert nothing["n_shared_claims"] == 0 and nothing["agreement_rate"] is None
+    assert nothing["coverage_jaccard"] == 0.0
+    for r in rows.values():
+        assert r["n_agreeing"] + r["n_conflicting"] == r["n_shared_claims"]
+
+
+def test_near_duplicate_documents_are_flagged_and_not_independent_agreement():
+    text = ("Il presidente americano Trump ha avuto una lunga telefonata con Putin dedicata alla guerra in "
+            "Ucraina e alla sicurezza europea, ha riferito il Cremlino in una nota diffusa in serata.")
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    c.sent("d1", text)
+    c.sent("d1", "Il testo integrale della nota non è stato ancora pubblicato dalle autorità russe di Mosca.")
+    c.sent("d2", text)
+    c.sent("d2", "Il testo integrale della nota non è stato ancora pubblicato dalle autorità russe di Mosca.")
+    out = c.run()
+    dups = out["near_duplicates"]
+    assert dups.height == 1 and dups["shingle_jaccard"][0] == 1.0
+    row = out["source_agreement"].row(0, named=True)
+    assert row["n_shared_claims"] == 0 and row["n_copied_claims"] >= 1
+    assert agreement_metrics(out)["n_near_duplicate_pairs"] == 1
+
+
+def test_entity_coverage_counts_mentions_per_source():
+    c, *_ = paraphrase_corpus()
+    out = c.run()
+    cov = {(r["entity_id"], r["source_id"]): r for r in out["entity_coverage"].iter_rows(named=True)}
+    assert cov[("donald-trump", "alfa")]["n_mentions"] == 1
+    assert cov[("donald-trump", "alfa")]["first_sent_no"] == 0
+    assert ("donald-trump", "gamma") not in cov
+
+
+def test_output_tables_conform_to_the_contract():
+    c, *_ = paraphrase_corpus()
+    out = c.run()
+    for name, df in out.items():
+        conform(name, df)  # raises on a missing required column or an extra one

@@ -1,0 +1,502 @@
+"""Quantities in Italian news sentences, as intervals in canonical units.
+
+Table grain (`quantities`): one row per quantity in a sentence, keyed by (sent_id, start);
+offsets are character offsets into the sentence text.
+
+Kinds and canonical units:
+* duration — seconds, minutes and hours in `minute` ("2h05'" = 125, "un'ora e mezza" = 90,
+  "mezz'ora" = 30); days and weeks in `day`; months in `month`; years in `year`.
+* money — `EUR`, `USD`, `GBP`, `RUB` ("1,2 milioni di euro", "$ 300", "50 miliardi di dollari").
+* percent — `percent` ("30%", "30 per cento"); `percentage_point` for "punti percentuali".
+* distance — `km`; weight — `kg`.
+* age — `year`: only with an unambiguous cue ("ha 45 anni", "all'età di 15 anni", "un uomo di
+  45 anni"); "da tre anni", "per tre anni", "tre anni di guerra" are durations; a bare
+  "di 15 anni" without a person noun is skipped as ambiguous.
+* count — `item`, with `noun` = the lowercase word counted ("oltre 300 droni d'attacco" → droni,
+  "milioni di persone" → persone). A number without a following noun is not a count.
+
+Interval representation (`low`, `high`) by qualifier, v the stated value:
+  exact [v, v]; about [v, v] (approximate: consumers add their own tolerance); more_than and
+  at_least [v, open); less_than and at_most [open, v]; almost [ALMOST_LOW_FACTOR·v, v]
+  ("quasi tre ore" = 144–180 minutes); range [a, b] ("tre o quattro ore", "tra 10 e 15").
+  Collective words: "una decina", "un centinaio", "un paio" are about their value; the plurals
+  "decine", "centinaia", "migliaia", "milioni" mean "at least two of them": at_least [2·unit, open)
+  ("migliaia di persone" = at least 2000).
+
+Not quantities: anything inside a time expression (dates, "nel 2022", "tre anni fa"), times of
+day ("alle 10.30"), law and article numbers ("Articolo 5", "comma 3"), ordinals ("1°"), numbers
+in names ("G7", "F-16"), phone numbers (digit groups), and the articles "un/una/uno" (a number
+word only next to a unit or a multiplier: "un'ora", "un milione di").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.nlp.italian import (
+    AMBIGUOUS_NUMBER_WORDS,
+    COLLECTIVES_PLURAL,
+    COLLECTIVES_SINGULAR,
+    MONTHS,
+    MULTIPLIERS,
+    UNITS,
+    fold,
+    parse_number,
+)
+from pipeline.nlp.times import find_time_expressions
+from pipeline.schemas import TABLES
+
+# "quasi N" is read as at least this fraction of N.
+ALMOST_LOW_FACTOR = 0.8
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    surface: str
+    kind: str
+    unit: str
+    noun: str | None
+    low: float | None
+    high: float | None
+    qualifier: str
+
+
+# --- number grammar -----------------------------------------------------------------------------
+
+_AP = r"['’]"
+_DIGITS = r"(?<![\w.,/])(?<![^\W\d_]-)(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)(?![.,][0-9])"
+_WORDS = [w for w in UNITS if not w.endswith("'") and w not in AMBIGUOUS_NUMBER_WORDS]
+_WORD_NUMBER = r"\b(?:" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b"
+_ARTICLE_ONE = rf"\b(?:un{_AP}|un|una|uno)"
+_MULT = r"(?:" + "|".join(sorted(MULTIPLIERS, key=len, reverse=True)) + r")\b"
+_NUM_PLAIN = rf"(?:{_DIGITS}(?:\s*{_MULT}|mila\b)?|{_WORD_NUMBER}(?:\s+{_MULT})?|{_ARTICLE_ONE}\s+{_MULT}|\bsei\b(?=\s+[a-zà-ù]+[ie]\b))"
+# With a unit right after, "un'ora", "una settimana", "un milione" are numbers too.
+_NUM_WITH_UNIT = rf"(?:{_NUM_PLAIN}|{_ARTICLE_ONE}\s*|\bsei\b)"
+
+_QUALIFIER = (
+    r"(?:(?P<qual>circa|quasi|più\s+di|poco\s+più\s+di|poco\s+meno\s+di|ben\s+oltre|oltre|almeno|"
+    r"non\s+meno\s+di|fino\s+a(?:d)?|non\s+più\s+di|al\s+massimo|al\s+più|meno\s+di|"
+    rf"intorno\s+a(?:i|gli|lle|l)?|attorno\s+a(?:i|gli|lle|l)?|all{_AP}incirca|approssimativamente|"
+    r"pressoché|sopra\s+i|sotto\s+i|appena|solo|soltanto)\s+)"
+)
+_QUALIFIERS = {
+    "circa": "about", "intorno": "about", "attorno": "about", "all'incirca": "about",
+    "approssimativamente": "about",
+    "quasi": "almost", "poco meno di": "almost", "pressoché": "almost",
+    "più di": "more_than", "poco più di": "more_than", "oltre": "more_than", "ben oltre": "more_than",
+    "sopra i": "more_than",
+    "almeno": "at_least", "non meno di": "at_least",
+    "fino a": "at_most", "fino ad": "at_most", "non più di": "at_most", "al massimo": "at_most",
+    "al più": "at_most",
+    "meno di": "less_than", "sotto i": "less_than",
+    "appena": "exact", "solo": "exact", "soltanto": "exact",
+}
+
+
+def _qualifier_of(words: str | None) -> str:
+    if not words:
+        return "exact"
+    key = re.sub(r"\s+", " ", fold(words)).strip()
+    if key.startswith(("intorno", "attorno")):
+        key = key.split()[0]
+    return _QUALIFIERS.get(key, "exact")
+
+
+def number_value(text: str) -> float | None:
+    """'1,2 milioni' -> 1200000, 'tre' -> 3, '300mila' -> 300000, "un'" -> 1."""
+    words = fold(text).strip()
+    m = re.fullmatch(r"(.+?)\s*(mila|" + "|".join(MULTIPLIERS) + r")?", words)
+    if not m:
+        return None
+    base, mult = m.group(1).strip(), m.group(2)
+    if base in ("un", "un'", "una", "uno"):
+        value = 1.0
+    elif base in UNITS:
+        value = float(UNITS[base])
+    else:
+        value = parse_number(base)
+    if value is None:
+        return None
+    return value * (1000 if mult == "mila" else MULTIPLIERS.get(mult, 1) if mult else 1)
+
+
+def _interval(qualifier: str, low: float, high: float | None = None) -> tuple[float | None, float | None]:
+    if qualifier == "range":
+        return (min(low, high), max(low, high))
+    if qualifier in ("more_than", "at_least"):
+        return (low, None)
+    if qualifier in ("less_than", "at_most"):
+        return (None, low)
+    if qualifier == "almost":
+        return (low * ALMOST_LOW_FACTOR, low)
+    return (low, low)
+
+
+def _amount(num: str, qualifier_words: str | None) -> tuple[float | None, float | None, str] | None:
+    value = number_value(num)
+    if value is None:
+        return None
+    qualifier = _qualifier_of(qualifier_words)
+    low, high = _interval(qualifier, value)
+    return low, high, qualifier
+
+
+def _range_or_amount(m: re.Match[str]) -> tuple[float | None, float | None, str] | None:
+    """Read the qualifier and either the range (groups a, b) or the single number (group n)."""
+    if m["a"] and m["b"]:
+        a, b = number_value(m["a"]), number_value(m["b"])
+        if a is None or b is None or a == b:
+            return None
+        # "1,5-2 milioni": the multiplier written once applies to both ends.
+        if b >= 1000 and a < 1000 and re.search(_MULT, fold(m["b"])) and not re.search(_MULT, fold(m["a"])):
+            a *= MULTIPLIERS[re.search(_MULT, fold(m["b"])).group()]
+        return a, b, "range"
+    return _amount(m["n"], m["qual"])
+
+
+def _value_group(num: str) -> str:
+    """A number, or a range of two numbers: 'tra 10 e 15', 'da 10 a 15', 'tre o quattro', '10-15'."""
+    return (
+        rf"(?:(?:tra|fra)\s+(?P<a>{num})\s+e\s+(?P<b>{num})"
+        rf"|(?:da|dai|dalle)\s+(?P<a2>{num})\s+(?:a|ai|alle)\s+(?P<b2>{num})"
+        rf"|(?P<a3>{num})\s*(?:o|-|–|/)\s*(?P<b3>{num})"
+        rf"|(?P<n>{num}))"
+    )
+
+
+# Each rule's regex uses groups qual, a/b (range ends), n (single number); the alternative range
+# spellings are folded into a/b by _groups().
+def _groups(m: re.Match[str]) -> dict[str, str | None]:
+    g = m.groupdict()
+    for suffix in ("2", "3"):
+        if g.get("a" + suffix):
+            g["a"], g["b"] = g["a" + suffix], g["b" + suffix]
+    return g
+
+
+class _Groups:
+    """re.Match look-alike exposing the folded range groups."""
+
+    def __init__(self, m: re.Match[str]):
+        self._g = _groups(m)
+
+    def __getitem__(self, key: str) -> str | None:
+        return self._g.get(key)
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I | re.X)
+
+
+_VALUE_UNIT = _value_group(_NUM_WITH_UNIT)
+_VALUE_PLAIN = _value_group(_NUM_PLAIN)
+
+# --- durations ---------------------------------------------------------------------------------
+
+_HOUR_FRACTION = rf"(?:\s+e\s+(?P<frac>mezza|mezzo|un\s+quarto|tre\s+quarti|(?P<fracmin>[0-9]{{1,2}}|{_WORD_NUMBER})\s+minuti))"
+DURATION_HOURS = _compile(
+    rf"""{_QUALIFIER}?{_VALUE_UNIT}\s*(?P<unit>ore\b|ora\b|h\b){_HOUR_FRACTION}?(?P<suffix>\s+circa\b)?"""
+)
+DURATION_CLOCK = _compile(r"""(?<![\w.])(?P<h>[0-9]{1,2})\s?h\s?(?P<m>[0-5][0-9])(?:['’′]|\b)""")
+DURATION_HALF_HOUR = _compile(
+    rf"""{_QUALIFIER}?(?P<what>mezz{_AP}\s*ora|mezzora|un\s+quarto\s+d{_AP}\s*ora|tre\s+quarti\s+d{_AP}\s*ora)\b"""
+)
+DURATION_COUPLE = _compile(rf"""{_QUALIFIER}?\bun\s+paio\s+(?:di\s+|d{_AP}\s*)(?P<unit>ore|minuti|giorni|settimane|mesi|anni)\b""")
+DURATION_OTHER = _compile(
+    rf"""{_QUALIFIER}?{_VALUE_UNIT}\s*(?P<unit>minuti|minuto|min\b|secondi|giorni|giorno|settimane|settimana|mesi|mese|anni|anno)\b
+    (?P<suffix>\s+circa\b)?"""
+)
+_DURATION_UNITS = {
+    "minut": ("minute", 1.0), "min": ("minute", 1.0), "second": ("minute", 1 / 60),
+    "giorn": ("day", 1.0), "settiman": ("day", 7.0), "mes": ("month", 1.0), "ann": ("year", 1.0),
+}
+_AGE_BEFORE = re.compile(
+    r"(?:\b(?:ha|aveva|avrà|avrebbe|avevano|hanno|compie|compiuto|compiere|compiuti)\s+|"
+    r"\bet[àa]\s+di\s+|\b(?:uomo|donna|ragazz[oaie]|bambin[oaie]|giovane|figli[oaie]|anzian[oaie]|"
+    r"militare|soldato|studente|studentessa|cittadin[oaie]|pensionat[oaie]|madre|padre|"
+    r"vittima|ostaggio|prigioniero|turista|reporter|giornalista)\s+di\s+)$",
+    re.I,
+)
+_DURATION_CONTEXT_BEFORE = re.compile(
+    r"\b(?:da|per|in|dopo|durante|oltre|entro|negli\s+ultimi|nei\s+prossimi|di|tra|fra|ultimi|prossimi)\s+$",
+    re.I,
+)
+
+
+def _duration_hours(m: re.Match[str], text: str) -> Quantity | None:
+    g = _Groups(m)
+    unit_word = fold(m["unit"])
+    number = g["n"] or ""
+    if unit_word == "ora" and fold(number).strip() not in ("un'", "un", "una", "1"):
+        return None  # "ora" alone is "now"; as a unit it only follows "un'"
+    if unit_word == "h" and not re.match(r"[0-9]", number or g["a"] or ""):
+        return None
+    read = _range_or_amount(g)
+    if read is None:
+        return None
+    low, high, qualifier = read
+    extra = 0.0
+    if m["frac"]:
+        frac = fold(m["frac"])
+        extra = {"mezza": 30.0, "mezzo": 30.0, "un quarto": 15.0, "tre quarti": 45.0}.get(frac)
+        if extra is None:
+            minutes = number_value(m["fracmin"])
+            extra = minutes if minutes is not None and minutes < 60 else 0.0
+    if m["suffix"] and qualifier == "exact":
+        qualifier = "about"
+    if qualifier == "range":
+        low, high = low * 60 + extra, high * 60 + extra
+    else:
+        low, high = _interval(qualifier, number_value(number) * 60 + extra)
+    return Quantity(m.start(), m.end(), m.group(), "duration", "minute", None, low, high, qualifier)
+
+
+def _duration_clock(m: re.Match[str], text: str) -> Quantity | None:
+    minutes = int(m["h"]) * 60 + int(m["m"])
+    return Quantity(m.start(), m.end(), m.group(), "duration", "minute", None, minutes, minutes, "exact")
+
+
+def _duration_half_hour(m: re.Match[str], text: str) -> Quantity | None:
+    what = re.sub(r"[\s'’]", "", fold(m["what"]))
+    minutes = 15.0 if what.startswith("unquarto") else 45.0 if what.startswith("trequarti") else 30.0
+    qualifier = _qualifier_of(m["qual"])
+    low, high = _interval(qualifier, minutes)
+    return Quantity(m.start(), m.end(), m.group(), "duration", "minute", None, low, high, qualifier)
+
+
+def _duration_unit(unit_word: str) -> tuple[str, float]:
+    unit_word = fold(unit_word)
+    if unit_word == "ore":
+        return "minute", 60.0
+    for prefix, found in _DURATION_UNITS.items():
+        if unit_word.startswith(prefix):
+            return found
+    raise KeyError(unit_word)
+
+
+def _duration_couple(m: re.Match[str], text: str) -> Quantity | None:
+    unit, factor = _duration_unit(m["unit"])
+    return Quantity(m.start(), m.end(), m.group(), "duration", unit, None, 2 * factor, 2 * factor, "about")
+
+
+def _duration_other(m: re.Match[str], text: str) -> Quantity | None:
+    g = _Groups(m)
+    unit_word = fold(m["unit"])
+    number = fold(g["n"] or g["a"] or "").strip()
+    singular = unit_word in ("minuto", "giorno", "settimana", "mese", "anno")
+    article = number in ("un", "un'", "una", "uno")
+    if singular != article and not (singular and number in ("1",)):
+        return None  # "un secondo mandato", "tre mese" — not a duration
+    if unit_word in ("giorno", "settimana", "mese", "anno") and article and not m["qual"]:
+        # "Un giorno Trump disse…" is narrative; as a duration it needs a cue ("per un giorno")
+        if not _DURATION_CONTEXT_BEFORE.search(text[:m.start()]) and not re.match(r"\s+di\b", text[m.end():]):
+            return None
+    if unit_word == "anni" and g["n"] and not m["qual"]:
+        before = text[:m.start()]
+        if _AGE_BEFORE.search(before):
+            value = number_value(g["n"])
+            if value is None:
+                return None
+            return Quantity(m.start(), m.end(), m.group(), "age", "year", None, value, value, "exact")
+        if not _DURATION_CONTEXT_BEFORE.search(before) and not re.match(r"\s+di\b", text[m.end():]):
+            return None  # "15 anni" on its own: age or duration, can't tell
+        if re.search(r"\bdi\s+$", before, re.I):
+            return None  # "una guerra di tre anni" vs "un ragazzo di 15 anni": ambiguous
+    read = _range_or_amount(g)
+    if read is None:
+        return None
+    low, high, qualifier = read
+    if m["suffix"] and qualifier == "exact":
+        qualifier = "about"
+    unit, factor = _duration_unit(unit_word)
+    low = None if low is None else low * factor
+    high = None if high is None else high * factor
+    return Quantity(m.start(), m.end(), m.group(), "duration", unit, None, low, high, qualifier)
+
+
+# --- money, percent, distance, weight ---------------------------------------------------------
+
+_CURRENCY_WORDS = {"euro": "EUR", "€": "EUR", "dollari": "USD", "dollaro": "USD", "$": "USD",
+                   "us$": "USD", "usd": "USD", "eur": "EUR", "sterline": "GBP", "sterlina": "GBP",
+                   "£": "GBP", "rubli": "RUB", "rublo": "RUB"}
+MONEY_AFTER = _compile(
+    rf"""{_QUALIFIER}?{_VALUE_PLAIN}\s*(?:di\s+)?(?P<cur>euro|dollari|dollaro|sterline|sterlina|rubli|rublo|€|\$)(?!\w)"""
+)
+MONEY_BEFORE = _compile(
+    rf"""{_QUALIFIER}?(?P<cur>€|\$|US\$|£|\bEUR\b|\bUSD\b)\s*(?P<n>{_DIGITS}(?:\s*{_MULT})?)"""
+)
+PERCENT = _compile(rf"""{_QUALIFIER}?{_VALUE_PLAIN}\s*(?P<pct>%|per\s*cento\b|percento\b|punti\s+percentuali\b)""")
+DISTANCE_WEIGHT = _compile(
+    rf"""{_QUALIFIER}?{_VALUE_PLAIN}\s*(?P<mu>km\b|chilometri\b|metri\b|tonnellate\b|kg\b|chili\b|chilogrammi\b)"""
+)
+_MEASURE_UNITS = {"km": ("distance", "km", 1.0), "chilometri": ("distance", "km", 1.0),
+                  "metri": ("distance", "km", 0.001), "tonnellate": ("weight", "kg", 1000.0),
+                  "kg": ("weight", "kg", 1.0), "chili": ("weight", "kg", 1.0),
+                  "chilogrammi": ("weight", "kg", 1.0)}
+
+
+def _scaled(m: re.Match[str], kind: str, unit: str, factor: float = 1.0) -> Quantity | None:
+    read = _range_or_amount(_Groups(m))
+    if read is None:
+        return None
+    low, high, qualifier = read
+    low = None if low is None else low * factor
+    high = None if high is None else high * factor
+    return Quantity(m.start(), m.end(), m.group(), kind, unit, None, low, high, qualifier)
+
+
+def _money_after(m: re.Match[str], text: str) -> Quantity | None:
+    return _scaled(m, "money", _CURRENCY_WORDS[fold(m["cur"])])
+
+
+def _money_before(m: re.Match[str], text: str) -> Quantity | None:
+    return _scaled(m, "money", _CURRENCY_WORDS[fold(m["cur"])])
+
+
+def _percent(m: re.Match[str], text: str) -> Quantity | None:
+    unit = "percentage_point" if fold(m["pct"]).startswith("punti") else "percent"
+    return _scaled(m, "percent", unit)
+
+
+def _distance_weight(m: re.Match[str], text: str) -> Quantity | None:
+    kind, unit, factor = _MEASURE_UNITS[fold(m["mu"])]
+    return _scaled(m, kind, unit, factor)
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+_NOT_NOUNS = frozenset(
+    """il lo la i gli le l un una uno di a da in con su per tra fra del della dello dei degli delle
+    al alla allo ai agli alle dal dalla dallo dai dagli dalle nel nella nello nei negli nelle sul
+    sulla sullo sui sugli sulle e ed o od ma che se non né anche come più meno circa oltre quasi
+    sono è era erano sarà saranno sarebbero sia siano hanno ha avevano aveva avrebbe avrebbero fa
+    fanno stati state stato stata volte volta anni anno mesi mese giorni giorno ore ora minuti
+    settimane settimana secondi euro dollari per cento percento mila milioni miliardi milione
+    miliardo cui questi queste quelli quelle loro suoi sue nostri vostri tutti tutte ci si ne mi
+    ti vi""".split()
+) | frozenset(MONTHS)
+# Verb endings (3rd person plural, conditional, imperfect) and adverbs are not counted nouns.
+_NOT_NOUN_ENDINGS = re.compile(r"(?:ano|ono|ebbero|evano|ivano|avano|rono|mente)$")
+_ADJECTIVES = r"(?:(?:nuov[ie]|altr[ie]|ulteriori|prim[ie]|ultim[ie]|soli|sole|piccol[ie]|grandi|pien[ie]|divers[ie]|vari[e]?)\s+)"
+COUNT = _compile(
+    rf"""{_QUALIFIER}?{_VALUE_PLAIN}\s+(?:di\s+|d{_AP}\s*)?{_ADJECTIVES}?(?P<noun>[a-zà-ù][a-zà-ù]{{2,}})\b(?![{_AP[1:-1]}-])"""
+)
+_COLLECTIVE_WORDS = {**COLLECTIVES_SINGULAR, **COLLECTIVES_PLURAL,
+                     "paio": 2, "milioni": 1_000_000, "miliardi": 1_000_000_000}
+COLLECTIVE = _compile(
+    rf"""{_QUALIFIER}?(?P<art>\b(?:un|una)\s+)?\b(?P<coll>{"|".join(sorted(_COLLECTIVE_WORDS, key=len, reverse=True))})\s+
+    (?:di\s+(?P<times>migliaia|milioni|miliardi)\s+)?(?:di\s+|d{_AP}\s*)
+    (?:(?P<cur>euro|dollari|sterline|rubli)\b|{_ADJECTIVES}?(?P<noun>[a-zà-ù][a-zà-ù]{{2,}})\b)"""
+)
+# Numbers that are labels, not amounts: "Articolo 5", "comma 3", "n. 12", "alle 10".
+_LABEL_BEFORE = re.compile(
+    r"\b(?:articol[oi]|art\.|comm[ai]|n\.|nr\.|numero|pagin[ae]|pag\.|p\.|capitol[oi]|paragraf[oi]|"
+    r"punt[oi]|legge|decreto|risoluzione|alle|dalle|le\s+ore|ore|versione|serie|gruppo|quota|"
+    r"taglia|codice|linea|binario|canale|kilometro|chilometro|km)\s*$",
+    re.I,
+)
+
+
+def _count(m: re.Match[str], text: str) -> Quantity | None:
+    g = _Groups(m)
+    noun = fold(m["noun"])
+    if noun in _NOT_NOUNS or noun in UNITS or _NOT_NOUN_ENDINGS.search(noun):
+        return None  # "i due vogliono", "tre volte", "due soltanto": verbs and adverbs
+    first = g["n"] or g["a"] or ""
+    if re.match(r"[0-9]", first):
+        if _LABEL_BEFORE.search(text[: m.start("n") if g["n"] else m.start()]):
+            return None
+        if re.match(r"\s*(?:°|º|ª)", text[m.end("n"):] if g["n"] else ""):
+            return None
+    read = _range_or_amount(g)
+    if read is None:
+        return None
+    low, high, qualifier = read
+    return Quantity(m.start(), m.end(), m.group(), "count", "item", noun, low, high, qualifier)
+
+
+def _collective(m: re.Match[str], text: str) -> Quantity | None:
+    word = fold(m["coll"])
+    plural = word in COLLECTIVES_PLURAL or word in ("milioni", "miliardi")
+    if plural == bool(m["art"]):
+        return None  # "una centinaia", "decina di" without article: not the idiom
+    if not plural and word not in COLLECTIVES_SINGULAR and word != "paio":
+        return None
+    unit_value = float(_COLLECTIVE_WORDS[word]) * (MULTIPLIERS[fold(m["times"])] if m["times"] else 1)
+    if plural:
+        qualifier, low, high = "at_least", 2 * unit_value, None
+    else:
+        qualifier, low, high = "about", unit_value, unit_value
+    if m["cur"]:
+        return Quantity(m.start(), m.end(), m.group(), "money", _CURRENCY_WORDS[fold(m["cur"])], None,
+                        low, high, qualifier)
+    noun = fold(m["noun"])
+    if noun in _NOT_NOUNS:
+        return None
+    return Quantity(m.start(), m.end(), m.group(), "count", "item", noun, low, high, qualifier)
+
+
+Rule = Callable[[re.Match[str], str], "Quantity | None"]
+
+# Order matters only for equal spans: the more specific reading comes first.
+GRAMMAR: tuple[tuple[re.Pattern[str], Rule], ...] = (
+    (DURATION_CLOCK, _duration_clock),
+    (DURATION_HALF_HOUR, _duration_half_hour),
+    (DURATION_COUPLE, _duration_couple),
+    (DURATION_HOURS, _duration_hours),
+    (DURATION_OTHER, _duration_other),
+    (MONEY_BEFORE, _money_before),
+    (MONEY_AFTER, _money_after),
+    (PERCENT, _percent),
+    (DISTANCE_WEIGHT, _distance_weight),
+    (COLLECTIVE, _collective),
+    (COUNT, _count),
+)
+
+CANDIDATE_FILTER = (
+    r"(?i)[0-9]|mezz|quarto|quarti|paio|decin|dozzin|centina|miglia|milion|miliard|"
+    + "|".join(w for w in _WORDS if len(w) >= 3)
+    + r"|\bun|\buna\b|\bsei\b|%|€|\$|£"
+)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All quantities in `text`, non-overlapping (earliest, then longest wins), outside time
+    expressions."""
+    taken = [(t.start, t.end) for t in find_time_expressions(text, None)]
+    candidates: list[Quantity] = []
+    for pattern, rule in GRAMMAR:
+        for m in pattern.finditer(text):
+            found = rule(m, text)
+            if found is None:
+                continue
+            # a time expression ("tre anni fa", "nel 2022") owns its words
+            if any(found.start < end and start < found.end for start, end in taken):
+                continue
+            candidates.append(found)
+    candidates.sort(key=lambda q: (q.start, -(q.end - q.start)))
+    kept: list[Quantity] = []
+    for cand in candidates:
+        if not kept or cand.start >= kept[-1].end:
+            kept.append(cand)
+    return kept
+
+
+def extract_quantities(sentences: pl.DataFrame) -> pl.DataFrame:
+    """The `quantities` table for `sentences` (sent_id, doc_id, text)."""
+    schema = TABLES["quantities"].polars_schema
+    if sentences.is_empty():
+        return pl.DataFrame(schema=schema)
+    candidates = sentences.select("sent_id", "doc_id", "text").filter(pl.col("text").str.contains(CANDIDATE_FILTER))
+    rows = []
+    for sent_id, doc_id, text in candidates.iter_rows():
+        for q in find_quantities(text):
+            rows.append((doc_id, sent_id, q.surface, q.start, q.end, q.kind, q.unit, q.noun,
+                         q.low, q.high, q.qualifier))
+    return pl.DataFrame(rows, schema=schema, orient="row").select(TABLES["quantities"].column_names)

@@ -1,0 +1,478 @@
+"""What the report says: its sections, built from the tables, the charts and the metrics.
+
+This is where numbers become sentences a reader understands in a minute, and where every claim
+and conflict is tied to its evidence (source, sentence text, sent_id). It produces the plain-text
+document model of `page.py`; nothing here escapes or renders.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+import polars as pl
+
+from pipeline.reporting import data
+from pipeline.reporting.data import Limits, Tables
+from pipeline.reporting.figures import Chart
+from pipeline.reporting.page import (
+    Bullets,
+    Cards,
+    Code,
+    Evidence,
+    Heading,
+    Image,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+)
+from pipeline.schemas import CONFLICT_KINDS
+
+# How each kind of conflict reads in a sentence ("they disagree on …").
+KIND_PHRASES = {
+    "quantity": "numbers (counts, durations, amounts)",
+    "date": "dates",
+    "polarity": "whether something happened at all",
+    "attribution": "who said or did something",
+}
+STANCE_WORDS = {"supports": None, "conflicts": "contradicts"}
+MAX_NAMES_IN_CELL = 12
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{n:,} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def _shown_note(shown: int, total: int, what: str, where: str) -> str:
+    if total <= shown:
+        return ""
+    return f"Showing {shown:,} of {total:,} {what}; all of them are in {where}."
+
+
+def _names(names: list[str]) -> str:
+    head = names[:MAX_NAMES_IN_CELL]
+    more = len(names) - len(head)
+    return ", ".join(head) + (f" and {more} more" if more else "")
+
+
+def _evidence(source: str | None, sent_id: str | None, text: str | None, stance: str | None = None) -> Evidence:
+    return Evidence(source=source, sent_id=sent_id, text=text, stance=STANCE_WORDS.get(stance) if stance else None)
+
+
+# --- summary -------------------------------------------------------------------------------------
+
+
+def summary_sentences(
+    metrics: Mapping, pairs: pl.DataFrame, events: pl.DataFrame, anomalies: pl.DataFrame, min_shared: int
+) -> list[str]:
+    """The top of the page: what was read, what was found, where the sources disagree."""
+    out = []
+    read = (
+        f"{plural(metrics['documents'], 'article')} from {plural(metrics['sources'], 'source')} were analysed"
+    )
+    if metrics["rejected"]:
+        read += f"; {plural(metrics['rejected'], 'input file')} could not be used (see Rejected files)"
+    out.append(read + ".")
+
+    dates = events["event_date"].drop_nulls()
+    if events.height:
+        span = ""
+        if dates.len():
+            first, last = dates.min(), dates.max()
+            span = f", dated {first.isoformat()}" if first == last else f", dated from {first.isoformat()} to {last.isoformat()}"
+        out.append(f"They report {plural(events.height, 'distinct event')}{span}.")
+    else:
+        out.append("No distinct events were identified.")
+
+    claims, shared = metrics["claims"], metrics["claims_multi_source"]
+    out.append(
+        f"{plural(claims, 'fact')} {'was' if claims == 1 else 'were'} extracted; "
+        f"{shared:,} of them {'is' if shared == 1 else 'are'} reported by two or more sources and can be compared."
+    )
+
+    kinds = metrics["conflicts"]
+    if metrics["conflicts_total"]:
+        parts = [f"{n:,} on {KIND_PHRASES.get(kind, kind)}" for kind, n in kinds.items() if n]
+        out.append(
+            f"Sources contradict each other on {plural(metrics['claims_in_conflict'], 'fact')} "
+            f"({plural(metrics['conflicts_total'], 'pair')} of incompatible sentences: {'; '.join(parts)})."
+        )
+    elif shared:
+        out.append("No contradiction was found between sources on the facts they share.")
+
+    solid = pairs.filter(~pl.col("is_small_sample") & pl.col("agreement_rate").is_not_null())
+    if solid.height:
+        ordered = solid.sort(["agreement_rate", "n_shared_claims", "label_a", "label_b"], descending=[True, True, False, False])
+        best = ordered.row(0, named=True)
+        worst = ordered.row(-1, named=True)
+        out.append(
+            f"Closest agreement: {best['label_a']} and {best['label_b']} "
+            f"({best['n_agreeing']} of {best['n_shared_claims']} shared facts agree)."
+        )
+        if solid.height > 1 and worst["agreement_rate"] < best["agreement_rate"]:
+            out.append(
+                f"Least agreement: {worst['label_a']} and {worst['label_b']} "
+                f"({worst['n_agreeing']} of {worst['n_shared_claims']} shared facts agree)."
+            )
+    elif pairs.height:
+        out.append(
+            f"No pair of sources shares {min_shared} or more facts, so the agreement rates below are only indicative."
+        )
+
+    if anomalies.height:
+        counts = Counter(anomalies["kind"].to_list())
+        listed = ", ".join(f"{kind.replace('_', ' ')} ({n})" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        out.append(f"{plural(anomalies.height, 'problem')} found inside single articles: {listed}.")
+    return out
+
+
+def quality_sentence(quality: Mapping | None) -> str | None:
+    """One line on the validate stage's verdict, when its summary says one."""
+    if not quality:
+        return None
+    success = quality.get("success")
+    if success is None:
+        return None
+    counts = ""
+    evaluated = quality.get("evaluated") or quality.get("n_expectations") or quality.get("n_checks")
+    failed = quality.get("failed") if isinstance(quality.get("failed"), int) else quality.get("n_failed")
+    if isinstance(evaluated, int):
+        counts = f" ({evaluated:,} checks" + (f", {failed:,} failed" if isinstance(failed, int) else "") + ")"
+    verdict = "passed" if success else "did NOT pass: read the figures below with care"
+    return f"Data-quality checks on the tables {verdict}{counts}; details in reports/quality/."
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+
+def _summary_section(
+    t: Tables, metrics: Mapping, pairs: pl.DataFrame, limits: Limits, quality: Mapping | None
+) -> Section:
+    cards = Cards(
+        (
+            (f"{metrics['documents']:,}", "articles"),
+            (f"{metrics['sources']:,}", "sources"),
+            (f"{metrics['events']:,}", "events"),
+            (f"{metrics['claims']:,}", "facts extracted"),
+            (f"{metrics['claims_multi_source']:,}", "facts shared by ≥ 2 sources"),
+            (f"{metrics['claims_in_conflict']:,}", "facts in dispute"),
+            (percent(metrics["mean_agreement_rate"]), "mean agreement between sources"),
+            (f"{metrics['rejected']:,}", "files rejected"),
+        )
+    )
+    bullets = summary_sentences(metrics, pairs, t.events, t.anomalies, limits.min_shared_claims)
+    quality_line = quality_sentence(quality)
+    if quality_line:
+        bullets.append(quality_line)
+    blocks: list = [cards, Bullets(tuple(bullets))]
+    if t.unreadable:
+        blocks.append(
+            Paragraph(
+                "Warning: some tables could not be read, so the report is incomplete: " + "; ".join(t.unreadable) + "."
+            )
+        )
+    return Section("summary", "At a glance", tuple(blocks))
+
+
+def _conflicts_section(t: Tables, labels: dict[str, str], limits: Limits) -> Section:
+    rows = data.conflict_rows(t, labels, limits.max_rows)
+    table = Table(
+        columns=("Fact in dispute", "Kind", "One source says", "Value", "Another source says", "Value", "Why both cannot hold"),
+        rows=[
+            (
+                (r["claim"] or "(claim not found)", Code(r["claim_id"]), Code(r["conflict_id"])),
+                r["kind"],
+                _evidence(r["source_a"], r["sent_id_a"], r["text_a"]),
+                r["value_a"],
+                _evidence(r["source_b"], r["sent_id_b"], r["text_b"]),
+                r["value_b"],
+                r["explanation"],
+            )
+            for r in rows.iter_rows(named=True)
+        ],
+        empty="No two sentences were found stating the same fact incompatibly.",
+        note=_shown_note(rows.height, t.conflicts.height, "conflicts", "the conflicts table"),
+        wide=frozenset({0, 2, 4, 6}),
+    )
+    intro = Paragraph(
+        "Each row is a pair of sentences from the articles that report the same fact in ways that cannot both be "
+        "true. The sentence identifiers (sent_id) locate each sentence in the sentences table."
+    )
+    return Section("disagreements", "Where the sources disagree", (intro, table))
+
+
+def _agreement_section(t: Tables, pairs: pl.DataFrame, labels: dict[str, str], chart: Chart, limits: Limits) -> Section:
+    caption = (
+        "Agreement rate of a pair = facts on which the two sources do not contradict each other ÷ facts both report. "
+        f"Pairs sharing fewer than {limits.min_shared_claims} facts are hatched: their rate rests on too few facts."
+    )
+    shown = pairs.head(limits.max_rows)
+    table = Table(
+        columns=("Source", "Source", "Shared facts", "Agree", "Contradict", "Only first", "Only second",
+                 "Agreement", "Overlap (Jaccard)", "Note"),
+        rows=[
+            (
+                r["label_a"], r["label_b"], r["n_shared_claims"], r["n_agreeing"], r["n_conflicting"],
+                r["n_only_a"], r["n_only_b"], percent(r["agreement_rate"]), f"{r['coverage_jaccard']:.2f}",
+                "small sample" if r["is_small_sample"] else "",
+            )
+            for r in shown.iter_rows(named=True)
+        ],
+        empty="No two sources report a fact in common.",
+        note=_shown_note(shown.height, pairs.height, "pairs of sources", "the source_agreement table"),
+    )
+    return Section(
+        "agreement", "Agreement between sources",
+        (Image(chart.file, chart.title, chart.alt, caption), Heading("Pairs of sources that share facts"), table),
+    )
+
+
+def _evidence_cells(evidence: pl.DataFrame) -> dict[str, tuple]:
+    cells: dict[str, list] = {}
+    totals: dict[str, int] = {}
+    for r in evidence.iter_rows(named=True):
+        cells.setdefault(r["claim_id"], []).append(_evidence(r["source"], r["sent_id"], r["text"], r["stance"]))
+        totals[r["claim_id"]] = r["n_evidence"]
+    out = {}
+    for claim_id, items in cells.items():
+        more = totals[claim_id] - len(items)
+        out[claim_id] = tuple(items) + ((f"… and {more} more sentences",) if more > 0 else ())
+    return out
+
+
+def _shared_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Limits) -> Section:
+    ranked = data.ranked_shared_claims(t.claims, t.conflicts)
+    shown = ranked.head(limits.max_rows)
+    evidence = _evidence_cells(
+        data.evidence_rows(t, shown["claim_id"].to_list(), labels, limits.max_evidence_per_claim)
+    )
+    table = Table(
+        columns=("Fact", "Sources", "Articles", "Contradictions", "Evidence (source, sentence, sent_id)"),
+        rows=[
+            (
+                (r["label"], Code(r["claim_id"])),
+                r["n_sources"], r["n_docs"], r["n_conflicts"],
+                evidence.get(r["claim_id"], ("(no evidence rows)",)),
+            )
+            for r in shown.iter_rows(named=True)
+        ],
+        empty="No fact is reported by two or more sources.",
+        note=_shown_note(shown.height, ranked.height, "shared facts", "the claims and claim_evidence tables"),
+        wide=frozenset({0, 4}),
+    )
+    caption = (
+        "Green ✓: the source states the fact; vermillion ✗: one of its sentences contradicts it; orange ±: its own "
+        "articles disagree; grey: the source does not report it. An omission is not a contradiction."
+    )
+    return Section(
+        "shared", "Facts reported by several sources",
+        (Image(chart.file, chart.title, chart.alt, caption), table),
+    )
+
+
+def _alone_section(t: Tables, labels: dict[str, str], sources: pl.DataFrame, limits: Limits) -> Section:
+    rows = data.solo_claim_rows(t, labels, limits)
+    evidence = _evidence_cells(data.evidence_rows(t, rows["claim_id"].to_list(), labels, limits.max_evidence_per_claim))
+    table_rows = []
+    previous = None
+    for r in rows.iter_rows(named=True):
+        source_cell = ""
+        if r["source_id"] != previous:
+            more = r["n_solo"] - min(r["n_solo"], limits.max_solo_claims_per_source)
+            source_cell = (r["source"], f"{plural(r['n_solo'], 'fact')} of its own" + (f" ({more:,} not shown)" if more else ""))
+            previous = r["source_id"]
+        table_rows.append(
+            (source_cell, (r["label"], Code(r["claim_id"])), evidence.get(r["claim_id"], ("(no evidence rows)",)))
+        )
+    is_capped = rows.height >= limits.max_rows or (
+        rows.height > 0 and rows["n_solo"].max() > limits.max_solo_claims_per_source
+    )
+    silent = sources.filter(pl.col("n_alone") == 0)["source"].to_list()
+    blocks: list = [
+        Paragraph(
+            "Facts that only one source reports: an exclusive, a detail the others left out, or an error nobody "
+            "repeated. Each is shown with the sentences it rests on."
+        ),
+        Table(
+            columns=("Source", "Fact only this source reports", "Evidence"),
+            rows=table_rows,
+            empty="Every fact is reported by at least two sources.",
+            note=(
+                f"At most {limits.max_solo_claims_per_source} facts per source and {limits.max_rows} rows in all; "
+                "the claims table has the rest."
+                if is_capped
+                else ""
+            ),
+            wide=frozenset({1, 2}),
+        ),
+    ]
+    if silent and table_rows:
+        blocks.append(Paragraph("Sources with no fact of their own: " + _names(silent) + "."))
+    return Section("alone", "What each source alone reports", tuple(blocks))
+
+
+def _events_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Limits) -> Section:
+    reporters = data.with_source_label(data.event_sources(t.claims, t.claim_evidence), labels)
+    names = {
+        event_id: sorted(group["source"].to_list())
+        for (event_id,), group in reporters.group_by("event_id", maintain_order=True)
+    }
+    shown = t.events.sort(["event_date", "label", "event_id"], nulls_last=True).head(limits.max_rows)
+    table = Table(
+        columns=("Date", "Event", "Articles", "Sources reporting it"),
+        rows=[
+            (
+                r["event_date"].isoformat() if r["event_date"] else "unknown",
+                (r["label"], Code(r["event_id"])),
+                r["n_docs"],
+                f"{len(names.get(r['event_id'], []))}: {_names(names[r['event_id']])}" if r["event_id"] in names else "",
+            )
+            for r in shown.iter_rows(named=True)
+        ],
+        empty="No events were identified.",
+        note=_shown_note(shown.height, t.events.height, "events", "the events table"),
+        wide=frozenset({1, 3}),
+    )
+    return Section("events", "Events", (Image(chart.file, chart.title, chart.alt), table))
+
+
+def _entities_section(chart: Chart) -> Section:
+    caption = (
+        "People, organisations and places found in the articles, and how often each source mentions them. "
+        "A blank cell means the source never mentions the entity."
+    )
+    return Section("entities", "Who the sources talk about", (Image(chart.file, chart.title, chart.alt, caption),))
+
+
+def _anomalies_section(t: Tables, labels: dict[str, str], limits: Limits) -> Section:
+    rows = data.anomaly_rows(t, labels, limits.max_rows)
+    table = Table(
+        columns=("Source", "Article", "Problem", "Detail", "Sentence"),
+        rows=[
+            (
+                r["source"] or "(unknown source)",
+                (r["title"] or "(untitled)", Code(r["doc_id"])),
+                r["kind"].replace("_", " "),
+                r["detail"],
+                _evidence(None, r["sent_id"], r["text"]) if r["sent_id"] else "(whole article)",
+            )
+            for r in rows.iter_rows(named=True)
+        ],
+        empty="No problem was found inside any single article.",
+        note=_shown_note(rows.height, t.anomalies.height, "problems", "the anomalies table"),
+        wide=frozenset({1, 3, 4}),
+    )
+    intro = Paragraph(
+        "Problems found inside one article, without comparing sources: e.g. a weekday that does not match the "
+        "date next to it, or figures that do not add up."
+    )
+    return Section("anomalies", "Problems inside single articles", (intro, table))
+
+
+def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], limits: Limits) -> Section:
+    shown = sources.head(limits.max_rows)
+    source_table = Table(
+        columns=("Source", "Articles", "Facts", "Shared", "Alone", "In conflicts", "Entities", "Problems"),
+        rows=[
+            (
+                (r["name"], Code(r["source_id"])), r["n_docs"], r["n_claims"], r["n_shared"], r["n_alone"],
+                r["n_conflicts"], r["n_entities"], r["n_anomalies"],
+            )
+            for r in shown.iter_rows(named=True)
+        ],
+        empty="No sources.",
+        note=_shown_note(shown.height, sources.height, "sources", "the sources table"),
+        wide=frozenset({0}),
+    )
+    articles = data.article_rows(t, labels, limits.max_rows)
+    article_table = Table(
+        columns=("Source", "Title", "Published", "Document", "File"),
+        rows=[
+            (
+                r["source"], r["title"] or "(untitled)",
+                r["published_date"].isoformat() if r["published_date"] else "unknown",
+                Code(r["doc_id"]), Code(r["path"]) if r["path"] else None,
+            )
+            for r in articles.iter_rows(named=True)
+        ],
+        empty="No articles were accepted.",
+        note=_shown_note(articles.height, t.articles.height, "articles", "the articles table"),
+        wide=frozenset({1}),
+    )
+    return Section(
+        "sources", "Sources and articles",
+        (source_table, Heading("Articles"), article_table),
+    )
+
+
+def _rejected_section(t: Tables, limits: Limits) -> Section:
+    shown = t.rejected.sort("path").head(limits.max_rows)
+    table = Table(
+        columns=("File", "Reason", "Bytes", "Detail"),
+        rows=[
+            (Code(r["path"]), r["reason"].replace("_", " "), r["n_bytes"], r["detail"])
+            for r in shown.iter_rows(named=True)
+        ],
+        empty="Every input file was accepted.",
+        note=_shown_note(shown.height, t.rejected.height, "rejected files", "the rejected table"),
+        wide=frozenset({3}),
+    )
+    return Section("rejected", "Rejected files", (table,))
+
+
+def _method_section(limits: Limits) -> Section:
+    return Section(
+        "method", "How to read this report",
+        (
+            Bullets(
+                (
+                    "A fact (claim) is one statement made by one or more sentences; sentences from different "
+                    "articles are grouped under the same fact when they say the same thing.",
+                    "Two sources agree on a fact when both report it and no sentence of one contradicts a sentence "
+                    "of the other; the agreement rate of a pair is agreeing ÷ shared facts.",
+                    f"Rates resting on fewer than {limits.min_shared_claims} shared facts are marked as small samples.",
+                    "A source that does not report a fact is silent, not in disagreement.",
+                    "Every sentence is quoted with its sent_id (document:block:sentence); query it with "
+                    "SELECT * FROM sentences WHERE sent_id = '…' in data/warehouse.duckdb.",
+                )
+            ),
+        ),
+    )
+
+
+def build_report(
+    t: Tables, limits: Limits, charts: Mapping[str, Chart], metrics: Mapping, quality: Mapping | None = None
+) -> Report:
+    """The whole report, as plain text in the page model (escaped only when rendered)."""
+    labels = data.source_labels(t.sources, limits.source_label_chars)
+    pairs = data.pair_rows(t, labels, limits)
+    sources = data.source_rows(t, labels)
+    sections = (
+        _summary_section(t, metrics, pairs, limits, quality),
+        _conflicts_section(t, labels, limits),
+        _agreement_section(t, pairs, labels, charts["agreement"], limits),
+        _shared_section(t, labels, charts["claims"], limits),
+        _alone_section(t, labels, sources, limits),
+        _events_section(t, labels, charts["events"], limits),
+        _entities_section(charts["entities"]),
+        _anomalies_section(t, labels, limits),
+        _sources_section(t, sources, labels, limits),
+        _rejected_section(t, limits),
+        _method_section(limits),
+    )
+    return Report(
+        title="How the sources agree",
+        subtitle=(
+            f"{plural(metrics['documents'], 'article')} from {plural(metrics['sources'], 'source')}: the facts they "
+            "share, where they contradict each other, and what only one of them reports."
+        ),
+        sections=sections,
+    )
+
+
+__all__ = ["build_report", "summary_sentences", "quality_sentence", "KIND_PHRASES", "CONFLICT_KINDS"]

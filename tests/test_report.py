@@ -1,0 +1,425 @@
+"""Tests of the `report` stage: data prep, charts, HTML/Markdown rendering, determinism, safety.
+
+`write_fake_warehouse` writes a tiny but complete set of contract tables (Italian sentences
+written for these tests, one of them carrying a <script> tag, a `|` and `$` signs) under a
+temporary root; `pipeline.report.run(root)` builds the report there. The browser test reuses it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipeline.common import ROOT, empty_table, write_table
+from pipeline.report import run
+from pipeline.reporting import data
+from pipeline.reporting.content import summary_sentences
+from pipeline.reporting.page import Code, Evidence, Report, Section, Table, md_escape, render_html, render_markdown
+from pipeline.schemas import CONFLICT_KINDS, TABLES
+
+SCRIPT = "<script>alert(1)</script>"
+
+IL_POST, ANSA, CORRIERE, UNKNOWN = "il-post", "ansa", "corriere", "src-5555555555"
+D1, D2, D3, D4, D5 = (str(i) * 16 for i in range(1, 6))
+LONG_NAME = "Corriere della Sera – edizione online del pomeriggio"
+
+SENTENCES = {
+    f"{D1}:1:0": "Trump e Putin hanno parlato al telefono per circa due ore lunedì 18 marzo.",
+    f"{D1}:1:1": "Secondo il Cremlino, la telefonata è stata «franca e costruttiva».",
+    f"{D1}:2:0": f"Il testo della nota {SCRIPT} è stato diffuso in serata | fonte: Casa Bianca.",
+    f"{D1}:2:1": "Putin ha accettato una tregua di 30 giorni sugli impianti energetici.",
+    f"{D2}:1:0": "La conversazione tra Trump e Putin è durata un'ora e mezza.",
+    f"{D2}:1:1": "Il Cremlino ha definito la telefonata franca e costruttiva.",
+    f"{D2}:2:0": "Zelensky ha chiesto garanzie di sicurezza all'Europa.",
+    f"{D3}:1:0": "Trump e Putin si sono sentiti per oltre due ore.",
+    f"{D3}:1:1": "Mosca ha parlato di un colloquio franco e costruttivo.",
+    f"{D4}:1:0": "Secondo fonti di Kiev, la ricostruzione costerà 5$ miliardi e 10$ al giorno.",
+    f"{D4}:1:1": "La tregua di trenta giorni riguarda solo le infrastrutture energetiche.",
+    f"{D5}:1:0": "Il vertice di Riad si terrà la prossima settimana.",
+}
+
+# claim_id: (event_id, label, [(sent_id, source_id, stance)])
+CLAIMS = {
+    "c-duration": ("e-call", "Trump e Putin hanno parlato al telefono per circa due ore.", [
+        (f"{D1}:1:0", IL_POST, "supports"), (f"{D2}:1:0", ANSA, "conflicts"), (f"{D3}:1:0", CORRIERE, "supports"),
+    ]),
+    "c-tone": ("e-call", "Il Cremlino ha definito la telefonata franca e costruttiva.", [
+        (f"{D1}:1:1", IL_POST, "supports"), (f"{D2}:1:1", ANSA, "supports"), (f"{D3}:1:1", CORRIERE, "supports"),
+    ]),
+    "c-truce": ("e-call", "Tregua di 30 giorni sugli impianti energetici (costo 5$ e 10$).", [
+        (f"{D1}:2:1", IL_POST, "supports"), (f"{D4}:1:1", CORRIERE, "supports"),
+    ]),
+    "c-zelensky": ("e-call", "Zelensky ha chiesto garanzie di sicurezza all'Europa.", [(f"{D2}:2:0", ANSA, "supports")]),
+    "c-note": (None, f"Il testo della nota {SCRIPT} è stato diffuso in serata.", [(f"{D1}:2:0", IL_POST, "supports")]),
+    "c-cost": (None, "La ricostruzione costerà 5$ miliardi e 10$ al giorno.", [(f"{D4}:1:0", CORRIERE, "supports")]),
+    "c-riad": ("e-summit", "Il vertice di Riad si terrà la prossima settimana.", [(f"{D5}:1:0", UNKNOWN, "supports")]),
+}
+DOC_SOURCE = {D1: IL_POST, D2: ANSA, D3: CORRIERE, D4: CORRIERE, D5: UNKNOWN}
+
+
+def _write(name: str, df: pl.DataFrame, root: Path) -> None:
+    """write_table, after giving any required column this fixture does not know yet a neutral value
+    (first allowed value, 0, False or ""), so columns added to the contract later do not break it."""
+    for column in TABLES[name].columns:
+        if column.name in df.columns or column.nullable:
+            continue
+        if column.values:
+            value = column.values[0]
+        elif column.dtype == pl.Boolean:
+            value = False
+        elif column.dtype in (pl.Int64, pl.Float64):
+            value = column.min or 0
+        else:
+            value = ""
+        df = df.with_columns(pl.lit(value).cast(column.dtype).alias(column.name))
+    write_table(name, df, root)
+
+
+def write_fake_warehouse(root: Path) -> Path:
+    """A small, consistent set of contract tables under `root` (plus the repo's params.yaml)."""
+    shutil.copy(ROOT / "params.yaml", root / "params.yaml")
+    docs = sorted(DOC_SOURCE)
+    _write("documents", pl.DataFrame({
+        "doc_id": docs, "path": [f"seeds/{i:03d}_{d[:8]}.txt" for i, d in enumerate(docs)],
+        "sha256": [d * 4 for d in docs], "n_bytes": [1000] * 5, "encoding": ["utf-8"] * 5,
+        "text": ["…"] * 5, "format": ["text"] * 5, "lang": ["it"] * 5,
+    }), root)
+    _write("rejected", pl.DataFrame({
+        "path": ["seeds/006_copia.txt", "seeds/007_vuoto.txt"], "sha256": ["ab" * 32, None], "n_bytes": [1000, 0],
+        "reason": ["duplicate", "empty"], "detail": [f"same bytes as seeds/000_{D1[:8]}.txt", "the file is empty"],
+    }), root)
+    _write("sources", pl.DataFrame({
+        "source_id": [ANSA, CORRIERE, IL_POST, UNKNOWN],
+        "name": ["ANSA", LONG_NAME, "Il Post", "Fonte sconosciuta 55555555"], "n_docs": [1, 2, 1, 1],
+    }), root)
+    _write("articles", pl.DataFrame({
+        "doc_id": docs, "source_id": [DOC_SOURCE[d] for d in docs],
+        "title": ["Telefonata Trump-Putin", "Trump e Putin, un'ora e mezza al telefono", "Due ore di colloquio",
+                  "Il costo della pace", None],
+        "published_date": [date(2025, 3, 19)] * 4 + [None], "n_blocks": [3] * 5, "n_chars": [900] * 5,
+    }), root)
+    _write("sentences", pl.DataFrame({
+        "sent_id": list(SENTENCES), "doc_id": [s.split(":")[0] for s in SENTENCES],
+        "block_no": [int(s.split(":")[1]) for s in SENTENCES], "sent_no": [int(s.split(":")[2]) for s in SENTENCES],
+        "text": list(SENTENCES.values()), "start": [0] * len(SENTENCES), "end": [len(t) for t in SENTENCES.values()],
+    }), root)
+    _write("entities", pl.DataFrame({
+        "entity_id": ["donald-trump", "vladimir-putin", "cremlino", "volodymyr-zelensky", "riad"],
+        "name": ["Donald Trump", "Vladimir Putin", "Cremlino", "Volodymyr Zelensky", "Riad"],
+        "type": ["person", "person", "org", "person", "place"], "aliases": [["Trump"], ["Putin"], [], ["Zelensky"], []],
+    }), root)
+    _write("entity_coverage", pl.DataFrame({
+        "entity_id": ["donald-trump"] * 3 + ["vladimir-putin"] * 3 + ["cremlino", "cremlino", "volodymyr-zelensky", "riad"],
+        "source_id": [IL_POST, ANSA, CORRIERE, IL_POST, ANSA, CORRIERE, IL_POST, ANSA, ANSA, UNKNOWN],
+        "n_mentions": [4, 2, 3, 3, 2, 4, 1, 1, 1, 1], "first_sent_no": [0] * 10,
+    }), root)
+    _write("anomalies", pl.DataFrame({
+        "doc_id": [D1, D4], "sent_id": [f"{D1}:1:0", None], "kind": ["weekday_mismatch", "truncated_ending"],
+        "detail": ["«lunedì 18 marzo»: il 18 marzo 2025 era un martedì.", "L'articolo finisce a metà frase."],
+    }), root)
+    _write("events", pl.DataFrame({
+        "event_id": ["e-call", "e-summit"], "event_date": [date(2025, 3, 18), None],
+        "label": ["Telefonata Trump–Putin del 18 marzo", "Vertice di Riad"], "n_docs": [4, 1],
+        "event_type": ["call", "meeting"], "is_planned": [False, True],
+    }), root)
+    evidence = [
+        (claim_id, sent_id.split(":")[0], sent_id, source, 0.9, stance)
+        for claim_id, (_, _, rows) in CLAIMS.items() for sent_id, source, stance in rows
+    ]
+    _write("claim_evidence", pl.DataFrame(
+        evidence, schema=["claim_id", "doc_id", "sent_id", "source_id", "similarity", "stance"], orient="row",
+    ), root)
+    _write("claims", pl.DataFrame({
+        "claim_id": list(CLAIMS), "event_id": [v[0] for v in CLAIMS.values()], "label": [v[1] for v in CLAIMS.values()],
+        "n_docs": [len({s.split(":")[0] for s, _, _ in v[2]}) for v in CLAIMS.values()],
+        "n_sources": [len({src for _, src, _ in v[2]}) for v in CLAIMS.values()],
+    }), root)
+    _write("conflicts", pl.DataFrame({
+        "conflict_id": ["k-1"], "claim_id": ["c-duration"], "kind": ["quantity"],
+        "doc_id_a": [D1], "sent_id_a": [f"{D1}:1:0"], "value_a": ["circa 120 minuti"],
+        "doc_id_b": [D2], "sent_id_b": [f"{D2}:1:0"], "value_b": ["circa 90 minuti"],
+        "explanation": ["Circa due ore e un'ora e mezza non possono descrivere la stessa telefonata."],
+    }), root)
+    pairs = [  # a, b, shared, agreeing, conflicting, only_a, only_b, copied, rate, jaccard
+        (ANSA, CORRIERE, 2, 2, 0, 1, 2, 0, 1.0, 0.4),
+        (ANSA, IL_POST, 2, 1, 1, 1, 2, 0, 0.5, 0.4),
+        (ANSA, UNKNOWN, 0, 0, 0, 3, 1, 0, None, 0.0),
+        (CORRIERE, IL_POST, 3, 3, 0, 1, 1, 1, 1.0, 0.6),
+        (CORRIERE, UNKNOWN, 0, 0, 0, 4, 1, 0, None, 0.0),
+        (IL_POST, UNKNOWN, 0, 0, 0, 4, 1, 0, None, 0.0),
+    ]
+    _write("source_agreement", pl.DataFrame(pairs, orient="row", schema=[
+        "source_a", "source_b", "n_shared_claims", "n_agreeing", "n_conflicting", "n_only_a", "n_only_b",
+        "n_copied_claims", "agreement_rate", "coverage_jaccard",
+    ]), root)
+    _write("near_duplicates", pl.DataFrame({
+        "doc_id_a": [D1], "doc_id_b": [D4], "source_a": [IL_POST], "source_b": [CORRIERE], "shingle_jaccard": [0.82],
+    }), root)
+    return root
+
+
+def write_empty_warehouse(root: Path) -> Path:
+    shutil.copy(ROOT / "params.yaml", root / "params.yaml")
+    for name in TABLES:
+        write_table(name, empty_table(name), root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = write_fake_warehouse(tmp_path_factory.mktemp("report"))
+    run(root)
+    return root
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    reports = root / "reports"
+    return {str(p.relative_to(reports)): p.read_bytes() for p in sorted(reports.rglob("*")) if p.is_file()}
+
+
+# --- the stage end to end ------------------------------------------------------------------------
+
+
+def test_run_writes_every_output(built):
+    reports = built / "reports"
+    for name in ("report.html", "report.md", "metrics.json"):
+        assert (reports / name).stat().st_size > 0
+    pngs = sorted(p.name for p in (reports / "figures").glob("*.png"))
+    assert pngs == ["agreement_heatmap.png", "claim_source_matrix.png", "entity_coverage.png", "event_timeline.png"]
+
+
+def test_metrics_count_the_fixture(built):
+    metrics = json.loads((built / "reports" / "metrics.json").read_text())
+    assert metrics["documents"] == 5
+    assert metrics["rejected"] == 2
+    assert metrics["sources"] == 4
+    assert metrics["events"] == 2
+    assert metrics["claims"] == 7
+    assert metrics["claims_multi_source"] == 3
+    assert metrics["conflicts"] == {"quantity": 1, "date": 0, "polarity": 0, "attribution": 0}
+    assert list(metrics["conflicts"]) == list(CONFLICT_KINDS)
+    assert metrics["mean_agreement_rate"] == pytest.approx((1.0 + 0.5 + 1.0) / 3, abs=1e-4)
+    assert metrics["pooled_agreement_rate"] == pytest.approx(6 / 7, abs=1e-4)
+
+
+def test_two_runs_give_identical_bytes(built, tmp_path):
+    other = write_fake_warehouse(tmp_path)
+    run(other)
+    assert _outputs(other) == _outputs(built)
+
+
+def test_pngs_carry_no_software_metadata(built):
+    for png in (built / "reports" / "figures").glob("*.png"):
+        raw = png.read_bytes()
+        assert b"matplotlib" not in raw.lower() and b"Software" not in raw
+
+
+def test_html_escapes_article_text(built):
+    page = (built / "reports" / "report.html").read_text()
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_html_is_offline_and_self_contained(built):
+    page = (built / "reports" / "report.html").read_text()
+    assert "http://" not in page and "https://" not in page
+    srcs = [chunk.split('"', 1)[0] for chunk in page.split(' src="')[1:]]
+    assert len(srcs) == 4 and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert '<link' not in page and "@import" not in page and "url(" not in page
+
+
+def test_conflicts_show_both_sentences_with_ids_and_sources(built):
+    page = (built / "reports" / "report.html").read_text()
+    section = page.split('id="disagreements"')[1].split("</section>")[0]
+    for sent_id in (f"{D1}:1:0", f"{D2}:1:0"):
+        assert sent_id in section
+    assert "durata un&#x27;ora e mezza" in section
+    assert "circa 120 minuti" in section and "circa 90 minuti" in section
+    assert "Il Post" in section and "ANSA" in section
+    assert "non possono descrivere" in section
+
+
+def test_every_shared_claim_is_traced_to_its_sentences(built):
+    page = (built / "reports" / "report.html").read_text()
+    section = page.split('id="shared"')[1].split("</section>")[0]
+    for claim_id, (_, _, rows) in CLAIMS.items():
+        if len({src for _, src, _ in rows}) >= 2:
+            assert claim_id in section
+            for sent_id, _, _ in rows:
+                assert sent_id in section
+    assert "contradicts" in section  # ANSA's sentence on the duration
+
+
+def test_each_source_alone_section_lists_its_own_facts(built):
+    page = (built / "reports" / "report.html").read_text()
+    section = page.split('id="alone"')[1].split("</section>")[0]
+    for claim_id in ("c-zelensky", "c-note", "c-cost", "c-riad"):
+        assert claim_id in section
+    assert "c-tone" not in section
+
+
+def test_anomalies_and_rejected_files_are_listed(built):
+    page = (built / "reports" / "report.html").read_text()
+    anomalies = page.split('id="anomalies"')[1].split("</section>")[0]
+    assert "weekday mismatch" in anomalies and "(whole article)" in anomalies
+    rejected = page.split('id="rejected"')[1].split("</section>")[0]
+    assert "seeds/006_copia.txt" in rejected and "duplicate" in rejected and "the file is empty" in rejected
+
+
+def test_summary_says_where_sources_disagree(built):
+    page = (built / "reports" / "report.html").read_text()
+    summary = page.split('id="summary"')[1].split("</section>")[0]
+    assert "5 articles from 4 sources" in summary
+    assert "2 input files could not be used" in summary
+    assert "contradict each other on 1 fact" in summary
+    assert "Closest agreement: " in summary and "3 of 3" in summary
+
+
+def test_markdown_has_the_same_content_escaped(built):
+    md = (built / "reports" / "report.md").read_text()
+    assert "<script" not in md.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md
+    assert "diffuso in serata \\| fonte" in md
+    assert "![" in md and "](figures/agreement_heatmap.png)" in md
+    for heading in ("Where the sources disagree", "What each source alone reports", "Rejected files"):
+        assert f"## {heading}" in md
+    for line in md.splitlines():  # every table row has as many cells as its header
+        if line.startswith("| ") and "\\|" in line:
+            assert line.replace("\\|", "").count("|") in {6, 8, 4, 5, 11}
+
+
+def test_empty_tables_give_placeholders_not_crashes(tmp_path):
+    root = write_empty_warehouse(tmp_path)
+    metrics = run(root)
+    assert metrics["documents"] == 0 and metrics["mean_agreement_rate"] is None
+    assert metrics["conflicts"] == {kind: 0 for kind in CONFLICT_KINDS}
+    page = (root / "reports" / "report.html").read_text()
+    assert "No two sentences were found stating the same fact incompatibly." in page
+    assert len(list((root / "reports" / "figures").glob("*.png"))) == 4
+
+
+def test_missing_tables_are_reported_not_fatal(tmp_path):
+    shutil.copy(ROOT / "params.yaml", tmp_path / "params.yaml")
+    run(tmp_path)
+    page = (tmp_path / "reports" / "report.html").read_text()
+    assert "some tables could not be read" in page and "claims: file not found" in page
+
+
+# --- pure data prep ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tables(built) -> data.Tables:
+    return data.load_tables(built)
+
+
+def test_source_labels_are_short_and_unique():
+    sources = pl.DataFrame({
+        "source_id": ["a", "b", "c"],
+        "name": ["La Gazzetta del Mezzogiorno – Bari", "La Gazzetta del Mezzogiorno – Lecce", "Il Post"],
+        "n_docs": [1, 1, 1],
+    })
+    labels = data.source_labels(sources, 20)
+    assert labels["c"] == "Il Post"
+    assert len(set(labels.values())) == 3
+    assert all(len(v) <= 20 for v in labels.values())
+    assert labels["a"].endswith("(a)") and "…" in labels["a"]
+
+
+def test_agreement_grid_is_symmetric_with_nan_where_nothing_is_shared(tables):
+    labels = data.source_labels(tables.sources, 28)
+    grid = data.agreement_grid(tables.source_agreement, tables.sources, labels, data.Limits())
+    assert grid.labels[0] == "ANSA" and len(grid.source_ids) == 4
+    np.testing.assert_array_equal(grid.shared, grid.shared.T)
+    i, j = grid.source_ids.index(ANSA), grid.source_ids.index(IL_POST)
+    assert grid.rate[i, j] == 0.5 and (grid.agreeing[i, j], grid.shared[i, j]) == (1, 2)
+    k = grid.source_ids.index(UNKNOWN)
+    assert math.isnan(grid.rate[i, k])
+
+
+def test_agreement_grid_keeps_the_sources_that_share_most_when_capped():
+    n = 200
+    ids = [f"s{i:03d}" for i in range(n)]
+    sources = pl.DataFrame({"source_id": ids, "name": [f"Testata {i}" for i in range(n)], "n_docs": [1] * n})
+    pairs = pl.DataFrame(
+        [(ids[i], ids[i + 1], 10 if i < 10 else 1, 5 if i < 10 else 1, 0.5 if i < 10 else 1.0) for i in range(n - 1)],
+        orient="row",
+        schema=["source_a", "source_b", "n_shared_claims", "n_agreeing", "agreement_rate"],
+    )
+    grid = data.agreement_grid(pairs, sources, data.source_labels(sources, 28), data.Limits(max_sources=11))
+    assert grid.n_sources_total == n
+    assert sorted(grid.source_ids) == ids[:11]
+
+
+def test_claim_matrix_marks_mixed_when_one_source_both_states_and_contradicts():
+    claims = pl.DataFrame({"claim_id": ["c1"], "event_id": [None], "label": ["x"], "n_docs": [3], "n_sources": [2]},
+                          schema_overrides={"event_id": pl.Utf8})
+    evidence = pl.DataFrame({
+        "claim_id": ["c1"] * 3, "doc_id": ["d1", "d2", "d3"], "sent_id": ["d1:0:0", "d2:0:0", "d3:0:0"],
+        "source_id": ["a", "a", "b"], "similarity": [1.0] * 3, "stance": ["supports", "conflicts", "supports"],
+    })
+    matrix = data.claim_source_matrix(claims, evidence, empty_table("conflicts"), {"a": "A", "b": "B"}, data.Limits())
+    assert matrix.source_labels == ["A", "B"]
+    assert matrix.state.tolist() == [[data.MIXED, data.SUPPORTS]]
+
+
+def test_claim_matrix_only_holds_claims_of_two_or_more_sources(tables):
+    labels = data.source_labels(tables.sources, 28)
+    matrix = data.claim_source_matrix(tables.claims, tables.claim_evidence, tables.conflicts, labels, data.Limits())
+    assert set(matrix.claim_ids) == {"c-duration", "c-tone", "c-truce"}
+    assert matrix.claim_ids[0] == "c-duration"  # 3 sources and disputed: first
+    row = matrix.state[0]
+    assert row[matrix.source_ids.index(ANSA)] == data.CONFLICTS
+    assert row[matrix.source_ids.index(IL_POST)] == data.SUPPORTS
+    assert UNKNOWN not in matrix.source_ids
+
+
+def test_event_grid_puts_undated_events_last(tables):
+    labels = data.source_labels(tables.sources, 28)
+    grid = data.event_source_grid(tables.events, tables.claims, tables.claim_evidence, labels, data.Limits())
+    assert grid.event_ids == ["e-call", "e-summit"]
+    assert grid.event_dates == [date(2025, 3, 18), None]
+    call = grid.reported[0]
+    assert {grid.source_ids[j] for j in np.nonzero(call)[0]} == {ANSA, CORRIERE, IL_POST}
+
+
+def test_summary_sentences_handle_no_shared_facts():
+    metrics = {"documents": 1, "sources": 1, "rejected": 0, "claims": 4, "claims_multi_source": 0,
+               "conflicts": {k: 0 for k in CONFLICT_KINDS}, "conflicts_total": 0, "claims_in_conflict": 0}
+    pairs = data.pair_rows(
+        data.Tables(**{n: empty_table(n) for n in data.COLUMNS}, sentences=empty_table("sentences").lazy()),
+        {}, data.Limits(),
+    )
+    text = " ".join(summary_sentences(metrics, pairs, empty_table("events"), empty_table("anomalies"), 3))
+    assert "1 article from 1 source were analysed" in text
+    assert "0 of them are reported by two or more sources" in text
+    assert "contradict" not in text
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def test_md_escape_neutralises_markup_and_pipes():
+    assert md_escape("a | b") == "a \\| b"
+    assert md_escape("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert md_escape("**grassetto** e _corsivo_") == "\\*\\*grassetto\\*\\* e \\_corsivo\\_"
+    assert md_escape("# non un titolo") == "\\# non un titolo"
+    assert md_escape("riga\nseguente") == "riga seguente"
+
+
+def test_renderers_escape_every_text_field():
+    evil = '"><script>alert(2)</script>'
+    report = Report(title=evil, subtitle=evil, sections=(
+        Section("s", evil, (Table(columns=(evil,), rows=[(Evidence(evil, evil, evil, evil),), (Code(evil),)], empty=evil),)),
+    ))
+    page = render_html(report, {})
+    assert "<script" not in page.lower() and "alert(2)" in page
+    md = render_markdown(report)
+    assert "<script" not in md.lower()

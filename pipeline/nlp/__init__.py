@@ -1,0 +1,8 @@
+"""Rule-based Italian NLP for the `normalize` stage (no models, nothing downloaded).
+
+- `sentences`: Italian-aware sentence splitting of blocks, length-preserving quote normalization.
+- `entities`: name finding (alias table + capitalized runs + role phrases) and rule-based linking.
+- `quotes`: quotations and reported statements with their cue and speaker.
+- `italian`, `times`, `quantities`, `anomalies`, `pubdate`: lexicon, time expressions,
+  quantities, in-article anomalies, publication dates.
+"""

@@ -1,0 +1,731 @@
+"""Named entities: find names in sentences and link their spellings to one canonical entity.
+
+Finding (per sentence, `find_names`):
+
+1. Known names from the curated alias table (``aliases.csv``) are matched first, longest first
+   ("Stati Uniti" before "Uniti", "New York Post" before "New York"), so that a run like
+   "Stati Uniti Donald Trump" or "Trump-Putin" splits into its entities.
+2. Everything else is a capitalized run: capitalized words joined by spaces, with foreign
+   name particles (de, van, von, der, bin, al- …), initials ("J. D. Vance") and, after an
+   institution head word (Ministero, Banca, Corte …), the Italian "di/del/degli…".
+   Leading words that are common Italian words or function words ("Il", "Secondo",
+   "Stato", "Presidente", months, weekdays) are dropped, and a run is split where a known
+   first name starts after other words ("Cia John Ratcliffe").
+3. A single remaining word that is a common Italian word ("Paese", "Alleanza", "Conte"),
+   or an unknown word at the start of a sentence, is *weak*: it is kept only if it links to a
+   name seen elsewhere (a surname of a person named in full).
+
+Type hints come from the context: a role phrase before the name ("il portavoce del Cremlino
+Dmitry Peskov", "il ministro degli Esteri francese, Jean-Noel Barrot") or an apposition after
+it ("Mark Rutte, segretario generale") → person; an institution word → org; a media cue
+("il quotidiano X", "l'agenzia X") or outlet word (Post, Times, News) → media; "a X"/"in X" →
+place; a known first name → person.
+
+Linking (per corpus, `link_mentions`), by rule rather than by listing variants:
+
+- keys fold accents and case and normalize transliteration (y/j → i, kh → h, w → v, gh → g,
+  doubled letters collapsed), so Zelensky/Zelenskyy/Zelenskyj and Dmitry/Dmitrij/Dmitri meet;
+- a nickname table maps first names to their full form (Mike → Michael, Bob → Robert);
+- a surname alone (or a trailing part of a name, "Albares Bueno") resolves to the full name
+  seen in the same article first, else to a person of the alias table, else to a full name
+  seen anywhere in the corpus; with several candidates the most mentioned one is picked
+  (ties: alphabetical) and the mention is marked ``is_uncertain``.
+
+Everything is dictionary lookups: linear in the number of mentions.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.common import slugify
+from pipeline.nlp.italian import MONTHS, WEEKDAY_VARIANTS
+
+ALIASES_CSV = Path(__file__).with_name("aliases.csv")
+
+# --- lexicons --------------------------------------------------------------------------------
+
+# Capitalized words that are never (the start of) a name: function words, sentence openers,
+# pronouns, adverbs. Common nouns are recognised through simplemma's Italian dictionary.
+CAP_STOPWORDS = frozenset(
+    """
+    il lo la i gli le l un uno una un' del dello della dei degli delle dell di d da dal dallo dalla
+    dai dagli dalle dall a ad al allo alla ai agli alle all in nel nello nella nei negli nelle nell
+    su sul sullo sulla sui sugli sulle sull con col coi per tra fra e ed o od ma però pero anche
+    se quando mentre dove come perché perche poiché poiche quindi infatti inoltre intanto
+    tuttavia dunque oppure né ne non già gia ancora sempre mai ora oggi ieri domani adesso poi
+    prima dopo secondo sia questo questa questi queste quello quella quelli quelle quel chi che
+    cosa cui qui qua là li lì io tu lui lei noi voi loro egli essa esso essi esse ci vi si mi ti
+    ho hai ha abbiamo avete hanno è era sono sarà sarebbe essere avere molto molti molte poco
+    tutto tutti tutte tanto tanti ogni altro altri altra altre nessuno nessuna qualche alcuni
+    alcune così cosi insomma certo certamente davvero forse proprio soltanto solo sì si no
+    ecco bene male meglio peggio allora appena nonostante malgrado durante verso contro senza
+    sopra sotto dentro fuori presso oltre circa entro signor signora signore sig dott prof
+    mr mrs ms sir the of and
+    """.split()
+) | frozenset(MONTHS) | frozenset(WEEKDAY_VARIANTS)
+
+# Nouns that introduce a person by role: "il portavoce del Cremlino X", "il ministro Y".
+ROLE_NOUNS = frozenset(
+    """
+    presidente presidentessa vicepresidente premier ministro ministra viceministro
+    sottosegretario sottosegretaria segretario segretaria portavoce consigliere consigliera
+    direttore direttrice vicedirettore ambasciatore ambasciatrice inviato inviata capo leader
+    cancelliere cancelliera sindaco sindaca governatore governatrice procuratore procuratrice
+    senatore senatrice deputato deputata addetto addetta responsabile allenatore tecnico ct
+    attaccante centrocampista difensore portiere amministratore ceo fondatore fondatrice papa
+    re regina principe principessa giudice pm avvocato avvocata legale commissario commissaria
+    comandante generale colonnello ammiraglio cardinale arcivescovo vescovo rettore
+    imprenditore imprenditrice cantante attore attrice regista scrittore scrittrice giornalista
+    analista esperto esperta economista ricercatore ricercatrice professore professoressa
+    dottor dottoressa omologo omologa collega capogruppo coordinatore coordinatrice speaker
+    titolare manager dirigente funzionario funzionaria magistrato pilota campione campionessa
+    tennista calciatore calciatrice atleta sovrano monarca emiro sceicco ayatollah patriarca
+    chairman presidenza sindacalista attivista oppositore dissidente blogger influencer
+    reporter corrispondente inviata editorialista conduttore conduttrice primario chirurgo
+    medico sergente tenente capitano maresciallo agente ispettore questore prefetto
+    """.split()
+)
+
+# Words that make a name an organisation ("Ministero degli Esteri", "Democratic Initiative Foundation").
+ORG_WORDS = frozenset(
+    """
+    ministero partito agenzia banca università universita corte tribunale procura comune regione
+    provincia fondazione istituto consiglio commissione parlamento senato camera governo
+    federazione associazione confederazione sindacato movimento ufficio dipartimento autorità
+    autorita ente organizzazione unione esercito polizia guardia gruppo società societa azienda
+    compagnia consorzio cooperativa museo ospedale policlinico accademia scuola liceo club
+    foundation initiative institute university party department ministry agency bank council
+    committee company corporation inc ltd group spa srl holding fc
+    """.split()
+)
+# Head words after which "di/del/degli …" stays inside the name ("Corte dei Conti").
+ORG_HEADS = ORG_WORDS
+MEDIA_CUES = frozenset(
+    """
+    quotidiano giornale agenzia emittente tv televisione rete sito testata settimanale mensile
+    magazine tabloid network canale radio portale blog rivista periodico tg
+    """.split()
+)
+MEDIA_WORDS = frozenset("post times news tribune journal gazette herald corriere gazzetta tg tv radio channel press daily".split())
+PLACE_PREPOSITIONS = frozenset({"a", "ad", "in"})
+NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "ter", "bin", "ibn", "ben", "al", "el", "dos", "das", "du", "da", "le"})
+ITALIAN_PARTICLES = frozenset({"di", "del", "dello", "della", "dei", "degli", "delle", "d", "dell"})
+# Elided words that are not the start of a name at the head of a sentence ("L'Ucraina").
+ELISIONS = frozenset({"l", "dell", "all", "nell", "sull", "dall", "coll", "quell", "quest", "un", "c", "s", "m", "t", "v", "n", "d"})
+# Words between a role noun and the name that end the role phrase: the name is not the role holder.
+ROLE_BREAKERS = frozenset(
+    """
+    e ed o che ha hanno è sono era erano aveva avevano sarà non ma mentre quando con tra fra
+    dopo prima come se perché ieri oggi domani
+    """.split()
+)
+
+# Common first names (international spellings; matching uses the transliteration key, so
+# Dmitrij/Dmitry and Mariia/Maria need one entry each).
+FIRST_NAMES_TEXT = """
+aaron abdul abdullah abu adam adolfo adriana adriano agnese agostino ahmad ahmed alain alan
+alba alberto alda aldo alessandra alessandro alessia alessio alex alexander alexandra alexei
+alexey alfonso alfredo ali alice alina alisa amanda ambra amir ana anastasia andrea andreas
+andrei andrew andrzej angela angelo angelina anna annalena anne annie anthony antoine antonella
+antonia antonio antony ari ariel arianna arnold arturo attilio aurora barack barbara bashar
+beatrice ben benedetta benjamin benito bernard bernardo bernie beppe bianca bill boris bruno
+camilla carla carlo carlos carmen carolina caterina cecilia cesare charles charlotte chiara
+chris christian christine christopher cinzia claudia claudio clara corrado cristian cristina
+cristiano dan daniel daniela daniele dante dario david davide debora denis denise diana diego
+dmitri dmitrij dmitry domenico donald donatella dora edoardo edward elena eleonora elia
+elisa elisabetta elizabeth ella elly elon emanuele emma emmanuel emilio enrico enzo eric
+erika ernesto ettore eugenio fabio fabrizio federica federico filippo fiorella flavio
+francesca francesco franco frank franz friedrich gabriel gabriele gabriella gaetano george
+georgia gerhard giacomo gianfranco giancarlo gianluca gianni gilberto gino giorgia giorgio
+giovanna giovanni giulia giuliano giulio giuseppe giuseppina gloria graziano greta guido hans
+helmut henry hillary hugo igor ilaria ilya irene isabella ivan jack jacques james jane janet
+javier jean jeff jeffrey jennifer jens jessica jim joe johann john jonathan jorge jose josé
+josep joseph juan julia julian justin kamala karl karen kate katia keir kevin kim klaus kristi
+kyle lara laura lavinia leonardo leone liam lidia liliana linda lisa lorenzo luana luca
+lucia luciano ludovica luigi luisa lukas luke marc marcello marco margherita maria mariia marianna
+mario marina mario marisa mark marta martina massimo matteo mattia maurizio mauro max maxim
+melania michael michela michele mike mikhail mohammad mohammed muhammad nadia narendra natalia
+nataliya nathalie neil nicholas nick nicola nicolas nicole nicolò niccolò nikita nikolai
+noemi olaf olga oliver olivia omar oscar paola paolo pamela pam pascal patrick patrizia paul
+pedro pete peter petro pier piero pietro piotr rachel raffaele raffaella ramzan recep riccardo
+richard rick rishi rita roberta roberto robert rocco rodrigo roman romano ron ronald rosa
+rosario ruslan salvatore samantha samuel sandra sara sarah scott sebastian sebastien sébastien
+serena sergei sergej sergey sergio silvia silvio simona simone sofia sonia stefania stefano
+stephen steve steven susanna sven tatiana teresa thomas tim timothy tiziana tom tommaso tony
+ulrich umberto ursula valentina valentino valeria valerio vanessa vasily veronica viktor
+vincenzo viola virginia vittoria vittorio vladimir vladimiro volodymyr walter wang william
+xavier yulia yuri yury zoe
+"""
+
+NICKNAMES = {
+    "mike": "michael", "mick": "michael", "bob": "robert", "bobby": "robert", "rob": "robert",
+    "bill": "william", "billy": "william", "will": "william", "jim": "james", "jimmy": "james",
+    "joe": "joseph", "tom": "thomas", "tommy": "thomas", "tony": "anthony", "dick": "richard",
+    "rick": "richard", "dan": "daniel", "danny": "daniel", "dave": "david", "chris": "christopher",
+    "matt": "matthew", "nick": "nicholas", "alex": "alexander", "sam": "samuel", "ben": "benjamin",
+    "ed": "edward", "andy": "andrew", "pete": "peter", "jeff": "jeffrey", "greg": "gregory",
+    "ron": "ronald", "don": "donald", "liz": "elizabeth", "kate": "katherine", "pam": "pamela",
+    "steve": "steven", "beppe": "giuseppe", "peppe": "giuseppe", "gigi": "luigi",
+    "sasha": "alexander", "misha": "mikhail", "volodya": "vladimir",
+}
+
+# --- keys ------------------------------------------------------------------------------------
+
+_TRANSLIT_RULES = (("kh", "h"), ("sch", "sh"), ("gh", "g"), ("ck", "k"), ("ph", "f"), ("w", "v"), ("y", "i"), ("j", "i"))
+_DOUBLE_RE = re.compile(r"(.)\1+")
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII form without accents; apostrophes unified."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+@lru_cache(maxsize=200_000)
+def translit_key(word: str) -> str:
+    """Spelling-insensitive key of one word: Zelenskyy, Zelenskyj, Zelensky → 'zelenski'."""
+    key = re.sub(r"[^a-z]", "", fold(word))
+    for a, b in _TRANSLIT_RULES:
+        key = key.replace(a, b)
+    return _DOUBLE_RE.sub(r"\1", key)
+
+
+FIRST_NAMES = frozenset(translit_key(w) for w in FIRST_NAMES_TEXT.split())
+_NICKNAME_KEYS = {translit_key(k): translit_key(v) for k, v in NICKNAMES.items()}
+
+
+def split_words(name: str) -> list[str]:
+    """Words of a name, hyphens and apostrophes as separators ('Jean-Noel' → Jean, Noel)."""
+    return [w for w in re.split(r"[\s\-'.]+", name) if w]
+
+
+def name_key(words: list[str] | tuple[str, ...]) -> str:
+    """Key of a whole name: transliteration keys of its words, the first name de-nicknamed."""
+    keys = [translit_key(w) for w in words]
+    keys = [k for k in keys if k]
+    if len(keys) >= 2 and keys[0] in _NICKNAME_KEYS:
+        keys[0] = _NICKNAME_KEYS[keys[0]]
+    return " ".join(keys)
+
+
+def is_first_name(word: str) -> bool:
+    return translit_key(word) in FIRST_NAMES
+
+
+@lru_cache(maxsize=200_000)
+def is_common_word(word: str) -> bool:
+    """A function word or a word of the Italian dictionary (and not a first name)."""
+    low = word.lower()
+    if low in CAP_STOPWORDS or fold(low) in CAP_STOPWORDS or low in ROLE_NOUNS:
+        return True
+    if is_first_name(word):
+        return False
+    import simplemma
+
+    return simplemma.is_known(low, lang="it")
+
+
+# --- alias table -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownEntity:
+    entity_id: str
+    name: str
+    type: str
+
+
+@dataclass
+class Lexicon:
+    """The curated alias table, indexed for matching and for key lookups."""
+
+    entities: dict[str, KnownEntity]
+    alias_regex: re.Pattern | None
+    by_surface: dict[str, str]  # folded alias → entity_id
+    by_key: dict[str, str]  # name_key of alias → entity_id (transliteration, nickname)
+    by_surname: dict[str, str]  # key of a person's last word(s) → entity_id, when unambiguous
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, str]]) -> Lexicon:
+        entities: dict[str, KnownEntity] = {}
+        by_surface: dict[str, str] = {}
+        by_key: dict[str, str] = {}
+        surnames: dict[str, set[str]] = defaultdict(set)
+        aliases: list[str] = []
+        for row in sorted(rows, key=lambda r: (r["entity_id"], r["alias"])):
+            eid = row["entity_id"]
+            entities.setdefault(eid, KnownEntity(eid, row["name"], row["type"]))
+            alias = row["alias"]
+            aliases.append(alias)
+            by_surface.setdefault(fold(alias), eid)
+            key = name_key(split_words(alias))
+            if key:
+                by_key.setdefault(key, eid)
+            words = split_words(alias)
+            if row["type"] == "person" and len(words) >= 2:
+                for i in range(1, len(words)):
+                    surnames[name_key(words[i:])].add(eid)
+        by_surname = {k: next(iter(v)) for k, v in surnames.items() if len(v) == 1 and k not in by_key}
+        regex = None
+        if aliases:
+            alternation = "|".join(re.escape(a) for a in sorted(set(aliases), key=lambda a: (-len(a), a)))
+            regex = re.compile(rf"(?<![\w@#])(?:{alternation})(?![\w])", re.IGNORECASE)
+        return cls(entities, regex, by_surface, by_key, by_surname)
+
+    @classmethod
+    def load(cls, path: Path = ALIASES_CSV) -> Lexicon:
+        with open(path, encoding="utf-8", newline="") as fh:
+            return cls.from_rows(list(csv.DictReader(fh)))
+
+    def match_surface(self, surface: str) -> str | None:
+        """Entity of an alias written as in the table (case-insensitive beyond the first letter)."""
+        eid = self.by_surface.get(fold(surface))
+        if eid is None:
+            return None
+        if len(surface) <= 3:  # short acronyms (UE, AP, Fed) must match exactly as listed
+            table = {a for a in self._aliases_of(eid)}
+            return eid if surface in table else None
+        return eid
+
+    def _aliases_of(self, eid: str) -> set[str]:
+        return self._alias_sets.get(eid, set())
+
+    def with_alias_sets(self, rows: list[dict[str, str]]) -> Lexicon:
+        sets: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            sets[row["entity_id"]].add(row["alias"])
+        self._alias_sets = dict(sets)
+        return self
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    with open(ALIASES_CSV, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return Lexicon.from_rows(rows).with_alias_sets(rows)
+
+
+def lexicon_from_rows(rows: list[dict[str, str]]) -> Lexicon:
+    return Lexicon.from_rows(rows).with_alias_sets(rows)
+
+
+# --- finding ---------------------------------------------------------------------------------
+
+
+@dataclass
+class NameCandidate:
+    """A name found in one sentence, before corpus-level linking."""
+
+    start: int
+    end: int
+    surface: str
+    words: tuple[str, ...]
+    method: str  # alias | capitalized | role_phrase
+    hint: str | None = None  # person | org | media | place | None
+    weak: bool = False  # kept only if it links to a name seen elsewhere
+    entity_id: str | None = None  # set when matched in the alias table
+    key: str = field(default="")
+
+
+_TOKEN_RE = re.compile(r"[^\W_][\w]*(?:-[\w]+)*")
+_SENTENCE_OPENERS = set("«\"“:(—–-•")
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    # Handles and hashtags (@Zelenskyyua, #Ucraina) are not names in running text.
+    toks = [_Token(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text) if text[m.start() - 1 : m.start()] not in ("@", "#")]
+    merged: list[_Token] = []
+    for tok in toks:
+        # O'Brien, D'Alema: a capitalized prefix glued by an apostrophe to a capitalized word.
+        if (
+            merged
+            and tok.start - merged[-1].end == 1
+            and text[merged[-1].end] == "'"
+            and merged[-1].text[:1].isupper()
+            and tok.text[:1].isupper()
+            and (merged[-1].text.lower() not in ELISIONS or merged[-1].text in {"D", "O"})
+            and not (merged[-1].start == 0 and merged[-1].text.lower() in ELISIONS and merged[-1].text != "O")
+        ):
+            merged[-1] = _Token(text[merged[-1].start : tok.end], merged[-1].start, tok.end)
+        else:
+            merged.append(tok)
+    return merged
+
+
+def _is_cap(tok: str) -> bool:
+    if tok[:1].isupper():
+        return True
+    head, _, rest = tok.partition("-")
+    return head in {"al", "el", "bin", "abu", "ibn"} and rest[:1].isupper()
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_OPENERS or text[i] in ".!?…"
+
+
+def _gap_ok(text: str, prev: _Token, nxt: _Token) -> bool:
+    gap = text[prev.end : nxt.start]
+    if gap == " ":
+        return True
+    # Initials: "J. D. Vance"
+    return gap == ". " and len(prev.text) == 1 and prev.text.isupper()
+
+
+def _runs(text: str, tokens: list[_Token], covered: list[tuple[int, int]]) -> list[list[_Token]]:
+    """Maximal sequences of capitalized tokens (with particles) not covered by alias matches."""
+
+    def is_covered(tok: _Token) -> bool:
+        return any(s < tok.end and tok.start < e for s, e in covered)
+
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if is_covered(tok) or tok.text.isdigit():
+            if current:
+                runs.append(current)
+            current = []
+            i += 1
+            continue
+        joinable = current and _gap_ok(text, current[-1], tok)
+        if _is_cap(tok.text):
+            if current and not joinable:
+                runs.append(current)
+                current = []
+            current.append(tok)
+        elif (
+            current
+            and joinable
+            and i + 1 < len(tokens)
+            and _is_cap(tokens[i + 1].text)
+            and not is_covered(tokens[i + 1])
+            and (
+                (tok.text in NAME_PARTICLES and not is_common_word(current[-1].text))
+                or (tok.text in ITALIAN_PARTICLES and fold(current[0].text) in ORG_HEADS)
+            )
+            and (text[tok.end : tokens[i + 1].start] in (" ", "'"))
+        ):
+            current.append(tok)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+        i += 1
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _refine_run(run: list[_Token]) -> list[list[_Token]]:
+    """Drop leading common words and split where a first name starts after other words."""
+    while run and (is_common_word(run[0].text) and fold(run[0].text) not in ORG_HEADS):
+        run = run[1:]
+    while run and not _is_cap(run[-1].text):  # a dangling particle
+        run = run[:-1]
+    if not run:
+        return []
+    pieces: list[list[_Token]] = [[run[0]]]
+    for prev, tok in zip(run, run[1:]):
+        if (
+            is_first_name(tok.text)
+            and not is_first_name(prev.text)
+            and _is_cap(prev.text)
+            and fold(pieces[-1][0].text) not in ORG_HEADS
+        ):
+            pieces.append([tok])
+        else:
+            pieces[-1].append(tok)
+    return pieces
+
+
+_WORD_BEFORE_RE = re.compile(r"[\w']+|,|[^\w\s]")
+
+
+def _role_before(text: str, start: int) -> str | None:
+    """The role noun heading a phrase that ends right before `start`, if any."""
+    window = text[max(0, start - 120) : start]
+    words = _WORD_BEFORE_RE.findall(window)
+    if words and words[-1] == ",":
+        words = words[:-1]
+    for n, w in enumerate(reversed(words)):
+        if n > 8:
+            return None
+        low = w.lower().split("'")[-1]
+        if low in ROLE_NOUNS:
+            return low
+        if low in ROLE_BREAKERS or not re.match(r"\w", w):
+            return None
+    return None
+
+
+_APPOSITION_RE = re.compile(r"\s*,\s*(?:(?:il|la|l'|lo|un|una|ex)\s*)?([\w]+)")
+
+
+def _role_after(text: str, end: int) -> str | None:
+    m = _APPOSITION_RE.match(text, end)
+    if m and m.group(1).lower() in ROLE_NOUNS:
+        return m.group(1).lower()
+    return None
+
+
+def _word_before(text: str, start: int) -> str:
+    m = re.search(r"([\w']+)\s*$", text[:start])
+    if not m:
+        return ""
+    return m.group(1).lower().split("'")[-1] if "'" in m.group(1) else m.group(1).lower()
+
+
+def _words_before(text: str, start: int, n: int) -> list[str]:
+    return [w.lower().split("'")[-1] for w in re.findall(r"[\w']+", text[max(0, start - 60) : start])][-n:]
+
+
+def _type_hint(text: str, words: list[str], start: int, end: int) -> tuple[str | None, bool]:
+    """(type hint, found by a role phrase)."""
+    folded = [fold(w) for w in words]
+    if _role_before(text, start) or _role_after(text, end):
+        return "person", True
+    if fold(words[0]) in ORG_HEADS or any(f in ORG_WORDS for f in folded[1:]) and len(words) > 1:
+        return "org", False
+    before = _words_before(text, start, 3)
+    if any(b in MEDIA_CUES for b in before) or (len(words) > 1 and folded[-1] in MEDIA_WORDS):
+        return "media", False
+    if is_first_name(words[0]) and len(words) >= 2:
+        return "person", False
+    if any(w in NAME_PARTICLES for w in words[1:-1]) and len(words) >= 3:
+        return "person", False
+    if before and before[-1] in PLACE_PREPOSITIONS:
+        return "place", False
+    if len(words) == 1 and len(words[0]) >= 2 and words[0].isupper() and words[0].isalpha():
+        return "org", False
+    return None, False
+
+
+def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
+    """Names in one (normalized) sentence, alias matches and capitalized runs, by position."""
+    found: list[NameCandidate] = []
+    covered: list[tuple[int, int]] = []
+    if lexicon.alias_regex is not None:
+        for m in lexicon.alias_regex.finditer(text):
+            surface = m.group(0)
+            if not surface[:1].isupper() and not surface[:1].isdigit():
+                if not (surface.split()[0].islower() and len(surface.split()) > 1 and surface.split()[1][:1].isupper()):
+                    continue  # "la Repubblica" yes, "cremlino" no
+            eid = lexicon.match_surface(surface)
+            if eid is None:
+                continue
+            known = lexicon.entities[eid]
+            found.append(NameCandidate(m.start(), m.end(), surface, tuple(split_words(surface)), "alias", known.type, False, eid))
+            covered.append((m.start(), m.end()))
+    tokens = _tokens(text)
+    for run in _runs(text, tokens, covered):
+        for piece in _refine_run(run):
+            start, end = piece[0].start, piece[-1].end
+            surface = text[start:end]
+            words = split_words(surface)
+            if not words or (len(piece) == 1 and len(piece[0].text) == 1):
+                continue  # a lone initial or letter ("piano B")
+            hint, by_role = _type_hint(text, [t.text for t in piece], start, end)
+            substantive = [t for t in piece if _is_cap(t.text)]
+            weak = all(is_common_word(t.text) for t in substantive) and fold(piece[0].text) not in ORG_HEADS
+            if len(piece) == 1 and _at_sentence_start(text, start) and hint is None:
+                weak = True  # an unknown capitalized word opening a sentence may be any word
+            found.append(
+                NameCandidate(start, end, surface, tuple(words), "role_phrase" if by_role else "capitalized", hint, weak)
+            )
+    found.sort(key=lambda c: (c.start, c.end))
+    return found
+
+
+# --- linking ---------------------------------------------------------------------------------
+
+_TYPE_PRIORITY = ("person", "org", "media", "place", "other")
+
+
+@dataclass
+class _CorpusEntity:
+    key: str
+    surfaces: Counter = field(default_factory=Counter)
+    hints: Counter = field(default_factory=Counter)
+    n_mentions: int = 0
+
+
+def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progress=None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mentions and entities tables from the sentences table (sent_id, doc_id, text).
+
+    mentions grain: one row per (sentence, span, entity). entities grain: one row per
+    canonical entity with at least one mention.
+    """
+    lexicon = lexicon or default_lexicon()
+    iterate = progress or (lambda items, desc, total=None: items)
+
+    # Pass 1: candidates per sentence, and the corpus-wide registry of full names.
+    by_doc: dict[str, list[tuple[str, NameCandidate]]] = defaultdict(list)
+    corpus: dict[str, _CorpusEntity] = {}
+    frame = sentences.select("doc_id", "sent_id", "text")
+    if "sent_no" in sentences.columns:
+        frame = sentences.sort(["doc_id", "sent_no"]).select("doc_id", "sent_id", "text")
+    for doc_id, sent_id, text in iterate(frame.iter_rows(), desc="names", total=frame.height):
+        for cand in find_names(text, lexicon):
+            cand.key = name_key(cand.words)
+            by_doc[doc_id].append((sent_id, cand))
+            if cand.entity_id is None and not cand.weak and cand.key:
+                if cand.key in lexicon.by_key:
+                    continue
+                ent = corpus.setdefault(cand.key, _CorpusEntity(cand.key))
+                ent.surfaces[cand.surface] += 1
+                ent.hints[cand.hint or "other"] += 1
+                ent.n_mentions += 1
+
+    def is_person(ent: _CorpusEntity) -> bool:
+        return ent.hints.get("person", 0) > 0 and ent.hints.get("person", 0) >= max(
+            ent.hints.get(t, 0) for t in ("org", "media", "place")
+        )
+
+    corpus_surnames: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(corpus):
+        if is_person(corpus[key]):
+            parts = key.split()
+            for i in range(1, len(parts)):
+                corpus_surnames[" ".join(parts[i:])].append(key)
+
+    def pick(keys: list[str]) -> tuple[str, bool]:
+        ranked = sorted(set(keys), key=lambda k: (-corpus[k].n_mentions, k))
+        return ranked[0], len(ranked) > 1
+
+    rows: list[tuple] = []
+    entity_surfaces: dict[str, Counter] = defaultdict(Counter)
+    entity_hints: dict[str, Counter] = defaultdict(Counter)
+    corpus_entity_id: dict[str, str] = {}
+
+    def corpus_id(key: str) -> str:
+        if key not in corpus_entity_id:
+            ent = corpus[key]
+            name = sorted(ent.surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+            corpus_entity_id[key] = slugify(name) or slugify(key)
+        return corpus_entity_id[key]
+
+    for doc_id in iterate(sorted(by_doc), desc="entities", total=len(by_doc)):
+        cands = by_doc[doc_id]
+        # Full names of persons in this document, first mention first.
+        doc_surnames: dict[str, list[str]] = defaultdict(list)  # suffix key → entity ids
+        for _, cand in cands:
+            if cand.weak or len(cand.key.split()) < 2:
+                continue
+            target = None
+            if cand.entity_id and lexicon.entities[cand.entity_id].type == "person":
+                target = cand.entity_id
+            elif cand.entity_id is None and cand.key in lexicon.by_key:
+                if lexicon.entities[lexicon.by_key[cand.key]].type == "person":
+                    target = lexicon.by_key[cand.key]
+            elif cand.entity_id is None and cand.key in corpus and is_person(corpus[cand.key]):
+                target = corpus_id(cand.key)
+            if target:
+                parts = cand.key.split()
+                for i in range(1, len(parts)):
+                    ids = doc_surnames[" ".join(parts[i:])]
+                    if target not in ids:
+                        ids.append(target)
+
+        for sent_id, cand in cands:
+            resolved = _resolve(cand, lexicon, doc_surnames, corpus_surnames, corpus, pick, corpus_id)
+            if resolved is None:
+                continue
+            entity_id, method, uncertain = resolved
+            rows.append((doc_id, sent_id, entity_id, cand.surface, cand.start, cand.end, method, uncertain))
+            entity_surfaces[entity_id][cand.surface] += 1
+            if cand.hint:
+                entity_hints[entity_id][cand.hint] += 1
+
+    mentions = pl.DataFrame(
+        rows,
+        schema={
+            "doc_id": pl.Utf8, "sent_id": pl.Utf8, "entity_id": pl.Utf8, "surface": pl.Utf8,
+            "start": pl.Int64, "end": pl.Int64, "method": pl.Utf8, "is_uncertain": pl.Boolean,
+        },
+        orient="row",
+    ).unique(subset=["sent_id", "start", "end", "entity_id"], keep="first", maintain_order=True)
+
+    names = {v: k for k, v in corpus_entity_id.items()}
+    ent_rows = []
+    for entity_id in sorted(entity_surfaces):
+        if entity_id in lexicon.entities:
+            known = lexicon.entities[entity_id]
+            name, etype = known.name, known.type
+        else:
+            key = names.get(entity_id)
+            surfaces = corpus[key].surfaces if key in corpus else entity_surfaces[entity_id]
+            name = sorted(surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+            hints = entity_hints[entity_id]
+            etype = "other"
+            if hints:
+                best = max(hints.values())
+                etype = next(t for t in _TYPE_PRIORITY if hints.get(t, 0) == best)
+        ent_rows.append((entity_id, name, etype, sorted(entity_surfaces[entity_id])))
+    entities = pl.DataFrame(
+        ent_rows,
+        schema={"entity_id": pl.Utf8, "name": pl.Utf8, "type": pl.Utf8, "aliases": pl.List(pl.Utf8)},
+        orient="row",
+    )
+    return mentions, entities
+
+
+def _resolve(cand, lexicon, doc_surnames, corpus_surnames, corpus, pick, corpus_id):
+    """(entity_id, method, is_uncertain) for one candidate, or None to drop it."""
+    if cand.entity_id:
+        return cand.entity_id, "alias", False
+    key = cand.key
+    n_words = len(key.split())
+    if not key:
+        return None
+    if key in lexicon.by_key:
+        eid = lexicon.by_key[key]
+        first = fold(cand.words[0]) if cand.words else ""
+        method = "nickname" if n_words >= 2 and translit_key(first) in _NICKNAME_KEYS else "transliteration"
+        return eid, method, False
+    if n_words >= 2 and not cand.weak and key in corpus:
+        # A full name, unless it is the tail of a longer name in the same document.
+        ids = doc_surnames.get(key)
+        if ids and corpus_id(key) not in ids and len(ids) == 1 and not is_first_name(cand.words[0]):
+            return ids[0], "surname_in_doc", False
+        eid = corpus_id(key)
+        ent = corpus[key]
+        canonical = sorted(ent.surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+        if fold(canonical) != fold(cand.surface):
+            if translit_key(cand.words[0]) in _NICKNAME_KEYS:
+                return eid, "nickname", False
+            return eid, "transliteration", False
+        return eid, cand.method, False
+    # A surname alone, or a trailing part of a longer name.
+    ids = doc_surnames.get(key)
+    if ids:
+        return ids[0], "surname_in_doc", len(ids) > 1
+    if not cand.weak and key in lexicon.by_surname:
+        return lexicon.by_surname[key], "alias", False
+    if key in corpus_surnames:
+        chosen, uncertain = pick(corpus_surnames[key])
+        return corpus_id(chosen), "surname_in_corpus", uncertain
+    if cand.weak:
+        return None
+    if key in corpus:
+        return corpus_id(key), cand.method, False
+    return slugify(cand.surface), cand.method, False

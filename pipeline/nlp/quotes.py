@@ -1,0 +1,413 @@
+"""Quotations and reported statements, with the speech cue and the speaker they attach to.
+
+A *quotation* is a span between « » or double quotes (after sentence normalization all
+English-style double quotes are ``"``; their direction is read from the context: a mark after a
+space and before a word opens, a mark before a space, punctuation or the end closes). Quotes
+are paired within a block, so one may span several sentences; it is recorded in the sentence
+where it starts. A quote left open at the end of a paragraph that it opened (the convention
+for a statement running over several paragraphs) runs to the end of that paragraph; any other
+unpaired mark is ignored. Short quoted labels ("piano B", "Task Force KleptoCapture") are
+not statements: a quote needs three words, or a cue attached to it.
+
+A *reported statement* is the clause governed by a speech cue without quotation marks:
+"X ha detto che …", "X ha dichiarato di …", "…, ha affermato X.", "Secondo X, …".
+
+Cues: speech verbs in the compound past, conditional or present ("ha detto", "avrebbe
+dichiarato", "Lo ha annunciato", "aggiungendo"), the passive with an agent ("è stata
+confermata dal portavoce …"), "secondo X", "a parlare è X", and the headline colon
+("Rutte: «…»").
+
+The speaker is the entity the cue attaches to, never a guess from elsewhere in the article:
+
+1. after the cue when the cue follows the statement or the verb is inverted ("…», ha detto
+   Trump", "ha affermato l'inviato speciale Steve Witkoff", "secondo Trump", "a parlare è X");
+2. else the subject before the verb in the same clause ("Il portavoce … Dmitry Peskov ha
+   dichiarato …");
+3. else, when the verb has no expressed subject (Italian drops it: "è quanto ha scritto su
+   Truth", "Ha inoltre sottolineato che …", "Secondo lui …"), the speaker of the previous or
+   same sentence;
+4. a bare quotation with no cue continues the previous sentence's quotation only when its
+   sentence names nobody outside the quote; otherwise the speaker is null.
+
+Speakers are persons, organisations or media, as typed in the entities table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+
+SPEAKER_TYPES = frozenset({"person", "org", "media"})
+
+_PARTICIPLES = (
+    "detto dichiarato scritto affermato sottolineato spiegato aggiunto annunciato commentato "
+    "ribadito precisato osservato risposto chiarito replicato evidenziato ammesso riferito rivelato "
+    "confermato assicurato avvertito denunciato definito twittato raccontato sostenuto concluso "
+    "insistito promesso garantito puntualizzato tuonato comunicato dichiarata ricordato"
+).split()
+# Present-tense forms that are also common nouns ("conferma", "replica", "risposta") are left out.
+_PRESENT = (
+    "dice dicono dichiara dichiarano afferma affermano scrive scrivono spiega spiegano sottolinea "
+    "aggiunge annuncia ribadisce precisa osserva conclude avverte sostiene assicura twitta"
+).split()
+_GERUNDS = (
+    "aggiungendo sottolineando dicendo affermando spiegando dichiarando scrivendo ribadendo "
+    "precisando osservando rispondendo concludendo"
+).split()
+_AUX = r"(?:ha|hanno|aveva|avevano|avrebbe|avrebbero|abbia|abbiano|avesse|avessero)"
+_ADVERBS = r"(?:\s+(?:poi|anche|inoltre|già|infine|quindi|invece|ancora|ripetutamente|più\s+volte|successivamente|in\s+seguito|chiaramente|apertamente))*"
+_PASSIVE_PARTS = r"(?:confermat|dichiarat|annunciat|riferit|riportat|dett|scritt|comunicat|rivelat)[oaie]"
+
+CUE_RE = re.compile(
+    r"(?<![\w'])(?:"
+    rf"(?P<aux>(?:(?:lo|l')\s*)?{_AUX}{_ADVERBS}\s+(?:{'|'.join(_PARTICIPLES)}))"
+    rf"|(?P<passive>(?:è|sono)\s+stat[oaie]\s+{_PASSIVE_PARTS}\s+(?:da|dal|dalla|dallo|dai|dagli|dalle|dall'))"
+    rf"|(?P<present>{'|'.join(_PRESENT)})"
+    rf"|(?P<gerund>{'|'.join(_GERUNDS)})"
+    r"|(?P<a_parlare>a\s+(?:parlare|dirlo|spiegarlo|scriverlo|annunciarlo|confermarlo|rivelarlo|sottolinearlo)\s+(?:è|sono|era|è\s+stat[oa]))"
+    r"|(?P<secondo>(?<!\bil )(?<!\bsuo )(?<!\bsua )(?<!\bun )secondo(?=\s+(?:quanto|lui|lei|loro|fonti|le|il|la|i|gli|l'|un|una|alcun[ie]|divers[ie]|molti|[A-ZÀ-Ý])))"
+    r")(?![\w])",
+    re.IGNORECASE,
+)
+_PRONOUNS = re.compile(r"\s*(?:lui|lei|loro)\b", re.IGNORECASE)
+# Words that end the stretch between an inverted verb and its subject: "ha scritto il
+# presidente ucraino in un post su X" has no named subject.
+_AFTER_STOP = frozenset(
+    "in su sul sulla sui a ad ai agli alla al all' allo con per che e mentre dopo durante nel nella "
+    "nei tra fra come se ma non quando perché".split()
+)
+_PREPOSITIONS_BEFORE = frozenset(
+    "con a ad tra fra per su in da dal dalla dai al alla ai agli verso contro di del della dei degli dell' all' via".split()
+)
+_QUOTE_CHARS = "«»\""
+_PRO_DROP_RE = re.compile(
+    r"(?:^|[,;:«»\"]|\b(?:e|ma|poi|quindi|inoltre|anche|infine|però|è quanto|come))\s*$", re.IGNORECASE
+)
+
+
+@dataclass
+class _Quote:
+    start: int  # block offsets of the content (inside the marks)
+    end: int
+    open_pos: int
+
+
+@dataclass
+class _Cue:
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+def find_quote_spans(text: str) -> list[_Quote]:
+    """Quoted spans of one block's normalized text (outermost, paired)."""
+    spans: list[_Quote] = []
+    # Guillemets nest unambiguously.
+    depth, open_at = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "«":
+            if depth == 0:
+                open_at = i
+            depth += 1
+        elif ch == "»" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append(_Quote(open_at + 1, i, open_at))
+    # Straight double quotes: direction from context.
+    open_at = -1
+    for i, ch in enumerate(text):
+        if ch != '"' or any(q.open_pos < i < q.end for q in spans):
+            continue
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        opening = (prev.isspace() or prev in "([«—–-:'") and (nxt.isalnum() or nxt in "«(['")
+        closing = nxt.isspace() or nxt in ".,;:!?)]»" or i + 1 == len(text)
+        if open_at < 0:
+            if opening or not closing:
+                open_at = i
+        elif closing or not opening:
+            spans.append(_Quote(open_at + 1, i, open_at))
+            open_at = -1
+    if open_at >= 0 and not text[:open_at].strip():
+        spans.append(_Quote(open_at + 1, len(text.rstrip()), open_at))  # a quote running over paragraphs
+    spans.sort(key=lambda q: q.start)
+    return [q for q in spans if text[q.start : q.end].strip()]
+
+
+def _inside(pos: int, quotes: list[_Quote]) -> bool:
+    return any(q.open_pos <= pos <= q.end for q in quotes)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" ,;:")
+
+
+def _n_words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+@dataclass
+class _Block:
+    doc_id: str
+    block_no: int
+    text: str
+    sentences: list[tuple[str, int, int, int]]  # sent_id, sent_no, start, end (block offsets)
+    mentions: list[tuple[int, int, str, str]]  # start, end, entity_id, type (block offsets)
+
+    def sentence_at(self, pos: int) -> tuple[str, int, int, int]:
+        for s in self.sentences:
+            if s[2] <= pos < s[3]:
+                return s
+        for s in self.sentences:  # whitespace between sentences belongs to the next one
+            if pos < s[2]:
+                return s
+        return self.sentences[-1]
+
+
+def _speaker_after(block: _Block, pos: int, limit: int) -> str | None:
+    """The subject after an inverted verb, reached through an article and role words only.
+
+    A person wins over an organisation in the same stretch ("il portavoce del Cremlino Peskov").
+    """
+    first_other = None
+    for m_start, m_end, eid, etype in block.mentions:
+        if m_start < pos or m_start > limit:
+            continue
+        between = block.text[pos:m_start]
+        if any(c in between for c in ".;:!?«»\"()"):
+            break
+        words = re.findall(r"[\w']+", between.lower())
+        if any(w in _AFTER_STOP or w.split("'")[0] + "'" in _AFTER_STOP for w in words):
+            break
+        if etype == "person":
+            return eid
+        if etype in SPEAKER_TYPES and first_other is None:
+            first_other = eid
+    return first_other
+
+
+def _speaker_before(block: _Block, sent_start: int, pos: int, quotes: list[_Quote]) -> str | None:
+    """Subject before the verb: the last person (else organisation or medium) of the clause.
+
+    A place counts only right before the verb, as a metonymic subject ("la Russia ha detto").
+    """
+    best = None
+    best_person = None
+    for m_start, m_end, eid, etype in block.mentions:
+        if m_start < sent_start or m_end > pos or _inside(m_start, quotes):
+            continue
+        between = block.text[m_end:pos]
+        if etype not in SPEAKER_TYPES and not (etype == "place" and not between.strip()):
+            continue
+        relative = re.fullmatch(r"\s*,?\s*che\s*", between) is not None  # "il Post, che ha scritto"
+        if not relative and (any(c in between for c in ".;!?«»\"") or " che " in f" {between.lower()} "):
+            continue
+        if len(between) > 200:
+            continue
+        before = re.findall(r"[\w']+", block.text[sent_start:m_start].lower())
+        if before and (before[-1] in _PREPOSITIONS_BEFORE or before[-1].split("'")[0] + "'" in _PREPOSITIONS_BEFORE):
+            continue
+        best = eid
+        if etype == "person":
+            best_person = eid
+    return best_person or best
+
+
+def _find_cues(block: _Block, quotes: list[_Quote]) -> list[_Cue]:
+    cues = []
+    for m in CUE_RE.finditer(block.text):
+        if _inside(m.start(), quotes):
+            continue
+        cues.append(_Cue(m.start(), m.end(), m.lastgroup or "aux", _clean(m.group(0))))
+    return cues
+
+
+def _cue_speaker(block: _Block, cue: _Cue, quotes: list[_Quote], previous: str | None) -> str | None:
+    sent_id, _, s_start, s_end = block.sentence_at(cue.start)
+    if cue.kind == "secondo":
+        if _PRONOUNS.match(block.text, cue.end):
+            return previous
+        return _speaker_after(block, cue.end, min(s_end, cue.end + 80))
+    if cue.kind in ("a_parlare", "passive"):
+        return _speaker_after(block, cue.end, min(s_end, cue.end + 100))
+    if cue.kind == "gerund":  # its subject is the main clause's
+        return _speaker_before(block, s_start, cue.start, quotes) or previous
+    prefix = block.text[s_start : cue.start].rstrip()
+    inverted = prefix.endswith((",", '"', "»", ":")) or not prefix or cue.text.lower().startswith(("lo ", "l'"))
+    after = _speaker_after(block, cue.end, min(s_end, cue.end + 100))
+    if inverted and after:
+        return after
+    before = _speaker_before(block, s_start, cue.start, quotes)
+    if before:
+        return before
+    if after:
+        return after
+    # No expressed subject (Italian drops it when it is the speaker just named): the verb opens
+    # the sentence or follows a connective or the quotation it introduces.
+    if _PRO_DROP_RE.search(prefix) or not re.search(r"\w", prefix):
+        return previous
+    return None
+
+
+def _reported_clause(block: _Block, cue: _Cue, quotes: list[_Quote]) -> tuple[int, int] | None:
+    """Block span of the statement a cue governs when it is not a quotation."""
+    _, _, s_start, s_end = block.sentence_at(cue.start)
+    text = block.text
+    if cue.kind == "secondo":
+        if text[s_start : cue.start].strip():
+            return None
+        comma = text.find(",", cue.end, s_end)
+        if comma < 0:
+            return None
+        span = (comma + 1, s_end)
+    elif cue.kind in ("aux", "present"):
+        m = re.compile(r"(?:\s+[\w']+){0,3}?\s+(che|di)\s+").match(text, cue.end, s_end)
+        if m:
+            span = (m.end(), s_end)
+        elif text[s_start : cue.start].rstrip().endswith(",") and not re.search(r"[,;]", text[cue.end : s_end].rstrip(" .")):
+            span = (s_start, text.rfind(",", s_start, cue.start))
+        else:
+            return None
+    else:
+        return None
+    if any(q.open_pos < span[1] and span[0] <= q.end for q in quotes):
+        return None
+    return span
+
+
+def extract_quotes(sentences: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """The quotes table. Grain: one row per quotation or reported statement.
+
+    sentences: sent_id, doc_id, block_no, sent_no, text, start, end (block offsets);
+    mentions: sent_id, entity_id, start, end (sentence offsets); entities: entity_id, type.
+    """
+    types = dict(entities.select("entity_id", "type").iter_rows())
+    by_sentence: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for sent_id, eid, m_start, m_end in mentions.select("sent_id", "entity_id", "start", "end").iter_rows():
+        by_sentence[sent_id].append((m_start, m_end, eid))
+
+    rows: list[tuple] = []
+    ordered = sentences.sort(["doc_id", "block_no", "start"])
+    blocks: dict[tuple[str, int], list[tuple]] = defaultdict(list)
+    for row in ordered.select("doc_id", "block_no", "sent_id", "sent_no", "text", "start", "end").iter_rows():
+        blocks[(row[0], row[1])].append(row)
+
+    out: list[tuple] = []
+    last_doc = None
+    last_speaker: tuple[int, str | None] = (-10, None)  # (sent_no, speaker) of the latest statement
+    for (doc_id, block_no), sents in blocks.items():
+        if doc_id != last_doc:
+            last_doc, last_speaker = doc_id, (-10, None)
+        length = max(s[6] for s in sents)
+        chars = [" "] * length
+        block_mentions = []
+        for _, _, sent_id, _, text, start, end in sents:
+            chars[start:end] = text
+            for m_start, m_end, eid in by_sentence.get(sent_id, ()):
+                block_mentions.append((start + m_start, start + m_end, eid, types.get(eid, "other")))
+        block_mentions.sort()
+        block = _Block(doc_id, block_no, "".join(chars), [(s[2], s[3], s[5], s[6]) for s in sents], block_mentions)
+        items, last_speaker = _block_quotes(block, last_speaker)
+        counters: dict[str, int] = defaultdict(int)
+        for _start, sent_id, text, speaker, cue in sorted(items, key=lambda r: r[0]):
+            out.append((f"{sent_id}:q{counters[sent_id]}", doc_id, sent_id, text, speaker, cue))
+            counters[sent_id] += 1
+    return pl.DataFrame(
+        out,
+        schema={
+            "quote_id": pl.Utf8, "doc_id": pl.Utf8, "sent_id": pl.Utf8, "text": pl.Utf8,
+            "speaker_entity_id": pl.Utf8, "cue": pl.Utf8,
+        },
+        orient="row",
+    )
+
+
+def _is_statement(content: str) -> bool:
+    """A quoted label ("piano B", "Task Force KleptoCapture", "irrealistica") is not a statement."""
+    words = content.split()
+    if len(words) < 3:
+        return False
+    return not (len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words))
+
+
+def _block_quotes(block: _Block, last_speaker: tuple[int, str | None]) -> tuple[list[tuple], tuple[int, str | None]]:
+    """Statements (start, sent_id, text, speaker, cue) of one block, and the latest speaker."""
+    text = block.text
+    quotes = [q for q in find_quote_spans(text) if _is_statement(_clean(text[q.start : q.end]))]
+    cues = _find_cues(block, quotes)
+    items: list[tuple[int, str, str, str | None, str | None]] = []
+    used: set[int] = set()
+    previous = last_speaker
+
+    def prev_speaker(sent_no: int) -> str | None:
+        # The latest speaker, if named in this sentence or the two before it.
+        return previous[1] if 0 <= sent_no - previous[0] <= 2 else None
+
+    def quote_between(a: int, b: int) -> bool:
+        return any(a <= q.open_pos < b for q in quotes)
+
+    events: list[tuple[int, int, object]] = [(q.open_pos, 0, q) for q in quotes] + [(c.start, 1, c) for c in cues]
+    events.sort(key=lambda e: (e[0], e[1]))
+    for _, is_cue, obj in events:
+        if not is_cue:
+            q: _Quote = obj  # type: ignore[assignment]
+            sent_id, sent_no, s_start, s_end = block.sentence_at(q.open_pos)
+            _, end_sent_no, e_start, e_end = block.sentence_at(max(q.end - 1, q.start))
+            after = None
+            for c in cues:
+                if c.start <= q.end or c.start in used:
+                    continue
+                gap = text[q.end + 1 : c.start]
+                # "…», ha detto X", "…", è quanto ha scritto"; "…». A parlare è X" in the next sentence.
+                if re.fullmatch(r"[\s,]*(?:è quanto\s*)?", gap) or (c.kind == "a_parlare" and re.fullmatch(r"[\s.,]*", gap)):
+                    after = c
+                break
+            before = None
+            if after is None:
+                before = next(
+                    (c for c in reversed(cues) if s_start <= c.start and c.end <= q.open_pos and not quote_between(c.end, q.open_pos)),
+                    None,
+                )
+            cue = after or before
+            content = _clean(text[q.start : q.end])
+            speaker, cue_text = None, None
+            if cue is not None:
+                used.add(cue.start)
+                speaker = _cue_speaker(block, cue, quotes, prev_speaker(sent_no))
+                cue_text = cue.text
+            else:
+                prefix = text[s_start : q.open_pos]
+                clause = re.split(r"[,–—]", prefix)[-1]
+                colon = re.fullmatch(r"\s*(\S.*?)\s*:\s*", clause)
+                if colon:  # headline style: "Rutte: «…»"
+                    c_start = q.open_pos - len(clause) + colon.start(1)
+                    c_end = q.open_pos - len(clause) + colon.end(1)
+                    speaker = next(
+                        (m[2] for m in block.mentions if m[0] == c_start and m[1] == c_end and m[3] in SPEAKER_TYPES), None
+                    )
+                    cue_text = ":" if speaker else None
+                if speaker is None and re.fullmatch(r"\s*(?:(?:\w+\s*){1,3}:)?\s*", prefix):
+                    speaker = prev_speaker(sent_no)  # the quotation continues the previous one
+            items.append((q.open_pos, sent_id, content, speaker, cue_text))
+            if speaker:
+                previous = (end_sent_no, speaker)
+        else:
+            c: _Cue = obj  # type: ignore[assignment]
+            if c.start in used:
+                continue
+            sent_id, sent_no, _, _ = block.sentence_at(c.start)
+            speaker = _cue_speaker(block, c, quotes, prev_speaker(sent_no))
+            span = _reported_clause(block, c, quotes)
+            if span is not None and any(o is not c and span[0] <= o.start < span[1] for o in cues):
+                span = None  # "Secondo il Post, Trump avrebbe detto di …": the inner cue governs
+            if span is not None:
+                content = _clean(text[span[0] : span[1]].rstrip(" ."))
+                if _n_words(content) >= 3:
+                    items.append((min(span[0], c.start), sent_id, content, speaker, c.text))
+            if speaker:
+                previous = (sent_no, speaker)
+    return items, previous

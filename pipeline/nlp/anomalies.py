@@ -9,9 +9,9 @@ document-level problem. Rules:
   inferred from the publication date the detail says so.
 * inconsistent_quantity — two sentences of the same article state the same kind of quantity
   about the same thing with disjoint intervals. "The same thing" means: same kind and unit, the
-  same counted noun for counts, and at least one shared content word (crude stem, five letters or
-  more, not a generic word like "durata" or "circa") within CONTEXT_WORDS words on either side of
-  the two quantities ("la telefonata è durata almeno due ore" / "una telefonata di 40 minuti").
+  same counted noun for counts, and at least one shared content word (crude stem of a word of five
+  letters or more, not a function word nor a generic one like "durata" or "circa") among the
+  CONTEXT_WORDS nearest content words on either side of the two quantities ("la telefonata è durata almeno due ore" / "una telefonata di 40 minuti").
   Approximate values ('about') are widened by ABOUT_TOLERANCE on each side before comparing.
   Interval semantics are those of the quantities table, so "almeno due ore" and "quasi quattro
   ore" are compatible (≥120 and 192–240 overlap) and are not flagged.
@@ -35,8 +35,8 @@ from pipeline.nlp.italian import (
 )
 from pipeline.schemas import TABLES
 
-# Words on each side of a quantity that define what it is about.
-CONTEXT_WORDS = 6
+# Content words on each side of a quantity that define what it is about.
+CONTEXT_WORDS = 4
 # Relative widening of 'about' intervals before two quantities are called disjoint.
 ABOUT_TOLERANCE = 0.15
 
@@ -60,15 +60,20 @@ def _stem(word: str) -> str:
     return re.sub(r"[aeiouàèéìòù]+$", "", word) if len(word) > 5 else word
 
 
-def _context_stems(text: str, start: int, end: int, exclude: str | None) -> set[str]:
-    before = _WORD.findall(text[:start])[-CONTEXT_WORDS:]
-    after = _WORD.findall(text[end:])[:CONTEXT_WORDS]
-    excluded = _stem(exclude) if exclude else None
-    return {
-        s for w in before + after
+def _content_stems(words: list[str], excluded: str | None) -> list[str]:
+    return [
+        s for w in words
         if len(w) >= 5 and fold(w) not in _FUNCTION_WORDS
         and (s := _stem(w)) not in _GENERIC_STEMS and s != excluded
-    }
+    ]
+
+
+def _context_stems(text: str, start: int, end: int, exclude: str | None) -> set[str]:
+    """Stems of the CONTEXT_WORDS nearest content words on each side of a quantity."""
+    excluded = _stem(exclude) if exclude else None
+    before = _content_stems(_WORD.findall(text[:start]), excluded)[-CONTEXT_WORDS:]
+    after = _content_stems(_WORD.findall(text[end:]), excluded)[:CONTEXT_WORDS]
+    return set(before) | set(after)
 
 
 def _widened(low: float | None, high: float | None, qualifier: str) -> tuple[float | None, float | None]:

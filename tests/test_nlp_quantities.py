@@ -1,0 +1,164 @@
+"""Quantities: kinds, canonical units, intervals by qualifier, and what must not be read."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from pipeline.nlp.quantities import ALMOST_LOW_FACTOR, extract_quantities, find_quantities, number_value
+from pipeline.schemas import QUALIFIERS, QUANTITY_KINDS, TABLES
+
+
+def one(text: str):
+    found = find_quantities(text)
+    assert len(found) == 1, [q.surface for q in found]
+    q = found[0]
+    return (q.surface, q.kind, q.unit, q.noun, q.low, q.high, q.qualifier)
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [("1.000", 1000), ("3,5", 3.5), ("1.234,5", 1234.5), ("12", 12), ("tre", 3), ("1,2 milioni", 1_200_000),
+     ("due milioni", 2_000_000), ("300mila", 300_000), ("un miliardo", 1_000_000_000)],
+)
+def test_italian_number_formats(token, value):
+    assert number_value(token) == value
+
+
+# --- durations ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il colloquio è durato circa un'ora e mezza.", ("circa un'ora e mezza", 90.0, 90.0, "about")),
+        ("Hanno parlato per più di un'ora.", ("più di un'ora", 60.0, None, "more_than")),
+        ("La riunione è durata quasi tre ore.", ("quasi tre ore", 180.0 * ALMOST_LOW_FACTOR, 180.0, "almost")),
+        ("Il vertice è durato tre o quattro ore.", ("tre o quattro ore", 180.0, 240.0, "range")),
+        ("Ha corso la maratona in 2h05'.", ("2h05'", 125.0, 125.0, "exact")),
+        ("La pausa dura 40 minuti.", ("40 minuti", 40.0, 40.0, "exact")),
+        ("È bastata mezz'ora.", ("mezz'ora", 30.0, 30.0, "exact")),
+        ("L'attesa è stata di oltre due ore.", ("oltre due ore", 120.0, None, "more_than")),
+        ("Servirà almeno due ore di lavoro.", ("almeno due ore", 120.0, None, "at_least")),
+        ("Il treno può ritardare fino a 15 minuti.", ("fino a 15 minuti", None, 15.0, "at_most")),
+        ("Ci vogliono tra 10 e 15 minuti.", ("tra 10 e 15 minuti", 10.0, 15.0, "range")),
+        ("Il volo dura un'ora circa.", ("un'ora circa", 60.0, 60.0, "about")),
+        ("È stato in carcere per due settimane.", ("due settimane", 14.0, 14.0, "exact")),
+    ],
+)
+def test_durations(text, expected):
+    surface, kind, unit, noun, low, high, qualifier = one(text)
+    assert (kind, noun) == ("duration", None)
+    assert (surface, low, high, qualifier) == expected
+    assert unit in ("minute", "day")
+
+
+def test_word_ora_alone_is_now_not_an_hour():
+    assert find_quantities("Ora il governo deve decidere.") == []
+    assert find_quantities("Alle ore 10 inizia la seduta.") == []
+
+
+def test_years_age_or_duration():
+    assert one("Il ragazzo ha 15 anni.")[:2] == ("15 anni", "age")
+    assert one("Un uomo di 45 anni è stato arrestato.")[:2] == ("45 anni", "age")
+    assert one("È in carcere da tre anni.")[1:5] == ("duration", "year", None, 3.0)
+    assert find_quantities("Gli ultimi 15 anni sono stati difficili.")  # duration after "ultimi"
+    assert find_quantities("Tre anni fa è iniziata la guerra.") == []  # a time expression
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "low", "high", "qualifier"),
+    [
+        ("Sono stati liberati 175 prigionieri.", "prigionieri", 175.0, 175.0, "exact"),
+        ("Nella notte sono arrivati oltre 300 droni d'attacco.", "droni", 300.0, None, "more_than"),
+        ("La Russia ha lanciato 37 missili.", "missili", 37.0, 37.0, "exact"),
+        ("Sono scese in piazza migliaia di persone.", "persone", 2000.0, None, "at_least"),
+        ("Sono morti milioni di civili.", "civili", 2_000_000.0, None, "at_least"),
+        ("Il conflitto ha coinvolto due milioni di persone.", "persone", 2_000_000.0, 2_000_000.0, "exact"),
+        ("Sono stati fermati una decina di manifestanti.", "manifestanti", 10.0, 10.0, "about"),
+        ("All'evento c'erano un centinaio di giornalisti.", "giornalisti", 100.0, 100.0, "about"),
+        ("Ha ricevuto 1.000 richieste.", "richieste", 1000.0, 1000.0, "exact"),
+        ("Erano presenti da 10 a 15 delegati.", "delegati", 10.0, 15.0, "range"),
+    ],
+)
+def test_counts(text, noun, low, high, qualifier):
+    surface, kind, unit, found_noun, found_low, found_high, found_qualifier = one(text)
+    assert (kind, unit, found_noun) == ("count", "item", noun)
+    assert (found_low, found_high, found_qualifier) == (low, high, qualifier)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'Articolo 5 del trattato vale per tutti.",
+        "Il vertice del G7 si è chiuso.",
+        "Kiev aspetta gli F-16 promessi.",
+        "Il 12 febbraio 2025 c'è stata la telefonata.",
+        "Nel 2022 è cominciata l'invasione.",
+        "La seduta inizia alle 10.30.",
+        "Chiamare lo 06 1234 5678 per informazioni.",
+        "Una telefonata lunga e cordiale.",
+        "È arrivato 1° nella classifica.",
+        "Entrambi i due vogliono la pace.",
+        "Ha vinto per la seconda volta.",
+        "Il comma 3 dell'articolo 12 è abrogato.",
+    ],
+)
+def test_not_quantities(text):
+    assert find_quantities(text) == [], [q.surface for q in find_quantities(text)]
+
+
+def test_oltre_a_means_besides_not_more_than():
+    assert one("Oltre ai 300 droni sono stati lanciati missili.")[6] == "exact"
+
+
+# --- money and percent ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "low", "high", "qualifier"),
+    [
+        ("Il contratto vale 1,2 milioni di euro.", "EUR", 1_200_000.0, 1_200_000.0, "exact"),
+        ("Un aiuto da 50 miliardi di dollari.", "USD", 50e9, 50e9, "exact"),
+        ("Il biglietto costa € 25.", "EUR", 25.0, 25.0, "exact"),
+        ("Ha offerto $ 300 di cauzione.", "USD", 300.0, 300.0, "exact"),
+        ("Una multa di oltre 5.000 euro.", "EUR", 5000.0, None, "more_than"),
+        ("Un danno da 1,5-2 milioni di euro.", "EUR", 1_500_000.0, 2_000_000.0, "range"),
+    ],
+)
+def test_money(text, unit, low, high, qualifier):
+    surface, kind, found_unit, noun, found_low, found_high, found_qualifier = one(text)
+    assert (kind, found_unit, noun) == ("money", unit, None)
+    assert (found_low, found_high, found_qualifier) == (low, high, qualifier)
+
+
+def test_percent():
+    assert one("L'inflazione è al 3,5%.")[1:7] == ("percent", "percent", None, 3.5, 3.5, "exact")
+    assert one("Ha votato sì il 30 per cento.")[1:7] == ("percent", "percent", None, 30.0, 30.0, "exact")
+    assert one("Il calo è di quasi 2 punti percentuali.")[2] == "percentage_point"
+
+
+def test_offsets_and_value_sets():
+    text = "Dopo circa un'ora e mezza, 175 prigionieri e il 30% dei fondi, per 2 milioni di euro."
+    found = find_quantities(text)
+    assert [q.surface for q in found] == ["circa un'ora e mezza", "175 prigionieri", "30%", "2 milioni di euro"]
+    for q in found:
+        assert text[q.start:q.end] == q.surface
+        assert q.kind in QUANTITY_KINDS and q.qualifier in QUALIFIERS
+
+
+def test_extract_quantities_table():
+    sentences = pl.DataFrame({
+        "sent_id": ["a:0:0", "a:0:1"],
+        "doc_id": ["a", "a"],
+        "text": ["Sono stati lanciati 300 droni.", "Nessun numero qui."],
+    })
+    table = extract_quantities(sentences)
+    assert table.columns == TABLES["quantities"].column_names
+    assert table.schema == pl.Schema(TABLES["quantities"].polars_schema)
+    assert table.select("sent_id", "noun", "low").rows() == [("a:0:0", "droni", 300.0)]
+    empty = pl.DataFrame(schema={"sent_id": pl.Utf8, "doc_id": pl.Utf8, "text": pl.Utf8})
+    assert extract_quantities(empty).is_empty()

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -585,7 +586,12 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
     if "sent_no" in sentences.columns:
         frame = sentences.sort(["doc_id", "sent_no"]).select("doc_id", "sent_id", "text")
     for doc_id, sent_id, text in iterate(frame.iter_rows(), desc="names", total=frame.height):
-        for cand in find_names(text, lexicon):
+        try:
+            found = find_names(text, lexicon)
+        except Exception as exc:  # bad input must not stop the run: skip the sentence, say so
+            print(f"normalize: names skipped in {sent_id}: {exc!r}", file=sys.stderr)
+            continue
+        for cand in found:
             cand.key = name_key(cand.words)
             by_doc[doc_id].append((sent_id, cand))
             if cand.entity_id is None and not cand.weak and cand.key:

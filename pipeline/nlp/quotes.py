@@ -35,6 +35,7 @@ Speakers are persons, organisations or media, as typed in the entities table.
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -279,11 +280,19 @@ def _reported_clause(block: _Block, cue: _Cue, quotes: list[_Quote]) -> tuple[in
     return span
 
 
-def extract_quotes(sentences: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+def extract_quotes(
+    sentences: pl.DataFrame,
+    mentions: pl.DataFrame,
+    entities: pl.DataFrame,
+    min_words: int = 3,
+    carry_sentences: int = 2,
+) -> pl.DataFrame:
     """The quotes table. Grain: one row per quotation or reported statement.
 
     sentences: sent_id, doc_id, block_no, sent_no, text, start, end (block offsets);
     mentions: sent_id, entity_id, start, end (sentence offsets); entities: entity_id, type.
+    `min_words`: shortest quotation or reported clause kept; `carry_sentences`: how many
+    sentences back a subjectless verb or a continuing quotation may take its speaker from.
     """
     types = dict(entities.select("entity_id", "type").iter_rows())
     by_sentence: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
@@ -311,7 +320,11 @@ def extract_quotes(sentences: pl.DataFrame, mentions: pl.DataFrame, entities: pl
                 block_mentions.append((start + m_start, start + m_end, eid, types.get(eid, "other")))
         block_mentions.sort()
         block = _Block(doc_id, block_no, "".join(chars), [(s[2], s[3], s[5], s[6]) for s in sents], block_mentions)
-        items, last_speaker = _block_quotes(block, last_speaker)
+        try:
+            items, last_speaker = _block_quotes(block, last_speaker, min_words, carry_sentences)
+        except Exception as exc:  # bad input must not stop the run: skip the block, say so
+            print(f"normalize: quotes skipped in {doc_id}:{block_no}: {exc!r}", file=sys.stderr)
+            continue
         counters: dict[str, int] = defaultdict(int)
         for _start, sent_id, text, speaker, cue in sorted(items, key=lambda r: r[0]):
             out.append((f"{sent_id}:q{counters[sent_id]}", doc_id, sent_id, text, speaker, cue))
@@ -326,26 +339,28 @@ def extract_quotes(sentences: pl.DataFrame, mentions: pl.DataFrame, entities: pl
     )
 
 
-def _is_statement(content: str) -> bool:
+def _is_statement(content: str, min_words: int = 3) -> bool:
     """A quoted label ("piano B", "Task Force KleptoCapture", "irrealistica") is not a statement."""
     words = content.split()
-    if len(words) < 3:
+    if len(words) < min_words:
         return False
     return not (len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words))
 
 
-def _block_quotes(block: _Block, last_speaker: tuple[int, str | None]) -> tuple[list[tuple], tuple[int, str | None]]:
+def _block_quotes(
+    block: _Block, last_speaker: tuple[int, str | None], min_words: int = 3, carry_sentences: int = 2
+) -> tuple[list[tuple], tuple[int, str | None]]:
     """Statements (start, sent_id, text, speaker, cue) of one block, and the latest speaker."""
     text = block.text
-    quotes = [q for q in find_quote_spans(text) if _is_statement(_clean(text[q.start : q.end]))]
+    quotes = [q for q in find_quote_spans(text) if _is_statement(_clean(text[q.start : q.end]), min_words)]
     cues = _find_cues(block, quotes)
     items: list[tuple[int, str, str, str | None, str | None]] = []
     used: set[int] = set()
     previous = last_speaker
 
     def prev_speaker(sent_no: int) -> str | None:
-        # The latest speaker, if named in this sentence or the two before it.
-        return previous[1] if 0 <= sent_no - previous[0] <= 2 else None
+        # The latest speaker, if named in this sentence or the `carry_sentences` before it.
+        return previous[1] if 0 <= sent_no - previous[0] <= carry_sentences else None
 
     def quote_between(a: int, b: int) -> bool:
         return any(a <= q.open_pos < b for q in quotes)
@@ -406,7 +421,7 @@ def _block_quotes(block: _Block, last_speaker: tuple[int, str | None]) -> tuple[
                 span = None  # "Secondo il Post, Trump avrebbe detto di …": the inner cue governs
             if span is not None:
                 content = _clean(text[span[0] : span[1]].rstrip(" ."))
-                if _n_words(content) >= 3:
+                if _n_words(content) >= min_words:
                     items.append((min(span[0], c.start), sent_id, content, speaker, c.text))
             if speaker:
                 previous = (sent_no, speaker)

@@ -126,17 +126,22 @@ def split_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def split_sentences(blocks: pl.DataFrame) -> pl.DataFrame:
+def split_sentences(
+    blocks: pl.DataFrame, kinds: tuple[str, ...] = SENTENCE_BLOCK_KINDS, progress=None
+) -> pl.DataFrame:
     """The sentences table from a blocks frame (doc_id, block_no, kind, text).
 
     Grain: one row per sentence of a text-bearing block. `sent_no` numbers sentences within the
     document in reading order (blocks by block_no, then position in the block).
     """
     rows: dict[str, list] = {k: [] for k in ("sent_id", "doc_id", "block_no", "sent_no", "text", "start", "end")}
-    text_blocks = blocks.filter(pl.col("kind").is_in(SENTENCE_BLOCK_KINDS)).sort(["doc_id", "block_no"])
+    text_blocks = blocks.filter(pl.col("kind").is_in(list(kinds))).sort(["doc_id", "block_no"])
     sent_no = 0
     current_doc = None
-    for doc_id, block_no, text in text_blocks.select("doc_id", "block_no", "text").iter_rows():
+    rows_iter = text_blocks.select("doc_id", "block_no", "text").iter_rows()
+    if progress is not None:
+        rows_iter = progress(rows_iter, desc="sentences", total=text_blocks.height)
+    for doc_id, block_no, text in rows_iter:
         if doc_id != current_doc:
             current_doc, sent_no = doc_id, 0
         for n, (start, end) in enumerate(split_spans(text or "")):

@@ -1,0 +1,85 @@
+"""Stage `normalize`: from parsed blocks to sentences, entities, mentions, quotes, time
+expressions, quantities and in-article anomalies.
+
+Reads data/parsed/blocks.parquet and data/parsed/articles.parquet, writes the seven tables of
+the normalized layer (see pipeline/schemas.py for their grain and columns). All the logic is
+in pure functions of `pipeline.nlp`; this module only wires them and does the IO.
+
+Run: `python -m pipeline.normalize` (params: the `normalize` block of params.yaml).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.common import ROOT, empty_table, load_params, progress, read_table, write_table
+from pipeline.nlp.anomalies import find_anomalies
+from pipeline.nlp.entities import ALIASES_CSV, Lexicon, default_lexicon, lexicon_from_rows, link_mentions
+from pipeline.nlp.quantities import extract_quantities
+from pipeline.nlp.quotes import extract_quotes
+from pipeline.nlp.sentences import SENTENCE_BLOCK_KINDS, split_sentences
+from pipeline.nlp.times import extract_time_expressions
+
+OUTPUT_TABLES = ("sentences", "entities", "mentions", "quotes", "time_expressions", "quantities", "anomalies")
+
+
+def load_lexicon(path: str | None) -> Lexicon:
+    """The alias table at `path` (relative to the repository root), or the packaged default."""
+    if not path or (ROOT / path).resolve() == ALIASES_CSV.resolve():
+        return default_lexicon()
+    import csv
+
+    with open(ROOT / path, encoding="utf-8", newline="") as fh:
+        return lexicon_from_rows(list(csv.DictReader(fh)))
+
+
+def normalize(
+    blocks: pl.DataFrame, articles: pl.DataFrame, params: dict | None = None, lexicon: Lexicon | None = None
+) -> dict[str, pl.DataFrame]:
+    """All seven normalized tables from the parsed blocks and articles (pure)."""
+    params = params or {}
+    kinds = tuple(params.get("sentence_block_kinds") or SENTENCE_BLOCK_KINDS)
+    quote_params = params.get("quotes") or {}
+    lexicon = lexicon or default_lexicon()
+
+    sentences = split_sentences(blocks, kinds=kinds, progress=progress)
+    mentions, entities = link_mentions(sentences, lexicon, progress=progress)
+    quotes = extract_quotes(
+        sentences,
+        mentions,
+        entities,
+        min_words=int(quote_params.get("min_words", 3)),
+        carry_sentences=int(quote_params.get("speaker_carry_sentences", 2)),
+    )
+    published = articles.select("doc_id", "published_date")
+    time_expressions = extract_time_expressions(sentences, published)
+    quantities = extract_quantities(sentences)
+    anomalies = find_anomalies(sentences, time_expressions, quantities, blocks)
+    return {
+        "sentences": sentences,
+        "entities": entities,
+        "mentions": mentions,
+        "quotes": quotes,
+        "time_expressions": time_expressions,
+        "quantities": quantities,
+        "anomalies": anomalies,
+    }
+
+
+def main() -> None:
+    params = load_params("normalize")
+    blocks = read_table("blocks")
+    articles = read_table("articles", columns=["doc_id", "published_date"])
+    tables = normalize(blocks, articles, params, load_lexicon(params.get("alias_table")))
+    for name in OUTPUT_TABLES:
+        df = tables.get(name)
+        write_table(name, df if df is not None else empty_table(name))
+    counts = ", ".join(f"{tables[name].height} {name}" for name in OUTPUT_TABLES)
+    print(f"normalize: {counts}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

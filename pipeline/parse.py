@@ -89,7 +89,9 @@ class ParsedDocument:
 
 # --- text shape --------------------------------------------------------------------------------
 
-_CLOSERS = "\"'”’»)]*_ "
+# Closing quotes, brackets and emphasis markers that may follow a sentence's final punctuation; an
+# opening quote at the end of a line is a mistyped closing one (frequent in translated text).
+_CLOSERS = "\"'”’»)]*_ “«"
 _TERMINAL = ".!?…"
 _QUOTE_CHARS = "\"“”«»„"
 _WS = re.compile(r"\s+")
@@ -421,7 +423,7 @@ SOCIAL_POST_URL = re.compile(
     r"|threads\.net/@[\w.]+/post/[\w-]+"
     r"|bsky\.app/profile/[^\s/]+/post/\w+"
     r"|youtube\.com/(?:watch\?v=|shorts/)[\w-]+|youtu\.be/[\w-]+"
-    r")",
+    r")[^\s)\]>\"”]*",
     re.I,
 )
 # "— Name Surname (@handle) 12 febbraio 2025" / "- Name (@handle) February 12, 2025": the signature
@@ -509,13 +511,15 @@ def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
     title_index = next((i for i, u in enumerate(units) if u.kind is None and u.hint == "title"), None)
     if title_index is None:
         for i, u in enumerate(units):
+            if u.kind == "paragraph":
+                break
             if u.kind is not None:
                 continue
             if is_section_label(u.text) or (u.hint != "heading" and _looks_like_kicker(u.text) and
                                             _next_substantial_is_title(units, i, config)):
                 u.kind = "section"
                 continue
-            if _is_title_shaped(u.text, config):
+            if _is_title_shaped(u.text, config) and _continuation(units, i) is None:
                 title_index = i
             break
     title = None
@@ -527,9 +531,15 @@ def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
             if u.kind is None and _norm_for_compare(u.text) == title_key:
                 u.kind = "boilerplate"  # the title again: a page break in a scraped or printed page
 
-    # 4. Header zone: between the start and the first body unit come section labels and the subtitle.
+    # 4. A line whose continuation, past a page break, starts in lower case is a cut paragraph,
+    #    however short: never a subtitle or heading.
+    _mark_cut_paragraphs(units)
+
+    # 5. Header zone: between the start and the first body unit come section labels and the subtitle.
     subtitle = None
     for i, u in enumerate(units):
+        if u.kind == "paragraph":
+            break
         if u.kind is not None:
             continue
         if u.hint == "section" or is_section_label(u.text) or (
@@ -543,7 +553,7 @@ def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
             continue
         break
 
-    # 5. Body: headings, paragraphs, residue.
+    # 6. Body: headings, paragraphs, residue.
     for i, u in enumerate(units):
         if u.kind is not None:
             continue
@@ -562,6 +572,28 @@ def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
     return ParsedDocument(blocks=blocks, title=title, subtitle=subtitle, section=section, byline=byline)
 
 
+def _continuation(units: list[Unit], i: int) -> int | None:
+    """The index of the line that continues unit `i` across a page break, if any: `i` ends without
+    terminal punctuation and the next undecided line, past any boilerplate (a repeated title, a
+    page number), starts in lower case."""
+    u = units[i]
+    if u.hint is not None or is_terminated(u.text) or not has_letters(u.text):
+        return None
+    j = i + 1
+    while j < len(units) and units[j].kind == "boilerplate":
+        j += 1
+    if j < len(units) and units[j].kind is None and units[j].hint is None and starts_lowercase(units[j].text):
+        return j
+    return None
+
+
+def _mark_cut_paragraphs(units: list[Unit]) -> None:
+    """A line cut by a page break and its continuation are paragraphs (joined later)."""
+    for i, u in enumerate(units):
+        if u.kind in (None, "paragraph") and (j := _continuation(units, i)) is not None:
+            u.kind = units[j].kind = "paragraph"
+
+
 def _next_substantial_is_title(units: list[Unit], i: int, config: ParseConfig) -> bool:
     for u in units[i + 1:]:
         if u.kind is not None:
@@ -573,11 +605,13 @@ def _next_substantial_is_title(units: list[Unit], i: int, config: ParseConfig) -
 def _is_subtitle_shaped(u: Unit, config: ParseConfig) -> bool:
     if u.hint == "subtitle":
         return True
+    # Like headlines, Italian standfirsts carry no final period: a line after the title that ends
+    # with one is the lede, the first paragraph of the body.
     return (
         u.hint in (None, "heading")
         and len(u.text) <= config.subtitle_max_chars
         and not starts_lowercase(u.text)
-        and last_char(u.text) not in (":", ",", ";")
+        and last_char(u.text) not in (".", "…", ":", ",", ";")
         and len(_SENTENCE_BREAK.findall(u.text)) <= 1
     )
 
@@ -620,7 +654,7 @@ def _mark_pasted_posts(units: list[Unit], config: ParseConfig) -> None:
         if u.kind is not None or len(u.text) > config.embed_max_chars:
             continue
         m = SOCIAL_POST_URL.search(u.text)
-        if m and u.text.rstrip(" .…").endswith(m.group(0)):  # a post's own line ends with its URL
+        if m and u.text.rstrip(" .…").endswith(m.group(0).rstrip(".…")):  # a post's own line ends with its URL
             u.kind = "embed"
             u.links.append(Link("embed", None, _post_url(u.text)))
 

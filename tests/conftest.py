@@ -1,0 +1,177 @@
+"""Shared fixtures. `pipeline_run` runs the real `dvc repro` once per test session on a copy of the
+repository whose seeds/ holds, besides the five seeds, the problem files of `PROBLEM_FILES`.
+
+Tests of any stage may use it: `pipeline_run` is the root of the copy after a successful run, so
+its tables are read with `pipeline.common.read_table(name, root=pipeline_run)`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Never copied: environments, DVC outputs and caches, VCS data.
+EXCLUDED_TOP_LEVEL = {".venv", ".tools", ".git", "data", "dvc.lock", ".pytest_cache"}
+# ingest.max_bytes in the copy, so that an oversize file stays small.
+RUN_MAX_BYTES = 20_000
+
+_ITALIAN_BODY = (
+    "Il Consiglio comunale ha approvato ieri sera il nuovo piano per la mobilità cittadina, dopo una "
+    "seduta durata più di cinque ore. «È una scelta che cambierà la città», ha detto l’assessora ai "
+    "trasporti, mentre l’opposizione ha annunciato un ricorso al Tar. Il piano prevede nuove piste "
+    "ciclabili, un aumento delle corse dei bus notturni e una zona a traffico limitato più ampia – "
+    "con una spesa di circa 12 milioni di euro nei prossimi tre anni."
+)
+_ITALIAN_BODY_2 = (
+    "I commercianti del centro si sono detti preoccupati per le possibili ripercussioni sulle vendite. "
+    "Secondo l’associazione di categoria, la chiusura al traffico di alcune strade potrebbe ridurre "
+    "gli accessi nei negozi, almeno nei primi mesi. Il sindaco ha promesso un tavolo di confronto già "
+    "dalla prossima settimana."
+)
+_ENGLISH = (
+    "City council approved the new urban mobility plan last night after a meeting that lasted more than "
+    "five hours. The opposition said it would appeal to the regional administrative court. The plan "
+    "includes new cycle lanes, more night buses and a larger limited traffic zone, at a cost of about "
+    "twelve million euros over the next three years."
+)
+
+
+@dataclass(frozen=True)
+class ProblemFile:
+    """A file the fixture adds to seeds/, and what ingest and parse must make of it."""
+
+    path: str  # relative to the repository root
+    content: bytes
+    reason: str | None  # expected rejection reason; None when the file must be accepted
+    title: str | None = None  # expected article title of an accepted file
+    encoding: str | None = None  # expected detected encoding of an accepted file
+    outlet: str | None = None  # manifest row added for the file, when set
+    published_date: str | None = None
+
+
+def _problem_files() -> tuple[ProblemFile, ...]:
+    seed_003 = REPO_ROOT / "seeds" / "003_e53c9e50c8586f4d.txt"
+    mojibake = f"Nuovo piano per la mobilità in città\n\n{_ITALIAN_BODY}\n\n{_ITALIAN_BODY_2}\n"
+    html = (
+        "<!DOCTYPE html><html><head><title>Mobilità</title>"
+        "<script>window.dataLayer = ['TRACCIAMENTO SEGRETO'];</script><style>p{margin:0}</style></head>"
+        "<body><h1>Traffico, la città cambia volto</h1>"
+        f"<p>{_ITALIAN_BODY.replace('«', '&laquo;').replace('»', '&raquo;')}</p>"
+        f"<p>{_ITALIAN_BODY_2}</p><p>Riproduzione riservata</p></body></html>"
+    )
+    return (
+        ProblemFile("seeds/problems/empty.txt", b"", "empty"),
+        ProblemFile("seeds/problems/blank.txt", b"  \r\n\n\t\n", "empty"),
+        ProblemFile("seeds/problems/image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        ProblemFile(
+            "seeds/problems/cp1252.txt",
+            f"Mobilità, approvato il piano – e ora il Tar\n\n{_ITALIAN_BODY}\n\n{_ITALIAN_BODY_2} “Costa 12 €”.\n"
+            .encode("cp1252"),
+            None, title="Mobilità, approvato il piano – e ora il Tar", encoding="cp1252",
+            outlet="Gazzetta di Prova", published_date="2025-02-13",
+        ),
+        ProblemFile(
+            "seeds/problems/bom_crlf.txt",
+            b"\xef\xbb\xbf" + f"Piano mobilità, le reazioni\r\n\r\n{_ITALIAN_BODY}\r\n\r\n{_ITALIAN_BODY_2}\r\n".encode(),
+            None, title="Piano mobilità, le reazioni", encoding="utf-8-sig",
+        ),
+        ProblemFile("seeds/problems/page.html", html.encode(), None, title="Traffico, la città cambia volto",
+                    encoding="utf-8", outlet="Gazzetta di Prova"),
+        ProblemFile("seeds/problems/copy_of_003.txt", seed_003.read_bytes(), "duplicate"),
+        ProblemFile("seeds/problems/oversize.txt",
+                    ("Titolo\n\n" + (_ITALIAN_BODY + "\n\n") * (RUN_MAX_BYTES // len(_ITALIAN_BODY) + 2)).encode(),
+                    "too_large"),
+        ProblemFile("seeds/problems/english.txt", f"Mobility plan approved\n\n{_ENGLISH}\n".encode(),
+                    "unsupported_language"),
+        ProblemFile("seeds/problems/mojibake.txt", mojibake.encode("utf-8").decode("cp1252").encode("utf-8"),
+                    None, title="Nuovo piano per la mobilità in città", encoding="utf-8+mojibake-repaired"),
+    )
+
+
+PROBLEM_FILES: tuple[ProblemFile, ...] = _problem_files()
+# A hidden file in seeds/ that must end in neither table.
+HIDDEN_FILE = "seeds/problems/.gitkeep"
+
+
+def _repository_files(root: Path) -> list[str]:
+    """Tracked and untracked-but-not-ignored files of the working tree (what a commit would hold)."""
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root, check=True, capture_output=True,
+    ).stdout.decode()
+    files = []
+    for rel in sorted(set(filter(None, out.split("\0")))):
+        if rel.split("/", 1)[0] in EXCLUDED_TOP_LEVEL or "__pycache__" in rel:
+            continue
+        if (root / rel).is_file():  # deleted-but-tracked files are skipped
+            files.append(rel)
+    return files
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def pipeline_env() -> dict[str, str]:
+    """The environment the stages run in: the project venv's bin first on PATH (dvc, python)."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWS_AGREEMENT_ROOT"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["CI"] = "1"
+    env.update(GIT_AUTHOR_NAME="pytest", GIT_AUTHOR_EMAIL="pytest@example.invalid",
+               GIT_COMMITTER_NAME="pytest", GIT_COMMITTER_EMAIL="pytest@example.invalid")
+    return env
+
+
+@pytest.fixture(scope="session")
+def problem_files() -> tuple[ProblemFile, ...]:
+    return PROBLEM_FILES
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Root of a copy of the repository after a successful `dvc repro` (fails with DVC's output otherwise)."""
+    root = tmp_path_factory.mktemp("pipeline_run")
+    for rel in _repository_files(REPO_ROOT):
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO_ROOT / rel, target)
+        shutil.copymode(REPO_ROOT / rel, target)
+        target.chmod(target.stat().st_mode | 0o200)  # seeds are read-only in the source tree
+
+    params_path = root / "params.yaml"
+    params = yaml.safe_load(params_path.read_text(encoding="utf-8"))
+    params["ingest"]["max_bytes"] = RUN_MAX_BYTES
+    params_path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    for problem in PROBLEM_FILES:
+        path = root / problem.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(problem.content)
+    (root / HIDDEN_FILE).write_bytes(b"")
+    manifest = root / "seeds" / "sources.csv"
+    seeds_dir = root / "seeds"
+    with open(manifest, "a", encoding="utf-8", newline="") as fh:
+        if not manifest.read_text(encoding="utf-8").endswith("\n"):
+            fh.write("\n")
+        for problem in PROBLEM_FILES:
+            if problem.outlet:
+                rel = (root / problem.path).relative_to(seeds_dir).as_posix()
+                fh.write(f"{rel},{problem.outlet},,{problem.published_date or ''},it\n")
+
+    env = pipeline_env()
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "fixture copy"]):
+        done = _run(cmd, root, env)
+        if done.returncode != 0:
+            pytest.fail(f"{' '.join(cmd)} failed in {root}:\n{done.stdout}\n{done.stderr}")
+    done = _run(["dvc", "repro"], root, env)
+    if done.returncode != 0:
+        pytest.fail(f"dvc repro failed in {root} (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return root

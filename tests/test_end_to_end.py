@@ -1,0 +1,138 @@
+"""End to end: the real `dvc repro` on the seeds plus problem files (fixture `pipeline_run`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.common import read_table
+from tests.conftest import HIDDEN_FILE, PROBLEM_FILES, pipeline_env
+
+SEED_TITLES = {
+    "seeds/000_bb284bd7276bec07.txt": "Si sarebbe svolto il primo colloquio telefonico tra Trump e Putin",
+    "seeds/001_b4a61009c6d04b47.txt": "Nuova telefonata tra Donald Trump e Vladimir Putin prevista per la prossima settimana",
+    "seeds/002_3a156c9b6a9015f6.txt": "Telefonata tra Trump e Putin: l'ultima interlocuzione è stata lo scorso 18 agosto",
+    "seeds/003_e53c9e50c8586f4d.txt": "Ucraina, oggi telefonata Trump-Putin: “Abbiamo concordato l’inizio negoziati su Kiev”, "
+                                      "poi parla con Zelensky",
+    "seeds/004_a20f8b0bb33cd452.txt": None,
+}
+
+
+@pytest.fixture(scope="module")
+def tables(pipeline_run: Path) -> dict[str, pl.DataFrame]:
+    names = ("documents", "rejected", "articles", "blocks", "links", "sources")
+    return {name: read_table(name, root=pipeline_run) for name in names}
+
+
+def _articles_by_path(tables) -> pl.DataFrame:
+    return tables["articles"].join(tables["documents"].select("doc_id", "path", "encoding"), on="doc_id")
+
+
+def test_every_input_file_is_in_exactly_one_table(pipeline_run: Path, tables):
+    seeds = pipeline_run / "seeds"
+    inputs = {p.relative_to(pipeline_run).as_posix() for p in seeds.rglob("*")
+              if p.is_file() and p.name != "sources.csv" and not p.name.startswith(".")}
+    accepted, rejected = set(tables["documents"]["path"]), set(tables["rejected"]["path"])
+    assert accepted.isdisjoint(rejected)
+    assert accepted | rejected == inputs
+    assert HIDDEN_FILE not in accepted | rejected
+    assert tables["documents"]["path"].n_unique() == tables["documents"].height
+    assert tables["rejected"]["path"].n_unique() == tables["rejected"].height
+
+
+def test_rejections_have_the_right_reason(tables):
+    reasons = dict(zip(tables["rejected"]["path"], tables["rejected"]["reason"]))
+    expected = {p.path: p.reason for p in PROBLEM_FILES if p.reason}
+    assert reasons == expected
+    details = dict(zip(tables["rejected"]["path"], tables["rejected"]["detail"]))
+    assert "seeds/003_e53c9e50c8586f4d.txt" in details["seeds/problems/copy_of_003.txt"]
+    assert "20,000 bytes" in details["seeds/problems/oversize.txt"]
+    assert "'en'" in details["seeds/problems/english.txt"]
+
+
+def test_italian_problem_files_are_accepted_and_parsed(tables):
+    articles = _articles_by_path(tables)
+    for problem in (p for p in PROBLEM_FILES if p.reason is None):
+        row = articles.filter(pl.col("path") == problem.path)
+        assert row.height == 1, problem.path
+        assert row["encoding"][0] == problem.encoding, problem.path
+        assert row["title"][0] == problem.title, problem.path
+
+
+def test_text_is_clean_of_crs_boms_scripts_and_mojibake(tables):
+    for frame, column in ((tables["documents"], "text"), (tables["blocks"], "text")):
+        texts = frame[column]
+        assert not texts.str.contains("\r").any()
+        assert not texts.str.contains("\ufeff").any()
+        assert not texts.str.contains("Ã").any()
+    assert not tables["blocks"]["raw"].str.contains("TRACCIAMENTO SEGRETO").any()
+    assert not tables["blocks"]["text"].str.contains("dataLayer").any()
+
+
+def test_html_page_blocks(tables):
+    doc_id = tables["documents"].filter(pl.col("path") == "seeds/problems/page.html")["doc_id"][0]
+    blocks = tables["blocks"].filter(pl.col("doc_id") == doc_id).sort("block_no")
+    assert blocks["kind"].to_list() == ["title", "paragraph", "paragraph", "boilerplate"]
+    assert "«È una scelta che cambierà la città»" in blocks["text"][1]
+
+
+def test_manifest_outlet_gives_a_shared_source(tables):
+    sources = tables["sources"].filter(pl.col("source_id") == "gazzetta-di-prova")
+    assert sources.rows() == [("gazzetta-di-prova", "Gazzetta di Prova", 2)]
+    articles = _articles_by_path(tables)
+    cp1252 = articles.filter(pl.col("path") == "seeds/problems/cp1252.txt").row(0, named=True)
+    assert str(cp1252["published_date"]) == "2025-02-13" and cp1252["published_date_source"] == "manifest"
+
+
+def test_seeds_give_five_articles_with_their_titles(tables):
+    articles = _articles_by_path(tables).filter(pl.col("path").is_in(list(SEED_TITLES)))
+    assert dict(zip(articles["path"], articles["title"])) == SEED_TITLES
+    assert articles["source_id"].str.starts_with("doc-").all()
+
+
+def test_seed_structure(tables):
+    articles = _articles_by_path(tables)
+    blocks = tables["blocks"].join(tables["documents"].select("doc_id", "path"), on="doc_id")
+
+    def kinds_of(seed: str) -> list[str]:
+        return blocks.filter(pl.col("path").str.starts_with(f"seeds/{seed}")).sort("block_no")["kind"].to_list()
+
+    def article(seed: str) -> dict:
+        return articles.filter(pl.col("path").str.starts_with(f"seeds/{seed}")).row(0, named=True)
+
+    assert article("000")["byline"] == "Dario Lucisano"
+    assert kinds_of("000").count("boilerplate") == 1  # the title repeated by a page break
+    paragraphs_000 = blocks.filter(pl.col("path").str.starts_with("seeds/000"), pl.col("kind") == "paragraph")["text"]
+    assert any("non sono ancora stati annunciati." in t for t in paragraphs_000)
+    assert article("001")["section"] == "Notizia"
+    assert kinds_of("001")[-2:] == ["boilerplate", "boilerplate"]
+    assert (article("002")["section"], article("002")["subtitle"]) == (
+        "Esteri", "Domani l'incontro alla Casa Bianca con Zelensky")
+    assert kinds_of("002")[-1] == "boilerplate"
+    assert kinds_of("003").count("image") == 2 and kinds_of("003").count("heading") == 2
+    assert kinds_of("004")[0] == "paragraph" and "embed" in kinds_of("004") and "heading" in kinds_of("004")
+
+
+def test_no_boilerplate_in_paragraphs(tables):
+    paragraphs = tables["blocks"].filter(pl.col("kind") == "paragraph")["text"]
+    for residue in ("(in aggiornamento)", "Riproduzione riservata", "al piano di sopra"):
+        assert not paragraphs.str.contains(residue, literal=True).any()
+    assert not paragraphs.str.contains(r"^\W*$").any()
+
+
+def test_links_point_at_existing_blocks(tables):
+    keys = tables["links"].select("doc_id", "block_no").join(
+        tables["blocks"].select("doc_id", "block_no"), on=["doc_id", "block_no"], how="anti")
+    assert keys.height == 0
+    assert set(tables["links"]["kind"]) == {"link", "image", "embed"}
+
+
+def test_dvc_status_is_clean_after_the_run(pipeline_run: Path):
+    done = subprocess.run(["dvc", "status", "--json"], cwd=pipeline_run, env=pipeline_env(),
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout or "{}") == {}, done.stdout

@@ -1,0 +1,331 @@
+"""Unit tests of stage `ingest` on bytes written here (not the seeds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import (
+    BinaryContent,
+    DecodeError,
+    IngestConfig,
+    ManifestEntry,
+    classify_file,
+    decode_bytes,
+    detect_format,
+    detect_language,
+    ingest_files,
+    list_input_files,
+    normalize_text,
+    parse_manifest,
+    read_file,
+    read_manifest,
+)
+
+ITALIAN = (
+    "Il Consiglio dei ministri ha approvato ieri sera la manovra economica. «Così non si può andare "
+    "avanti», ha detto il ministro dell’Economia – e perché la città sarà più sicura nei prossimi mesi, "
+    "secondo il sindaco, servirà un’altra legge. L’opposizione ha annunciato battaglia in Parlamento: "
+    "il voto finale è atteso per la prossima settimana, dopo una lunga discussione in commissione."
+)
+ENGLISH = (
+    "The cabinet approved the budget last night after a long debate. The opposition announced it would "
+    "fight the measure in parliament, and the final vote is expected next week, after the committee has "
+    "finished its work on the amendments that were filed by several parties over the last few days."
+)
+
+CONFIG = IngestConfig(
+    max_bytes=10_000,
+    languages=("it",),
+    langid_candidates=("it", "en", "fr", "de", "es", "pt"),
+    lang_min_letters=200,
+    max_control_ratio=0.05,
+)
+
+
+# --- decoding ----------------------------------------------------------------------------------
+
+
+def test_strict_utf8_is_preferred():
+    text, encoding = decode_bytes(ITALIAN.encode("utf-8"))
+    assert (text, encoding) == (ITALIAN, "utf-8")
+
+
+def test_utf8_bom_and_crlf_are_removed():
+    raw = b"\xef\xbb\xbf" + "Titolo\r\n\r\nPrima riga.\r\nSeconda riga.\rTerza.".encode("utf-8")
+    text, encoding = decode_bytes(raw)
+    assert encoding == "utf-8-sig"
+    assert text == "Titolo\n\nPrima riga.\nSeconda riga.\nTerza."
+    assert "\ufeff" not in text and "\r" not in text
+
+
+@pytest.mark.parametrize("codec,bom", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+def test_utf16_with_bom(codec, bom):
+    text, encoding = decode_bytes(bom + ITALIAN.encode(codec))
+    assert text == ITALIAN
+    assert encoding == "utf-16"
+
+
+def test_utf16_without_bom_is_recognised_by_its_nul_pattern():
+    text, encoding = decode_bytes(ITALIAN.encode("utf-16-le"))
+    assert (text, encoding) == (ITALIAN, "utf-16-le")
+
+
+def test_cp1252_is_chosen_for_italian_typography():
+    # ’ “ ” – € live in 0x80-0x9F in cp1252, where latin-1 has invisible control characters.
+    raw = "Perché l’euro – dice – vale “più” di 100 €.".encode("cp1252")
+    text, encoding = decode_bytes(raw)
+    assert encoding == "cp1252"
+    assert text == "Perché l’euro – dice – vale “più” di 100 €."
+
+
+def test_latin1_only_accents_decode_identically():
+    raw = "Città, perché è già così".encode("latin-1")
+    text, _ = decode_bytes(raw)
+    assert text == "Città, perché è già così"
+
+
+def test_non_latin_code_page_falls_back_to_charset_normalizer():
+    raw = "Президент России заявил сегодня, что переговоры продолжатся на следующей неделе.".encode("cp1251")
+    text, encoding = decode_bytes(raw)
+    assert text.startswith("Президент России")
+    assert encoding == "cp1251"
+
+
+def test_mojibake_is_repaired_and_recorded():
+    mojibake = "Il governo è caduto perché la città è più divisa".encode("utf-8").decode("cp1252")
+    assert "perchÃ©" in mojibake
+    text, encoding = decode_bytes(mojibake.encode("utf-8"))
+    assert text == "Il governo è caduto perché la città è più divisa"
+    assert encoding == "utf-8+mojibake-repaired"
+
+
+def test_text_is_nfc():
+    decomposed = "perche\u0301 citta\u0300"
+    assert normalize_text(decomposed) == "perché città"
+    text, _ = decode_bytes(decomposed.encode("utf-8"))
+    assert text == "perché città"
+
+
+@pytest.mark.parametrize(
+    "raw,fragment",
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 some pdf", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "ZIP"),
+        (b"testo\x00con\x00nul\x00dentro e altro", "NUL"),
+        (bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 20 + b"abc", "control characters"),
+    ],
+)
+def test_binary_content_is_refused_with_a_reason(raw, fragment):
+    with pytest.raises(BinaryContent, match=fragment):
+        decode_bytes(raw)
+
+
+def test_undecodable_bytes_are_refused():
+    # High bytes only, many in runs and several undefined in cp1252: no encoding reads this as text.
+    raw = bytes(range(0x80, 0x100)) * 4
+    with pytest.raises(DecodeError):
+        decode_bytes(raw)
+
+
+# --- format ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("<!DOCTYPE html><html><body><p>Ciao</p></body></html>", "html"),
+        ("<div><p>Uno</p><p>Due</p><p>Tre</p></div>", "html"),
+        ("Il testo cita [un articolo](https://example.it/a) del giornale.", "markdown"),
+        ("![Foto](https://example.it/a.jpg)\nDidascalia.", "markdown"),
+        ("# Titolo\n\nTesto del pezzo.", "markdown"),
+        ("Il ministro ha detto **parole forti** ieri.", "markdown"),
+        ("Un testo semplice. Con un [commento] tra parentesi e 3 * 4 = 12.", "text"),
+        ("Il prezzo è < 5 euro e > 2 euro.", "text"),
+    ],
+)
+def test_detect_format(text, expected):
+    assert detect_format(text) == expected
+
+
+# --- language ----------------------------------------------------------------------------------
+
+
+def test_language_of_long_texts():
+    assert detect_language(ITALIAN, ("it",), CONFIG.langid_candidates, 200) == ("it", True)
+    assert detect_language(ENGLISH, ("it",), CONFIG.langid_candidates, 200) == ("en", True)
+
+
+def test_language_ignores_urls_and_markup():
+    text = ITALIAN + " " + " ".join(f"[link](https://example.com/the-news/{i})" for i in range(30))
+    assert detect_language(text, ("it",), CONFIG.langid_candidates, 200)[0] == "it"
+
+
+def test_short_text_is_unreliable_and_uses_the_manifest_language():
+    assert detect_language("Breaking news today", ("it",), CONFIG.langid_candidates, 200, fallback="en") == ("en", False)
+
+
+def test_short_text_without_manifest_gets_an_accepted_language():
+    lang, reliable = detect_language("Breaking news today", ("it",), CONFIG.langid_candidates, 200)
+    assert (lang, reliable) == ("it", False)
+
+
+def test_norwegian_code_must_be_quoted_in_params():
+    with pytest.raises(ValueError, match="quote"):
+        IngestConfig.from_params({"max_bytes": 10, "languages": ["it"], "langid_candidates": ["it", False]})
+
+
+# --- classify_file -----------------------------------------------------------------------------
+
+
+def _classify(raw: bytes, manifest: ManifestEntry | None = None):
+    return classify_file("seeds/x.txt", raw, manifest, CONFIG)
+
+
+def test_accepted_document_row():
+    raw = ITALIAN.encode("utf-8")
+    table, row = _classify(raw, ManifestEntry(outlet="Il Post", url="https://x.it/a", published_date=dt.date(2025, 2, 12)))
+    sha = hashlib.sha256(raw).hexdigest()
+    assert table == "document"
+    assert row["doc_id"] == sha[:16] and row["sha256"] == sha
+    assert row["n_bytes"] == len(raw)
+    assert (row["encoding"], row["format"], row["lang"]) == ("utf-8", "text", "it")
+    assert (row["outlet"], row["url"], row["published_date"]) == ("Il Post", "https://x.it/a", dt.date(2025, 2, 12))
+
+
+@pytest.mark.parametrize(
+    "raw,reason,words",
+    [
+        (b"", "empty", "0 bytes"),
+        (b"  \n\t\r\n ", "empty", "whitespace"),
+        (b"\xef\xbb\xbf\r\n", "empty", "whitespace"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00", "binary", "ELF"),
+        (bytes(range(0x80, 0x100)) * 4, "undecodable", "UTF-8"),
+        (ENGLISH.encode(), "unsupported_language", "'en'"),
+        (b"x" * 10_001, "too_large", "10,001 bytes"),
+    ],
+)
+def test_rejections_name_their_reason(raw, reason, words):
+    table, row = _classify(raw)
+    assert table == "rejected"
+    assert row["reason"] == reason
+    assert words in row["detail"]
+    assert row["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert row["n_bytes"] == len(raw)
+
+
+def test_too_large_detail_says_size_and_limit():
+    _, row = _classify(b"a" * 250_000)
+    assert "0.2 MB (250,000 bytes)" in row["detail"] and "10,000 bytes" in row["detail"]
+
+
+def test_unsupported_language_detail_lists_accepted_languages():
+    _, row = _classify(ENGLISH.encode())
+    assert "'en'" in row["detail"] and "(it)" in row["detail"]
+
+
+def test_short_text_is_accepted_unless_the_manifest_says_otherwise():
+    assert _classify("Breve nota.".encode())[0] == "document"
+    table, row = _classify(b"Short note.", ManifestEntry(language="en"))
+    assert (table, row["reason"]) == ("rejected", "unsupported_language")
+
+
+# --- ingest_files: duplicates, unreadable, every file exactly once -------------------------------
+
+
+def test_duplicates_keep_the_first_in_path_order_and_every_file_lands_once():
+    it_raw = ITALIAN.encode()
+    files = [
+        ("seeds/a.txt", it_raw, len(it_raw), None, None),
+        ("seeds/b.txt", b"", 0, None, None),
+        ("seeds/c.txt", it_raw, len(it_raw), None, None),
+        ("seeds/d.txt", None, 0, None, "cannot read the file: Permission denied"),
+        ("seeds/e.txt", None, 99_999, "ab" * 32, None),
+    ]
+    documents, rejected = ingest_files(files, {}, CONFIG)
+    assert documents["path"].to_list() == ["seeds/a.txt"]
+    reasons = dict(zip(rejected["path"], rejected["reason"]))
+    assert reasons == {"seeds/b.txt": "empty", "seeds/c.txt": "duplicate", "seeds/d.txt": "unreadable",
+                       "seeds/e.txt": "too_large"}
+    dup = rejected.filter(rejected["path"] == "seeds/c.txt").row(0, named=True)
+    assert "seeds/a.txt" in dup["detail"]
+    unreadable = rejected.filter(rejected["path"] == "seeds/d.txt").row(0, named=True)
+    assert unreadable["sha256"] is None
+    assert sorted([*documents["path"], *rejected["path"]]) == [f[0] for f in files]
+
+
+def test_manifest_is_looked_up_by_repo_relative_path():
+    raw = ITALIAN.encode()
+    documents, _ = ingest_files([("seeds/sub/a.txt", raw, len(raw), None, None)],
+                                {"seeds/sub/a.txt": ManifestEntry(outlet="Avvenire")}, CONFIG)
+    assert documents["outlet"].to_list() == ["Avvenire"]
+
+
+# --- files on disk -----------------------------------------------------------------------------
+
+
+def test_list_input_files_is_recursive_sorted_and_skips_hidden_and_manifest(tmp_path: Path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ["b/2.txt", "a.txt", "sources.csv", ".gitkeep", ".hidden/x.txt", "b/1.md"]:
+        (tmp_path / name).write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in list_input_files(tmp_path, tmp_path / "sources.csv")]
+    assert found == ["a.txt", "b/1.md", "b/2.txt"]
+
+
+def test_broken_symlink_is_listed_and_unreadable(tmp_path: Path):
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    files = list_input_files(tmp_path, None)
+    assert [p.name for p in files] == ["dangling.txt"]
+    raw, size, sha, error = read_file(files[0], 1000)
+    assert raw is None and sha is None and "cannot read" in error
+
+
+def test_read_file_reports_a_missing_file_as_unreadable(tmp_path: Path):
+    raw, size, sha, error = read_file(tmp_path / "gone.txt", 1000)
+    assert raw is None and sha is None and "cannot read" in error
+
+
+def test_read_file_hashes_oversize_files_without_returning_them(tmp_path: Path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 5000)
+    raw, size, sha, error = read_file(path, 1000)
+    assert raw is None and size == 5000 and sha == hashlib.sha256(b"a" * 5000).hexdigest() and error is None
+
+
+# --- manifest ----------------------------------------------------------------------------------
+
+
+def test_manifest_fields_may_be_empty_and_dates_are_parsed():
+    entries, warnings = parse_manifest(
+        "path,outlet,url,published_date,language\n"
+        "a.txt,Il Post,https://x.it/2025/02/12/a,2025-02-12,it\n"
+        "./b.txt,,,,\n"
+        "c.txt,Rai News,,12/02/2025,\n"
+        "d.txt,,,domani,\n"
+        "a.txt,Altro,,,\n"
+    )
+    assert entries["a.txt"] == ManifestEntry("Il Post", "https://x.it/2025/02/12/a", dt.date(2025, 2, 12), "it")
+    assert entries["b.txt"] == ManifestEntry()
+    assert entries["c.txt"].published_date == dt.date(2025, 2, 12)
+    assert entries["d.txt"].published_date is None
+    assert any("domani" in w for w in warnings)
+    assert any("listed again" in w for w in warnings)
+
+
+def test_manifest_without_path_column_is_ignored_with_a_warning():
+    entries, warnings = parse_manifest("file;outlet\na.txt;Il Post\n")
+    assert entries == {} and "no 'path' column" in warnings[0]
+
+
+def test_missing_or_broken_manifest_warns_and_does_not_crash(tmp_path: Path, caplog):
+    assert read_manifest(tmp_path / "nope.csv") == {}
+    assert "not found" in caplog.text
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\xff\xfe\x00garbage\x00")
+    assert read_manifest(broken) == {}
+    assert "unreadable" in caplog.text or "no 'path' column" in caplog.text

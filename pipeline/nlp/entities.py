@@ -108,8 +108,10 @@ ORG_WORDS = frozenset(
     committee company corporation inc ltd group spa srl holding fc
     """.split()
 )
-# Head words after which "di/del/degli …" stays inside the name ("Corte dei Conti").
-ORG_HEADS = ORG_WORDS
+# Head words after which "di/del/degli …" stays inside the name ("Corte dei Conti",
+# "Gazzetta dello Sport").
+MEDIA_HEADS = frozenset("gazzetta corriere giornale gazzettino messaggero mattino resto eco".split())
+ORG_HEADS = ORG_WORDS | MEDIA_HEADS
 MEDIA_CUES = frozenset(
     """
     quotidiano giornale agenzia emittente tv televisione rete sito testata settimanale mensile
@@ -142,7 +144,7 @@ beatrice ben benedetta benjamin benito bernard bernardo bernie beppe bianca bill
 camilla carla carlo carlos carmen carolina caterina cecilia cesare charles charlotte chiara
 chris christian christine christopher cinzia claudia claudio clara corrado cristian cristina
 cristiano dan daniel daniela daniele dante dario david davide debora denis denise diana diego
-dmitri dmitrij dmitry domenico donald donatella dora edoardo edward elena eleonora elia
+dmitri dmitrij dmitry domenico dusan dušan donald donatella dora edoardo edward elena eleonora elia
 elisa elisabetta elizabeth ella elly elon emanuele emma emmanuel emilio enrico enzo eric
 erika ernesto ettore eugenio fabio fabrizio federica federico filippo fiorella flavio
 francesca francesco franco frank franz friedrich gabriel gabriele gabriella gaetano george
@@ -151,7 +153,7 @@ giovanna giovanni giulia giuliano giulio giuseppe giuseppina gloria graziano gre
 helmut henry hillary hugo igor ilaria ilya irene isabella ivan jack jacques james jane janet
 javier jean jeff jeffrey jennifer jens jessica jim joe johann john jonathan jorge jose josé
 josep joseph juan julia julian justin kamala karl karen kate katia keir kevin kim klaus kristi
-kyle lara laura lavinia leonardo leone liam lidia liliana linda lisa lorenzo luana luca
+kyle kylian lara lionel laura lavinia leonardo leone liam lidia liliana linda lisa lorenzo luana luca
 lucia luciano ludovica luigi luisa lukas luke marc marcello marco margherita maria mariia marianna
 mario marina mario marisa mark marta martina massimo matteo mattia maurizio mauro max maxim
 melania michael michela michele mike mikhail mohammad mohammed muhammad nadia narendra natalia
@@ -161,7 +163,7 @@ pedro pete peter petro pier piero pietro piotr rachel raffaele raffaella ramzan 
 richard rick rishi rita roberta roberto robert rocco rodrigo roman romano ron ronald rosa
 rosario ruslan salvatore samantha samuel sandra sara sarah scott sebastian sebastien sébastien
 serena sergei sergej sergey sergio silvia silvio simona simone sofia sonia stefania stefano
-stephen steve steven susanna sven tatiana teresa thomas tim timothy tiziana tom tommaso tony
+stephen steve steven susanna sven tatiana teresa thiago thomas tim timothy tiziana tom tommaso tony
 ulrich umberto ursula valentina valentino valeria valerio vanessa vasily veronica viktor
 vincenzo viola virginia vittoria vittorio vladimir vladimiro volodymyr walter wang william
 xavier yulia yuri yury zoe
@@ -414,18 +416,7 @@ def _runs(text: str, tokens: list[_Token], covered: list[tuple[int, int]]) -> li
                 runs.append(current)
                 current = []
             current.append(tok)
-        elif (
-            current
-            and joinable
-            and i + 1 < len(tokens)
-            and _is_cap(tokens[i + 1].text)
-            and not is_covered(tokens[i + 1])
-            and (
-                (tok.text in NAME_PARTICLES and not is_common_word(current[-1].text))
-                or (tok.text in ITALIAN_PARTICLES and fold(current[0].text) in ORG_HEADS)
-            )
-            and (text[tok.end : tokens[i + 1].start] in (" ", "'"))
-        ):
+        elif current and joinable and _particles_then_name(text, tokens, i, current, is_covered):
             current.append(tok)
         else:
             if current:
@@ -437,9 +428,31 @@ def _runs(text: str, tokens: list[_Token], covered: list[tuple[int, int]]) -> li
     return runs
 
 
+def _particles_then_name(text: str, tokens: list[_Token], i: int, current: list[_Token], is_covered) -> bool:
+    """Is tokens[i] the first of one or more particles leading to a capitalized word?
+
+    Foreign particles join person names ("Ursula von der Leyen", "Mohammed bin Salman"); the
+    Italian "di/del/degli …" joins only institution names ("Ministero degli Esteri").
+    """
+    j = i
+    while j < len(tokens) and not _is_cap(tokens[j].text):
+        word = tokens[j].text
+        foreign = word in NAME_PARTICLES and not is_common_word(current[-1].text)
+        italian = word in ITALIAN_PARTICLES and any(fold(t.text) in ORG_HEADS for t in current)
+        if not (foreign or italian) or j - i >= 2:
+            return False
+        if j + 1 >= len(tokens) or text[tokens[j].end : tokens[j + 1].start] not in (" ", "'"):
+            return False
+        j += 1
+    return j > i and j < len(tokens) and not is_covered(tokens[j])
+
+
 def _refine_run(run: list[_Token]) -> list[list[_Token]]:
-    """Drop leading common words and split where a first name starts after other words."""
-    while run and (is_common_word(run[0].text) and fold(run[0].text) not in ORG_HEADS):
+    """Drop leading function words and common words (keeping a run's last word, which may
+    still link to a known surname) and split where a first name starts after other words."""
+    while run and fold(run[0].text) in CAP_STOPWORDS:
+        run = run[1:]
+    while len(run) > 1 and is_common_word(run[0].text) and fold(run[0].text) not in ORG_HEADS:
         run = run[1:]
     while run and not _is_cap(run[-1].text):  # a dangling particle
         run = run[:-1]
@@ -457,6 +470,28 @@ def _refine_run(run: list[_Token]) -> list[list[_Token]]:
         else:
             pieces[-1].append(tok)
     return pieces
+
+
+def _split_role_complement(text: str, pieces: list[list[_Token]]) -> list[tuple[list[_Token], bool]]:
+    """Split "(l'allenatore) della Juventus Thiago Motta" into the complement and the name.
+
+    After a role noun and an articulated preposition, the first capitalized word of a run of
+    three or more completes the role (team, institution, place); the rest is the holder.
+    Returns (piece, is_role_complement) pairs.
+    """
+    out: list[tuple[list[_Token], bool]] = []
+    for piece in pieces:
+        if (
+            len(piece) >= 3
+            and _is_cap(piece[1].text)
+            and re.search(r"(?<![\w'])(?:del|dello|della|dei|degli|delle|di|dell')\s*$", text[: piece[0].start])
+            and _role_before(text, piece[0].start)
+            and fold(piece[0].text) not in ORG_HEADS
+        ):
+            out.extend([(piece[:1], True), (piece[1:], False)])
+        else:
+            out.append((piece, False))
+    return out
 
 
 _WORD_BEFORE_RE = re.compile(r"[\w']+|,|[^\w\s]")
@@ -479,6 +514,11 @@ def _role_before(text: str, start: int) -> str | None:
     return None
 
 
+_PREPOSITION_BEFORE_RE = re.compile(
+    r"(?<![\w'])(?:di|del|dello|della|dei|degli|delle|al|alla|allo|ai|agli|alle|a|da|dal|dalla|in|nel|nella|per|su|sul|sulla)\s+$"
+    r"|(?<![\w'])(?:dell|all|dall|nell|sull|d)'$",
+    re.IGNORECASE,
+)
 _APPOSITION_RE = re.compile(r"\s*,\s*(?:(?:il|la|l'|lo|un|una|ex)\s*)?([\w]+)")
 
 
@@ -503,12 +543,18 @@ def _words_before(text: str, start: int, n: int) -> list[str]:
 def _type_hint(text: str, words: list[str], start: int, end: int) -> tuple[str | None, bool]:
     """(type hint, found by a role phrase)."""
     folded = [fold(w) for w in words]
-    if _role_before(text, start) or _role_after(text, end):
+    # After "del/della/di …" a name completes the role ("il portavoce del Cremlino"), it does not hold it.
+    is_complement = _PREPOSITION_BEFORE_RE.search(text[:start]) is not None
+    if (_role_before(text, start) and not is_complement) or _role_after(text, end):
         return "person", True
-    if fold(words[0]) in ORG_HEADS or any(f in ORG_WORDS for f in folded[1:]) and len(words) > 1:
+    if folded[0] in ORG_WORDS or (len(words) > 1 and any(f in ORG_WORDS for f in folded[1:])):
         return "org", False
     before = _words_before(text, start, 3)
-    if any(b in MEDIA_CUES for b in before) or (len(words) > 1 and folded[-1] in MEDIA_WORDS):
+    if (
+        any(b in MEDIA_CUES for b in before)
+        or folded[0] in MEDIA_HEADS
+        or (len(words) > 1 and folded[-1] in MEDIA_WORDS)
+    ):
         return "media", False
     if is_first_name(words[0]) and len(words) >= 2:
         return "person", False
@@ -539,15 +585,19 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
             covered.append((m.start(), m.end()))
     tokens = _tokens(text)
     for run in _runs(text, tokens, covered):
-        for piece in _refine_run(run):
+        for piece, is_complement in _split_role_complement(text, _refine_run(run)):
             start, end = piece[0].start, piece[-1].end
             surface = text[start:end]
             words = split_words(surface)
             if not words or (len(piece) == 1 and len(piece[0].text) == 1):
                 continue  # a lone initial or letter ("piano B")
             hint, by_role = _type_hint(text, [t.text for t in piece], start, end)
+            if is_complement:
+                hint, by_role = ("org" if fold(piece[0].text) in ORG_WORDS else None), False
             substantive = [t for t in piece if _is_cap(t.text)]
-            weak = all(is_common_word(t.text) for t in substantive) and fold(piece[0].text) not in ORG_HEADS
+            weak = all(is_common_word(t.text) for t in substantive) and (
+                fold(piece[0].text) not in ORG_HEADS or len(piece) == 1  # "la Procura" alone is generic
+            )
             if len(piece) == 1 and _at_sentence_start(text, start) and hint is None:
                 weak = True  # an unknown capitalized word opening a sentence may be any word
             found.append(

@@ -80,10 +80,15 @@ _AFTER_STOP = frozenset(
     "in su sul sulla sui a ad ai agli alla al all' allo con per che e mentre dopo durante nel nella "
     "nei tra fra come se ma non quando perché".split()
 )
-_PREPOSITIONS_BEFORE = frozenset(
-    "con a ad tra fra per su in da dal dalla dai al alla ai agli verso contro di del della dei degli dell' all' via".split()
+_AFTER_PREPOSITION_RE = re.compile(
+    r"(?:(?<![\w'])(?:con|a|ad|tra|fra|per|su|sul|sulla|in|nel|nella|da|dal|dalla|dai|al|alla|ai|agli|verso|contro"
+    r"|di|del|della|dei|degli|via)\s+|(?<![\w'])(?:dell|all|dall|sull|nell|d)')$",
+    re.IGNORECASE,
 )
+# An article and a noun right after an inverted verb: an unnamed subject ("ha detto il ministro").
+_UNNAMED_SUBJECT_RE = re.compile(r"\s+(?:il|lo|la|i|gli|le|l')\s*[a-zà-ù]", re.IGNORECASE)
 _QUOTE_CHARS = "«»\""
+_CLAUSE_INTRO_RE = re.compile(r"(?:\s+[a-zà-ù']+){0,3}?\s+(che|di)\s+")
 _PRO_DROP_RE = re.compile(
     r"(?:^|[,;:«»\"]|\b(?:e|ma|poi|quindi|inoltre|anche|infine|però|è quanto|come))\s*$", re.IGNORECASE
 )
@@ -209,9 +214,8 @@ def _speaker_before(block: _Block, sent_start: int, pos: int, quotes: list[_Quot
             continue
         if len(between) > 200:
             continue
-        before = re.findall(r"[\w']+", block.text[sent_start:m_start].lower())
-        if before and (before[-1] in _PREPOSITIONS_BEFORE or before[-1].split("'")[0] + "'" in _PREPOSITIONS_BEFORE):
-            continue
+        if _AFTER_PREPOSITION_RE.search(block.text, sent_start, m_start):
+            continue  # "con Putin", "all'Economist": not a subject
         best = eid
         if etype == "person":
             best_person = eid
@@ -249,6 +253,8 @@ def _cue_speaker(block: _Block, cue: _Cue, quotes: list[_Quote], previous: str |
         return after
     # No expressed subject (Italian drops it when it is the speaker just named): the verb opens
     # the sentence or follows a connective or the quotation it introduces.
+    if _UNNAMED_SUBJECT_RE.match(block.text, cue.end):
+        return None
     if _PRO_DROP_RE.search(prefix) or not re.search(r"\w", prefix):
         return previous
     return None
@@ -266,7 +272,10 @@ def _reported_clause(block: _Block, cue: _Cue, quotes: list[_Quote]) -> tuple[in
             return None
         span = (comma + 1, s_end)
     elif cue.kind in ("aux", "present"):
-        m = re.compile(r"(?:\s+[\w']+){0,3}?\s+(che|di)\s+").match(text, cue.end, s_end)
+        if cue.text.lower().startswith(("lo ", "l'")):
+            return None  # "Lo ha detto X": the statement is the previous sentence
+        # "ha detto (ai giornalisti) che …", "ha dichiarato di …"
+        m = _CLAUSE_INTRO_RE.match(text, cue.end, s_end)
         if m:
             span = (m.end(), s_end)
         elif text[s_start : cue.start].rstrip().endswith(",") and not re.search(r"[,;]", text[cue.end : s_end].rstrip(" .")):

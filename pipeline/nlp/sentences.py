@@ -75,7 +75,7 @@ def _is_abbreviation(text: str, stop_start: int) -> bool:
     m = _TOKEN_BEFORE_RE.search(text, 0, stop_start)
     if not m:
         return False
-    token = m.group(1).lstrip(_OPENERS)
+    token = m.group(1).lstrip(_OPENERS).replace("’", "'").rsplit("'", 1)[-1]  # "l'art" → "art"
     if not token:
         return False
     if len(token) == 1 and token.isalpha() and token.isupper():

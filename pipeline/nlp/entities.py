@@ -514,6 +514,7 @@ def _role_before(text: str, start: int) -> str | None:
     return None
 
 
+_HEADLINE_SPEAKER_RE = re.compile(r"\s*:\s*[«\"“]")
 _PREPOSITION_BEFORE_RE = re.compile(
     r"(?<![\w'])(?:di|del|dello|della|dei|degli|delle|al|alla|allo|ai|agli|alle|a|da|dal|dalla|in|nel|nella|per|su|sul|sulla)\s+$"
     r"|(?<![\w'])(?:dell|all|dall|nell|sull|d)'$",
@@ -599,7 +600,10 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
                 fold(piece[0].text) not in ORG_HEADS or len(piece) == 1  # "la Procura" alone is generic
             )
             if len(piece) == 1 and _at_sentence_start(text, start) and hint is None:
-                weak = True  # an unknown capitalized word opening a sentence may be any word
+                if _HEADLINE_SPEAKER_RE.match(text, end) and not weak:
+                    hint = "person"  # headline convention: "Sinner: «…»"
+                else:
+                    weak = True  # an unknown capitalized word opening a sentence may be any word
             found.append(
                 NameCandidate(start, end, surface, tuple(words), "role_phrase" if by_role else "capitalized", hint, weak)
             )

@@ -88,6 +88,7 @@ _AFTER_PREPOSITION_RE = re.compile(
 # An article and a noun right after an inverted verb: an unnamed subject ("ha detto il ministro").
 _UNNAMED_SUBJECT_RE = re.compile(r"\s+(?:il|lo|la|i|gli|le|l')\s*[a-zà-ù]", re.IGNORECASE)
 _QUOTE_CHARS = "«»\""
+_MAIN_VERB_RE = re.compile(r"(?<![\w'])(?:ha|hanno|è|sono|aveva|avevano|avrebbe|avrebbero|sarà|era)(?![\w'])", re.IGNORECASE)
 _CLAUSE_INTRO_RE = re.compile(r"(?:\s+[a-zà-ù']+){0,3}?\s+(che|di)\s+")
 _PRO_DROP_RE = re.compile(
     r"(?:^|[,;:«»\"]|\b(?:e|ma|poi|quindi|inoltre|anche|infine|però|è quanto|come))\s*$", re.IGNORECASE
@@ -374,9 +375,22 @@ def _block_quotes(
     def quote_between(a: int, b: int) -> bool:
         return any(a <= q.open_pos < b for q in quotes)
 
-    events: list[tuple[int, int, object]] = [(q.open_pos, 0, q) for q in quotes] + [(c.start, 1, c) for c in cues]
+    # Quotes and cues in reading order; at each sentence end, a sentence that named no speaker
+    # still hands its subject on to a following subjectless verb ("X ha presentato il piano.
+    # «…», ha aggiunto.").
+    events: list[tuple[int, int, object]] = (
+        [(q.open_pos, 0, q) for q in quotes] + [(c.start, 1, c) for c in cues] + [(s[3], 2, s) for s in block.sentences]
+    )
     events.sort(key=lambda e: (e[0], e[1]))
     for _, is_cue, obj in events:
+        if is_cue == 2:
+            sent_id, sent_no, s_start, s_end = obj  # type: ignore[misc]
+            if previous[0] != sent_no:
+                verb = _MAIN_VERB_RE.search(block.text, s_start, s_end)
+                subject = _speaker_before(block, s_start, verb.start(), quotes) if verb else None
+                if subject:
+                    previous = (sent_no, subject)
+            continue
         if not is_cue:
             q: _Quote = obj  # type: ignore[assignment]
             sent_id, sent_no, s_start, s_end = block.sentence_at(q.open_pos)

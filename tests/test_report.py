@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from pipeline.common import ROOT, empty_table, write_table
 from pipeline.report import run
 from pipeline.reporting import data
-from pipeline.reporting.content import summary_sentences
+from pipeline.reporting.content import quality_sentence, summary_sentences
 from pipeline.reporting.page import Code, Evidence, Report, Section, Table, md_escape, render_html, render_markdown
 from pipeline.schemas import CONFLICT_KINDS, TABLES
 
@@ -162,6 +163,9 @@ def write_fake_warehouse(root: Path) -> Path:
     _write("near_duplicates", pl.DataFrame({
         "doc_id_a": [D1], "doc_id_b": [D4], "source_a": [IL_POST], "source_b": [CORRIERE], "shingle_jaccard": [0.82],
     }), root)
+    quality = root / "reports" / "quality" / "summary.json"
+    quality.parent.mkdir(parents=True, exist_ok=True)
+    quality.write_text(json.dumps({"is_passing": True, "totals": {"evaluated": 282, "failed": 0}}))
     return root
 
 
@@ -180,8 +184,11 @@ def built(tmp_path_factory) -> Path:
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
+    """The files the report stage writes (not the quality summary it reads)."""
     reports = root / "reports"
-    return {str(p.relative_to(reports)): p.read_bytes() for p in sorted(reports.rglob("*")) if p.is_file()}
+    written = [reports / "report.html", reports / "report.md", reports / "metrics.json"]
+    written += sorted((reports / "figures").glob("*"))
+    return {str(p.relative_to(reports)): p.read_bytes() for p in written}
 
 
 # --- the stage end to end ------------------------------------------------------------------------
@@ -290,9 +297,17 @@ def test_markdown_has_the_same_content_escaped(built):
     assert "![" in md and "](figures/agreement_heatmap.png)" in md
     for heading in ("Where the sources disagree", "What each source alone reports", "Rejected files"):
         assert f"## {heading}" in md
-    for line in md.splitlines():  # every table row has as many cells as its header
-        if line.startswith("| ") and "\\|" in line:
-            assert line.replace("\\|", "").count("|") in {6, 8, 4, 5, 11}
+    tables, current = [], []
+    for line in md.splitlines() + [""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    assert len(tables) >= 8
+    for table in tables:  # an escaped "|" inside a cell must not add a column
+        widths = {re.sub(r"\\\|", "", line).count("|") for line in table}
+        assert len(widths) == 1, table[0]
 
 
 def test_empty_tables_give_placeholders_not_crashes(tmp_path):
@@ -423,3 +438,26 @@ def test_renderers_escape_every_text_field():
     assert "<script" not in page.lower() and "alert(2)" in page
     md = render_markdown(report)
     assert "<script" not in md.lower()
+
+
+def test_summary_reports_quality_checks_and_near_copies(built):
+    page = (built / "reports" / "report.html").read_text()
+    summary = page.split('id="summary"')[1].split("</section>")[0]
+    assert "Data-quality checks on the tables passed (282 checks, 0 failed)" in summary
+    assert "1 pair of articles is a near-copy of each other" in summary
+    sources = page.split('id="sources"')[1].split("</section>")[0]
+    assert "Il costo della pace" in sources and "82%" in sources
+
+
+def test_events_table_shows_type_and_planned(built):
+    page = (built / "reports" / "report.html").read_text()
+    events = page.split('id="events"')[1].split("</section>")[0]
+    assert "meeting (planned)" in events and ">call<" in events
+    assert "Vertice di Riad" in events and "unknown" in events
+
+
+def test_quality_sentence_reads_verdict_and_counts():
+    assert quality_sentence(None) is None
+    assert quality_sentence({"unrelated": 1}) is None
+    failing = quality_sentence({"is_passing": False, "totals": {"evaluated": 10, "failed": 2}})
+    assert "did NOT pass" in failing and "10 checks, 2 failed" in failing

@@ -38,6 +38,7 @@ KIND_PHRASES = {
 }
 STANCE_WORDS = {"supports": None, "conflicts": "contradicts"}
 MAX_NAMES_IN_CELL = 12
+PAGE_LABEL_CHARS = 80  # the page has room for full source names (charts cut them shorter)
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -85,6 +86,10 @@ def summary_sentences(
         if dates.len():
             first, last = dates.min(), dates.max()
             span = f", dated {first.isoformat()}" if first == last else f", dated from {first.isoformat()} to {last.isoformat()}"
+            undated = events.height - dates.len()
+            span += f" ({undated:,} without a date)" if undated else ""
+        planned = int(events["is_planned"].sum() or 0)
+        span += f"; {planned:,} of them announced or planned rather than past" if planned else ""
         out.append(f"They report {plural(events.height, 'distinct event')}{span}.")
     else:
         out.append("No distinct events were identified.")
@@ -124,6 +129,14 @@ def summary_sentences(
             f"No pair of sources shares {min_shared} or more facts, so the agreement rates below are only indicative."
         )
 
+    copies = metrics.get("near_duplicate_pairs", 0)
+    if copies:
+        out.append(
+            f"{plural(copies, 'pair')} of articles {'is a near-copy' if copies == 1 else 'are near-copies'} of each "
+            "other (e.g. the same agency text under two outlets): agreement between their sources partly reflects "
+            "copying, not independent reporting."
+        )
+
     if anomalies.height:
         counts = Counter(anomalies["kind"].to_list())
         listed = ", ".join(f"{kind.replace('_', ' ')} ({n})" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -135,16 +148,16 @@ def quality_sentence(quality: Mapping | None) -> str | None:
     """One line on the validate stage's verdict, when its summary says one."""
     if not quality:
         return None
-    success = quality.get("success")
-    if success is None:
+    success = quality.get("is_passing", quality.get("success"))
+    if not isinstance(success, bool):
         return None
+    totals = quality.get("totals") if isinstance(quality.get("totals"), Mapping) else quality
+    evaluated, failed = totals.get("evaluated"), totals.get("failed")
     counts = ""
-    evaluated = quality.get("evaluated") or quality.get("n_expectations") or quality.get("n_checks")
-    failed = quality.get("failed") if isinstance(quality.get("failed"), int) else quality.get("n_failed")
     if isinstance(evaluated, int):
         counts = f" ({evaluated:,} checks" + (f", {failed:,} failed" if isinstance(failed, int) else "") + ")"
     verdict = "passed" if success else "did NOT pass: read the figures below with care"
-    return f"Data-quality checks on the tables {verdict}{counts}; details in reports/quality/."
+    return f"Data-quality checks on the tables {verdict}{counts}; details in reports/quality/index.html."
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -161,7 +174,10 @@ def _summary_section(
             (f"{metrics['claims']:,}", "facts extracted"),
             (f"{metrics['claims_multi_source']:,}", "facts shared by ≥ 2 sources"),
             (f"{metrics['claims_in_conflict']:,}", "facts in dispute"),
-            (percent(metrics["mean_agreement_rate"]), "mean agreement between sources"),
+            (
+                percent(metrics["mean_agreement_rate"]),
+                f"mean agreement over {plural(metrics['source_pairs_sharing_claims'], 'pair')} of sources sharing facts",
+            ),
             (f"{metrics['rejected']:,}", "files rejected"),
         )
     )
@@ -213,12 +229,13 @@ def _agreement_section(t: Tables, pairs: pl.DataFrame, labels: dict[str, str], c
     )
     shown = pairs.head(limits.max_rows)
     table = Table(
-        columns=("Source", "Source", "Shared facts", "Agree", "Contradict", "Only first", "Only second",
-                 "Agreement", "Overlap (Jaccard)", "Note"),
+        columns=("Source", "Source", "Shared facts", "Agree", "Contradict", "Via copied articles", "Only first",
+                 "Only second", "Agreement", "Overlap (Jaccard)", "Note"),
         rows=[
             (
                 r["label_a"], r["label_b"], r["n_shared_claims"], r["n_agreeing"], r["n_conflicting"],
-                r["n_only_a"], r["n_only_b"], percent(r["agreement_rate"]), f"{r['coverage_jaccard']:.2f}",
+                r["n_copied_claims"], r["n_only_a"], r["n_only_b"], percent(r["agreement_rate"]),
+                f"{r['coverage_jaccard']:.2f}",
                 "small sample" if r["is_small_sample"] else "",
             )
             for r in shown.iter_rows(named=True)
@@ -279,16 +296,15 @@ def _alone_section(t: Tables, labels: dict[str, str], sources: pl.DataFrame, lim
     rows = data.solo_claim_rows(t, labels, limits)
     evidence = _evidence_cells(data.evidence_rows(t, rows["claim_id"].to_list(), labels, limits.max_evidence_per_claim))
     table_rows = []
-    previous = None
     for r in rows.iter_rows(named=True):
-        source_cell = ""
-        if r["source_id"] != previous:
-            more = r["n_solo"] - min(r["n_solo"], limits.max_solo_claims_per_source)
-            source_cell = (r["source"], f"{plural(r['n_solo'], 'fact')} of its own" + (f" ({more:,} not shown)" if more else ""))
-            previous = r["source_id"]
-        table_rows.append(
-            (source_cell, (r["label"], Code(r["claim_id"])), evidence.get(r["claim_id"], ("(no evidence rows)",)))
+        more = r["n_solo"] - min(r["n_solo"], limits.max_solo_claims_per_source)
+        source_cell = (r["source"], f"{plural(r['n_solo'], 'fact')} of its own" + (f" ({more:,} not shown)" if more else ""))
+        # the source is in the first column: the evidence cell quotes the sentences only
+        quotes = tuple(
+            Evidence(None, e.sent_id, e.text, e.stance) if isinstance(e, Evidence) else e
+            for e in evidence.get(r["claim_id"], ("(no evidence rows)",))
         )
+        table_rows.append((source_cell, (r["label"], Code(r["claim_id"])), quotes))
     is_capped = rows.height >= limits.max_rows or (
         rows.height > 0 and rows["n_solo"].max() > limits.max_solo_claims_per_source
     )
@@ -324,11 +340,12 @@ def _events_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Lim
     }
     shown = t.events.sort(["event_date", "label", "event_id"], nulls_last=True).head(limits.max_rows)
     table = Table(
-        columns=("Date", "Event", "Articles", "Sources reporting it"),
+        columns=("Date", "Event", "Type", "Articles", "Sources reporting it"),
         rows=[
             (
                 r["event_date"].isoformat() if r["event_date"] else "unknown",
                 (r["label"], Code(r["event_id"])),
+                f"{r['event_type']} (planned)" if r["is_planned"] else r["event_type"],
                 r["n_docs"],
                 f"{len(names.get(r['event_id'], []))}: {_names(names[r['event_id']])}" if r["event_id"] in names else "",
             )
@@ -336,7 +353,7 @@ def _events_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Lim
         ],
         empty="No events were identified.",
         note=_shown_note(shown.height, t.events.height, "events", "the events table"),
-        wide=frozenset({1, 3}),
+        wide=frozenset({1, 4}),
     )
     return Section("events", "Events", (Image(chart.file, chart.title, chart.alt), table))
 
@@ -404,9 +421,32 @@ def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], l
         note=_shown_note(articles.height, t.articles.height, "articles", "the articles table"),
         wide=frozenset({1}),
     )
+    copies = data.near_duplicate_rows(t, labels, limits.max_rows)
+    copies_table = Table(
+        columns=("Article", "Near-copy of", "Shared wording"),
+        rows=[
+            (
+                (r["label_a"], r["title_a"] or "(untitled)", Code(r["doc_id_a"])),
+                (r["label_b"], r["title_b"] or "(untitled)", Code(r["doc_id_b"])),
+                f"{r['shingle_jaccard']:.0%}",
+            )
+            for r in copies.iter_rows(named=True)
+        ],
+        empty="No two articles are near-copies of each other.",
+        note=_shown_note(copies.height, t.near_duplicates.height, "pairs", "the near_duplicates table"),
+        wide=frozenset({0, 1}),
+    )
     return Section(
         "sources", "Sources and articles",
-        (source_table, Heading("Articles"), article_table),
+        (
+            source_table,
+            Heading("Articles"),
+            article_table,
+            Heading("Near-copies (not independent reports)"),
+            Paragraph("Articles whose wording largely coincides (share of common 5-word sequences), such as one "
+                      "agency dispatch published by several outlets."),
+            copies_table,
+        ),
     )
 
 
@@ -449,7 +489,7 @@ def build_report(
     t: Tables, limits: Limits, charts: Mapping[str, Chart], metrics: Mapping, quality: Mapping | None = None
 ) -> Report:
     """The whole report, as plain text in the page model (escaped only when rendered)."""
-    labels = data.source_labels(t.sources, limits.source_label_chars)
+    labels = data.source_labels(t.sources, PAGE_LABEL_CHARS)
     pairs = data.pair_rows(t, labels, limits)
     sources = data.source_rows(t, labels)
     sections = (

@@ -36,6 +36,7 @@ COLUMNS: dict[str, list[str] | None] = {
     "conflicts": None,
     "source_agreement": None,
     "entity_coverage": None,
+    "near_duplicates": None,
 }
 SENTENCE_COLUMNS = ["sent_id", "doc_id", "text"]
 
@@ -81,6 +82,7 @@ class Tables:
     conflicts: pl.DataFrame
     source_agreement: pl.DataFrame
     entity_coverage: pl.DataFrame
+    near_duplicates: pl.DataFrame
     sentences: pl.LazyFrame  # sent_id, doc_id, text
     unreadable: tuple[str, ...] = ()  # "table: why" for each table that could not be read
 
@@ -196,6 +198,7 @@ def summary_metrics(t: Tables) -> dict:
         "conflicts": by_kind,
         "conflicts_total": t.conflicts.height,
         "anomalies": t.anomalies.height,
+        "near_duplicate_pairs": t.near_duplicates.height,
         "source_pairs": t.source_agreement.height,
         "source_pairs_sharing_claims": rates.len(),
         "mean_agreement_rate": _round(rates.mean()) if rates.len() else None,
@@ -398,6 +401,7 @@ class EventGrid:
     event_ids: list[str]
     event_labels: list[str]
     event_dates: list[date | None]
+    is_planned: list[bool]
     n_docs: list[int]
     source_ids: list[str]
     source_labels: list[str]
@@ -423,8 +427,9 @@ def event_source_grid(
             reported[event_index[event_id], source_index[source_id]] = True
     return EventGrid(
         event_ids=list(event_index),
-        event_labels=[truncate(x, limits.claim_label_chars // 2) for x in top["label"].to_list()],
+        event_labels=[truncate(x, limits.claim_label_chars) for x in top["label"].to_list()],
         event_dates=top["event_date"].to_list(),
+        is_planned=[bool(x) for x in top["is_planned"].to_list()],
         n_docs=top["n_docs"].to_list(),
         source_ids=source_ids,
         source_labels=[labels.get(s, s) for s in source_ids],
@@ -565,4 +570,16 @@ def article_rows(t: Tables, labels: dict[str, str], limit: int) -> pl.DataFrame:
     rows = with_source_label(rows, labels)
     return rows.sort(["source", "published_date", "doc_id"], nulls_last=True).head(limit).select(
         "source", "title", "published_date", "doc_id", "path"
+    )
+
+
+def near_duplicate_rows(t: Tables, labels: dict[str, str], limit: int) -> pl.DataFrame:
+    """Pairs of near-identical articles (e.g. one agency text under two outlets), most similar first."""
+    titles = t.articles.select("doc_id", "title")
+    rows = t.near_duplicates.sort(["shingle_jaccard", "doc_id_a", "doc_id_b"], descending=[True, False, False]).head(limit)
+    for side in ("a", "b"):
+        rows = rows.join(titles.rename({"doc_id": f"doc_id_{side}", "title": f"title_{side}"}), on=f"doc_id_{side}", how="left")
+        rows = with_source_label(rows, labels, on=f"source_{side}", to=f"label_{side}")
+    return rows.sort(["shingle_jaccard", "doc_id_a", "doc_id_b"], descending=[True, False, False]).select(
+        "label_a", "doc_id_a", "title_a", "label_b", "doc_id_b", "title_b", "shingle_jaccard"
     )

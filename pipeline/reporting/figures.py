@@ -360,9 +360,9 @@ def event_timeline(grid: EventGrid, out_dir: Path, dpi: int) -> Chart:
         xs = [mdates.date2num(d) if d is not None else undated_x for d in grid.event_dates]
         is_dated = [d is not None for d in grid.event_dates]
         ax_time.hlines(rows, first - 0.05 * span, undated_x, color="#eeeeee", linewidth=0.8, zorder=0)
-        for y, x, ok, n_docs in zip(rows, xs, is_dated, grid.n_docs):
+        for y, x, ok, planned, n_docs in zip(rows, xs, is_dated, grid.is_planned, grid.n_docs):
             ax_time.plot(
-                [x], [y], marker="o", markersize=7,
+                [x], [y], marker="D" if planned else "o", markersize=6.5 if planned else 7,
                 color=OKABE_BLUE if ok else "white", markeredgecolor=OKABE_BLUE, linestyle="none",
             )
             ax_time.annotate(f"{n_docs} art.", (x, y), xytext=(6, 0), textcoords="offset points",
@@ -387,7 +387,9 @@ def event_timeline(grid: EventGrid, out_dir: Path, dpi: int) -> Chart:
         ax_time.set_xlabel("Event date")
         ax_time.set_title(
             _join_notes(
-                "Hollow dot: the articles give no date for the event.",
+                "Hollow marker: the articles give no date for the event. Diamond: announced or planned, "
+                "not yet happened when reported." if any(grid.is_planned) else
+                "Hollow marker: the articles give no date for the event.",
                 _cap_note(n_rows, grid.n_events_total, "events", "reported by the most articles"),
             ),
             color=MUTED,

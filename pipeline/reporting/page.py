@@ -115,8 +115,9 @@ nav a{color:#0b57a3}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{padding:6px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 th{background:#f4f4f4;font-weight:600;white-space:nowrap}
-td{min-width:5em;overflow-wrap:break-word}
-td.wide{min-width:17em}
+td{min-width:6em;overflow-wrap:break-word}
+td code{white-space:nowrap;overflow-wrap:normal}
+td.wide{min-width:13em}
 .note{color:#555;font-size:.875rem;margin:2px 0 14px}
 .empty{color:#555;font-style:italic}
 figure{margin:14px 0 20px}

@@ -12,8 +12,9 @@ Finding (per sentence, `find_names`):
    "Stato", "Presidente", months, weekdays) are dropped, and a run is split where a known
    first name starts after other words ("Cia John Ratcliffe").
 3. A single remaining word that is a common Italian word ("Paese", "Alleanza", "Conte"),
-   or an unknown word at the start of a sentence, is *weak*: it is kept only if it links to a
-   name seen elsewhere (a surname of a person named in full).
+   or a capitalized word right after an opening quotation mark, is *weak*: it is kept only if
+   it links to a name seen elsewhere (a surname of a person named in full).
+4. An institution name runs over a known place after its "di" ("Procura di Milano").
 
 Type hints come from the context: a role phrase before the name ("il portavoce del Cremlino
 Dmitry Peskov", "il ministro degli Esteri francese, Jean-Noel Barrot") or an apposition after
@@ -71,6 +72,7 @@ CAP_STOPWORDS = frozenset(
     ecco bene male meglio peggio allora appena nonostante malgrado durante verso contro senza
     sopra sotto dentro fuori presso oltre circa entro signor signora signore sig dott prof
     mr mrs ms sir the of and
+    pil iva irpef imu ires irap isee tfr covid
     """.split()
 ) | frozenset(MONTHS) | frozenset(WEEKDAY_VARIANTS)
 
@@ -120,6 +122,12 @@ MEDIA_CUES = frozenset(
 )
 MEDIA_WORDS = frozenset("post times news tribune journal gazette herald corriere gazzetta tg tv radio channel press daily".split())
 PLACE_PREPOSITIONS = frozenset({"a", "ad", "in"})
+# Nouns that introduce a place name: "piazza San Pietro", "la città di Sölden".
+PLACE_CUES = frozenset("piazza via viale corso città quartiere fiume lago isola provincia regione comune".split())
+# Capitalized words that start names although they are common words ("San Pietro").
+NAME_HEADS = frozenset({"san", "santa", "santo", "sant"})
+# Capitalized first words of Italian and foreign surnames: never the end of a preceding name.
+SURNAME_PREFIXES = frozenset("de di da del della dello dei degli van von der la lo le mc mac dos das du el al ben bin".split())
 NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "ter", "bin", "ibn", "ben", "al", "el", "dos", "das", "du", "da", "le"})
 ITALIAN_PARTICLES = frozenset({"di", "del", "dello", "della", "dei", "degli", "delle", "d", "dell"})
 # Elided words that are not the start of a name at the head of a sentence ("L'Ucraina").
@@ -387,24 +395,31 @@ def _at_sentence_start(text: str, pos: int) -> bool:
 
 def _gap_ok(text: str, prev: _Token, nxt: _Token) -> bool:
     gap = text[prev.end : nxt.start]
-    if gap == " ":
+    if gap == " " or (gap == "'" and prev.text in ITALIAN_PARTICLES):  # "Corte d'Assise"
         return True
     # Initials: "J. D. Vance"
     return gap == ". " and len(prev.text) == 1 and prev.text.isupper()
 
 
 def _runs(text: str, tokens: list[_Token], covered: list[tuple[int, int]]) -> list[list[_Token]]:
-    """Maximal sequences of capitalized tokens (with particles) not covered by alias matches."""
+    """Maximal sequences of capitalized tokens (with particles) not covered by alias matches.
+
+    An institution name may run over a known place after its "di" ("Procura di Milano",
+    "Università di Bologna"): the place is then part of the institution's name.
+    """
 
     def is_covered(tok: _Token) -> bool:
         return any(s < tok.end and tok.start < e for s, e in covered)
+
+    def inside_institution(i: int) -> bool:
+        return bool(current) and current[-1].text in ITALIAN_PARTICLES and i > 0 and tokens[i - 1] is current[-1]
 
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if is_covered(tok) or tok.text.isdigit():
+        if (is_covered(tok) and not inside_institution(i)) or tok.text.isdigit():
             if current:
                 runs.append(current)
             current = []
@@ -444,7 +459,9 @@ def _particles_then_name(text: str, tokens: list[_Token], i: int, current: list[
         if j + 1 >= len(tokens) or text[tokens[j].end : tokens[j + 1].start] not in (" ", "'"):
             return False
         j += 1
-    return j > i and j < len(tokens) and not is_covered(tokens[j])
+    if not (i < j < len(tokens)):
+        return False
+    return not is_covered(tokens[j]) or tokens[j - 1].text in ITALIAN_PARTICLES
 
 
 def _refine_run(run: list[_Token]) -> list[list[_Token]]:
@@ -452,7 +469,12 @@ def _refine_run(run: list[_Token]) -> list[list[_Token]]:
     still link to a known surname) and split where a first name starts after other words."""
     while run and fold(run[0].text) in CAP_STOPWORDS:
         run = run[1:]
-    while len(run) > 1 and is_common_word(run[0].text) and fold(run[0].text) not in ORG_HEADS:
+    while (
+        len(run) > 1
+        and is_common_word(run[0].text)
+        and fold(run[0].text) not in ORG_HEADS
+        and fold(run[0].text) not in NAME_HEADS
+    ):
         run = run[1:]
     while run and not _is_cap(run[-1].text):  # a dangling particle
         run = run[:-1]
@@ -464,6 +486,7 @@ def _refine_run(run: list[_Token]) -> list[list[_Token]]:
             is_first_name(tok.text)
             and not is_first_name(prev.text)
             and _is_cap(prev.text)
+            and fold(prev.text) not in SURNAME_PREFIXES  # "De Luca", "Di Maio", "La Russa"
             and fold(pieces[-1][0].text) not in ORG_HEADS
         ):
             pieces.append([tok])
@@ -486,7 +509,7 @@ def _split_role_complement(text: str, pieces: list[list[_Token]]) -> list[tuple[
             and _is_cap(piece[1].text)
             and re.search(r"(?<![\w'])(?:del|dello|della|dei|degli|delle|di|dell')\s*$", text[: piece[0].start])
             and _role_before(text, piece[0].start)
-            and fold(piece[0].text) not in ORG_HEADS
+            and (fold(piece[0].text) not in ORG_HEADS or is_first_name(piece[1].text))
         ):
             out.extend([(piece[:1], True), (piece[1:], False)])
         else:
@@ -563,6 +586,8 @@ def _type_hint(text: str, words: list[str], start: int, end: int) -> tuple[str |
         return "person", False
     if before and before[-1] in PLACE_PREPOSITIONS:
         return "place", False
+    if before and (before[-1] in PLACE_CUES or (len(before) >= 2 and before[-1] == "di" and before[-2] in PLACE_CUES)):
+        return "place", False
     if len(words) == 1 and len(words[0]) >= 2 and words[0].isupper() and words[0].isalpha():
         return "org", False
     return None, False
@@ -602,11 +627,17 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
             if len(piece) == 1 and _at_sentence_start(text, start) and hint is None:
                 if _HEADLINE_SPEAKER_RE.match(text, end) and not weak:
                     hint = "person"  # headline convention: "Sinner: «…»"
-                else:
-                    weak = True  # an unknown capitalized word opening a sentence may be any word
+                elif text[:start].rstrip()[-1:] in ("«", '"'):
+                    weak = True  # a quoted capitalized word is often foreign or emphatic ("Unrealistic")
             found.append(
                 NameCandidate(start, end, surface, tuple(words), "role_phrase" if by_role else "capitalized", hint, weak)
             )
+    # An alias inside a longer institution name ("Milano" in "Procura di Milano") is not a mention.
+    runs_found = [c for c in found if c.entity_id is None]
+    found = [
+        c for c in found
+        if c.entity_id is None or not any(r.start <= c.start and c.end <= r.end for r in runs_found)
+    ]
     found.sort(key=lambda c: (c.start, c.end))
     return found
 

@@ -171,8 +171,19 @@ def _decode_single_byte(raw: bytes) -> tuple[str, str]:
                       f"({', '.join(WESTERN_CODEPAGES)}, or charset-normalizer's guesses)")
 
 
+# The trace every UTF-8 text leaves when it is decoded as a single-byte code page: a lead byte
+# (Â-ô) followed by a continuation byte (0x80-0xBF as latin-1 or as cp1252 punctuation), as in
+# "Ã©" for "é" or "â€™" for "’". Text without it has no mojibake ftfy could undo, and skipping
+# ftfy there saves most of its cost.
+_MOJIBAKE_TRACE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                             "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
+                             "\u203a\u20ac\u2122]")
+
+
 def repair_mojibake(text: str) -> tuple[str, bool]:
     """Undo UTF-8 text that was once decoded as cp1252/latin-1 ("perchÃ©" -> "perché")."""
+    if not _MOJIBAKE_TRACE.search(text):
+        return text, False
     import ftfy
 
     fixed = ftfy.fix_encoding(text)
@@ -250,8 +261,10 @@ def detect_format(text: str) -> str:
 
 # --- language ----------------------------------------------------------------------------------
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|it|org|net)/\S*", re.I)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|it|org|net)/\S*", re.I)
 _MARKUP = re.compile(r"<[^>]+>|!?\[|\]\([^)]*\)|[*_#>`|]")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+_SCRIPT = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
 
 
 @lru_cache(maxsize=8)
@@ -265,9 +278,10 @@ def _identifier(languages: tuple[str, ...]):
     return identifier
 
 
-def language_sample(text: str, limit: int = 20_000) -> str:
+def language_sample(text: str, limit: int = 2_000) -> str:
     """The prose of `text` for language identification: no URLs, no markup, at most `limit` chars."""
-    return _MARKUP.sub(" ", _URL.sub(" ", text[: limit * 2]))[:limit]
+    text = _SCRIPT.sub(" ", text[: limit * 2])
+    return _MARKUP.sub(" ", _URL.sub(" ", text))[:limit]
 
 
 def detect_language(
@@ -286,7 +300,7 @@ def detect_language(
     the most likely of the `accepted` languages: a short text is never rejected on a guess.
     """
     sample = language_sample(text)
-    if sum(ch.isalpha() for ch in sample) >= min_letters:
+    if len(_NON_LETTERS.sub("", sample)) >= min_letters:
         return _identifier(tuple(candidates)).classify(sample)[0], True
     if fallback:
         return fallback, False
@@ -562,6 +576,8 @@ def main() -> None:
     params = load_params("ingest")
     config = IngestConfig.from_params(params)
     seeds_dir = ROOT / params["seeds_dir"]
+    if not seeds_dir.is_dir():
+        log.warning("seeds_dir %s does not exist: no input files", seeds_dir)
     manifest_path = ROOT / params["manifest"] if params.get("manifest") else None
     manifest_by_seed_path = read_manifest(manifest_path) if manifest_path else {}
     # The manifest names files relative to seeds_dir; tables name them relative to the repo root.

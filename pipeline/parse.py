@@ -152,7 +152,10 @@ _MD_EMPHASIS = (
 _MD_STRAY_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__)(?=\w)|(?<=[\w.,;:!?…\"”’»)])(\*\*|__)(?!\w)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_MD_BLOCK_PREFIX = re.compile(r"^(?:>\s?)+|^(?:[-*+]|\d{1,3}[.)])\s+")
+_MD_QUOTE_PREFIX = re.compile(r"^(?:>\s?)+")
+# A list item: "- ", "* ", "+ ", "• ", "1. ", "2) ". En and em dashes are not bullets: Italian uses
+# them to open dialogue and quotations.
+_LIST_ITEM = re.compile(r"^(?:[-*+•▪·]|\d{1,3}[.)])\s+(?=\S)")
 
 
 def strip_inline_markdown(raw: str) -> tuple[str, list[Link]]:
@@ -173,15 +176,21 @@ def strip_inline_markdown(raw: str) -> tuple[str, list[Link]]:
         links.append(Link("link", m.group(1), m.group(1)))
         return m.group(1)
 
-    text = _MD_IMAGE.sub(image, raw)
-    text = _MD_LINK.sub(link, text)
-    text = _MD_AUTOLINK.sub(autolink, text)
+    text = raw
+    if "](" in text:
+        text = _MD_IMAGE.sub(image, text)
+        text = _MD_LINK.sub(link, text)
+    if "<" in text:
+        text = _MD_AUTOLINK.sub(autolink, text)
     text = _strip_emphasis(text)
-    text = _MD_ESCAPE.sub(r"\1", text)
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
     return _WS.sub(" ", text).strip(), links
 
 
 def _strip_emphasis(text: str) -> str:
+    if not any(marker in text for marker in "*_~`"):
+        return text
     for pattern in _MD_EMPHASIS:
         text = pattern.sub(r"\1", text)
     # A bold span cut by a page break leaves an unpaired "**" at the edge of a line.
@@ -198,8 +207,10 @@ def units_from_text(text: str, markdown: bool) -> list[Unit]:
         raw = line.strip()
         if not raw:
             continue
+        item = _LIST_ITEM.match(raw)
         if not markdown:
-            units.append(Unit(raw=raw, text=_WS.sub(" ", raw)))
+            body = raw[item.end():] if item else raw
+            units.append(Unit(raw=raw, text=_WS.sub(" ", body), hint="item" if item else None))
             continue
         hint = None
         body = raw
@@ -209,7 +220,9 @@ def units_from_text(text: str, markdown: bool) -> list[Unit]:
             hint = "title" if len(heading.group(1)) == 1 and not seen_h1 else "heading"
             seen_h1 = seen_h1 or hint == "title"
         elif not _MD_IMAGE.match(raw):
-            body = _MD_BLOCK_PREFIX.sub("", raw)
+            body = _MD_QUOTE_PREFIX.sub("", raw)
+            if item := _LIST_ITEM.match(body):
+                body, hint = body[item.end():], "item"
         plain, links = strip_inline_markdown(body)
         if not plain and any(link.kind == "image" for link in links):
             hint = "image"
@@ -239,7 +252,16 @@ def _class_hint(tag) -> str | None:
                       if isinstance(tag.get("rel"), str) else " ".join(tag.get("rel") or [])])
     for pattern, hint in _CLASS_HINTS:
         if pattern.search(attrs):
-            return hint
+            return None if hint == "boilerplate" and tag.find(["h1", "article"]) is not None else hint
+    return None
+
+
+def _chrome_hint(tag) -> str | None:
+    """"boilerplate" for page chrome (<nav>, <footer>, <aside>, share bars, newsletter boxes …),
+    unless the element holds the article itself (its <h1> or an <article>)."""
+    if tag.name in _HTML_CHROME or _class_hint(tag) == "boilerplate":
+        if tag.find(["h1", "article"]) is None:
+            return "boilerplate"
     return None
 
 
@@ -297,7 +319,7 @@ def units_from_html(html: str) -> list[Unit]:
             if not isinstance(child, Tag):
                 continue
             name = child.name
-            hint = chrome_hint or ("boilerplate" if name in _HTML_CHROME else None) or _class_hint(child)
+            hint = chrome_hint or _chrome_hint(child) or _class_hint(child)
             is_embed = name == "iframe" or (name == "blockquote" and _EMBED_CLASSES.search(" ".join(child.get("class", []))))
             if is_embed:
                 flush(chrome_hint)
@@ -333,17 +355,24 @@ def units_from_html(html: str) -> list[Unit]:
                     if child.find("img") is not None:
                         units.append(Unit(raw=str(child), text="", links=_html_links(child), hint="image"))
                     continue
+                if hint in ("byline", "section", "subtitle") and len(text) > 300:
+                    hint = None  # a class name on a long block says little
                 if hint is None and name == "h1":
                     hint = "heading" if seen_h1 else "title"
                     seen_h1 = True
                 elif hint is None and name in ("h2", "h3", "h4", "h5", "h6"):
                     hint = "heading"
+                elif hint is None and name == "li":
+                    hint = "item"
                 units.append(Unit(raw=str(child), text=text, links=_html_links(child), hint=hint))
             elif name in ("div", "section", "article", "main", "header", "body", "html", "nav", "footer", "aside",
                           "ul", "ol", "dl", "table", "thead", "tbody", "tr", "center", "details", "summary"):
                 flush(chrome_hint)
-                visit(child, hint)
-                flush(hint)
+                # Containers pass on only the boilerplate hint (a share bar, a footer): a wrapper
+                # class like "category-news" says nothing about each of its blocks.
+                inherited = hint if hint == "boilerplate" else None
+                visit(child, inherited)
+                flush(inherited)
             else:  # inline element (a, b, i, span, strong, em, time, …)
                 if child.find(_HTML_BLOCKS | {"div"}):
                     flush(chrome_hint)
@@ -374,8 +403,8 @@ _BOILERPLATE_PATTERNS = [
     # update notices and copyright
     r"(?:notizia |articolo )?in (?:continuo )?aggiornamento|aggiornamento in corso",
     r"(?:©|\(c\)|copyright)?\s*(?:riproduzione riservata|tutti i diritti riservati).*",
-    r"(?:©|copyright\b).{0,80}",
-    r"(?:ultimo )?aggiornamento:?\s.{0,40}|aggiornat[oa] (?:il|alle) .{0,40}",
+    r"©.{0,80}|copyright\s*(?:©|\(c\))?\s*\d{4}.{0,80}",
+    r"ultimo aggiornamento:?\s.{0,40}|aggiornamento:\s*\d.{0,40}|aggiornat[oa] (?:il|alle|al|ore)\s*\d.{0,40}",
     # share buttons
     r"(?:(?:condividi|share|tweet|whatsapp|facebook|twitter|x|linkedin|telegram|pinterest|reddit|messenger|e-?mail"
     r"|copia(?: il)? link|link copiato|stampa|salva|commenta|invia)(?:\s+(?:su|via|l'articolo|questo articolo))?"
@@ -476,12 +505,24 @@ def _is_title_shaped(text: str, config: ParseConfig) -> bool:
         and last_char(text) not in (".", ";", ",", ":")
         and not starts_lowercase(text)
         and n_words(text) >= 2
-        and len(_SENTENCE_BREAK.findall(text)) == 0
+        and len(_SENTENCE_BREAK.findall(text)) <= 1  # "Crisi, il premier si dimette. Il Colle: «Consultazioni»"
     )
 
 
+_SOCIAL_HOST_HINTS = ("twitter.", "x.com", "t.co/", "instagram.", "facebook.", "fb.watch", "tiktok.", "threads.net",
+                      "bsky.app", "youtu")
+
+
+def _find_post_url(text: str) -> re.Match | None:
+    """The first social-post URL in `text` (a cheap substring test spares the regex on most lines)."""
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _SOCIAL_HOST_HINTS):
+        return None
+    return SOCIAL_POST_URL.search(text)
+
+
 def _post_url(text: str) -> str | None:
-    m = SOCIAL_POST_URL.search(text)
+    m = _find_post_url(text)
     if not m:
         return None
     url = m.group(0)
@@ -511,7 +552,7 @@ def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
     title_index = next((i for i, u in enumerate(units) if u.kind is None and u.hint == "title"), None)
     if title_index is None:
         for i, u in enumerate(units):
-            if u.kind == "paragraph":
+            if u.kind == "paragraph" or u.hint == "item":
                 break
             if u.kind is not None:
                 continue
@@ -553,14 +594,15 @@ def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
             continue
         break
 
-    # 6. Body: headings, paragraphs, residue.
+    # 6. Body: headings, paragraphs (list items included), residue.
+    body_after = _body_after(units)
     for i, u in enumerate(units):
         if u.kind is not None:
             continue
-        if u.hint == "heading" or u.hint == "title":
-            u.kind = "heading" if _has_body_after(units, i) or u.hint == "heading" else "boilerplate"
-        elif _is_heading_shaped(u.text, config):
-            u.kind = "heading" if _has_body_after(units, i) else "boilerplate"
+        if u.hint in ("heading", "title"):
+            u.kind = "heading"
+        elif u.hint != "item" and _is_heading_shaped(u.text, config):
+            u.kind = "heading" if body_after[i] else "boilerplate"  # a heading introduces something
         else:
             u.kind = "paragraph"
 
@@ -625,10 +667,23 @@ def _is_heading_shaped(text: str, config: ParseConfig) -> bool:
     )
 
 
+def _is_body(u: Unit) -> bool:
+    """May the unit be body text (undecided or paragraph with letters, an embed, an image)?"""
+    return u.kind == "image" or (u.kind in (None, "paragraph", "embed") and has_letters(u.text))
+
+
+def _body_after(units: list[Unit]) -> list[bool]:
+    """For each index, whether a later unit may be body text (one backward pass)."""
+    flags = [False] * len(units)
+    seen = False
+    for i in range(len(units) - 1, -1, -1):
+        flags[i] = seen
+        seen = seen or _is_body(units[i])
+    return flags
+
+
 def _has_body_after(units: list[Unit], i: int) -> bool:
-    """Is there a later unit that may be body text (not residue, not a header element)?"""
-    return any(u.kind in (None, "paragraph", "embed", "image") and has_letters(u.text) or u.kind == "image"
-               for u in units[i + 1:])
+    return any(_is_body(u) for u in units[i + 1:])
 
 
 def _mark_pasted_posts(units: list[Unit], config: ParseConfig) -> None:
@@ -636,7 +691,7 @@ def _mark_pasted_posts(units: list[Unit], config: ParseConfig) -> None:
     the post's own lines (the one with its pic.twitter.com / post URL and the short unquoted lines
     above it, up to `embed_max_chars`). A short line with a post URL alone is an embed too."""
     for i, u in enumerate(units):
-        if u.kind is not None or not is_post_signature(u.text):
+        if u.kind is not None or not (is_post_signature(u.raw.strip()) or is_post_signature(u.text)):
             continue
         members = [i]
         budget = config.embed_max_chars
@@ -653,7 +708,7 @@ def _mark_pasted_posts(units: list[Unit], config: ParseConfig) -> None:
     for u in units:
         if u.kind is not None or len(u.text) > config.embed_max_chars:
             continue
-        m = SOCIAL_POST_URL.search(u.text)
+        m = _find_post_url(u.text)
         if m and u.text.rstrip(" .…").endswith(m.group(0).rstrip(".…")):  # a post's own line ends with its URL
             u.kind = "embed"
             u.links.append(Link("embed", None, _post_url(u.text)))
@@ -686,7 +741,7 @@ def _rejoin_split_paragraphs(units: list[Unit]) -> list[Unit]:
         u = blocks[i]
         out.append(u)
         i += 1
-        if u.kind != "paragraph":
+        if u.kind != "paragraph" or u.hint == "item":
             continue
         while not is_terminated(u.text):
             j = i
@@ -695,7 +750,7 @@ def _rejoin_split_paragraphs(units: list[Unit]) -> list[Unit]:
             if j >= len(blocks) or blocks[j].kind != "paragraph":
                 break
             nxt = blocks[j]
-            if not (starts_lowercase(nxt.text) or nxt.raw[:1] in "*_`[" and first_letter(nxt.text)):
+            if nxt.hint == "item" or not (starts_lowercase(nxt.text) or nxt.raw[:1] in "*_`[" and first_letter(nxt.text)):
                 break
             u.text = f"{u.text} {nxt.text}".strip()
             u.raw = f"{u.raw}\n{nxt.raw}"

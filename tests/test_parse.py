@@ -162,7 +162,8 @@ def test_boilerplate_lines(line):
 
 @pytest.mark.parametrize(
     "line",
-    ["Abbonamento della NATO ucraina", "Il governo condivide le preoccupazioni dei sindaci",
+    ["Copyright e diritto d'autore: la riforma europea", "Aggiornamento sulle trattative di pace",
+     "Abbonamento della NATO ucraina", "Il governo condivide le preoccupazioni dei sindaci",
      "La riproduzione riservata delle opere è vietata dalla legge sul diritto d'autore, ha spiegato il giudice.",
      "Ascoltato dai magistrati il sindaco di Prato", P1],
 )
@@ -379,3 +380,49 @@ def test_a_document_that_fails_to_parse_does_not_stop_the_run(monkeypatch):
                              "outlet": None, "url": None, "published_date": None}])
     tables = parse_documents(documents, CONFIG)
     assert tables["blocks"].rows() == [("aaaaaaaaaaaaaaaa", 0, "paragraph", P1, P1)]
+
+
+# --- details -----------------------------------------------------------------------------------
+
+
+def test_a_mistyped_opening_quote_after_the_period_still_ends_the_sentence():
+    from pipeline.parse import is_terminated
+
+    assert is_terminated("Ha risposto: “Penso che debbano fare la pace. “")
+    assert is_terminated("Ha detto «basta».")
+    assert not is_terminated("la data non è stata")
+
+
+def test_a_two_sentence_headline_is_a_title():
+    title = "Crisi, il premier si dimette. Il Colle: «Consultazioni da lunedì»"
+    assert doc(f"{title}\n{P1}\n{P2}").title == title
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_list_items_are_paragraphs_not_residue(fmt):
+    text = f"Bollette, via libera al decreto\n{P1}\nLe misure principali:\n- bonus per le famiglie\n- taglio dell'Iva\n{P2}"
+    blocks = parse_document(text, fmt, CONFIG).blocks
+    assert [(b.kind, b.text) for b in blocks[3:5]] == [("paragraph", "bonus per le famiglie"),
+                                                       ("paragraph", "taglio dell'Iva")]
+    assert blocks[4].raw == "- taglio dell'Iva"
+
+
+def test_dialogue_dash_is_not_a_bullet():
+    parsed = doc(f"Bollette, via libera al decreto\n{P1}\n– Ci saranno altri aiuti? – ha chiesto un cronista.\n{P2}")
+    assert parsed.blocks[2].text.startswith("– Ci saranno")
+
+
+def test_html_wrapper_classes_do_not_leak_into_blocks():
+    html = (f'<main class="category-politica social-enabled"><article><h1>Bollette, via libera al decreto</h1>'
+            f"<p>{P1}</p><p>{P2}</p></article></main>")
+    parsed = doc(html, "html")
+    assert [b.kind for b in parsed.blocks] == ["title", "paragraph", "paragraph"]
+    assert parsed.section is None
+
+
+def test_html_list_items_and_chrome_lists():
+    html = (f"<nav><ul><li>Home</li><li>Politica</li></ul></nav><h1>Bollette, via libera al decreto</h1><p>{P1}</p>"
+            f"<ul><li>bonus per le famiglie</li><li>taglio dell'Iva</li></ul><p>{P2}</p>")
+    assert [(b.kind, b.text) for b in doc(html, "html").blocks] == [
+        ("boilerplate", "Home"), ("boilerplate", "Politica"), ("title", "Bollette, via libera al decreto"),
+        ("paragraph", P1), ("paragraph", "bonus per le famiglie"), ("paragraph", "taglio dell'Iva"), ("paragraph", P2)]

@@ -167,7 +167,7 @@ def _decode_single_byte(raw: bytes) -> tuple[str, str]:
         text = str(best)
         if _share_of_garbage(text) <= 0.01:
             return text, best.encoding.replace("_", "-")
-    raise DecodeError("neither valid UTF-8 nor readable text in any single-byte encoding tried "
+    raise DecodeError("is neither valid UTF-8 nor readable text in any single-byte encoding tried "
                       f"({', '.join(WESTERN_CODEPAGES)}, or charset-normalizer's guesses)")
 
 
@@ -453,7 +453,7 @@ def classify_file(
     except BinaryContent as err:
         return reject("binary", f"binary data, not text: the file {err}")
     except DecodeError as err:
-        return reject("undecodable", f"cannot be decoded as text: the file is {err}")
+        return reject("undecodable", f"cannot be decoded as text: the file {err}")
     if not text.strip():
         return reject("empty", f"the file has only whitespace ({_size(n_bytes)})")
     fallback = manifest.language if manifest else None
@@ -582,7 +582,7 @@ def main() -> None:
     manifest_by_seed_path = read_manifest(manifest_path) if manifest_path else {}
     # The manifest names files relative to seeds_dir; tables name them relative to the repo root.
     seeds_rel = Path(os.path.relpath(seeds_dir, ROOT)).as_posix()
-    manifest = {f"{seeds_rel}/{k}": v for k, v in manifest_by_seed_path.items()}
+    manifest = {(Path(seeds_rel) / k).as_posix(): v for k, v in manifest_by_seed_path.items()}
 
     paths = {Path(os.path.relpath(p, ROOT)).as_posix(): p for p in list_input_files(seeds_dir, manifest_path)}
     for rel_path in sorted(set(manifest) - set(paths)):

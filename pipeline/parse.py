@@ -532,7 +532,6 @@ def _post_url(text: str) -> str | None:
 def classify_units(units: list[Unit], config: ParseConfig) -> ParsedDocument:
     """Give every unit a kind (see the module docstring), rejoin paragraphs cut by page breaks,
     and pick the article's title, subtitle, section and byline."""
-    n = len(units)
     # 1. Kinds that a line states by itself or through its markup.
     for u in units:
         if u.hint == "boilerplate" or (u.hint not in ("image", "embed") and is_boilerplate_line(u.text)):

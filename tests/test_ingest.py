@@ -205,6 +205,7 @@ def test_accepted_document_row():
         (b"\xef\xbb\xbf\r\n", "empty", "whitespace"),
         (b"\x7fELF\x02\x01\x01\x00\x00\x00", "binary", "ELF"),
         (bytes(range(0x80, 0x100)) * 4, "undecodable", "UTF-8"),
+        (b"\xff\xfe\x00\xd8", "undecodable", "byte order mark"),
         (ENGLISH.encode(), "unsupported_language", "'en'"),
         (b"x" * 10_001, "too_large", "10,001 bytes"),
     ],

@@ -426,3 +426,14 @@ def test_html_list_items_and_chrome_lists():
     assert [(b.kind, b.text) for b in doc(html, "html").blocks] == [
         ("boilerplate", "Home"), ("boilerplate", "Politica"), ("title", "Bollette, via libera al decreto"),
         ("paragraph", P1), ("paragraph", "bonus per le famiglie"), ("paragraph", "taglio dell'Iva"), ("paragraph", P2)]
+
+
+def test_an_empty_corpus_gives_empty_tables():
+    from pipeline.common import conform
+    from pipeline.schemas import TABLES
+
+    documents = pl.DataFrame(schema=TABLES["documents"].polars_schema)
+    tables = parse_documents(documents, CONFIG)
+    tables["articles"] = attach_published_dates(tables["articles"], documents, tables["blocks"])
+    assert {name: conform(name, df).height for name, df in tables.items()} == {
+        "articles": 0, "blocks": 0, "links": 0, "sources": 0}

@@ -430,6 +430,14 @@ _BOILERPLATE_PATTERNS = [
     r"|torna su|vai al contenuto|torna alla home",
     # advertising
     r"pubblicità|advertisement|contenuto sponsorizzato|sponsored|annuncio",
+    # photo credits and tag lists
+    r"(?:foto|video|credits?|ph|photo|immagine)\s*[:©/]\s*.{1,60}",
+    r"(?:tags?|argomenti|parole chiave)\s*:.{0,160}",
+    # datelines: only dates, times and the words around them ("Pubblicato il 12/02/2025 alle 18:40")
+    r"(?=.*\d)(?:(?:pubblicat[oa]|aggiornat[oa])\b|(?:il|alle|ore|h)\b|"
+    r"(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|gennaio|febbraio|marzo|aprile|maggio|giugno"
+    r"|luglio|agosto|settembre|ottobre|novembre|dicembre|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)\b\.?"
+    r"|\d{1,4}|[\s,/.:|–-])+",
 ]
 _BOILERPLATE = re.compile("(?:" + "|".join(_BOILERPLATE_PATTERNS) + ")", re.I)
 _BOILERPLATE_MAX_CHARS = 200

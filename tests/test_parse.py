@@ -154,7 +154,9 @@ def test_byline_at_the_end_is_a_block_and_an_article_field():
      ".", "* * *", "—", "Condividi", "Condividi su Facebook", "Facebook Twitter WhatsApp Email",
      "Ascolta l'articolo", "Ascolta l’articolo", "00:00 / 03:41", "Tempo di lettura: 4 minuti", "Abbonati",
      "Sei già abbonato? Accedi", "Iscriviti alla newsletter del mattino", "Accetta i cookie",
-     "Leggi anche: la crisi del governo", "Pubblicità", "Ultimo aggiornamento: 12 febbraio 2025, 18:40"],
+     "Leggi anche: la crisi del governo", "Pubblicità", "Ultimo aggiornamento: 12 febbraio 2025, 18:40",
+     "12 febbraio 2025", "Mercoledì 12 febbraio 2025, 18:40", "Pubblicato il 12/02/2025 alle 18:40",
+     "Foto: Ansa", "(Foto: Getty Images)", "Tag: Trump, Putin, Ucraina"],
 )
 def test_boilerplate_lines(line):
     assert is_boilerplate_line(line)
@@ -163,6 +165,7 @@ def test_boilerplate_lines(line):
 @pytest.mark.parametrize(
     "line",
     ["Copyright e diritto d'autore: la riforma europea", "Aggiornamento sulle trattative di pace",
+     "Foto di gruppo al vertice di Bruxelles", "Il 12 febbraio la telefonata", "Mercoledì la telefonata",
      "Abbonamento della NATO ucraina", "Il governo condivide le preoccupazioni dei sindaci",
      "La riproduzione riservata delle opere è vietata dalla legge sul diritto d'autore, ha spiegato il giudice.",
      "Ascoltato dai magistrati il sindaco di Prato", P1],

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
 LOCAL_SCHEMES = ("file:", "data:", "about:")
+MAX_SCREENSHOT_HEIGHT = 12_000  # px
 
 
 @dataclass
@@ -84,8 +85,12 @@ def visit(browser, report: Path, width: int, height: int, screenshot: Path | Non
         )
         seen.n_scripts = page.evaluate("() => document.querySelectorAll('script').length")
         seen.text = page.inner_text("body")
-        if screenshot is not None:
-            page.screenshot(path=str(screenshot), full_page=True)
+        if screenshot is not None:  # the top of the page (a whole long page is too slow to capture)
+            height = min(page.evaluate("() => document.documentElement.scrollHeight"), MAX_SCREENSHOT_HEIGHT)
+            page.screenshot(
+                path=str(screenshot), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height},
+                timeout=120_000,
+            )
     finally:
         context.close()
     return seen

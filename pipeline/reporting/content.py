@@ -27,7 +27,6 @@ from pipeline.reporting.page import (
     Section,
     Table,
 )
-from pipeline.schemas import CONFLICT_KINDS
 
 # How each kind of conflict reads in a sentence ("they disagree on …").
 KIND_PHRASES = {
@@ -514,5 +513,3 @@ def build_report(
         sections=sections,
     )
 
-
-__all__ = ["build_report", "summary_sentences", "quality_sentence", "KIND_PHRASES", "CONFLICT_KINDS"]

@@ -66,7 +66,7 @@ FILES = {
 }
 
 # Cells are labelled with their values only while they stay large enough to read.
-MAX_ANNOTATED_CELLS = 900
+MAX_ANNOTATED_CELLS = 1000
 
 
 @dataclass(frozen=True)

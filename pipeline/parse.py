@@ -12,22 +12,24 @@ markdown; block elements of HTML), each with its markup removed and links collec
 rules below, written for Italian news pages in general, give each unit a kind:
 
 - boilerplate: page residue that is not the article (update notices, copyright, share buttons,
-  paywall, audio player, newsletter and cookie prompts, punctuation-only lines), a repetition of
-  the title (a page break in a scraped or printed page), short unpunctuated fragments that start
-  in lower case and continue nothing, and short unpunctuated lines after the last paragraph.
+  paywall, audio player, newsletter and cookie prompts, datelines, photo credits, tag lists,
+  punctuation-only lines, HTML <nav>/<footer>/<aside>), a repetition of the title (a page break in
+  a scraped or printed page), short unpunctuated fragments that start in lower case and continue
+  nothing, and short unpunctuated lines after the last paragraph.
 - title: the first substantial unit if it is shaped like a headline (no final period, not too
   long, not lower case); a text that opens with a paragraph has no title.
 - section: a kicker such as "Esteri" or "Notizia" in the header (a known label, or a very short
   capitalised line before the title).
-- subtitle: a short unit between the title and the body.
+- subtitle: a short unit between the title and the body, without a final period (a line that
+  ends with one is the lede).
 - byline: "di Nome Cognome", "[di Nome Cognome]", "Di …", "A cura di …" alone on a line.
 - embed: a social post pasted as text (its post URL, its "— Name (@handle) date" line and the
   short unquoted lines above it) or an HTML iframe / tweet blockquote.
 - image: a markdown image or an HTML <img>/<figure>.
 - heading: a short unpunctuated line between paragraphs.
-- paragraph: everything else. A paragraph cut by a page break (it ends without terminal
-  punctuation and its continuation, after the boilerplate, starts in lower case or with inline
-  markup) is rejoined.
+- paragraph: everything else, list items included. A paragraph cut by a page break (it ends
+  without terminal punctuation and its continuation, after the boilerplate, starts in lower case
+  or with inline markup) is rejoined.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from pipeline.agreement.claims import ClaimParams, find_claims, build_features, 
 from pipeline.agreement.conflicts import build_statements, find_conflicts
 from pipeline.agreement.events import find_events
 from pipeline.agreement.scores import entity_coverage, near_duplicate_documents, source_agreement
+from pipeline.agreement.frames import columns
 
 INPUT_TABLES = ("articles", "sources", "sentences", "entities", "mentions", "quotes", "time_expressions", "quantities")
 OUTPUT_TABLES = ("events", "claims", "claim_evidence", "conflicts", "source_agreement", "near_duplicates", "entity_coverage")
@@ -85,7 +86,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     statements = build_statements(
         sentences.filter(pl.col("sent_id").is_in(wanted)), t["quantities"], t["quotes"], stated_dates,
     )
-    names = dict(zip(t["entities"]["entity_id"], t["entities"]["name"]))
+    names = dict(zip(*columns(t["entities"], "entity_id", "name")))
     conflicts_df, stances = find_conflicts(multi_doc, statements, params.quantity_tolerance, params.quote_similarity, names)
 
     evidence = pl.DataFrame(
@@ -123,7 +124,7 @@ def _stated_dates(sentence_events: pl.DataFrame, time_expressions: pl.DataFrame,
         (pl.col("granularity") == "day") & pl.col("value_date").is_not_null()
     )["sent_id"])
     out = {}
-    for sid, eid, is_mention in zip(sentence_events["sent_id"], sentence_events["event_id"], sentence_events["is_mention"]):
+    for sid, eid, is_mention in zip(*columns(sentence_events, "sent_id", "event_id", "is_mention")):
         e = events.get(eid)
         if is_mention and sid in wanted and sid in with_day and e is not None and e.event_date is not None:
             out[sid] = e.event_date
@@ -132,7 +133,7 @@ def _stated_dates(sentence_events: pl.DataFrame, time_expressions: pl.DataFrame,
 
 def _document_texts(sentences: pl.DataFrame) -> dict[str, str]:
     texts = sentences.sort("doc_id", "sent_no").group_by("doc_id", maintain_order=True).agg(pl.col("text").str.join(" "))
-    return dict(zip(texts["doc_id"], texts["text"]))
+    return dict(zip(*columns(texts, "doc_id", "text")))
 
 
 def agreement_metrics(tables: dict[str, pl.DataFrame]) -> dict:

@@ -34,6 +34,7 @@ import polars as pl
 from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit
 from pipeline.agreement.text import content_lemmas, shorten, tokenize
 from pipeline.common import stable_id
+from pipeline.agreement.frames import columns
 
 SIGNALS = ("lemma", "rare", "entity", "value")
 
@@ -77,19 +78,19 @@ def build_features(
     min_content_lemmas: int,
 ) -> list[SentenceFeatures]:
     """Features of the content sentences, in sent_id order."""
-    source_of = dict(zip(articles["doc_id"], articles["source_id"]))
+    source_of = dict(zip(*columns(articles, "doc_id", "source_id")))
     entities_of = _sets_by_sentence(mentions, "entity_id")
     slots_of: dict[str, set[tuple]] = defaultdict(set)
-    for sid, kind, unit, noun in zip(quantities["sent_id"], quantities["kind"], quantities["unit"], quantities["noun"]):
+    for sid, kind, unit, noun in zip(*columns(quantities, "sent_id", "kind", "unit", "noun")):
         slots_of[sid].add((kind, unit, noun))
     days = time_expressions.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
     for sid in days["sent_id"]:
         slots_of[sid].add(("date",))
-    event_of = dict(zip(sentence_events["sent_id"], sentence_events["event_id"]))
+    event_of = dict(zip(*columns(sentence_events, "sent_id", "event_id")))
     mention_sents = set(sentence_events.filter(pl.col("is_mention"))["sent_id"])
     out = []
     ordered = sentences.sort("sent_id")
-    for sid, doc_id, text in zip(ordered["sent_id"], ordered["doc_id"], ordered["text"]):
+    for sid, doc_id, text in zip(*columns(ordered, "sent_id", "doc_id", "text")):
         text = text or ""
         ents = entities_of.get(sid, frozenset())
         slots = frozenset(slots_of.get(sid, ()))
@@ -110,7 +111,7 @@ def _sets_by_sentence(df: pl.DataFrame, column: str) -> dict[str, frozenset[str]
     if df.height == 0:
         return {}
     grouped = df.group_by("sent_id").agg(pl.col(column).drop_nulls().unique())
-    return {s: frozenset(v) for s, v in zip(grouped["sent_id"], grouped[column])}
+    return {s: frozenset(v) for s, v in zip(*columns(grouped, "sent_id", column))}
 
 
 def inverse_document_frequency(features: list[SentenceFeatures]) -> dict[str, float]:
@@ -138,23 +139,29 @@ def candidate_pairs(features: list[SentenceFeatures], max_posting: int, min_shar
 
     Never all pairs: only keys with a posting list of at most `max_posting` sentences are joined.
     """
-    idx, docs, keys = [], [], []
+    key_ids: dict[str, int] = {}
+    doc_ids: dict[str, int] = {}
+    idx, docs, keys, slots = [], [], [], []
     for i, f in enumerate(features):
-        for k in blocking_keys(f):
+        doc = doc_ids.setdefault(f.doc_id, len(doc_ids))
+        for k in set(blocking_keys(f)):
             idx.append(i)
-            docs.append(f.doc_id)
-            keys.append(k)
-    postings = pl.DataFrame({"i": idx, "doc": docs, "key": keys}, schema={"i": pl.Int64, "doc": pl.Utf8, "key": pl.Utf8})
-    postings = postings.unique()
+            docs.append(doc)
+            keys.append(key_ids.setdefault(k, len(key_ids)))
+            slots.append(k.startswith("slot:"))
+    postings = pl.DataFrame(
+        {"i": idx, "doc": docs, "key": keys, "is_slot": slots},
+        schema={"i": pl.Int32, "doc": pl.Int32, "key": pl.Int32, "is_slot": pl.Boolean},
+    )
     sizes = postings.group_by("key").agg(pl.len().alias("n"))
     kept = postings.join(sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= max_posting)), on="key").drop("n")
     pairs = (
-        kept.join(kept, on="key", suffix="_b")
+        kept.join(kept.drop("is_slot"), on="key", suffix="_b")
         .filter((pl.col("i") < pl.col("i_b")) & (pl.col("doc") != pl.col("doc_b")))
         .group_by("i", "i_b")
-        .agg(pl.len().alias("n_shared"), pl.col("key").str.starts_with("slot:").any().alias("shares_slot"))
+        .agg(pl.len().alias("n_shared"), pl.col("is_slot").any().alias("shares_slot"))
         .filter((pl.col("n_shared") >= min_shared_keys) | pl.col("shares_slot"))
-        .select(pl.col("i").alias("a"), pl.col("i_b").alias("b"))
+        .select(pl.col("i").cast(pl.Int64).alias("a"), pl.col("i_b").cast(pl.Int64).alias("b"))
         .sort("a", "b")
     )
     return pairs

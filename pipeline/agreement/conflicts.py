@@ -28,6 +28,7 @@ import polars as pl
 
 from pipeline.agreement.text import content_lemmas, polarity, tokenize
 from pipeline.common import stable_id
+from pipeline.agreement.frames import columns
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def build_statements(
         quo[row["sent_id"]].append(Quote(content_lemmas(tokenize(text)), row["speaker_entity_id"], text))
     return {
         sid: Statement(sid, doc, text, qty.get(sid, []), stated_dates.get(sid), polarity(text), quo.get(sid, []))
-        for sid, doc, text in zip(sentences["sent_id"], sentences["doc_id"], sentences["text"])
+        for sid, doc, text in zip(*columns(sentences, "sent_id", "doc_id", "text"))
     }
 
 

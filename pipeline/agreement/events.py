@@ -21,6 +21,7 @@ A planned call and a past call are different events; so are calls on different d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ import polars as pl
 from pipeline.agreement.text import Token, tokenize
 from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
+from pipeline.agreement.frames import columns
 
 # Head nouns (lemma or surface) -> event type. A general news lexicon, not the seeds' words.
 EVENT_NOUNS: dict[str, str] = {
@@ -58,6 +60,9 @@ FUTURE_LEMMAS = frozenset({
     "programma", "domani", "atteso", "attendere", "annunciato", "dovrebbe",
 })
 FUTURE_ENDINGS = ("rà", "ranno", "remo", "rò")
+# Cheap prefilter: most sentences name no event; only those matching a stem are tokenized.
+_STEMS = sorted({w[:-1] for w in (*EVENT_NOUNS, *PHONE_WORDS)})
+EVENT_WORD_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _STEMS)) + ")", re.IGNORECASE)
 
 
 @dataclass
@@ -114,6 +119,8 @@ def find_mentions_in_sentence(
     `dates` are the sentence's resolved day dates with their character offsets; each mention
     takes the date nearest to its event word.
     """
+    if not EVENT_WORD_RE.search(text):
+        return []
     tokens = tokenize(text)
     has_phone = any(t.lemma in PHONE_WORDS or t.text in PHONE_WORDS for t in tokens)
     found: dict[str, int] = {}  # type -> index of its first word
@@ -274,9 +281,9 @@ def find_events(
     """
     persons_of = _persons_by_sentence(mentions, entities)
     dates_of, doc_dates = _dates_by_sentence(time_expressions, articles)
-    published = dict(zip(articles["doc_id"], articles["published_date"]))
+    published = dict(zip(*columns(articles, "doc_id", "published_date")))
     raw: list[Mention] = []
-    for sent_id, doc_id, text in zip(sentences["sent_id"], sentences["doc_id"], sentences["text"]):
+    for sent_id, doc_id, text in zip(*columns(sentences, "sent_id", "doc_id", "text")):
         raw.extend(find_mentions_in_sentence(
             doc_id, sent_id, text or "", dates_of.get(sent_id, []), persons_of.get(sent_id, frozenset()),
             published.get(doc_id), future_window,
@@ -303,12 +310,12 @@ def find_events(
         (top, n_top), *rest = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         if n_top >= main_event_share * sum(counts.values()) and (not rest or rest[0][1] < n_top):
             main_event[doc] = top
-    for sent_id, doc_id in zip(sentences["sent_id"], sentences["doc_id"]):
+    for sent_id, doc_id in zip(*columns(sentences, "sent_id", "doc_id")):
         if sent_id not in rank and doc_id in main_event:
             rows.append((sent_id, doc_id, main_event[doc_id], False))
     sentence_events = pl.DataFrame(rows, schema=EVENT_SENTENCE_SCHEMA, orient="row")
 
-    names = dict(zip(entities["entity_id"], entities["name"])) if entities.height else {}
+    names = dict(zip(*columns(entities, "entity_id", "name"))) if entities.height else {}
     event_rows = [
         {
             "event_id": e.event_id, "event_date": e.event_date, "label": event_label(e, names),
@@ -330,7 +337,7 @@ def _persons_by_sentence(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict
         pl.col("type") == "person"
     )
     grouped = persons.group_by("sent_id").agg(pl.col("entity_id").unique())
-    return {s: frozenset(ids) for s, ids in zip(grouped["sent_id"], grouped["entity_id"])}
+    return {s: frozenset(ids) for s, ids in zip(*columns(grouped, "sent_id", "entity_id"))}
 
 
 def _dates_by_sentence(
@@ -340,8 +347,8 @@ def _dates_by_sentence(
     days = time_expressions.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
     by_sent: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
     by_doc: dict[str, set[dt.date]] = defaultdict(set)
-    published = dict(zip(articles["doc_id"], articles["published_date"]))
-    for doc_id, sent_id, start, value in zip(days["doc_id"], days["sent_id"], days["start"], days["value_date"]):
+    published = dict(zip(*columns(articles, "doc_id", "published_date")))
+    for doc_id, sent_id, start, value in zip(*columns(days, "doc_id", "sent_id", "start", "value_date")):
         by_sent[sent_id].append((start, value))
         pub = published.get(doc_id)
         if pub is None or value <= pub:

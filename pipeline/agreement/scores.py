@@ -9,6 +9,7 @@ counting as agreeing independently: that claim is *copied* for the pair, not sha
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 from collections import defaultdict
 from itertools import combinations
 
@@ -16,16 +17,30 @@ import numpy as np
 import polars as pl
 
 from pipeline.agreement.text import TOKEN_RE
+from pipeline.agreement.frames import columns
 
 _PRIME = 4_294_967_311  # > 2**32, so (a*x + b) stays below 2**64 for 32-bit x and a
 
 
-def shingles(text: str, size: int) -> set[int]:
-    """CRC32 hashes of the word n-grams of a text (lower-cased), a stable fingerprint."""
-    words = [w.lower() for w in TOKEN_RE.findall(text)]
-    if len(words) < size:
-        return {zlib.crc32(" ".join(words).encode("utf-8"))} if words else set()
-    return {zlib.crc32(" ".join(words[i:i + size]).encode("utf-8")) for i in range(len(words) - size + 1)}
+@lru_cache(maxsize=500_000)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def shingles(text: str, size: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the word n-grams of a text (lower-cased): a stable fingerprint.
+
+    Each n-gram hash is a polynomial rolling combination of per-word CRC32s, computed vectorised.
+    """
+    words = np.fromiter((_word_hash(w.lower()) for w in TOKEN_RE.findall(text)), dtype=np.uint64)
+    if words.size == 0:
+        return words
+    size = min(size, words.size)
+    n = words.size - size + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for k in range(size):
+        h = (h * np.uint64(1_000_003) + words[k:k + n]) & np.uint64(0xFFFFFFFF)
+    return np.unique(h)
 
 
 NEAR_DUPLICATE_SCHEMA = {"doc_id_a": pl.Utf8, "doc_id_b": pl.Utf8, "shingle_jaccard": pl.Float64}
@@ -40,14 +55,13 @@ def near_duplicate_documents(
     n_hashes = n_bands * rows_per_band
     a = rng.integers(1, 2**32 - 1, size=n_hashes, dtype=np.uint64)
     b = rng.integers(0, 2**32 - 1, size=n_hashes, dtype=np.uint64)
-    sets: dict[str, set[int]] = {}
+    sets: dict[str, np.ndarray] = {}
     buckets: dict[tuple, list[str]] = defaultdict(list)
     for doc_id in sorted(doc_texts):
-        sh = shingles(doc_texts[doc_id], shingle_size)
-        if not sh:
+        x = shingles(doc_texts[doc_id], shingle_size)
+        if x.size == 0:
             continue
-        sets[doc_id] = sh
-        x = np.fromiter(sh, dtype=np.uint64)
+        sets[doc_id] = x
         signature = ((np.outer(a, x) + b[:, None]) % _PRIME).min(axis=1)
         for band in range(n_bands):
             part = signature[band * rows_per_band:(band + 1) * rows_per_band]
@@ -58,7 +72,8 @@ def near_duplicate_documents(
             candidates.update(combinations(sorted(set(docs)), 2))
     rows = []
     for x, y in sorted(candidates):
-        jac = len(sets[x] & sets[y]) / len(sets[x] | sets[y])
+        inter = np.intersect1d(sets[x], sets[y], assume_unique=True).size
+        jac = inter / (sets[x].size + sets[y].size - inter)
         if jac >= min_jaccard:
             rows.append((x, y, round(jac, 6)))
     return pl.DataFrame(rows, schema=NEAR_DUPLICATE_SCHEMA, orient="row")
@@ -77,17 +92,17 @@ def source_agreement(
     claim is *conflicting* for the pair when a conflict row of the claim puts a sentence of one
     against a sentence of the other, else *agreeing*. coverage_jaccard = shared / claims of either.
     """
-    dup = {(a, b) for a, b in zip(near_duplicates["doc_id_a"], near_duplicates["doc_id_b"])}
+    dup = {(a, b) for a, b in zip(*columns(near_duplicates, "doc_id_a", "doc_id_b"))}
     docs_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     claims_of: dict[str, set[str]] = defaultdict(set)
     sources_of_claim: dict[str, set[str]] = defaultdict(set)
-    for claim, source, doc in zip(evidence["claim_id"], evidence["source_id"], evidence["doc_id"]):
+    for claim, source, doc in zip(*columns(evidence, "claim_id", "source_id", "doc_id")):
         docs_of[(claim, source)].add(doc)
         claims_of[source].add(claim)
         sources_of_claim[claim].add(source)
-    source_of_doc = dict(zip(evidence["doc_id"], evidence["source_id"]))
+    source_of_doc = dict(zip(*columns(evidence, "doc_id", "source_id")))
     conflicting_pairs = set()
-    for claim, da, db in zip(conflicts["claim_id"], conflicts["doc_id_a"], conflicts["doc_id_b"]):
+    for claim, da, db in zip(*columns(conflicts, "claim_id", "doc_id_a", "doc_id_b")):
         sa, sb = source_of_doc.get(da), source_of_doc.get(db)
         if sa and sb and sa != sb:
             conflicting_pairs.add((claim, min(sa, sb), max(sa, sb)))

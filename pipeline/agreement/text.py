@@ -10,8 +10,8 @@ predicates a sentence affirms or negates, with antonyms folded onto their base w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import simplemma
 
@@ -78,8 +78,7 @@ ANTONYMS: dict[str, str] = {
 _PREDICATE_SUFFIXES = ("are", "ere", "ire", "ico", "ica", "ale", "ile", "ivo", "oso", "ante", "ente", "ibile", "abile")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str  # lower-cased surface
     lemma: str
     start: int
@@ -97,11 +96,7 @@ def lemma_of(word: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with character offsets; elisions split ("dell'Ucraina" -> dell, ucraina)."""
-    out = []
-    for m in TOKEN_RE.finditer(text):
-        word = m.group(0).lower()
-        out.append(Token(word, lemma_of(word), m.start(), m.end()))
-    return out
+    return [Token(w, lemma_of(w), m.start(), m.end()) for m in TOKEN_RE.finditer(text) for w in (m.group(0).lower(),)]
 
 
 def is_content(token: Token) -> bool:

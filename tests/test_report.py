@@ -287,6 +287,7 @@ def test_summary_says_where_sources_disagree(built):
     assert "2 input files could not be used" in summary
     assert "contradict each other on 1 fact" in summary
     assert "Closest agreement: " in summary and "3 of 3" in summary
+    assert "Il Post says circa 120 minuti, ANSA says circa 90 minuti" in summary
 
 
 def test_markdown_has_the_same_content_escaped(built):

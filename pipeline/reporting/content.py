@@ -37,6 +37,7 @@ KIND_PHRASES = {
 }
 STANCE_WORDS = {"supports": None, "conflicts": "contradicts"}
 MAX_NAMES_IN_CELL = 12
+MAX_SUMMARY_EXAMPLES = 3  # disputed facts quoted at the top of the page
 PAGE_LABEL_CHARS = 80  # the page has room for full source names (charts cut them shorter)
 
 
@@ -162,8 +163,18 @@ def quality_sentence(quality: Mapping | None) -> str | None:
 # --- sections ------------------------------------------------------------------------------------
 
 
+def dispute_examples(conflicts: pl.DataFrame) -> list[str]:
+    """'For example: "<fact>": A says X, B says Y.' for the first rows of `conflict_rows`."""
+    return [
+        f"For example, “{data.truncate(r['claim'] or '', 120)}”: {r['source_a']} says {r['value_a']}, "
+        f"{r['source_b']} says {r['value_b']}."
+        for r in conflicts.iter_rows(named=True)
+    ]
+
+
 def _summary_section(
-    t: Tables, metrics: Mapping, pairs: pl.DataFrame, limits: Limits, quality: Mapping | None
+    t: Tables, metrics: Mapping, pairs: pl.DataFrame, labels: dict[str, str], limits: Limits,
+    quality: Mapping | None,
 ) -> Section:
     cards = Cards(
         (
@@ -181,6 +192,7 @@ def _summary_section(
         )
     )
     bullets = summary_sentences(metrics, pairs, t.events, t.anomalies, limits.min_shared_claims)
+    bullets += dispute_examples(data.conflict_rows(t, labels, MAX_SUMMARY_EXAMPLES))
     quality_line = quality_sentence(quality)
     if quality_line:
         bullets.append(quality_line)
@@ -492,7 +504,7 @@ def build_report(
     pairs = data.pair_rows(t, labels, limits)
     sources = data.source_rows(t, labels)
     sections = (
-        _summary_section(t, metrics, pairs, limits, quality),
+        _summary_section(t, metrics, pairs, labels, limits, quality),
         _conflicts_section(t, labels, limits),
         _agreement_section(t, pairs, labels, charts["agreement"], limits),
         _shared_section(t, labels, charts["claims"], limits),

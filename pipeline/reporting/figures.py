@@ -65,6 +65,7 @@ FILES = {
     "events": "event_timeline.png",
 }
 
+LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}  # keeps a label legible over hatching
 # Cells are labelled with their values only while they stay large enough to read.
 MAX_ANNOTATED_CELLS = 1000
 
@@ -160,7 +161,8 @@ def agreement_heatmap(grid: AgreementGrid, out_dir: Path, dpi: int) -> Chart:
         fig = Figure(figsize=(side + 2.6, side + 1.6), layout="constrained")
         _headline(fig, title)
         ax = fig.add_subplot()
-        cmap = colormaps["cividis"].with_extremes(bad=NO_DATA_GREY)
+        # no shared facts: white, dotted (the middle of cividis is grey, so grey would read as ~50%)
+        cmap = colormaps["cividis"].with_extremes(bad="white")
         image = ax.imshow(np.ma.masked_invalid(grid.rate), cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
         for i in range(n):
             for j in range(n):
@@ -169,19 +171,22 @@ def agreement_heatmap(grid: AgreementGrid, out_dir: Path, dpi: int) -> Chart:
                     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", edgecolor="none"))
                     continue
                 small = 0 < shared < grid.min_shared
+                if shared == 0:
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="...", edgecolor="#b0b0b0", linewidth=0))
                 if small:  # greyed and hatched: the rate of a pair sharing 1-2 facts means little
                     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=(1, 1, 1, 0.55), edgecolor="none"))
                     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor=MUTED, linewidth=0))
                 if not annotate:
                     continue
                 if shared == 0:
-                    ax.text(j, i, "none", ha="center", va="center", fontsize=7, color=MUTED)
+                    ax.text(j, i, "no\nshared", ha="center", va="center", fontsize=6.5, color=MUTED, linespacing=1.0,
+                            bbox=LABEL_BOX)
                 else:
                     background = (1, 1, 1, 1) if small else cmap(grid.rate[i, j])
                     ax.text(
                         j, i, f"{int(grid.agreeing[i, j])}/{shared}",
                         ha="center", va="center", fontsize=8, color=_text_colour(background),
-                        fontweight="bold" if not small else "normal",
+                        fontweight="bold" if not small else "normal", bbox=LABEL_BOX if small else None,
                     )
         _source_ticks(ax, grid.labels, "x")
         _source_ticks(ax, grid.labels, "y")
@@ -199,7 +204,7 @@ def agreement_heatmap(grid: AgreementGrid, out_dir: Path, dpi: int) -> Chart:
         )
         fig.legend(
             handles=[
-                Patch(facecolor=NO_DATA_GREY, label="no shared facts"),
+                Patch(facecolor="white", edgecolor="#b0b0b0", hatch="...", label="no shared facts"),
                 Patch(facecolor="white", edgecolor=MUTED, hatch="///",
                       label=f"fewer than {grid.min_shared} shared facts: small sample, rate unreliable"),
             ],

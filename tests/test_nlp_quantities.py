@@ -162,3 +162,15 @@ def test_extract_quantities_table():
     assert table.select("sent_id", "noun", "low").rows() == [("a:0:0", "droni", 300.0)]
     empty = pl.DataFrame(schema={"sent_id": pl.Utf8, "doc_id": pl.Utf8, "text": pl.Utf8})
     assert extract_quantities(empty).is_empty()
+
+
+def test_vectorised_gate_never_drops_a_quantity():
+    texts = [
+        "Circa un'ora e mezza.", "Una settimana di trattative.", "Un paio d'ore.", "Mezz'ora di attesa.",
+        "Sei persone ferite.", "Un centinaio di soldati.", "Migliaia di persone.", "€ 25 a testa.",
+        "Il 30 per cento.", "Durato un’ora.", "Trenta feriti.", "Nessun numero in questa frase.",
+    ]
+    sentences = pl.DataFrame({"sent_id": [f"d:0:{i}" for i in range(len(texts))], "doc_id": ["d"] * len(texts), "text": texts})
+    expected = sum(len(find_quantities(t)) for t in texts)
+    assert expected >= 11
+    assert extract_quantities(sentences).height == expected

@@ -194,3 +194,18 @@ def test_extract_time_expressions_empty_input():
     empty = pl.DataFrame(schema={"sent_id": pl.Utf8, "doc_id": pl.Utf8, "text": pl.Utf8})
     published = pl.DataFrame(schema={"doc_id": pl.Utf8, "published_date": pl.Date})
     assert extract_time_expressions(empty, published).is_empty()
+
+
+def test_vectorised_gate_never_drops_an_expression():
+    texts = [
+        "Lo scorso venerdì 8 febbraio si sono visti.", "Ne hanno parlato ieri sera.", "Nel 2022 è cominciata.",
+        "Si vedranno la prossima settimana.", "Quasi due mesi fa, il 18 agosto.", "L'altro ieri.",
+        "Venerdi scorso, a Roma.", "Stamane è arrivata la notizia.", "Quest'anno si vota.",
+        "Nessuna data in questa frase.", "Hanno detto che lo sanno.",
+    ]
+    sentences = pl.DataFrame({"sent_id": [f"d:0:{i}" for i in range(len(texts))], "doc_id": ["d"] * len(texts), "text": texts})
+    published = pl.DataFrame({"doc_id": ["d"], "published_date": [PUB]})
+    table = extract_time_expressions(sentences, published)
+    expected = sum(len(find_time_expressions(t, PUB)) for t in texts)
+    assert expected >= 10
+    assert table.height == expected

@@ -44,8 +44,9 @@ from pipeline.nlp.italian import (
     MONTHS,
     WEEKDAY_RE,
     fold,
+    number_word_value,
 )
-from pipeline.nlp.times import find_time_expressions
+from pipeline.nlp.times import TimeExpression, find_time_expressions
 
 OUTPUT_SCHEMA = {"doc_id": pl.Utf8, "published_date": pl.Date, "published_date_source": pl.Utf8}
 
@@ -89,22 +90,12 @@ EMBED_DATE = re.compile(
       |(?P<emonth>{_ENGLISH_MONTH_RE})\s+(?P<eday>[0-3]?[0-9]),?\s+(?P<eyear>{_YEAR}))
     """
 )
-# A relative day right before a date: "oggi, 12 febbraio", "ieri (mercoledì 12 febbraio 2025)".
-_ANCHOR_WORDS = {"oggi": 0, "ieri": -1, "domani": 1, "stamattina": 0, "stasera": 0, "ieri sera": -1}
-ANCHORED_DATE = re.compile(
-    rf"""(?ix)\b(?P<word>ieri\s+sera|oggi|ieri|domani|stamattina|stasera)[\s,(]+(?:il\s+|l['’])?
-    (?:(?:{WEEKDAY_RE}),?\s+)?
-    (?P<day>[0-3]?[0-9])(?:°|º)?\s+(?P<month>{MONTH_RE})\b(?:\s+(?P<year>{_YEAR}))?
-    """
-)
-DAYS_AGO_ANCHOR = re.compile(
-    rf"""(?ix)\b(?P<n>[0-9]{{1,2}}|due|tre|quattro|cinque|sei|sette|otto|nove|dieci)\s+giorni\s+fa
-    [\s,(]+(?:il\s+|l['’])?(?:(?:{WEEKDAY_RE}),?\s+)?
-    (?P<day>[0-3]?[0-9])(?:°|º)?\s+(?P<month>{MONTH_RE})\b(?:\s+(?P<year>{_YEAR}))?
-    """
-)
-_SMALL_NUMBERS = {"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
-                  "nove": 9, "dieci": 10}
+# Relative days that anchor an adjacent date: "ieri, 12 febbraio 2025" was published the 13th.
+_ANCHOR_OFFSETS = {"oggi": 0, "stamattina": 0, "stamani": 0, "stamane": 0, "stasera": 0, "ieri": -1,
+                   "domani": 1, "dopodomani": 2, "altroieri": -2}
+_DAYS_AGO = re.compile(r"(?P<n>[0-9]{1,2}|[a-z]+)\s+giorni\s+fa", re.I)
+# What may stand between the relative word and the date: "ieri, il 12", "oggi (mercoledì 12 …".
+_ANCHOR_GAP = re.compile(r"[\s,(]*(?:il\s+|l['’])?")
 # Clauses about what is still to come: their dates say nothing about when the article appeared.
 FUTURE_CLAUSE = re.compile(
     r"\b\w+(?:rà|ranno)\b|\bprossim[oaie]\b|\bprevist[oaie]\b|\bin\s+programma\b|\bentro\b"
@@ -182,30 +173,41 @@ def _head_date(text: str) -> tuple[dt.date | None, tuple[int, int] | None]:
     return None, None
 
 
-def _anchored_date(text: str) -> tuple[dt.date | None, tuple[int, int, int] | None]:
+def _anchor_offset(surface: str) -> int | None:
+    """Days from the publication date to the day a relative expression names, if exact."""
+    words = re.sub(r"^l['’]\s*altro\s*ieri", "altroieri", fold(surface)).split()
+    if words and words[0] in _ANCHOR_OFFSETS:
+        return _ANCHOR_OFFSETS[words[0]]
+    m = _DAYS_AGO.fullmatch(fold(surface))
+    if m:
+        n = int(m["n"]) if m["n"].isdigit() else number_word_value(m["n"])
+        return -n if n is not None else None
+    return None  # hedged ("quasi tre giorni fa") or not a day
+
+
+def _anchored_date(text: str, expressions: list[TimeExpression]) -> tuple[dt.date | None, tuple[int, int, int] | None]:
     """'oggi, 12 febbraio 2025' -> that day; without year -> (month, day, offset) for the corpus."""
-    for pattern in (ANCHORED_DATE, DAYS_AGO_ANCHOR):
-        for m in pattern.finditer(text):
-            if "word" in m.groupdict() and m["word"]:
-                offset = _ANCHOR_WORDS[re.sub(r"\s+", " ", fold(m["word"]))]
-            else:
-                n = m["n"]
-                offset = -(int(n) if n.isdigit() else _SMALL_NUMBERS[fold(n)])
-            month, day = MONTHS[fold(m["month"])], int(m["day"])
-            if m["year"]:
-                stated = _safe_date(int(m["year"]), month, day)
-                if stated:
-                    return stated - dt.timedelta(days=offset), None
-            elif _safe_date(2000, month, day):  # 2000 is a leap year: 29 febbraio passes
-                return None, (month, day, offset)
+    for relative, stated in zip(expressions, expressions[1:]):
+        if stated.day is None or stated.month is None or relative.granularity != "day":
+            continue
+        if not _ANCHOR_GAP.fullmatch(text, relative.end, stated.start):
+            continue
+        offset = _anchor_offset(relative.surface)
+        if offset is None:
+            continue
+        if stated.year is not None:
+            if stated.value_date is not None:
+                return stated.value_date - dt.timedelta(days=offset), None
+        elif _safe_date(2000, stated.month, stated.day):  # 2000 is a leap year: 29 febbraio passes
+            return None, (stated.month, stated.day, offset)
     return None, None
 
 
-def _explicit_dates(text: str) -> tuple[list[dt.date], list[tuple[int, int]]]:
+def _explicit_dates(text: str, expressions: list[TimeExpression]) -> tuple[list[dt.date], list[tuple[int, int]]]:
     """Full dates and year-less (month, day) pairs stated outside future clauses."""
     full: list[dt.date] = []
     partial: list[tuple[int, int]] = []
-    for expr in find_time_expressions(text, None):
+    for expr in expressions:
         if expr.granularity != "day" or expr.month is None or expr.day is None:
             continue
         if _is_about_the_future(text, expr.start, expr.end) or fold(expr.surface).endswith(("prossimo", "prossima")):
@@ -232,10 +234,11 @@ def _text_evidence(text: str) -> tuple[dt.date | None, tuple[int, int, int] | No
     head_full, head_partial = _head_date(text)
     if head_full:
         return head_full, None
-    anchored_full, anchored_partial = _anchored_date(text)
+    expressions = find_time_expressions(text, None)
+    anchored_full, anchored_partial = _anchored_date(text, expressions)
     if anchored_full:
         return anchored_full, None
-    full, partial = _explicit_dates(text)
+    full, partial = _explicit_dates(text, expressions)
     if full:
         return max(full), None
     if head_partial:

@@ -32,7 +32,6 @@ word only next to a unit or a multiplier: "un'ora", "un milione di").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -45,7 +44,11 @@ from pipeline.nlp.italian import (
     MULTIPLIERS,
     UNITS,
     fold,
+    Rule,
+    TokenIndex,
     parse_number,
+    prefilter_regex,
+    triggers_of,
 )
 from pipeline.nlp.times import find_time_expressions
 from pipeline.schemas import TABLES
@@ -442,44 +445,51 @@ def _collective(m: re.Match[str], text: str) -> Quantity | None:
     return Quantity(m.start(), m.end(), m.group(), "count", "item", noun, low, high, qualifier)
 
 
-Rule = Callable[[re.Match[str], str], "Quantity | None"]
-
-# Order matters only for equal spans: the more specific reading comes first.
-GRAMMAR: tuple[tuple[re.Pattern[str], Rule], ...] = (
-    (DURATION_CLOCK, _duration_clock),
-    (DURATION_HALF_HOUR, _duration_half_hour),
-    (DURATION_COUPLE, _duration_couple),
-    (DURATION_HOURS, _duration_hours),
-    (DURATION_OTHER, _duration_other),
-    (MONEY_BEFORE, _money_before),
-    (MONEY_AFTER, _money_after),
-    (PERCENT, _percent),
-    (DISTANCE_WEIGHT, _distance_weight),
-    (COLLECTIVE, _collective),
-    (COUNT, _count),
+_CURRENCY_KEYS = frozenset({"euro", "dollari", "dollaro", "sterline", "sterlina", "rubli", "rublo",
+                            "€", "$", "£", "eur", "usd", "us"})
+_NUMBER_KEYS = frozenset(w for w in _WORDS if w.isalpha()) | frozenset(MULTIPLIERS) | {"sei"}
+# Each rule is tried at the token starts up to `lookback` tokens before one of its keys
+# ("poco più di un'ora" begins 4 tokens before "ora"). For equal spans the earlier rule wins.
+GRAMMAR: tuple[Rule, ...] = (
+    Rule(DURATION_CLOCK, _duration_clock, on_digit=True, lookback=0),
+    Rule(DURATION_HALF_HOUR, _duration_half_hour, frozenset({"mezz", "mezzora", "quarto", "quarti"}), lookback=5),
+    Rule(DURATION_COUPLE, _duration_couple, frozenset({"paio"}), lookback=5),
+    Rule(DURATION_HOURS, _duration_hours, frozenset({"ore", "ora", "h"}), on_digit=True, lookback=5),
+    Rule(DURATION_OTHER, _duration_other, frozenset(
+        "minuti minuto min secondi giorni giorno settimane settimana mesi mese anni anno".split()), lookback=5),
+    Rule(MONEY_BEFORE, _money_before, _CURRENCY_KEYS, lookback=3),
+    Rule(MONEY_AFTER, _money_after, _CURRENCY_KEYS, lookback=6),
+    Rule(PERCENT, _percent, frozenset({"%", "cento", "percento", "percentuali"}), lookback=6),
+    Rule(DISTANCE_WEIGHT, _distance_weight, frozenset(_MEASURE_UNITS), lookback=6),
+    Rule(COLLECTIVE, _collective, frozenset(_COLLECTIVE_WORDS), lookback=4),
+    Rule(COUNT, _count, _NUMBER_KEYS, on_digit=True, lookback=3),
 )
-
-CANDIDATE_FILTER = (
-    r"(?i)[0-9]|mezz|quarto|quarti|paio|decin|dozzin|centina|miglia|milion|miliard|"
-    + "|".join(w for w in _WORDS if len(w) >= 3)
-    + r"|\bun|\buna\b|\bsei\b|%|€|\$|£"
+_TRIGGERS = triggers_of(GRAMMAR)
+# Vectorised gate: every quantity holds a digit, a symbol, a number or collective word, or an
+# article before a unit ("un'ora", "una settimana").
+PREFILTER = prefilter_regex(
+    (_NUMBER_KEYS | frozenset(_COLLECTIVE_WORDS) | {"mezz", "mezzora", "quarto", "quarti"}) - {"un", "una", "uno"},
+    r"[0-9€$£%]|(?-u:\b)un['’]\s*ora|(?-u:\b)(?:un|una)\s+(?:ora|minuto|settimana|giorno|mese|anno)(?-u:\b)",
 )
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, non-overlapping (earliest, then longest wins), outside time
     expressions."""
-    taken = [(t.start, t.end) for t in find_time_expressions(text, None)]
+    index = TokenIndex(text, _TRIGGERS)
+    if not index.hits:
+        return []
     candidates: list[Quantity] = []
-    for pattern, rule in GRAMMAR:
-        for m in pattern.finditer(text):
-            found = rule(m, text)
-            if found is None:
-                continue
-            # a time expression ("tre anni fa", "nel 2022") owns its words
-            if any(found.start < end and start < found.end for start, end in taken):
-                continue
-            candidates.append(found)
+    for rule in GRAMMAR:
+        for start in index.starts_for(rule):
+            m = rule.pattern.match(text, start)
+            if m is not None and (found := rule.handler(m, text)) is not None:
+                candidates.append(found)
+    if not candidates:
+        return []
+    # a time expression ("tre anni fa", "nel 2022", "12 febbraio") owns its words
+    taken = [(t.start, t.end) for t in find_time_expressions(text, None)]
+    candidates = [q for q in candidates if not any(q.start < end and start < q.end for start, end in taken)]
     candidates.sort(key=lambda q: (q.start, -(q.end - q.start)))
     kept: list[Quantity] = []
     for cand in candidates:
@@ -493,7 +503,7 @@ def extract_quantities(sentences: pl.DataFrame) -> pl.DataFrame:
     schema = TABLES["quantities"].polars_schema
     if sentences.is_empty():
         return pl.DataFrame(schema=schema)
-    candidates = sentences.select("sent_id", "doc_id", "text").filter(pl.col("text").str.contains(CANDIDATE_FILTER))
+    candidates = sentences.select("sent_id", "doc_id", "text").filter(pl.col("text").str.contains(PREFILTER))
     rows = []
     for sent_id, doc_id, text in candidates.iter_rows():
         for q in find_quantities(text):

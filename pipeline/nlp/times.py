@@ -3,8 +3,8 @@
 Table grain (`time_expressions`): one row per time expression found in a sentence, keyed by
 (sent_id, start). Offsets are character offsets into the sentence text.
 
-A compiled regex grammar finds candidates; overlapping candidates keep the earliest, then the
-longest. What is recognised, and how it resolves (`pub` = the article's publication date):
+A compiled regex grammar finds candidates, each rule tried only at token starts near its key
+words (see `italian.TokenIndex`); overlapping candidates keep the earliest, then the longest. What is recognised, and how it resolves (`pub` = the article's publication date):
 
 * full dates — "12 febbraio 2025", "venerdì 8 febbraio 2025", "1° marzo 2024", "12/02/2025":
   granularity day, not relative.
@@ -37,7 +37,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -47,9 +46,14 @@ from pipeline.nlp.italian import (
     MONTHS,
     NUMBER_WORD_RE,
     WEEKDAY_RE,
+    WEEKDAY_VARIANTS,
     WEEKDAYS,
+    Rule,
+    TokenIndex,
     fold,
     number_word_value,
+    prefilter_regex,
+    triggers_of,
     weekday_name,
 )
 from pipeline.schemas import TABLES
@@ -266,9 +270,6 @@ def _count_value(token: str) -> int | None:
 
 # --- one handler per grammar rule ---------------------------------------------------------------
 
-Handler = Callable[[re.Match[str], str, "dt.date | None"], "TimeExpression | None"]
-
-
 def _span(m: re.Match[str], text: str, first_group: str) -> tuple[int, int, str]:
     """The match from `first_group` on (leading prepositions and articles are not part of the
     surface), or the whole match when the expression opens with 'lo scorso'/'il prossimo'."""
@@ -397,33 +398,42 @@ def _periods_ahead(m: re.Match[str], text: str, pub: dt.date | None) -> TimeExpr
     return TimeExpression(m.start(), m.end(), m.group(), value, granularity, True)
 
 
-GRAMMAR: tuple[tuple[re.Pattern[str], Handler], ...] = (
-    (DAY_MONTH, _day_month),
-    (NUMERIC_DATE, _numeric_date),
-    (MONTH_YEAR, _month_year),
-    (MONTH_ONLY, _month_only),
-    (YEAR_AFTER_PREPOSITION, _year),
-    (WEEKDAY, _weekday),
-    (RELATIVE_DAY, _relative_day),
-    (RELATIVE_PERIOD, _relative_period),
-    (PERIODS_AGO, _periods_ago),
-    (PERIODS_AHEAD, _periods_ahead),
+_MONTH_KEYS = frozenset(MONTHS)
+_WEEKDAY_KEYS = frozenset(v.rstrip("'") for v in WEEKDAY_VARIANTS)
+_PERIOD_UNIT_KEYS = frozenset("giorno giorni settimana settimane mese mesi anno anni".split())
+# Each rule is tried only at the token starts up to `lookback` tokens before one of its keys:
+# "lo scorso venerdì, 8 febbraio" begins 4 tokens before "febbraio".
+GRAMMAR: tuple[Rule, ...] = (
+    Rule(DAY_MONTH, _day_month, _MONTH_KEYS, lookback=5),
+    Rule(NUMERIC_DATE, _numeric_date, on_digit=True, lookback=0),
+    Rule(MONTH_YEAR, _month_year, _MONTH_KEYS, lookback=0),
+    Rule(MONTH_ONLY, _month_only, _MONTH_KEYS, lookback=3),
+    Rule(YEAR_AFTER_PREPOSITION, _year, on_digit=True, lookback=2),
+    Rule(WEEKDAY, _weekday, _WEEKDAY_KEYS, lookback=2),
+    Rule(RELATIVE_DAY, _relative_day, frozenset(
+        "oggi ieri domani dopodomani altroieri stamattina stamani stamane stasera mattina sera pomeriggio".split()),
+        lookback=2),
+    Rule(RELATIVE_PERIOD, _relative_period, frozenset({"settimana", "mese", "anno"}), lookback=2),
+    Rule(PERIODS_AGO, _periods_ago, _PERIOD_UNIT_KEYS, lookback=4),
+    Rule(PERIODS_AHEAD, _periods_ahead, _PERIOD_UNIT_KEYS, lookback=5),
 )
-
-# Cheap vectorised filter: sentences without any of these cannot hold a time expression.
-CANDIDATE_FILTER = (
-    r"(?i)[0-9]|oggi|ieri|domani|stamattina|stamani|stamane|stasera|questa\s+(?:mattina|sera)"
-    r"|questo\s+pomeriggio|settimana|mese|anno|anni|mesi|giorn|"
-    + "|".join(MONTHS) + "|" + WEEKDAY_RE.replace("\\", "")
-)
+_TRIGGERS = triggers_of(GRAMMAR)
+# Vectorised gate: a sentence without any key word or digit holds no time expression.
+PREFILTER = prefilter_regex(_TRIGGERS, "[0-9]")
 
 
 def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpression]:
     """All time expressions in `text`, non-overlapping (earliest, then longest, wins), in order."""
+    index = TokenIndex(text, _TRIGGERS)
+    if not index.hits:
+        return []
     candidates: list[TimeExpression] = []
-    for pattern, handler in GRAMMAR:
-        for m in pattern.finditer(text):
-            found = handler(m, text, published)
+    for rule in GRAMMAR:
+        for start in index.starts_for(rule):
+            m = rule.pattern.match(text, start)
+            if m is None:
+                continue
+            found = rule.handler(m, text, published)
             if found is not None and found.end > found.start:
                 candidates.append(found)
     candidates.sort(key=lambda t: (t.start, -(t.end - t.start)))
@@ -445,7 +455,7 @@ def extract_time_expressions(sentences: pl.DataFrame, published: pl.DataFrame) -
         return pl.DataFrame(schema=schema)
     joined = (
         sentences.select("sent_id", "doc_id", "text")
-        .filter(pl.col("text").str.contains(CANDIDATE_FILTER))
+        .filter(pl.col("text").str.contains(PREFILTER))
         .join(published.select("doc_id", "published_date").unique("doc_id", keep="first"),
               on="doc_id", how="left")
     )

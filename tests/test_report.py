@@ -319,6 +319,17 @@ def test_empty_tables_give_placeholders_not_crashes(tmp_path):
     page = (root / "reports" / "report.html").read_text()
     assert "No two sentences were found stating the same fact incompatibly." in page
     assert len(list((root / "reports" / "figures").glob("*.png"))) == 4
+    assert "No article was accepted, so there are no sources to compare." in page  # the chart's alt text
+
+
+def test_single_source_gets_an_explanatory_heatmap(tmp_path):
+    root = write_fake_warehouse(tmp_path)
+    sources = pl.read_parquet(root / "data" / "parsed" / "sources.parquet").filter(pl.col("source_id") == IL_POST)
+    write_table("sources", sources, root)
+    write_table("source_agreement", empty_table("source_agreement"), root)
+    run(root)
+    page = (root / "reports" / "report.html").read_text()
+    assert "Only one source in the corpus: there is no pair of sources to compare." in page
 
 
 def test_missing_tables_are_reported_not_fatal(tmp_path):

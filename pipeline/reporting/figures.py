@@ -147,11 +147,12 @@ def agreement_heatmap(grid: AgreementGrid, out_dir: Path, dpi: int) -> Chart:
     title = "How often do two sources agree on the facts they both report?"
     n = len(grid.source_ids)
     if n < 2 or not (grid.shared > 0).any():
-        why = (
-            "Only one source in the corpus: there is no pair of sources to compare."
-            if grid.n_sources_total < 2
-            else "No two sources report the same fact, so there is no agreement to measure."
-        )
+        if grid.n_sources_total == 0:
+            why = "No article was accepted, so there are no sources to compare."
+        elif grid.n_sources_total == 1:
+            why = "Only one source in the corpus: there is no pair of sources to compare."
+        else:
+            why = "No two sources report the same fact, so there is no agreement to measure."
         placeholder(out_dir / file, title, why, dpi)
         return Chart(file, title, why, is_placeholder=True)
 

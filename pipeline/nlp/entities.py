@@ -201,6 +201,9 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
+_fold_word = lru_cache(maxsize=200_000)(fold)
+
+
 @lru_cache(maxsize=200_000)
 def translit_key(word: str) -> str:
     """Spelling-insensitive key of one word: Zelenskyy, Zelenskyj, Zelensky → 'zelenski'."""
@@ -255,78 +258,110 @@ class KnownEntity:
     type: str
 
 
+_ALIAS_WORD_RE = re.compile(r"\w+")
+_ALIAS_GAP_CHARS = frozenset(" -'.")
+
+
 @dataclass
 class Lexicon:
-    """The curated alias table, indexed for matching and for key lookups."""
+    """The curated alias table, indexed for matching (by folded word sequence) and linking."""
 
     entities: dict[str, KnownEntity]
-    alias_regex: re.Pattern | None
-    by_surface: dict[str, str]  # folded alias → entity_id
+    by_words: dict[tuple[str, ...], str]  # folded words of an alias → entity_id
+    exact_short: frozenset[str]  # aliases of up to 3 characters (UE, AP, Fed): matched case-sensitively
+    lowercase_heads: frozenset[str]  # first words of aliases written in lower case ("la Repubblica")
+    max_words: int
     by_key: dict[str, str]  # name_key of alias → entity_id (transliteration, nickname)
     by_surname: dict[str, str]  # key of a person's last word(s) → entity_id, when unambiguous
 
     @classmethod
     def from_rows(cls, rows: list[dict[str, str]]) -> Lexicon:
         entities: dict[str, KnownEntity] = {}
-        by_surface: dict[str, str] = {}
+        by_words: dict[tuple[str, ...], str] = {}
         by_key: dict[str, str] = {}
         surnames: dict[str, set[str]] = defaultdict(set)
-        aliases: list[str] = []
         for row in sorted(rows, key=lambda r: (r["entity_id"], r["alias"])):
             eid = row["entity_id"]
             entities.setdefault(eid, KnownEntity(eid, row["name"], row["type"]))
-            alias = row["alias"]
-            aliases.append(alias)
-            by_surface.setdefault(fold(alias), eid)
-            key = name_key(split_words(alias))
+            words = split_words(row["alias"])
+            if not words:
+                continue
+            by_words.setdefault(tuple(fold(w) for w in words), eid)
+            key = name_key(words)
             if key:
                 by_key.setdefault(key, eid)
-            words = split_words(alias)
             if row["type"] == "person" and len(words) >= 2:
                 for i in range(1, len(words)):
                     surnames[name_key(words[i:])].add(eid)
         by_surname = {k: next(iter(v)) for k, v in surnames.items() if len(v) == 1 and k not in by_key}
-        regex = None
-        if aliases:
-            alternation = "|".join(re.escape(a) for a in sorted(set(aliases), key=lambda a: (-len(a), a)))
-            regex = re.compile(rf"(?<![\w@#])(?:{alternation})(?![\w])", re.IGNORECASE)
-        return cls(entities, regex, by_surface, by_key, by_surname)
+        return cls(
+            entities=entities,
+            by_words=by_words,
+            exact_short=frozenset(r["alias"] for r in rows if len(r["alias"]) <= 3),
+            lowercase_heads=frozenset(fold(r["alias"].split()[0]) for r in rows if r["alias"][:1].islower()),
+            max_words=max((len(k) for k in by_words), default=0),
+            by_key=by_key,
+            by_surname=by_surname,
+        )
 
     @classmethod
     def load(cls, path: Path = ALIASES_CSV) -> Lexicon:
         with open(path, encoding="utf-8", newline="") as fh:
             return cls.from_rows(list(csv.DictReader(fh)))
 
-    def match_surface(self, surface: str) -> str | None:
-        """Entity of an alias written as in the table (case-insensitive beyond the first letter)."""
-        eid = self.by_surface.get(fold(surface))
-        if eid is None:
-            return None
-        if len(surface) <= 3:  # short acronyms (UE, AP, Fed) must match exactly as listed
-            table = {a for a in self._aliases_of(eid)}
-            return eid if surface in table else None
-        return eid
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Alias occurrences (start, end, entity_id), longest first, left to right.
 
-    def _aliases_of(self, eid: str) -> set[str]:
-        return self._alias_sets.get(eid, set())
-
-    def with_alias_sets(self, rows: list[dict[str, str]]) -> Lexicon:
-        sets: dict[str, set[str]] = defaultdict(set)
-        for row in rows:
-            sets[row["entity_id"]].add(row["alias"])
-        self._alias_sets = dict(sets)
-        return self
+        Words are compared folded (case and accents), joined only by spaces, hyphens,
+        apostrophes or dots; a match must start with a capital (or with the lower-case head
+        of an alias such as "la Repubblica"), and aliases of up to three characters must be
+        written exactly as listed, so that "usa" (uses) or "nato" (born) never match.
+        """
+        words = [(m.start(), m.end(), m.group(0)) for m in _ALIAS_WORD_RE.finditer(text)]
+        folded = [_fold_word(w[2]) for w in words]
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(words):
+            start, _, first = words[i]
+            if not (first[:1].isupper() or first[:1].isdigit() or folded[i] in self.lowercase_heads) or (
+                start > 0 and text[start - 1] in "@#"
+            ):
+                i += 1
+                continue
+            # how far the words stay joined by name-internal separators
+            n_max = 1
+            while (
+                n_max < self.max_words
+                and i + n_max < len(words)
+                and 0 < words[i + n_max][0] - words[i + n_max - 1][1] <= 2
+                and all(c in _ALIAS_GAP_CHARS for c in text[words[i + n_max - 1][1] : words[i + n_max][0]])
+            ):
+                n_max += 1
+            for n in range(n_max, 0, -1):
+                eid = self.by_words.get(tuple(folded[i : i + n]))
+                if eid is None:
+                    continue
+                end = words[i + n - 1][1]
+                surface = text[start:end]
+                if len(surface) <= 3 and surface not in self.exact_short:
+                    continue
+                if surface[:1].islower() and not (n > 1 and words[i + 1][2][:1].isupper()):
+                    continue
+                out.append((start, end, eid))
+                i += n
+                break
+            else:
+                i += 1
+        return out
 
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    with open(ALIASES_CSV, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    return Lexicon.from_rows(rows).with_alias_sets(rows)
+    return Lexicon.load()
 
 
 def lexicon_from_rows(rows: list[dict[str, str]]) -> Lexicon:
-    return Lexicon.from_rows(rows).with_alias_sets(rows)
+    return Lexicon.from_rows(rows)
 
 
 # --- finding ---------------------------------------------------------------------------------
@@ -409,7 +444,7 @@ def _runs(text: str, tokens: list[_Token], covered: list[tuple[int, int]]) -> li
     """
 
     def is_covered(tok: _Token) -> bool:
-        return any(s < tok.end and tok.start < e for s, e in covered)
+        return bool(covered) and any(s < tok.end and tok.start < e for s, e in covered)
 
     def inside_institution(i: int) -> bool:
         return bool(current) and current[-1].text in ITALIAN_PARTICLES and i > 0 and tokens[i - 1] is current[-1]
@@ -597,18 +632,11 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
     """Names in one (normalized) sentence, alias matches and capitalized runs, by position."""
     found: list[NameCandidate] = []
     covered: list[tuple[int, int]] = []
-    if lexicon.alias_regex is not None:
-        for m in lexicon.alias_regex.finditer(text):
-            surface = m.group(0)
-            if not surface[:1].isupper() and not surface[:1].isdigit():
-                if not (surface.split()[0].islower() and len(surface.split()) > 1 and surface.split()[1][:1].isupper()):
-                    continue  # "la Repubblica" yes, "cremlino" no
-            eid = lexicon.match_surface(surface)
-            if eid is None:
-                continue
-            known = lexicon.entities[eid]
-            found.append(NameCandidate(m.start(), m.end(), surface, tuple(split_words(surface)), "alias", known.type, False, eid))
-            covered.append((m.start(), m.end()))
+    for start, end, eid in lexicon.matches(text):
+        surface = text[start:end]
+        known = lexicon.entities[eid]
+        found.append(NameCandidate(start, end, surface, tuple(split_words(surface)), "alias", known.type, False, eid))
+        covered.append((start, end))
     tokens = _tokens(text)
     for run in _runs(text, tokens, covered):
         for piece, is_complement in _split_role_complement(text, _refine_run(run)):

@@ -88,6 +88,8 @@ _AFTER_PREPOSITION_RE = re.compile(
 # An article and a noun right after an inverted verb: an unnamed subject ("ha detto il ministro").
 _UNNAMED_SUBJECT_RE = re.compile(r"\s+(?:il|lo|la|i|gli|le|l')\s*[a-zà-ù]", re.IGNORECASE)
 _QUOTE_CHARS = "«»\""
+_GUILLEMET_RE = re.compile("[«»]")
+_DOUBLE_QUOTE_RE = re.compile('"')
 _MAIN_VERB_RE = re.compile(r"(?<![\w'])(?:ha|hanno|è|sono|aveva|avevano|avrebbe|avrebbero|sarà|era)(?![\w'])", re.IGNORECASE)
 _CLAUSE_INTRO_RE = re.compile(r"(?:\s+[a-zà-ù']+){0,3}?\s+(che|di)\s+")
 _PRO_DROP_RE = re.compile(
@@ -115,7 +117,8 @@ def find_quote_spans(text: str) -> list[_Quote]:
     spans: list[_Quote] = []
     # Guillemets nest unambiguously.
     depth, open_at = 0, -1
-    for i, ch in enumerate(text):
+    for m in _GUILLEMET_RE.finditer(text):
+        i, ch = m.start(), m.group(0)
         if ch == "«":
             if depth == 0:
                 open_at = i
@@ -126,8 +129,9 @@ def find_quote_spans(text: str) -> list[_Quote]:
                 spans.append(_Quote(open_at + 1, i, open_at))
     # Straight double quotes: direction from context.
     open_at = -1
-    for i, ch in enumerate(text):
-        if ch != '"' or any(q.open_pos < i < q.end for q in spans):
+    for m in _DOUBLE_QUOTE_RE.finditer(text):
+        i = m.start()
+        if any(q.open_pos < i < q.end for q in spans):
             continue
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "

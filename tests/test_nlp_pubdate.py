@@ -49,10 +49,24 @@ def test_dateline_and_date_line():
     assert single("Titolo\n5 marzo 2024 ore 18.00\nTesto.") == (dt.date(2024, 3, 5), "text")
 
 
+def test_a_sentence_is_not_a_dateline():
+    # lower-case start, and the words of a dateline never run across lines
+    assert single("Titolo\nsecondo fonti, 12 febbraio 2025 - si tratta di voci.\nAltro.") == (dt.date(2025, 2, 12), "text")
+    assert single("Titolo\nsecondo fonti, 12 febbraio 2025 si terrà il vertice.") == (None, None)
+
+
+def test_yearless_dateline_takes_the_corpus_year():
+    dated = infer(("a", "Testo.", "https://x.it/2024/05/01/a", None), ("b", "Titolo\nROMA, 12 FEB - Testo.", None, None))
+    assert dated["b"] == (dt.date(2024, 2, 12), "corpus")
+
+
 def test_relative_word_anchored_to_a_date():
     assert single("Testo.\nIeri, 4 marzo 2024, il consiglio si è riunito; il 1 gennaio 2024 era festa.") == (
         dt.date(2024, 3, 5), "text")
     assert single("Oggi, mercoledì 6 marzo 2024, si vota.") == (dt.date(2024, 3, 6), "text")
+    assert single("Il blitz è avvenuto tre giorni fa, il 2 marzo 2024.") == (dt.date(2024, 3, 5), "text")
+    # a hedged distance is no anchor: the date is only a lower bound
+    assert single("Il blitz è avvenuto quasi tre giorni fa, il 2 marzo 2024.") == (dt.date(2024, 3, 2), "text")
 
 
 def test_latest_past_full_date_is_a_lower_bound():

@@ -28,8 +28,8 @@ from itertools import combinations
 import polars as pl
 
 from pipeline.nlp.italian import (
-    ENGLISH_MONTHS_FOR_DETAIL,
-    ENGLISH_WEEKDAYS_FOR_DETAIL,
+    ENGLISH_MONTHS,
+    ENGLISH_WEEKDAYS,
     WEEKDAYS,
     fold,
 )
@@ -111,11 +111,11 @@ def weekday_mismatches(time_expressions: pl.DataFrame) -> list[tuple[str, str | 
     ).iter_rows():
         if value is None or weekday is None:
             continue
-        stated = ENGLISH_WEEKDAYS_FOR_DETAIL[WEEKDAYS[weekday]]
-        actual = ENGLISH_WEEKDAYS_FOR_DETAIL[value.weekday()]
+        stated = ENGLISH_WEEKDAYS[WEEKDAYS[weekday]]
+        actual = ENGLISH_WEEKDAYS[value.weekday()]
         inferred = " (year inferred from the publication date)" if relative else ""
         rows.append((doc_id, sent_id, "weekday_mismatch",
-                     f"'{surface}' names a {stated}, but {value.day} {ENGLISH_MONTHS_FOR_DETAIL[value.month - 1]} "
+                     f"'{surface}' names a {stated}, but {value.day} {ENGLISH_MONTHS[value.month - 1]} "
                      f"{value.year}{inferred} was a {actual}."))
     return rows
 

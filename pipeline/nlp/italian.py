@@ -52,11 +52,11 @@ WEEKDAY_VARIANTS: dict[str, str] = {
     **{name[:-1] + "i": name for name in WEEKDAYS if name.endswith("ì")},
     **{name[:-1] + "i'": name for name in WEEKDAYS if name.endswith("ì")},
 }
-ENGLISH_MONTHS_FOR_DETAIL = (
+ENGLISH_MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
-ENGLISH_WEEKDAYS_FOR_DETAIL = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 UNITS: dict[str, int] = {
     "zero": 0,

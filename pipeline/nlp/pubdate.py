@@ -21,8 +21,7 @@ Precedence — the first rule that yields a date wins:
 4. `corpus`: the text states a day and month but no year (a yearless dateline, "ieri,
    12 febbraio", or otherwise the latest day-month outside future clauses, as in 3c): the year is
    the dominant year of the documents dated by rules 1–3 (most documents; a tie goes to the
-   later year). If the resulting day lies after the latest dated document by more than the
-   corpus span allows, it is still kept: the year is the only borrowed part.
+   later year). Like 3c this is a lower bound, and only the year is borrowed from the corpus.
 
 A document that only names a weekday ("mercoledì") or a relative day ("ieri") gets no date
 (null, source null): a year alone is not a day, and no day is invented.
@@ -38,7 +37,7 @@ from collections import Counter
 import polars as pl
 
 from pipeline.nlp.italian import (
-    ENGLISH_MONTHS_FOR_DETAIL,
+    ENGLISH_MONTHS,
     MONTH_ABBREVIATIONS,
     MONTH_RE,
     MONTHS,
@@ -62,27 +61,27 @@ _URL_DATE_PATTERNS = (
 
 _ABBR_RE = "|".join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
 _YEAR = r"(?:19|20)[0-9]{2}"
-_TIME_OF_DAY = r"(?:\s*(?:,|-|–|alle|ore|h)?\s*[0-2]?[0-9][:.][0-5][0-9])?"
+_TIME_OF_DAY = r"(?:[ \t]*(?:,|-|–|alle|ore|h)?[ \t]*[0-2]?[0-9][:.][0-5][0-9])?"
 
 # "ROMA, 12 febbraio 2025 –", "Milano (ANSA), 12 feb. –", "**Kiev, mercoledì 12 febbraio** -"
 DATELINE = re.compile(
-    rf"""(?mix)^[\s*_>]*
-    [A-ZÀ-Ý][\w'’.-]*(?:\s+[\w'’.-]+){{0,3}}\s*(?:\([\w .]+\))?\s*,\s*
-    (?:(?:{WEEKDAY_RE}),?\s+)?
-    (?P<day>[0-3]?[0-9])\s+(?P<month>{MONTH_RE}|(?:{_ABBR_RE})\.?)(?:\s+(?P<year>{_YEAR}))?
-    [\s*_]*[-–—]
+    rf"""(?mix)^[ \t*_>]*
+    (?-i:[A-ZÀ-Ý])[\w'’.-]*(?:[ \t]+[\w'’.-]+){{0,3}}[ \t]*(?:\([\w .]+\))?[ \t]*,[ \t]*
+    (?:(?:{WEEKDAY_RE}),?[ \t]+)?
+    (?P<day>[0-3]?[0-9])[ \t]+(?P<month>{MONTH_RE}|(?:{_ABBR_RE})\.?)(?:[ \t]+(?P<year>{_YEAR}))?
+    [ \t*_]*[-–—]
     """
 )
 # A line that holds only a date, optionally introduced by "Pubblicato il" / "Aggiornato il".
 DATE_LINE = re.compile(
-    rf"""(?mix)^[\s*_>]*(?:(?:pubblicato|aggiornato|data(?:\s+di\s+pubblicazione)?)\s*(?:il|:)?\s*)?
-    (?:(?:{WEEKDAY_RE}),?\s+)?
-    (?:(?P<day>[0-3]?[0-9])\s+(?P<month>{MONTH_RE})\s+(?P<year>{_YEAR})
+    rf"""(?mix)^[ \t*_>]*(?:(?:pubblicato|aggiornato|data(?:[ \t]+di[ \t]+pubblicazione)?)[ \t]*(?:il|:)?[ \t]*)?
+    (?:(?:{WEEKDAY_RE}),?[ \t]+)?
+    (?:(?P<day>[0-3]?[0-9])[ \t]+(?P<month>{MONTH_RE})[ \t]+(?P<year>{_YEAR})
       |(?P<nday>[0-3]?[0-9])/(?P<nmonth>[01]?[0-9])/(?P<nyear>{_YEAR}))
-    {_TIME_OF_DAY}[\s*_]*$
+    {_TIME_OF_DAY}[ \t*_]*$
     """
 )
-_ENGLISH_MONTH_RE = "|".join(ENGLISH_MONTHS_FOR_DETAIL)
+_ENGLISH_MONTH_RE = "|".join(ENGLISH_MONTHS)
 # Social-media embeds end with "(@handle) 12 febbraio 2025" or "(@handle) February 12, 2025".
 EMBED_DATE = re.compile(
     rf"""(?ix)\(@\w+\)\s*(?:
@@ -221,7 +220,7 @@ def _explicit_dates(text: str, expressions: list[TimeExpression]) -> tuple[list[
         if m["year"]:
             found = _safe_date(int(m["year"]), MONTHS[fold(m["month"])], int(m["day"]))
         else:
-            month = ENGLISH_MONTHS_FOR_DETAIL.index(m["emonth"].capitalize()) + 1
+            month = ENGLISH_MONTHS.index(m["emonth"].capitalize()) + 1
             found = _safe_date(int(m["eyear"]), month, int(m["eday"]))
         if found:
             full.append(found)

@@ -1,0 +1,105 @@
+"""Stage `validate`: quality gates on every contract table, before anything is reported.
+
+Reads every table of `pipeline.schemas` (a missing or unreadable Parquet file counts as a missing
+table), lists the input files the way `ingest` does (its `seeds_dir` and `manifest` params, read
+only), runs the gate (`pipeline.quality.evaluate`: Great Expectations 1.x suites generated from the
+schemas, cross-table reconciliation, data health), and writes
+
+- `reports/quality/summary.json`: totals by table and severity, and every failure (DVC metrics);
+- `reports/quality/index.html`: a self-contained page with every check and its offending rows.
+
+Both are written first; then the stage exits non-zero if any error-level check failed, naming the
+table, the expectation and sample offending rows, so `dvc repro` stops before the warehouse and the
+report. Warnings are printed and recorded but do not stop the run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.common import ROOT, load_params, table_path
+from pipeline.quality import GateSettings, evaluate
+from pipeline.quality.page import render_page
+from pipeline.quality.results import FAILED, failure_report, summarize
+from pipeline.schemas import TABLES
+
+log = logging.getLogger("pipeline.validate")
+
+SUMMARY_PATH = Path("reports/quality/summary.json")
+PAGE_PATH = Path("reports/quality/index.html")
+
+
+def list_input_files(root: Path, seeds_dir: str, manifest: str | None) -> list[str]:
+    """Input files as ingest must account for them: every regular file under `seeds_dir`,
+    recursively, except hidden files and folders and the manifest; paths relative to `root`.
+
+    Recomputed here, independently of ingest's own listing, so that a file ingest lost is caught.
+    """
+    base = root / seeds_dir
+    manifest_path = (root / manifest).resolve() if manifest else None
+    files = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            path = Path(dirpath) / name
+            if name.startswith(".") or path.resolve() == manifest_path:
+                continue
+            files.append(Path(os.path.relpath(path, root)).as_posix())
+    return sorted(files)
+
+
+def read_tables(root: Path) -> dict[str, pl.DataFrame]:
+    """Every contract table that can be read; a missing or unreadable file is left out (the gate
+    reports it as a missing table)."""
+    tables = {}
+    for name in TABLES:
+        path = table_path(name, root)
+        try:
+            tables[name] = pl.read_parquet(path)
+        except FileNotFoundError:
+            log.error("%s: %s does not exist", name, TABLES[name].path)
+        except Exception as err:  # noqa: BLE001 - a corrupt file is a failed check, not a crash
+            log.error("%s: cannot read %s: %s", name, TABLES[name].path, err)
+    return tables
+
+
+def write_outputs(results, root: Path) -> dict:
+    summary = summarize(results)
+    (root / SUMMARY_PATH).parent.mkdir(parents=True, exist_ok=True)
+    (root / SUMMARY_PATH).write_text(
+        json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    (root / PAGE_PATH).write_text(render_page(results), encoding="utf-8")
+    return summary
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = GateSettings.from_params(load_params("validate"))
+    ingest = load_params("ingest")
+    input_files = list_input_files(ROOT, ingest["seeds_dir"], ingest.get("manifest"))
+
+    results = evaluate(read_tables(ROOT), input_files, settings)
+    summary = write_outputs(results, ROOT)
+
+    report = failure_report(results)
+    if report:
+        print(report, file=sys.stderr)
+    totals, errors = summary["totals"], summary["by_severity"]["error"]
+    warnings = summary["by_severity"]["warning"]
+    log.info("validate: %d checks evaluated, %d passed, %d failed (%d errors, %d warnings), %d skipped; see %s",
+             totals["evaluated"], totals["passed"], totals["failed"], errors["failed"], warnings["failed"],
+             totals["skipped"], PAGE_PATH)
+    if not summary["is_passing"]:
+        blocking = sorted({r.check.table for r in results if r.status == FAILED and r.is_blocking})
+        log.error("validate: error-level failures in %s: stopping the pipeline", ", ".join(blocking))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

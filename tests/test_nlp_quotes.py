@@ -123,3 +123,10 @@ def test_quote_mark_direction_comes_from_context():
     spans = [text[q.start : q.end] for q in find_quote_spans(text.replace("“", '"'))]
     assert spans == ["basta così", "ancora una volta non ci siamo"]
     assert find_quote_spans("Era un 15\" di pausa e nulla più.") == []
+
+
+def test_ordinal_secondo_is_not_a_cue():
+    q = quotes_of("Nel suo secondo mandato il sindaco Luca Neri ha aperto tre scuole.", "Il secondo tempo è stato noioso e lento.")
+    assert q.height == 0
+    q = quotes_of("Secondo Luca Neri, le scuole apriranno a settembre in tutta la città.")
+    assert one(q, "le scuole apriranno")["speaker_entity_id"] == "luca-neri"

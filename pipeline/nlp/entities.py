@@ -588,13 +588,6 @@ def _role_after(text: str, end: int) -> str | None:
     return None
 
 
-def _word_before(text: str, start: int) -> str:
-    m = re.search(r"([\w']+)\s*$", text[:start])
-    if not m:
-        return ""
-    return m.group(1).lower().split("'")[-1] if "'" in m.group(1) else m.group(1).lower()
-
-
 def _words_before(text: str, start: int, n: int) -> list[str]:
     return [w.lower().split("'")[-1] for w in re.findall(r"[\w']+", text[max(0, start - 60) : start])][-n:]
 

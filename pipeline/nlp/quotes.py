@@ -69,7 +69,7 @@ CUE_RE = re.compile(
     rf"|(?P<present>{'|'.join(_PRESENT)})"
     rf"|(?P<gerund>{'|'.join(_GERUNDS)})"
     r"|(?P<a_parlare>a\s+(?:parlare|dirlo|spiegarlo|scriverlo|annunciarlo|confermarlo|rivelarlo|sottolinearlo)\s+(?:è|sono|era|è\s+stat[oa]))"
-    r"|(?P<secondo>(?<!\bil )(?<!\bsuo )(?<!\bsua )(?<!\bun )secondo(?=\s+(?:quanto|lui|lei|loro|fonti|le|il|la|i|gli|l'|un|una|alcun[ie]|divers[ie]|molti|[A-ZÀ-Ý])))"
+    r"|(?P<secondo>(?<!\bil )(?<!\bsuo )(?<!\bsua )(?<!\bun )secondo(?=\s+(?:quanto|lui|lei|loro|fonti|le|il|la|i|gli|l'|un|una|alcun[ie]|divers[ie]|molti|(?-i:[A-ZÀ-Ý]))))"
     r")(?![\w])",
     re.IGNORECASE,
 )
@@ -86,8 +86,7 @@ _AFTER_PREPOSITION_RE = re.compile(
     re.IGNORECASE,
 )
 # An article and a noun right after an inverted verb: an unnamed subject ("ha detto il ministro").
-_UNNAMED_SUBJECT_RE = re.compile(r"\s+(?:il|lo|la|i|gli|le|l')\s*[a-zà-ù]", re.IGNORECASE)
-_QUOTE_CHARS = "«»\""
+_UNNAMED_SUBJECT_RE = re.compile(r"\s+(?:il|lo|la|i|gli|le|l')\s*(?-i:[a-zà-ù])", re.IGNORECASE)
 _GUILLEMET_RE = re.compile("[«»]")
 _DOUBLE_QUOTE_RE = re.compile('"')
 _MAIN_VERB_RE = re.compile(r"(?<![\w'])(?:ha|hanno|è|sono|aveva|avevano|avrebbe|avrebbero|sarà|era)(?![\w'])", re.IGNORECASE)

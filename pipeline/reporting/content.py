@@ -186,7 +186,7 @@ def _summary_section(
             (f"{metrics['claims_in_conflict']:,}", "facts in dispute"),
             (
                 percent(metrics["mean_agreement_rate"]),
-                f"mean agreement over {plural(metrics['source_pairs_sharing_claims'], 'pair')} of sources sharing facts",
+                f"mean agreement ({plural(metrics['source_pairs_sharing_claims'], 'source pair')})",
             ),
             (f"{metrics['rejected']:,}", "files rejected"),
         )

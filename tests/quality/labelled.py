@@ -10,7 +10,7 @@ Each case is one paragraph of one article published on `published`. Labels:
 - `times`: (surface, value_date) with value_date the first day of the period meant, resolved
   against `published` (None when it cannot be resolved).
 - `quantities`: (surface, kind, unit, low, high): an interval in canonical units (minutes for
-  durations in hours and minutes, days for days and weeks, years for years; items for counts,
+  durations in seconds, hours and minutes, days for days and weeks, months, years for years; items for counts,
   EUR/USD for money, percent, km, years for ages); "about N" is [N, N], "more than N" is
   [N, None], "almost N" is [0.8·N, N] (the convention documented in pipeline/nlp/quantities.py).
 
@@ -453,6 +453,81 @@ CASES: list[dict] = [
         "mentions": [("Firenze", "firenze", "place")],
         "times": [("Nel 2023", "2023-01-01")],
         "quantities": [("8 milioni", "count", "item", 8e6, 8e6), ("15%", "percent", "percent", 15.0, 15.0)],
+    },
+    # --- added after the first measurement, measured once before any rule change (see README) ---
+    {
+        "published": "2025-10-15",
+        "text": "Il sindaco di Milano Giuseppe Sala ha inaugurato la nuova linea della metropolitana. "
+        "Sala ha detto che i lavori sono costati 1,8 miliardi di euro.",
+        "mentions": [("Milano", "milano", "place"), ("Giuseppe Sala", "giuseppe-sala", "person"), ("Sala", "giuseppe-sala", "person")],
+        "times": [],
+        "quantities": [("1,8 miliardi di euro", "money", "EUR", 1.8e9, 1.8e9)],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "Il presidente turco Recep Tayyip Erdoğan ha ospitato a Istanbul i negoziatori russi e ucraini per tre giorni.",
+        "mentions": [("Recep Tayyip Erdoğan", "recep-tayyip-erdogan", "person"), ("Istanbul", "istanbul", "place")],
+        "times": [],
+        "quantities": [("tre giorni", "duration", "day", 3.0, 3.0)],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "La polizia di Catania ha denunciato 15 tifosi dopo gli scontri di domenica. "
+        "Il questore Giuseppe Bellassai ha parlato di «una violenza inaccettabile».",
+        "mentions": [("Catania", "catania", "place"), ("Giuseppe Bellassai", "giuseppe-bellassai", "person")],
+        "times": [("domenica", "2025-10-12")],
+        "quantities": [("15 tifosi", "count", "item", 15.0, 15.0)],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "L'amministratore delegato di Eni Claudio Descalzi ha firmato un accordo con la compagnia algerina Sonatrach.",
+        "mentions": [("Eni", "eni", "org"), ("Claudio Descalzi", "claudio-descalzi", "person"), ("Sonatrach", "sonatrach", "org")],
+        "times": [],
+        "quantities": [],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "Secondo il New York Times, il segretario di Stato Marco Rubio ha incontrato il ministro degli Esteri cinese Wang Yi a Kuala Lumpur.",
+        "mentions": [("New York Times", "new-york-times", "media"), ("Marco Rubio", "marco-rubio", "person"),
+                     ("Wang Yi", "wang-yi", "person"), ("Kuala Lumpur", "kuala-lumpur", "place")],
+        "times": [],
+        "quantities": [],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "Charles Leclerc ha chiuso al secondo posto il Gran Premio di Singapore, a 5 secondi da Max Verstappen.",
+        "mentions": [("Charles Leclerc", "charles-leclerc", "person"), ("Gran Premio di Singapore", "gran-premio-di-singapore", "other"),
+                     ("Max Verstappen", "max-verstappen", "person")],
+        "times": [],
+        "quantities": [("5 secondi", "duration", "minute", 5 / 60, 5 / 60)],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "Gli sbarchi in Italia sono diminuiti del 30% nei primi nove mesi dell'anno, ha spiegato il ministro dell'Interno Matteo Piantedosi.",
+        "mentions": [("Italia", "italia", "place"), ("Matteo Piantedosi", "matteo-piantedosi", "person")],
+        "times": [],
+        "quantities": [("30%", "percent", "percent", 30.0, 30.0), ("nove mesi", "duration", "month", 9.0, 9.0)],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "La leader dell'opposizione venezuelana María Corina Machado ha ricevuto il premio Nobel per la pace venerdì 10 ottobre.",
+        "mentions": [("María Corina Machado", "maria-corina-machado", "person"), ("Nobel", "nobel", "other")],
+        "times": [("venerdì 10 ottobre", "2025-10-10")],
+        "quantities": [],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "Un incendio ha distrutto 400 ettari di bosco vicino a Olbia. I vigili del fuoco hanno lavorato per oltre dieci ore.",
+        "mentions": [("Olbia", "olbia", "place")],
+        "times": [],
+        "quantities": [("400 ettari", "other", "hectare", 400.0, 400.0), ("oltre dieci ore", "duration", "minute", 600.0, None)],
+    },
+    {
+        "published": "2025-10-15",
+        "text": "Il Tribunale di Napoli ha condannato a 8 anni l'ex assessore Antonio Russo. La sentenza è arrivata ieri.",
+        "mentions": [("Tribunale di Napoli", "tribunale-di-napoli", "org"), ("Antonio Russo", "antonio-russo", "person")],
+        "times": [("ieri", "2025-10-14")],
+        "quantities": [("8 anni", "duration", "year", 8.0, 8.0)],
     },
     # --- sentences where nothing should be found ---
     {

@@ -10,9 +10,10 @@ Each case is one paragraph of one article published on `published`. Labels:
 - `times`: (surface, value_date) with value_date the first day of the period meant, resolved
   against `published` (None when it cannot be resolved).
 - `quantities`: (surface, kind, unit, low, high): an interval in canonical units (minutes for
-  durations in seconds, hours and minutes, days for days and weeks, months, years for years; items for counts,
-  EUR/USD for money, percent, km, years for ages); "about N" is [N, N], "more than N" is
-  [N, None], "almost N" is [0.8·N, N] (the convention documented in pipeline/nlp/quantities.py).
+  seconds, minutes and hours; days for days and weeks; months; years for years and ages; items
+  for counts; EUR/USD; percent; km; other units as named); "about N" is [N, N], "more than N"
+  is [N, None], "almost N" is [0.8·N, N] (the convention documented in
+  pipeline/nlp/quantities.py).
 
 Surfaces are matched by overlap, so "il 12 febbraio" and "12 febbraio" are the same label.
 """

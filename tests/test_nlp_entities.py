@@ -235,3 +235,14 @@ def test_seed_articles_name_every_person_once_whatever_the_spelling():
         "mark-rutte", "scott-bessent", "boris-pistorius", "sebastien-lecornu", "mariia-zolkina", "pam-bondi", "marc-fogel",
     ):
         assert entity_id in persons, entity_id
+
+
+def test_surname_of_an_untyped_full_name_links_but_not_of_a_place_or_org():
+    mentions, _ = link(
+        {
+            "a": ["Ha segnato Romelu Lukaku nel finale.", "Lukaku ha poi esultato."],
+            "b": ["Il Partito Radicale ha votato contro.", "Radicale è anche il nuovo piano."],
+        }
+    )
+    assert entity_of(mentions, "Lukaku") == {"romelu-lukaku"}
+    assert "Radicale" not in mentions["surface"].to_list()

@@ -709,9 +709,10 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
                 ent.n_mentions += 1
 
     def is_person(ent: _CorpusEntity) -> bool:
-        return ent.hints.get("person", 0) > 0 and ent.hints.get("person", 0) >= max(
-            ent.hints.get(t, 0) for t in ("org", "media", "place")
-        )
+        """A full name whose surname may stand alone: typed person, or untyped ("Romelu Lukaku")."""
+        n_person = ent.hints.get("person", 0)
+        n_other_types = max(ent.hints.get(t, 0) for t in ("org", "media", "place"))
+        return n_person >= n_other_types if n_person else n_other_types == 0
 
     corpus_surnames: dict[str, list[str]] = defaultdict(list)
     for key in sorted(corpus):

@@ -246,3 +246,9 @@ def test_surname_of_an_untyped_full_name_links_but_not_of_a_place_or_org():
     )
     assert entity_of(mentions, "Lukaku") == {"romelu-lukaku"}
     assert "Radicale" not in mentions["surface"].to_list()
+
+
+def test_apostrophe_names_and_elisions():
+    assert surfaces("Ha parlato con Conan O'Brien e con Massimo D'Alema.") == ["Conan O'Brien", "Massimo D'Alema"]
+    assert surfaces("D'Alema ha parlato.") == ["D'Alema"]
+    assert surfaces("L'Ucraina chiede aiuto all'Onu.", default_lexicon()) == ["Ucraina", "Onu"]

@@ -398,20 +398,18 @@ def _tokens(text: str) -> list[_Token]:
     toks = [_Token(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(text) if text[m.start() - 1 : m.start()] not in ("@", "#")]
     merged: list[_Token] = []
     for tok in toks:
-        # O'Brien, D'Alema: a capitalized prefix glued by an apostrophe to a capitalized word.
-        if (
-            merged
-            and tok.start - merged[-1].end == 1
-            and text[merged[-1].end] == "'"
-            and merged[-1].text[:1].isupper()
-            and tok.text[:1].isupper()
-            and (merged[-1].text.lower() not in ELISIONS or merged[-1].text in {"D", "O"})
-            and not (merged[-1].start == 0 and merged[-1].text.lower() in ELISIONS and merged[-1].text != "O")
-        ):
-            merged[-1] = _Token(text[merged[-1].start : tok.end], merged[-1].start, tok.end)
+        prev = merged[-1] if merged else None
+        glued = prev is not None and tok.start - prev.end == 1 and text[prev.end] == "'"
+        if glued and prev.text[:1].isupper() and tok.text[:1].isupper() and _is_name_prefix(prev):
+            merged[-1] = _Token(text[prev.start : tok.end], prev.start, tok.end)
         else:
             merged.append(tok)
     return merged
+
+
+def _is_name_prefix(tok: _Token) -> bool:
+    """O'Brien, D'Alema; but "L'Ucraina", "Dell'Italia", "All'Onu" are elided articles and prepositions."""
+    return tok.text in ("O", "D") or tok.text.lower() not in ELISIONS
 
 
 def _is_cap(tok: str) -> bool:

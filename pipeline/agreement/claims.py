@@ -19,7 +19,7 @@ Pipeline (all linear in the corpus except the capped posting lists):
    `min_average_similarity` (no chaining through one bridging sentence) and their events are
    compatible (two different dated events never share a claim, except a near-verbatim pair at
    `date_conflict_similarity`, which is how a wrong date becomes a date conflict). A sentence
-   linked to at least half of another claim's members also supports that claim.
+   linked to a strict majority of another claim's members also supports that claim.
 5. every content sentence left alone is a one-source claim.
 """
 
@@ -36,16 +36,18 @@ from pipeline.agreement.text import content_lemmas, shorten, tokenize
 from pipeline.common import stable_id
 from pipeline.agreement.frames import columns
 
-SIGNALS = ("lemma", "rare", "entity", "value")
+SIGNALS = ("lemma", "rare", "containment", "entity", "value")
 
 
 @dataclass(frozen=True)
 class ClaimParams:
     """Weights and thresholds of claim matching (params.yaml `aggregate.claims`)."""
 
-    weights: dict = field(default_factory=lambda: {"lemma": 0.3, "rare": 0.4, "entity": 0.15, "value": 0.15})
-    similarity_threshold: float = 0.45
-    min_average_similarity: float = 0.3
+    weights: dict = field(default_factory=lambda: {
+        "lemma": 0.25, "rare": 0.25, "containment": 0.2, "entity": 0.15, "value": 0.15,
+    })
+    similarity_threshold: float = 0.35
+    min_average_similarity: float = 0.35
     date_conflict_similarity: float = 0.8
     max_posting: int = 100
     min_shared_keys: int = 3
@@ -64,7 +66,8 @@ class SentenceFeatures:
     lemmas: frozenset[str]
     entities: frozenset[str]
     slots: frozenset[tuple]  # (kind, unit, noun) of quantities; ("date",) when a day date is stated
-    event: Event | None
+    event: Event | None  # the event the sentence names itself: what claim compatibility checks
+    context_event: Event | None = None  # that, or its article's main event (blocking, claim event)
 
 
 def build_features(
@@ -99,10 +102,10 @@ def build_features(
         lemmas = content_lemmas(tokenize(text))
         if len(lemmas) < min_content_lemmas:
             continue
-        event_id = event_of.get(sid)
+        context = events.get(event_of.get(sid, ""))
         out.append(SentenceFeatures(
             sid, doc_id, source_of.get(doc_id, doc_id), text, lemmas, ents, slots,
-            events.get(event_id) if event_id else None,
+            context if sid in mention_sents else None, context,
         ))
     return out
 
@@ -128,9 +131,9 @@ def inverse_document_frequency(features: list[SentenceFeatures]) -> dict[str, fl
 
 def blocking_keys(f: SentenceFeatures) -> list[str]:
     keys = [f"l:{lemma}" for lemma in f.lemmas] + [f"e:{e}" for e in f.entities]
-    if f.event is not None:
-        keys.append(f"ev:{f.event.event_id}")
-        keys += [f"slot:{f.event.event_id}:{'|'.join(map(str, slot))}" for slot in f.slots]
+    if f.context_event is not None:
+        keys.append(f"ev:{f.context_event.event_id}")
+        keys += [f"slot:{f.context_event.event_id}:{'|'.join(map(str, slot))}" for slot in f.slots]
     return keys
 
 
@@ -173,6 +176,7 @@ def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], 
     scores = {
         "lemma": 2 * len(shared) / (len(a.lemmas) + len(b.lemmas)) if (a.lemmas or b.lemmas) else 0.0,
         "rare": _idf_cosine(a.lemmas, b.lemmas, shared, idf),
+        "containment": _idf_containment(a.lemmas, b.lemmas, shared, idf),
     }
     if a.entities or b.entities:
         scores["entity"] = len(a.entities & b.entities) / len(a.entities | b.entities)
@@ -182,38 +186,43 @@ def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], 
     return sum(weights[s] * v for s, v in scores.items()) / total if total else 0.0
 
 
+def _idf_containment(a: frozenset[str], b: frozenset[str], shared: frozenset[str], idf: dict[str, float]) -> float:
+    """IDF-weighted share of the shorter sentence's words found in the other: a short report of
+    one fact inside a long sentence that states it among others."""
+    smaller = min(sum(idf.get(x, 1.0) for x in a), sum(idf.get(x, 1.0) for x in b))
+    return sum(idf.get(x, 1.0) for x in shared) / smaller if smaller else 0.0
+
+
 def _idf_cosine(a: frozenset[str], b: frozenset[str], shared: frozenset[str], idf: dict[str, float]) -> float:
     norm = math.sqrt(sum(idf.get(x, 1.0) ** 2 for x in a) * sum(idf.get(x, 1.0) ** 2 for x in b))
     return sum(idf.get(x, 1.0) ** 2 for x in shared) / norm if norm else 0.0
 
 
 def events_compatible(e1: Event | None, e2: Event | None, undated_window_days: int = 7) -> str:
-    """'same', 'compatible', 'different_date' (same kind of event, another date) or 'no'.
+    """'same', 'compatible', 'different_date' (one kind of event on two dates) or 'no'.
 
-    Events of one kind (type, planned or not, fitting participants) on two known dates are
-    'different_date'. An undated event is known only to its document; it may be the same as a
-    dated one or another undated one unless its document's publication date rules that out
-    (published before the dated event, or more than `undated_window_days` after it, or that far
-    from the other document's publication date).
+    Different types (a call, a meeting) or a planned and a past event are never one event. Two
+    dated events of one type between fitting participants on different days are
+    'different_date'; with participants that do not fit they are unrelated ('no'). An undated
+    event is known only to its article: it may be any event of its type unless its article's
+    publication date rules that out (published before the dated event or more than
+    `undated_window_days` after it; two undated ones published that far apart).
     """
     if e1 is None or e2 is None or e1 is e2:
         return "same" if e1 is e2 else "compatible"
-    same_kind = (
-        (e1.event_type == e2.event_type or GENERIC_TYPE in (e1.event_type, e2.event_type))
-        and e1.is_planned == e2.is_planned
-        and participants_fit(e1.participants, e2.participants)
-    )
-    if not same_kind:
+    same_type = e1.event_type == e2.event_type or GENERIC_TYPE in (e1.event_type, e2.event_type)
+    if not same_type or e1.is_planned != e2.is_planned:
         return "no"
     if e1.event_date is not None and e2.event_date is not None:
-        return "different_date"
+        fit = participants_fit(frozenset(e1.main_participants), frozenset(e2.main_participants))
+        return "different_date" if fit and e1.event_date != e2.event_date else "no"
     if e1.event_date is None and e2.event_date is None:
         r1, r2 = e1.reference_date, e2.reference_date
         near = r1 is None or r2 is None or abs((r1 - r2).days) <= undated_window_days
         return "compatible" if near else "no"
     dated, undated = (e1, e2) if e1.event_date is not None else (e2, e1)
     ref = undated.reference_date
-    if ref is None or e1.is_planned:
+    if ref is None or dated.is_planned:
         return "compatible"
     return "compatible" if 0 <= (ref - dated.event_date).days <= undated_window_days else "no"
 
@@ -255,7 +264,7 @@ def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int]
         parent[rb] = ra
         members[ra] = sorted(members[ra] + members.pop(rb))
 
-    # secondary support: linked to at least half of another claim's members
+    # secondary support: linked above threshold to a strict majority of another claim's members
     links: Counter = Counter()
     for s, a, b in strong:
         ra, rb = find(a), find(b)
@@ -265,7 +274,7 @@ def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int]
     secondary: dict[int, list[int]] = defaultdict(list)
     for (x, root), n in sorted(links.items()):
         group = members[root]
-        if len(group) >= 2 and n >= math.ceil(len(group) / 2) and _events_mergeable(features, group, [x], 0.0, params):
+        if len(group) >= 2 and 2 * n > len(group) and _events_mergeable(features, group, [x], 0.0, params):
             secondary[root].append(x)
     secondary_members = {x for xs in secondary.values() for x in xs}
 
@@ -321,7 +330,7 @@ def _events_mergeable(features, group_a: list[int], group_b: list[int], edge_sim
 def _claim_event(features, group: list[int]) -> str | None:
     counts = Counter()
     for x in group:
-        e = features[x].event
+        e = features[x].context_event
         if e is not None:
             counts[(e.event_date is None, e.event_id)] += 1
     if not counts:

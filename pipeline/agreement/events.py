@@ -20,6 +20,7 @@ A planned call and a past call are different events; so are calls on different d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -47,8 +48,12 @@ EVENT_NOUNS: dict[str, str] = {
 }
 # Words that make generic talks a phone call ("colloquio telefonico", "parlato al telefono").
 PHONE_WORDS = frozenset({"telefonico", "telefonica", "telefonicamente", "telefono", "telefonare", "cornetta"})
-# Verbs of talking that, with a phone word, report a call without a call noun.
-TALK_VERBS = frozenset({"parlare", "sentire", "sentito", "conversare", "discutere"})
+# Phone words that report a call on their own: "ha telefonato a", "parlato telefonicamente",
+# "un'ora al telefono", "sentito per telefono" (a preposition before "telefono").
+STANDALONE_CALL_WORDS = frozenset({"telefonicamente", "telefonare"})
+PHONE_PREPOSITIONS = frozenset({"al", "per"})
+# Event types that generic talks ("colloquio", "conversazione") can be, in order of preference.
+TALKS_CAN_BE = ("call", "meeting")
 GENERIC_TYPE = "talks"
 TYPE_LABELS = {
     "call": "telefonata", "meeting": "incontro", "interview": "intervista", "attack": "attacco",
@@ -60,6 +65,8 @@ FUTURE_LEMMAS = frozenset({
     "programma", "domani", "atteso", "attendere", "annunciato", "dovrebbe",
 })
 FUTURE_ENDINGS = ("rà", "ranno", "remo", "rò")
+# Characters around an event word within which a named person is taken as a participant.
+NEAR_BEFORE, NEAR_AFTER = 40, 80
 # Cheap prefilter: most sentences name no event; only those matching a stem are tokenized.
 _STEMS = sorted({w[:-1] for w in (*EVENT_NOUNS, *PHONE_WORDS)})
 EVENT_WORD_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _STEMS)) + ")", re.IGNORECASE)
@@ -74,6 +81,8 @@ class Mention:
     is_planned: bool
     participants: frozenset[str]
     published: dt.date | None = None  # publication date of the mentioning document
+    cue_start: int = 0  # offset of the event word in the sentence
+    near_participants: frozenset[str] = frozenset()  # persons named right around the event word
 
     @property
     def is_generic(self) -> bool:
@@ -85,17 +94,24 @@ class Event:
     event_type: str
     event_date: dt.date | None
     is_planned: bool
-    participants: frozenset[str]  # persons of the mention that founded the event
+    participants: frozenset[str]  # persons of the mention that founded the event (for matching)
     local_doc: str | None = None  # set for an undated event known only to one document
     reference_date: dt.date | None = None  # publication date of local_doc, if known
     sent_ids: set[str] = field(default_factory=set)
     doc_ids: set[str] = field(default_factory=set)
+    person_counts: Counter = field(default_factory=Counter)  # persons over all its mentions
+
+    @property
+    def main_participants(self) -> tuple[str, ...]:
+        """The (at most) two persons its mentions name most: who the event is between."""
+        ranked = sorted(self.person_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(sorted(p for p, _ in ranked[:2]))
 
     @property
     def event_id(self) -> str:
         return stable_id(
             "event", self.event_type, self.event_date, self.is_planned,
-            ",".join(sorted(self.participants)), self.local_doc or "",
+            ",".join(self.main_participants), self.local_doc or "",
         )
 
 
@@ -110,14 +126,17 @@ def find_mentions_in_sentence(
     sent_id: str,
     text: str,
     dates: list[tuple[int, dt.date]],
-    persons: frozenset[str],
+    persons: list[tuple[int, str]],
     published: dt.date | None,
     future_window: int,
+    later_than_published: bool = False,
 ) -> list[Mention]:
     """Event mentions of one sentence: one per event type named in it.
 
-    `dates` are the sentence's resolved day dates with their character offsets; each mention
-    takes the date nearest to its event word.
+    `dates` are the sentence's resolved day dates and `persons` the persons it names, each with
+    its character offset; each mention takes the date nearest to its event word, and the persons
+    named just around the word ("la telefonata tra Trump e Putin") count double as participants. `later_than_published`: the sentence has a time
+    expression of any precision after the publication date.
     """
     if not EVENT_WORD_RE.search(text):
         return []
@@ -128,7 +147,10 @@ def find_mentions_in_sentence(
         etype = EVENT_NOUNS.get(tok.text) or EVENT_NOUNS.get(tok.lemma)
         if etype == GENERIC_TYPE and has_phone:
             etype = "call"
-        if etype is None and has_phone and tok.lemma in TALK_VERBS:
+        if etype is None and (
+            tok.lemma in STANDALONE_CALL_WORDS
+            or (tok.text == "telefono" and i > 0 and tokens[i - 1].text in PHONE_PREPOSITIONS)
+        ):
             etype = "call"
         if etype is not None and etype not in found:
             found[etype] = i
@@ -136,15 +158,21 @@ def find_mentions_in_sentence(
         # "intervista telefonica": the phone word qualifies the interview, not a call.
         if not any(EVENT_NOUNS.get(t.text) == "call" or EVENT_NOUNS.get(t.lemma) == "call" for t in tokens):
             del found["call"]
+    everyone = frozenset(p for _, p in persons)
     mentions = []
     for etype, i in found.items():
         cue = tokens[i]
         date = min(dates, key=lambda d: (abs(d[0] - cue.start), d[1]))[1] if dates else None
-        near = tokens[max(0, i - future_window): i + future_window + 1]
-        planned = any(_is_future_word(t) for t in near)
-        if date is not None and published is not None:
-            planned = date > published  # a stated date outranks tense cues
-        mentions.append(Mention(doc_id, sent_id, etype, date, planned, persons, published))
+        planned = any(_is_future_word(t) for t in tokens[max(0, i - future_window): i + future_window + 1])
+        adjacent_future = any(_is_future_word(t) for t in tokens[max(0, i - 2): i + 3])
+        if adjacent_future and (date is None or published is None or date <= published):
+            planned, date = True, None  # "il previsto incontro": a past date nearby is another event's
+        elif date is not None and published is not None:
+            planned = date > published  # a stated date outranks looser tense cues
+        elif later_than_published:
+            planned = True  # "la prossima settimana", "a marzo": a coarser date still in the future
+        near = frozenset(p for at, p in persons if cue.start - NEAR_BEFORE <= at <= cue.end + NEAR_AFTER)
+        mentions.append(Mention(doc_id, sent_id, etype, date, planned, everyone, published, cue.start, near))
     return mentions
 
 
@@ -165,6 +193,39 @@ def _best_fit(m: Mention, candidates: list[Event]) -> Event | None:
 def _attach(event: Event, m: Mention) -> None:
     event.sent_ids.add(m.sent_id)
     event.doc_ids.add(m.doc_id)
+    if not event.person_counts or m.participants & set(event.person_counts):
+        # a mention attached leniently (no person in common) does not redefine who takes part
+        event.person_counts.update(m.participants)
+        event.person_counts.update(m.near_participants)
+
+
+def _fits_in_article(m: Mention, e: Event) -> bool:
+    """Lenient fit for an undated mention and an event of its own article: persons named beside
+    the event (a lone spokesperson) do not make another event, unless two or more are named and
+    none of them takes part in it."""
+    return len(m.participants) < 2 or not e.person_counts or bool(m.participants & set(e.person_counts))
+
+
+def _pick_in_article(m: Mention, fitting: list[Event]) -> Event | None:
+    """The one event of the article an undated mention belongs to, or None if ambiguous."""
+    if len(fitting) == 1:
+        return fitting[0]
+
+    def overlap(e: Event) -> int:
+        return len(m.participants & set(e.person_counts))
+
+    def type_rank(e: Event) -> int:
+        return TALKS_CAN_BE.index(e.event_type) if m.is_generic and e.event_type in TALKS_CAN_BE else 0
+
+    for narrow in (
+        lambda es: [e for e in es if overlap(e) == max(map(overlap, es))],
+        lambda es: [e for e in es if type_rank(e) == min(map(type_rank, es))],
+        lambda es: [e for e in es if e.event_date is not None] or es,
+    ):
+        fitting = narrow(fitting)
+        if len(fitting) == 1:
+            return fitting[0]
+    return None
 
 
 def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str, str], Event]]:
@@ -195,9 +256,12 @@ def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str
     for m in order:
         if m.event_date is None or not m.is_generic:
             continue
-        same_day = [e for (t, d, p), evs in sorted(by_key.items(), key=lambda kv: str(kv[0]))
-                    if d == m.event_date and p == m.is_planned for e in evs]
-        e = _best_fit(m, same_day) or new_event(m, GENERIC_TYPE)
+        e = None
+        for etype in TALKS_CAN_BE:
+            e = _best_fit(m, by_key[(etype, m.event_date, m.is_planned)])
+            if e is not None:
+                break
+        e = e or new_event(m, GENERIC_TYPE)
         _attach(e, m)
         assigned[(m.sent_id, m.event_type)] = e
     # 3. undated mentions: specific ones first, so generic words can join what they found
@@ -209,23 +273,17 @@ def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str
         for m in order:
             if m.event_date is not None or m.is_generic != generic:
                 continue
-            own = [e for e in docs_events[m.doc_id] if e.is_planned == m.is_planned
-                   and (generic or e.event_type == m.event_type)]
-            # within its own article an undated mention is lenient: a lone person named (often a
-            # spokesperson) does not make another event; two persons that do not fit do.
-            fitting = [e for e in own if len(m.participants) < 2 or participants_fit(m.participants, e.participants)]
-            if len(fitting) == 1:
-                e = fitting[0]
-            elif len(fitting) > 1:
-                dated = [e for e in fitting if e.event_date is not None]
-                e = dated[0] if len(dated) == 1 else None
-                if e is None:
-                    e = _best_fit(m, [x for x in fitting if x.local_doc == m.doc_id])
-            else:
-                e = None
+            own = [e for e in docs_events[m.doc_id] if e.is_planned == m.is_planned and (
+                e.event_type == m.event_type
+                or (generic and e.event_type in TALKS_CAN_BE)
+                or (e.event_type == GENERIC_TYPE and m.event_type in TALKS_CAN_BE)
+            )]
+            e = _pick_in_article(m, [e for e in own if _fits_in_article(m, e)])
             if e is None:
                 e = new_event(m, m.event_type, local_doc=m.doc_id)
                 docs_events[m.doc_id].append(e)
+            elif e.event_type == GENERIC_TYPE and not generic:
+                e.event_type = m.event_type  # "colloquio" of a date, now known to be a call
             _attach(e, m)
             assigned[(m.sent_id, m.event_type)] = e
     return events, assigned
@@ -239,7 +297,7 @@ def lend_sole_doc_date(mentions: list[Mention], doc_dates: dict[str, set[dt.date
     for m in mentions:
         dates = doc_dates.get(m.doc_id, set())
         if m.event_date is None and not m.is_planned and m.doc_id not in dated_docs and len(dates) == 1:
-            m = Mention(m.doc_id, m.sent_id, m.event_type, next(iter(dates)), False, m.participants, m.published)
+            m = dataclasses.replace(m, event_date=next(iter(dates)))
         out.append(m)
     return out
 
@@ -250,7 +308,7 @@ def _italian_date(d: dt.date) -> str:
 
 
 def event_label(e: Event, names: dict[str, str]) -> str:
-    who = " – ".join(names.get(p, p) for p in sorted(e.participants, key=lambda p: names.get(p, p))[:3])
+    who = " – ".join(sorted(names.get(p, p) for p in e.main_participants))
     parts = [TYPE_LABELS.get(e.event_type, e.event_type)]
     if who:
         parts.append(who)
@@ -282,21 +340,25 @@ def find_events(
     persons_of = _persons_by_sentence(mentions, entities)
     dates_of, doc_dates = _dates_by_sentence(time_expressions, articles)
     published = dict(zip(*columns(articles, "doc_id", "published_date")))
+    future_sents = set(
+        time_expressions.join(articles.select("doc_id", "published_date"), on="doc_id", how="inner")
+        .filter(pl.col("value_date") > pl.col("published_date"))["sent_id"].to_list()
+    )
     raw: list[Mention] = []
     for sent_id, doc_id, text in zip(*columns(sentences, "sent_id", "doc_id", "text")):
         raw.extend(find_mentions_in_sentence(
-            doc_id, sent_id, text or "", dates_of.get(sent_id, []), persons_of.get(sent_id, frozenset()),
-            published.get(doc_id), future_window,
+            doc_id, sent_id, text or "", dates_of.get(sent_id, []), persons_of.get(sent_id, []),
+            published.get(doc_id), future_window, later_than_published=sent_id in future_sents,
         ))
     raw = lend_sole_doc_date(raw, doc_dates)
     events, assigned = resolve_events(raw)
     by_id = {e.event_id: e for e in events}
 
-    # one event per mentioning sentence: a specific, dated one wins over generic or undated
+    # one event per mentioning sentence: a specific one over generic talks, then the one named first
     rank = {}
     for m in raw:
         e = assigned[(m.sent_id, m.event_type)]
-        key = (e.event_type == GENERIC_TYPE, e.event_date is None, e.event_id)
+        key = (e.event_type == GENERIC_TYPE, m.cue_start, e.event_id)
         if m.sent_id not in rank or key < rank[m.sent_id][0]:
             rank[m.sent_id] = (key, e, m.doc_id)
     rows = [(sid, doc, e.event_id, True) for sid, (_, e, doc) in rank.items()]
@@ -330,14 +392,19 @@ def find_events(
     return events_df, sentence_events, by_id
 
 
-def _persons_by_sentence(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, frozenset[str]]:
+def _persons_by_sentence(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, list[tuple[int, str]]]:
+    """Persons each sentence names, with the offset of each mention."""
     if mentions.height == 0:
         return {}
-    persons = mentions.join(entities.select("entity_id", "type"), on="entity_id", how="left").filter(
-        pl.col("type") == "person"
+    persons = (
+        mentions.join(entities.select("entity_id", "type"), on="entity_id", how="left")
+        .filter(pl.col("type") == "person")
+        .sort("sent_id", "start", "entity_id")
     )
-    grouped = persons.group_by("sent_id").agg(pl.col("entity_id").unique())
-    return {s: frozenset(ids) for s, ids in zip(*columns(grouped, "sent_id", "entity_id"))}
+    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for sid, start, eid in zip(*columns(persons, "sent_id", "start", "entity_id")):
+        out[sid].append((start, eid))
+    return out
 
 
 def _dates_by_sentence(

@@ -17,6 +17,7 @@ import simplemma
 
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 # Clause boundaries end a negation's scope: "non ha parlato, ma ha confermato".
+SENTENCE_OPENERS = frozenset('.!?:;«"“(\'‘–—-')
 CLAUSE_BREAK_RE = re.compile(r"[.;:!?,()\[\]«»\"“”]")
 
 # Function words and the most frequent verbs of reporting: they carry no fact of their own and
@@ -34,7 +35,7 @@ STOPWORDS: frozenset[str] = frozenset(
     state stesso stessa stessi stesse su sua sue sui sul sull sulla sulle sullo suo suoi
     tale tali te ti tra tu tua tuo tuoi tue tutto tutti tutta tutte un una uno vi voi vostro
     vostra lo gli c' nonche nonché cioè ovvero ossia tuttavia quindi allora invece circa oltre
-    secondo dire affermare dichiarare sottolineare spiegare aggiungere riferire riportare scrivere
+    secondo detto dire affermare dichiarare sottolineare spiegare aggiungere riferire riportare scrivere
     potere dovere volere stare avere essere venire andare fare sembrare rendere
     """.split()
 )
@@ -95,8 +96,20 @@ def lemma_of(word: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Word tokens with character offsets; elisions split ("dell'Ucraina" -> dell, ucraina)."""
-    return [Token(w, lemma_of(w), m.start(), m.end()) for m in TOKEN_RE.finditer(text) for w in (m.group(0).lower(),)]
+    """Word tokens with character offsets; elisions split ("dell'Ucraina" -> dell, ucraina).
+
+    Names are not lemmatized: a capitalised word inside the sentence or an acronym keeps its
+    lower-cased form (simplemma would read "NATO" as a form of "nascere").
+    """
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        raw = m.group(0)
+        word = raw.lower()
+        before = text[:m.start()].rstrip()
+        opens_sentence = not before or before[-1] in SENTENCE_OPENERS
+        is_name = len(raw) > 1 and raw[0].isupper() and (raw.isupper() or not opens_sentence)
+        out.append(Token(word, word if is_name else lemma_of(word), m.start(), m.end()))
+    return out
 
 
 def is_content(token: Token) -> bool:
@@ -106,6 +119,7 @@ def is_content(token: Token) -> bool:
         and not token.text.isdigit()
         and token.text not in STOPWORDS
         and token.lemma not in STOPWORDS
+        and token.text not in NEGATORS  # polarity is compared separately, not as a shared word
     )
 
 

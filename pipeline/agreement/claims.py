@@ -47,7 +47,7 @@ class ClaimParams:
         "lemma": 0.25, "rare": 0.25, "containment": 0.2, "entity": 0.15, "value": 0.15,
     })
     similarity_threshold: float = 0.35
-    min_average_similarity: float = 0.35
+    min_average_similarity: float = 0.3
     date_conflict_similarity: float = 0.8
     max_posting: int = 100
     min_shared_keys: int = 3

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.agreement.text import Token, tokenize
+from pipeline.agreement.text import CLAUSE_BREAK_RE, Token, tokenize
 from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
 from pipeline.agreement.frames import columns
@@ -65,7 +65,7 @@ FUTURE_LEMMAS = frozenset({
     "programma", "domani", "atteso", "attendere", "annunciato", "dovrebbe",
 })
 FUTURE_ENDINGS = ("rà", "ranno", "remo", "rò")
-# Characters around an event word within which a named person is taken as a participant.
+# Characters around an event word, within its clause, where a named person is taken as a participant.
 NEAR_BEFORE, NEAR_AFTER = 40, 80
 # Cheap prefilter: most sentences name no event; only those matching a stem are tokenized.
 _STEMS = sorted({w[:-1] for w in (*EVENT_NOUNS, *PHONE_WORDS)})
@@ -113,6 +113,13 @@ class Event:
             "event", self.event_type, self.event_date, self.is_planned,
             ",".join(self.main_participants), self.local_doc or "",
         )
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause (between punctuation marks) holding text[start:end]."""
+    before = [m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, start)]
+    after = CLAUSE_BREAK_RE.search(text, end)
+    return (before[-1] if before else 0), (after.start() if after else len(text))
 
 
 def _is_future_word(tok: Token) -> bool:
@@ -171,7 +178,11 @@ def find_mentions_in_sentence(
             planned = date > published  # a stated date outranks looser tense cues
         elif later_than_published:
             planned = True  # "la prossima settimana", "a marzo": a coarser date still in the future
-        near = frozenset(p for at, p in persons if cue.start - NEAR_BEFORE <= at <= cue.end + NEAR_AFTER)
+        clause_start, clause_end = _clause_around(text, cue.start, cue.end)
+        near = frozenset(
+            p for at, p in persons
+            if max(clause_start, cue.start - NEAR_BEFORE) <= at <= min(clause_end, cue.end + NEAR_AFTER)
+        )
         mentions.append(Mention(doc_id, sent_id, etype, date, planned, everyone, published, cue.start, near))
     return mentions
 

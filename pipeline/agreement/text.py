@@ -176,5 +176,8 @@ def shorten(text: str, max_chars: int) -> str:
     text = " ".join(text.split())
     if len(text) <= max_chars:
         return text
-    cut = text[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    cut = text[: max_chars - 1]
+    if text[max_chars - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(",;: ")
     return cut + "…"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-import pytest
 
 from pipeline.agreement.build import AggregateParams, aggregate, agreement_metrics
 from pipeline.common import conform
@@ -260,9 +259,9 @@ def test_different_date_for_the_same_event_is_a_date_conflict():
 def test_same_quote_different_speaker_is_an_attribution_conflict():
     c = Corpus().doc("d1", "alfa").doc("d2", "beta")
     quote = "siamo sulla buona strada per ottenere la pace in Ucraina"
-    c.sent("d1", f"«Siamo sulla buona strada per ottenere la pace in Ucraina», ha detto Trump.",
+    c.sent("d1", "«Siamo sulla buona strada per ottenere la pace in Ucraina», ha detto Trump.",
            quotes=[(quote, "donald-trump")])
-    c.sent("d2", f"«Siamo sulla buona strada per ottenere la pace in Ucraina», ha detto Witkoff.",
+    c.sent("d2", "«Siamo sulla buona strada per ottenere la pace in Ucraina», ha detto Witkoff.",
            quotes=[(quote, "steve-witkoff")])
     out = c.run()
     att = conflicts_of(out, "attribution")

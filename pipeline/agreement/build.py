@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.agreement.claims import ClaimParams, find_claims, build_features, similarity
+from pipeline.agreement.claims import ClaimParams, build_features, find_claims, similarity
 from pipeline.agreement.conflicts import build_statements, find_conflicts
 from pipeline.agreement.events import find_events
-from pipeline.agreement.scores import entity_coverage, near_duplicate_documents, source_agreement
 from pipeline.agreement.frames import columns
+from pipeline.agreement.scores import entity_coverage, near_duplicate_documents, source_agreement
 
 INPUT_TABLES = ("articles", "sources", "sentences", "entities", "mentions", "quotes", "time_expressions", "quantities")
 OUTPUT_TABLES = ("events", "claims", "claim_evidence", "conflicts", "source_agreement", "near_duplicates", "entity_coverage")
@@ -18,6 +18,8 @@ OUTPUT_TABLES = ("events", "claims", "claim_evidence", "conflicts", "source_agre
 
 @dataclass(frozen=True)
 class AggregateParams:
+    """Every tunable of the stage; params.yaml `aggregate:` documents each key."""
+
     future_window: int = 6
     main_event_share: float = 0.5
     claims: ClaimParams = ClaimParams()

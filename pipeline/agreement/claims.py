@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit
-from pipeline.agreement.text import content_lemmas, shorten, tokenize
-from pipeline.common import stable_id
 from pipeline.agreement.frames import columns
+from pipeline.agreement.text import content_lemmas, shorten, tokenize
+from pipeline.common import progress, stable_id
 
 SIGNALS = ("lemma", "rare", "containment", "entity", "value")
 
@@ -93,7 +93,8 @@ def build_features(
     mention_sents = set(sentence_events.filter(pl.col("is_mention"))["sent_id"])
     out = []
     ordered = sentences.sort("sent_id")
-    for sid, doc_id, text in zip(*columns(ordered, "sent_id", "doc_id", "text")):
+    rows = zip(*columns(ordered, "sent_id", "doc_id", "text"))
+    for sid, doc_id, text in progress(rows, "claims: sentence features", total=ordered.height):
         text = text or ""
         ents = entities_of.get(sid, frozenset())
         slots = frozenset(slots_of.get(sid, ()))

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipeline.agreement.frames import columns
 from pipeline.agreement.text import content_lemmas, polarity, tokenize
 from pipeline.common import stable_id
-from pipeline.agreement.frames import columns
 
 
 @dataclass(frozen=True)

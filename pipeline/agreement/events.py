@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.agreement.text import CLAUSE_BREAK_RE, Token, tokenize
-from pipeline.common import stable_id
-from pipeline.nlp.italian import MONTHS
 from pipeline.agreement.frames import columns
+from pipeline.agreement.text import CLAUSE_BREAK_RE, Token, tokenize
+from pipeline.common import progress, stable_id
+from pipeline.nlp.italian import MONTHS
 
 # Head nouns (lemma or surface) -> event type. A general news lexicon, not the seeds' words.
 EVENT_NOUNS: dict[str, str] = {
@@ -356,7 +356,8 @@ def find_events(
         .filter(pl.col("value_date") > pl.col("published_date"))["sent_id"].to_list()
     )
     raw: list[Mention] = []
-    for sent_id, doc_id, text in zip(*columns(sentences, "sent_id", "doc_id", "text")):
+    rows = zip(*columns(sentences, "sent_id", "doc_id", "text"))
+    for sent_id, doc_id, text in progress(rows, "events: sentences", total=sentences.height):
         raw.extend(find_mentions_in_sentence(
             doc_id, sent_id, text or "", dates_of.get(sent_id, []), persons_of.get(sent_id, []),
             published.get(doc_id), future_window, later_than_published=sent_id in future_sents,

@@ -9,15 +9,15 @@ counting as agreeing independently: that claim is *copied* for the pair, not sha
 from __future__ import annotations
 
 import zlib
-from functools import lru_cache
 from collections import defaultdict
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
 import polars as pl
 
-from pipeline.agreement.text import TOKEN_RE
 from pipeline.agreement.frames import columns
+from pipeline.agreement.text import TOKEN_RE
 
 _PRIME = 4_294_967_311  # > 2**32, so (a*x + b) stays below 2**64 for 32-bit x and a
 

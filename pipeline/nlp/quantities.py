@@ -151,16 +151,18 @@ def _amount(num: str, qualifier_words: str | None) -> tuple[float | None, float 
 
 
 def _range_or_amount(m: re.Match[str]) -> tuple[float | None, float | None, str] | None:
-    """Read the qualifier and either the range (groups a, b) or the single number (group n)."""
-    if m["a"] and m["b"]:
-        a, b = number_value(m["a"]), number_value(m["b"])
+    """(low, high, qualifier) from the qualifier and either the range or the single number."""
+    number, first, last = _value_parts(m)
+    if first and last:
+        a, b = number_value(first), number_value(last)
         if a is None or b is None or a == b:
             return None
         # "1,5-2 milioni": the multiplier written once applies to both ends.
-        if b >= 1000 and a < 1000 and re.search(_MULT, fold(m["b"])) and not re.search(_MULT, fold(m["a"])):
-            a *= MULTIPLIERS[re.search(_MULT, fold(m["b"])).group()]
+        last_multiplier = re.search(_MULT, fold(last))
+        if last_multiplier and a < b and not re.search(_MULT, fold(first)):
+            a *= MULTIPLIERS[last_multiplier.group()]
         return a, b, "range"
-    return _amount(m["n"], m["qual"])
+    return _amount(number, m["qual"])
 
 
 def _value_group(num: str) -> str:
@@ -173,24 +175,14 @@ def _value_group(num: str) -> str:
     )
 
 
-# Each rule's regex uses groups qual, a/b (range ends), n (single number); the alternative range
-# spellings are folded into a/b by _groups().
-def _groups(m: re.Match[str]) -> dict[str, str | None]:
-    g = m.groupdict()
-    for suffix in ("2", "3"):
-        if g.get("a" + suffix):
-            g["a"], g["b"] = g["a" + suffix], g["b" + suffix]
-    return g
-
-
-class _Groups:
-    """re.Match look-alike exposing the folded range groups."""
-
-    def __init__(self, m: re.Match[str]):
-        self._g = _groups(m)
-
-    def __getitem__(self, key: str) -> str | None:
-        return self._g.get(key)
+def _value_parts(m: re.Match[str]) -> tuple[str | None, str | None, str | None]:
+    """(single number, range start, range end) as written; a range has three spellings, each
+    with its own pair of groups (a/b, a2/b2, a3/b3) because a regex cannot reuse a name."""
+    groups = m.groupdict()
+    for first, last in (("a", "b"), ("a2", "b2"), ("a3", "b3")):
+        if groups.get(first):
+            return None, groups[first], groups[last]
+    return groups.get("n"), None, None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -233,14 +225,13 @@ _DURATION_CONTEXT_BEFORE = re.compile(
 
 
 def _duration_hours(m: re.Match[str], text: str) -> Quantity | None:
-    g = _Groups(m)
+    number, first, _ = _value_parts(m)
     unit_word = fold(m["unit"])
-    number = g["n"] or ""
-    if unit_word == "ora" and fold(number).strip() not in ("un'", "un", "una", "1"):
+    if unit_word == "ora" and fold(number or "").strip() not in ("un'", "un", "una", "1"):
         return None  # "ora" alone is "now"; as a unit it only follows "un'"
-    if unit_word == "h" and not re.match(r"[0-9]", number or g["a"] or ""):
+    if unit_word == "h" and not re.match(r"[0-9]", number or first or ""):
         return None
-    read = _range_or_amount(g)
+    read = _range_or_amount(m)
     if read is None:
         return None
     low, high, qualifier = read
@@ -289,9 +280,9 @@ def _duration_couple(m: re.Match[str], text: str) -> Quantity | None:
 
 
 def _duration_other(m: re.Match[str], text: str) -> Quantity | None:
-    g = _Groups(m)
+    single, first, _ = _value_parts(m)
     unit_word = fold(m["unit"])
-    number = fold(g["n"] or g["a"] or "").strip()
+    number = fold(single or first or "").strip()
     singular = unit_word in ("minuto", "giorno", "settimana", "mese", "anno")
     article = number in ("un", "un'", "una", "uno")
     if singular != article and not (singular and number in ("1",)):
@@ -300,10 +291,10 @@ def _duration_other(m: re.Match[str], text: str) -> Quantity | None:
         # "Un giorno Trump disse…" is narrative; as a duration it needs a cue ("per un giorno")
         if not _DURATION_CONTEXT_BEFORE.search(text[:m.start()]) and not re.match(r"\s+di\b", text[m.end():]):
             return None
-    if unit_word == "anni" and g["n"] and not m["qual"]:
+    if unit_word == "anni" and single and not m["qual"]:
         before = text[:m.start()]
         if _AGE_BEFORE.search(before):
-            value = number_value(g["n"])
+            value = number_value(single)
             if value is None:
                 return None
             return Quantity(m.start(), m.end(), m.group(), "age", "year", None, value, value, "exact")
@@ -311,7 +302,7 @@ def _duration_other(m: re.Match[str], text: str) -> Quantity | None:
             return None  # "15 anni" on its own: age or duration, can't tell
         if re.search(r"\bdi\s+$", before, re.I):
             return None  # "una guerra di tre anni" vs "un ragazzo di 15 anni": ambiguous
-    read = _range_or_amount(g)
+    read = _range_or_amount(m)
     if read is None:
         return None
     low, high, qualifier = read
@@ -345,7 +336,7 @@ _MEASURE_UNITS = {"km": ("distance", "km", 1.0), "chilometri": ("distance", "km"
 
 
 def _scaled(m: re.Match[str], kind: str, unit: str, factor: float = 1.0) -> Quantity | None:
-    read = _range_or_amount(_Groups(m))
+    read = _range_or_amount(m)
     if read is None:
         return None
     low, high, qualifier = read
@@ -407,17 +398,16 @@ _LABEL_BEFORE = re.compile(
 
 
 def _count(m: re.Match[str], text: str) -> Quantity | None:
-    g = _Groups(m)
+    single, first, _ = _value_parts(m)
     noun = fold(m["noun"])
     if noun in _NOT_NOUNS or noun in UNITS or _NOT_NOUN_ENDINGS.search(noun):
         return None  # "i due vogliono", "tre volte", "due soltanto": verbs and adverbs
-    first = g["n"] or g["a"] or ""
-    if re.match(r"[0-9]", first):
-        if _LABEL_BEFORE.search(text[: m.start("n") if g["n"] else m.start()]):
+    if re.match(r"[0-9]", single or first or ""):
+        if _LABEL_BEFORE.search(text[: m.start("n") if single else m.start()]):
             return None
-        if re.match(r"\s*(?:°|º|ª)", text[m.end("n"):] if g["n"] else ""):
+        if single and re.match(r"\s*(?:°|º|ª)", text[m.end("n"):]):
             return None
-    read = _range_or_amount(g)
+    read = _range_or_amount(m)
     if read is None:
         return None
     low, high, qualifier = read

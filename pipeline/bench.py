@@ -1,0 +1,648 @@
+"""Benchmark harness: the real pipeline stages on synthetic corpora of growing size.
+
+`make bench` (`python -m pipeline.bench`) does, in scratch copies of the repository under a
+temporary folder (the working tree is never touched):
+
+1. for each corpus size (default 1,000, 7,600 and 100,000 files): generate a synthetic corpus
+   with `pipeline.synthetic` as the scratch copy's `seeds/`, run every stage of dvc.yaml in
+   dependency order through its own command (`python -m pipeline.<stage>`), and measure each
+   stage's wall time, CPU time and peak memory (the child's maximum resident set size, from
+   `os.wait4`); then score the pipeline's claims, conflicts, events and ingest decisions
+   against the generator's truth;
+2. a fresh scratch copy with the real seeds: `dvc repro` from clean, then a no-op `dvc repro`;
+3. writes `reports/bench/results.json` (after every step, so a run cut short keeps what it
+   measured) and `reports/bench/scaling.png` (per-stage wall time against corpus size, log-log,
+   with a linear reference), and prints a summary with each target met or missed.
+
+Truth scores are pairwise. A pipeline sentence is mapped to a truth sentence by (file path,
+sentence text after normalising quotes, apostrophes, markup and spaces). Only body sentences
+(the ones that state a fact of an event) are scored. Claims: a pair of sentences in different
+documents is "same claim" in the truth when both state the same slot of the same event, and
+predicted when both are evidence of one pipeline claim. Conflicts: an unordered pair of
+sentences and its kind. Events: a pair of documents is "same event" when they report the same
+event (pipeline: the event of most of a document's claims). Precision with nothing predicted is
+0 when the truth has pairs (a pipeline that finds nothing does not meet a precision target).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from pipeline.common import ROOT
+from pipeline.schemas import TABLES
+
+DEFAULT_SIZES = (1000, 7600, 100_000)
+RESULTS_DIR = Path("reports/bench")
+# Never copied into a scratch repository: environments, VCS and DVC state, data, earlier bench runs.
+COPY_EXCLUDE_TOP = {".git", ".venv", ".tools", "data", "seeds", ".pytest_cache", "dvc.lock"}
+COPY_EXCLUDE_PATHS = {Path("reports/bench"), Path(".dvc/cache"), Path(".dvc/tmp")}
+PAIR_ENUMERATION_LIMIT = 30_000_000  # above this many predicted pairs, count pairs without listing them
+
+TARGETS = {
+    "e2e_7600_under_60s": "7,600 articles end to end (sum of stage wall times) < 60 s",
+    "e2e_100000_under_10min": "100,000 articles end to end < 600 s",
+    "peak_memory_100000_under_4gb": "100,000 articles: peak stage memory < 4 GB",
+    "noop_dvc_repro_under_1s": "no-op `dvc repro` < 1 s",
+    "seeds_from_clean_under_20s": "`dvc repro` from clean on the seed corpus < 20 s",
+    "roughly_linear": "end-to-end time grows roughly linearly (log-log slope ≤ 1.2)",
+    "conflicts_p_r_at_least_0_9": "conflict precision and recall (pair and kind) ≥ 0.9 at every size",
+}
+
+
+# --- running things and measuring them -----------------------------------------------------------
+
+@dataclass
+class Measurement:
+    wall_s: float
+    cpu_s: float  # user + system CPU time of the child and its waited-for descendants
+    max_rss_mb: float  # peak resident set size of the child (or its largest descendant)
+    returncode: int
+    status: str  # ok | failed | timeout
+
+
+def run_measured(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float | None = None) -> Measurement:
+    """Run `cmd` as a child, output to `log`; wall time, CPU time and peak RSS from os.wait4."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            os.killpg(proc.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        if timer:
+            timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+    state = "timeout" if timed_out.is_set() else "ok" if proc.returncode == 0 else "failed"
+    return Measurement(round(wall, 3), round(usage.ru_utime + usage.ru_stime, 3),
+                       round(usage.ru_maxrss / 1024, 1), proc.returncode, state)
+
+
+def stage_commands(repo: Path) -> list[tuple[str, str]]:
+    """(stage, cmd) from dvc.yaml, in an order where every stage runs after those it depends on."""
+    stages = (yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8")) or {}).get("stages", {})
+
+    def paths(entries) -> list[str]:
+        return [next(iter(e)) if isinstance(e, dict) else str(e) for e in entries or []]
+
+    def overlaps(a: str, b: str) -> bool:
+        a, b = a.rstrip("/"), b.rstrip("/")
+        return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+    outs = {name: paths(s.get("outs")) + paths(s.get("metrics")) + paths(s.get("plots"))
+            for name, s in stages.items()}
+    needs = {name: {other for other in stages if other != name
+                    for d in paths(s.get("deps")) for o in outs[other] if overlaps(d, o)}
+             for name, s in stages.items()}
+    ordered: list[str] = []
+    while len(ordered) < len(stages):
+        ready = [n for n in stages if n not in ordered and needs[n] <= set(ordered)]
+        if not ready:
+            raise ValueError(f"dvc.yaml has a dependency cycle among {sorted(set(stages) - set(ordered))}")
+        ordered.append(ready[0])  # file order among the ready ones
+    cmds = []
+    for name in ordered:
+        cmd = stages[name]["cmd"]
+        cmds.append((name, " && ".join(cmd) if isinstance(cmd, list) else cmd))
+    return cmds
+
+
+def scratch_copy(src: Path, dest: Path, seeds: Path | None = None) -> Path:
+    """Copy the repository's working tree (no data, no seeds, no VCS state) to `dest`."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        rel = Path(folder).relative_to(src)
+        return {n for n in names
+                if n == "__pycache__" or (rel == Path(".") and n in COPY_EXCLUDE_TOP) or rel / n in COPY_EXCLUDE_PATHS}
+
+    shutil.copytree(src, dest, ignore=ignore, symlinks=True)
+    if seeds is not None:
+        shutil.copytree(seeds, dest / "seeds")
+    return dest
+
+
+def child_env(repo: Path) -> dict:
+    """The environment stages run in: this interpreter's venv first on PATH, the scratch repo as root."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["NEWS_AGREEMENT_ROOT"] = str(repo)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+# --- scoring against the generator's truth -----------------------------------------------------
+
+def sentence_key(col: str) -> pl.Expr:
+    """Sentence text as both sides can agree on: NFC, one kind of quote and apostrophe, no markup."""
+    return (
+        pl.col(col).str.normalize("NFC")
+        .str.replace_all(r"[’‘`´]", "'")
+        .str.replace_all(r"[«»“”„\"]", '"')
+        .str.replace_all(r"\*\*|__", "")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def _ratio(num: int, den: int, empty: float) -> float:
+    return round(num / den, 4) if den else empty
+
+
+def scores(tp: int, n_pred: int, n_truth: int) -> dict:
+    """Precision, recall and F1; precision is 0 when nothing is predicted but the truth has pairs."""
+    precision = _ratio(tp, n_pred, 1.0 if n_truth == 0 else 0.0)
+    recall = _ratio(tp, n_truth, 1.0)
+    f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "n_predicted": n_pred, "n_truth": n_truth}
+
+
+def _pair_frame(members: pl.DataFrame, cluster: str) -> pl.DataFrame:
+    """Distinct unordered pairs (a < b) of items sharing `cluster`, in different documents."""
+    left = members.select(pl.col(cluster), pl.col("item").alias("a"), pl.col("doc").alias("doc_a"))
+    right = members.select(pl.col(cluster), pl.col("item").alias("b"), pl.col("doc").alias("doc_b"))
+    return (left.join(right, on=cluster)
+            .filter((pl.col("a") < pl.col("b")) & (pl.col("doc_a") != pl.col("doc_b")))
+            .select("a", "b").unique())
+
+
+def _pairs_with_multiplicity(members: pl.DataFrame, cluster: str) -> int:
+    """Σ over clusters of cross-document pairs, without listing them (exact if clusters are disjoint)."""
+    per_cluster = members.group_by(cluster).len()
+    per_cluster_doc = members.group_by(cluster, "doc").len()
+    pairs = lambda df: int((df["len"].cast(pl.Int64) * (df["len"].cast(pl.Int64) - 1) // 2).sum())  # noqa: E731
+    return pairs(per_cluster) - pairs(per_cluster_doc)
+
+
+def pairwise_cluster_scores(truth: pl.DataFrame, predicted: pl.DataFrame) -> dict:
+    """Pairwise precision/recall of a predicted clustering against a truth clustering.
+
+    `truth`: item, doc, cluster (one cluster per item). `predicted`: item, doc, cluster (an item
+    may sit in several predicted clusters). Pairs are unordered and across documents; items
+    absent from `truth` are ignored on both sides.
+    """
+    predicted = predicted.join(truth.select("item"), on="item", how="semi")
+    truth_pairs = _pair_frame(truth, "cluster")
+    n_enumerable = int((predicted.group_by("cluster").len()["len"].cast(pl.Int64) ** 2 // 2).sum() or 0)
+    exact = True
+    if n_enumerable <= PAIR_ENUMERATION_LIMIT:
+        predicted_pairs = _pair_frame(predicted, "cluster")
+        n_pred = predicted_pairs.height
+        tp = truth_pairs.join(predicted_pairs, on=["a", "b"], how="semi").height
+    else:
+        n_pred = _pairs_with_multiplicity(predicted, "cluster")
+        exact = predicted.select("item").is_duplicated().sum() == 0
+        membership = predicted.select("item", "cluster")
+        tp = (truth_pairs.join(membership.rename({"item": "a"}), on="a")
+              .join(membership.rename({"item": "b"}), on=["b", "cluster"], how="semi")
+              .select("a", "b").unique().height)
+    result = scores(tp, n_pred, truth_pairs.height)
+    result["exact"] = bool(exact)
+    return result
+
+
+def _unordered(a: str, b: str) -> list[pl.Expr]:
+    return [pl.min_horizontal(a, b).alias("a"), pl.max_horizontal(a, b).alias("b")]
+
+
+def conflict_scores(truth_pairs: pl.DataFrame, predicted_pairs: pl.DataFrame) -> dict:
+    """Conflict pairs: overall (pair only), typed (pair and kind, micro-averaged) and per kind.
+
+    Both frames: a, b (item ids, any order), kind.
+    """
+    truth_pairs = truth_pairs.select(*_unordered("a", "b"), "kind").unique()
+    predicted_pairs = predicted_pairs.select(*_unordered("a", "b"), "kind").unique()
+    overall_truth = truth_pairs.select("a", "b").unique()
+    overall_pred = predicted_pairs.select("a", "b").unique()
+    overall_tp = overall_truth.join(overall_pred, on=["a", "b"], how="semi").height
+    typed_tp = truth_pairs.join(predicted_pairs, on=["a", "b", "kind"], how="semi").height
+    by_kind = {}
+    for kind in sorted(set(truth_pairs["kind"].to_list()) | set(predicted_pairs["kind"].to_list())):
+        t = truth_pairs.filter(pl.col("kind") == kind)
+        p = predicted_pairs.filter(pl.col("kind") == kind)
+        by_kind[kind] = scores(t.join(p, on=["a", "b"], how="semi").height, p.height, t.height)
+    return {
+        "overall": scores(overall_tp, overall_pred.height, overall_truth.height),
+        "typed": scores(typed_tp, predicted_pairs.height, truth_pairs.height),
+        "by_kind": by_kind,
+    }
+
+
+def partition_pair_scores(pairs_truth_pred: pl.DataFrame) -> dict:
+    """Pairwise scores of two partitions of the same items (columns truth, pred), by counting."""
+    def n_pairs(df: pl.DataFrame) -> int:
+        return int((df["len"].cast(pl.Int64) * (df["len"].cast(pl.Int64) - 1) // 2).sum() or 0)
+
+    tp = n_pairs(pairs_truth_pred.group_by("truth", "pred").len())
+    return scores(tp, n_pairs(pairs_truth_pred.group_by("pred").len()),
+                  n_pairs(pairs_truth_pred.group_by("truth").len()))
+
+
+def evaluate(repo: Path, truth_dir: Path, seeds_dir: str = "seeds") -> dict:
+    """Score the pipeline's tables in `repo` against the synthetic truth in `truth_dir`."""
+    def table(name: str, columns: list[str] | None = None) -> pl.DataFrame:
+        return pl.read_parquet(repo / TABLES[name].path, columns=columns)
+
+    prefix = seeds_dir.rstrip("/") + "/"
+    relative = pl.col("path").str.strip_prefix(prefix)
+    files = pl.read_parquet(truth_dir / "files.parquet")
+    documents = table("documents", ["doc_id", "path"]).with_columns(relative)
+    rejected = table("rejected", ["path", "reason"]).with_columns(relative)
+
+    # ingest: accepted or rejected as the truth expects, and for the expected reason
+    decided = files.join(documents.with_columns(pl.lit("accepted").alias("status")), on="path", how="left") \
+        .join(rejected.rename({"reason": "actual_reason"}), on="path", how="left") \
+        .with_columns(pl.coalesce("status", pl.when(pl.col("actual_reason").is_not_null()).then(pl.lit("rejected")))
+                      .fill_null("missing").alias("status"))
+    status_ok = decided.filter(pl.col("status") == pl.col("expected_status"))
+    reason_ok = status_ok.filter((pl.col("expected_status") == "accepted")
+                                 | (pl.col("expected_reason") == pl.col("actual_reason")))
+    wrong = decided.join(reason_ok.select("path"), on="path", how="anti").sort("path")
+    ingest = {
+        "n_files": files.height,
+        "status_accuracy": _ratio(status_ok.height, files.height, 1.0),
+        "reason_accuracy": _ratio(reason_ok.height, files.height, 1.0),
+        "mismatches": [
+            {"path": r["path"], "kind": r["kind"], "expected": r["expected_reason"] or "accepted",
+             "actual": r["actual_reason"] or r["status"]}
+            for r in wrong.head(10).iter_rows(named=True)
+        ],
+    }
+
+    # sentences: pipeline sentence -> truth sentence by (path, normalised text)
+    doc_index = documents.with_row_index("doc").select("doc_id", "path", pl.col("doc").cast(pl.Int64))
+    sentences = (table("sentences", ["sent_id", "doc_id", "text"])
+                 .join(doc_index, on="doc_id")
+                 .with_columns(sentence_key("text").alias("key"))
+                 .unique(["path", "key"], keep="first", maintain_order=True))
+    truth_sentences = (pl.read_parquet(truth_dir / "sentences.parquet")
+                       .with_columns(sentence_key("sentence").alias("key"))
+                       .unique(["path", "key"], keep="first", maintain_order=True))
+    truth_body = truth_sentences.filter(pl.col("role") == "body").join(doc_index.select("path"), on="path", how="semi")
+    matched = truth_body.join(sentences.select("path", "key", "sent_id", "doc"), on=["path", "key"], how="inner") \
+        .with_row_index("item").with_columns(pl.col("item").cast(pl.Int64))
+    coverage = {
+        "n_truth_body_sentences": truth_body.height,
+        "n_matched": matched.height,
+        "match_rate": _ratio(matched.height, truth_body.height, 1.0),
+    }
+
+    # claims: pairs of body sentences in different documents stating the same claim
+    item_of_sent = matched.select("sent_id", "item", "doc")
+    truth_members = matched.select("item", "doc", pl.col("claim_id").alias("cluster"))
+    evidence = table("claim_evidence", ["claim_id", "sent_id"])
+    predicted_members = evidence.join(item_of_sent, on="sent_id").select("item", "doc", pl.col("claim_id").alias("cluster"))
+    claims = pairwise_cluster_scores(truth_members, predicted_members)
+
+    # conflicts: unordered sentence pairs with their kind
+    key_to_item = matched.select("path", "key", "item")
+    truth_conflicts = (pl.read_parquet(truth_dir / "conflicts.parquet")
+                       .with_columns(sentence_key("sentence_a").alias("key_a"), sentence_key("sentence_b").alias("key_b"))
+                       .join(key_to_item.rename({"path": "path_a", "key": "key_a", "item": "a"}), on=["path_a", "key_a"])
+                       .join(key_to_item.rename({"path": "path_b", "key": "key_b", "item": "b"}), on=["path_b", "key_b"])
+                       .select("a", "b", "kind"))
+    predicted_conflicts = table("conflicts", ["sent_id_a", "sent_id_b", "kind"])
+    judged = (predicted_conflicts
+              .join(item_of_sent.select(pl.col("sent_id").alias("sent_id_a"), pl.col("item").alias("a")), on="sent_id_a")
+              .join(item_of_sent.select(pl.col("sent_id").alias("sent_id_b"), pl.col("item").alias("b")), on="sent_id_b")
+              .select("a", "b", "kind"))
+    conflicts = conflict_scores(truth_conflicts, judged)
+    conflicts["n_predicted_outside_truth"] = predicted_conflicts.height - judged.height
+
+    # events: documents grouped by event (pipeline: the event most of a document's claims belong to)
+    claim_events = table("claims", ["claim_id", "event_id"]).filter(pl.col("event_id").is_not_null())
+    doc_event = (table("claim_evidence", ["claim_id", "doc_id"]).join(claim_events, on="claim_id")
+                 .group_by("doc_id", "event_id").len()
+                 .sort(["doc_id", "len", "event_id"], descending=[False, True, False])
+                 .unique("doc_id", keep="first").select("doc_id", pl.col("event_id").alias("pred")))
+    truth_doc_event = files.filter(pl.col("event_id").is_not_null()).join(documents, on="path") \
+        .select("doc_id", pl.col("event_id").alias("truth"))
+    events = partition_pair_scores(truth_doc_event.join(doc_event, on="doc_id", how="left")
+                                   .with_columns(pl.col("pred").fill_null(pl.col("doc_id"))))
+    return {"ingest": ingest, "sentences": coverage, "claims": claims, "conflicts": conflicts, "events": events}
+
+
+# --- the benchmark ------------------------------------------------------------------------------
+
+def log_log_slope(xs: list[float], ys: list[float]) -> float | None:
+    """Least-squares slope of log(y) on log(x): 1 is linear growth."""
+    points = [(math.log(x), math.log(y)) for x, y in zip(xs, ys) if x > 0 and y > 0]
+    if len(points) < 2:
+        return None
+    mx = sum(p[0] for p in points) / len(points)
+    my = sum(p[1] for p in points) / len(points)
+    den = sum((p[0] - mx) ** 2 for p in points)
+    return round(sum((p[0] - mx) * (p[1] - my) for p in points) / den, 3) if den else None
+
+
+def bench_size(n: int, seed: int, work: Path, stage_timeout: float | None, profile: set[str],
+               out_dir: Path, until: str | None = None) -> dict:
+    """Generate n files, run every stage on them in a scratch repo, score against the truth."""
+    root = work / f"n{n}"
+    if root.exists():
+        shutil.rmtree(root)
+    repo = scratch_copy(ROOT, root / "repo")
+    env = child_env(repo)
+    logs = root / "logs"
+    generate = run_measured([sys.executable, "-m", "pipeline.synthetic", "--n", str(n), "--seed", str(seed),
+                             "--out", str(repo / "seeds"), "--truth", str(root / "truth")],
+                            repo, env, logs / "synthetic.log")
+    result: dict = {"n_files": n, "seed": seed, "generate": asdict(generate), "stages": {},
+                    "load_average_before": round(os.getloadavg()[0], 2)}
+    if generate.status != "ok":
+        result["error"] = _tail(logs / "synthetic.log")
+        return result
+    result["truth_summary"] = json.loads((root / "truth" / "summary.json").read_text(encoding="utf-8"))
+    failed = None
+    commands = stage_commands(repo)
+    if until:
+        names = [name for name, _ in commands]
+        if until not in names:
+            raise SystemExit(f"--until {until}: no such stage in dvc.yaml ({', '.join(names)})")
+        commands = commands[: names.index(until) + 1]
+    for stage, cmd in commands:
+        if failed:
+            result["stages"][stage] = {"status": f"skipped (after {failed} failed)"}
+            continue
+        print(f"  n={n}: {stage} …", file=sys.stderr, flush=True)
+        m = run_measured(shlex.split(cmd) if "&&" not in cmd else ["sh", "-c", cmd], repo, env,
+                         logs / f"{stage}.log", stage_timeout)
+        entry = asdict(m)
+        entry["files_per_s"] = round(n / m.wall_s, 1) if m.wall_s else None
+        if m.status != "ok":
+            entry["error"] = _tail(logs / f"{stage}.log")
+            failed = stage
+        result["stages"][stage] = entry
+        if stage in profile and m.status == "ok":
+            entry["profile"] = profile_stage(stage, cmd, repo, env, n, out_dir)
+    done = [s for s in result["stages"].values() if s.get("status") == "ok"]
+    result["end_to_end_s"] = round(sum(s["wall_s"] for s in done), 3)
+    result["end_to_end_cpu_s"] = round(sum(s["cpu_s"] for s in done), 3)
+    result["files_per_s"] = round(n / result["end_to_end_s"], 1) if result["end_to_end_s"] else None
+    result["peak_rss_mb"] = max((s["max_rss_mb"] for s in done), default=None)
+    result["complete"] = failed is None and until is None
+    result["stages_run"] = "all" if until is None else f"up to {until}"
+    result["load_average_after"] = round(os.getloadavg()[0], 2)
+    scored_tables = ("documents", "rejected", "sentences", "claims", "claim_evidence", "conflicts")
+    if failed is None and all((repo / TABLES[t].path).exists() for t in scored_tables):
+        try:
+            result["truth"] = evaluate(repo, root / "truth")
+        except Exception as exc:  # a scoring problem must not lose the timings
+            result["truth_error"] = f"{type(exc).__name__}: {exc}"
+    return result
+
+
+def profile_stage(stage: str, cmd: str, repo: Path, env: dict, n: int, out_dir: Path) -> str:
+    """Re-run a `python -m module` stage under cProfile; write the top functions to a text file."""
+    parts = shlex.split(cmd)
+    if parts[:2] != ["python", "-m"]:
+        return "not profiled (not a python -m command)"
+    prof = repo.parent / f"{stage}.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", *parts[2:]], cwd=repo, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    import io
+    import pstats
+
+    text = io.StringIO()
+    stats = pstats.Stats(str(prof), stream=text)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(30)
+    report = text.getvalue().replace(str(repo) + "/", "").replace(str(Path(sys.prefix)) + "/", "<venv>/")
+    target = out_dir / f"profile_{stage}_{n}.txt"
+    target.write_text(report, encoding="utf-8")
+    return str(target)
+
+
+def bench_dvc(work: Path) -> dict:
+    """The seed corpus from clean with `dvc repro`, then a no-op `dvc repro` (three times, median)."""
+    root = work / "seeds"
+    if root.exists():
+        shutil.rmtree(root)
+    repo = scratch_copy(ROOT, root / "repo", seeds=ROOT / "seeds")
+    env = child_env(repo)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    dvc = [sys.executable, "-m", "dvc", "repro"]
+    clean = run_measured(dvc, repo, env, root / "logs" / "repro_clean.log")
+    result: dict = {"seeds_from_clean": asdict(clean)}
+    if clean.status != "ok":
+        result["seeds_from_clean"]["error"] = _tail(root / "logs" / "repro_clean.log")
+        return result
+    noops = [run_measured(dvc, repo, env, root / "logs" / f"repro_noop_{i}.log") for i in range(3)]
+    walls = sorted(m.wall_s for m in noops)
+    result["noop_repro"] = {"wall_s": walls[1], "runs_s": [m.wall_s for m in noops],
+                            "max_rss_mb": max(m.max_rss_mb for m in noops),
+                            "status": "ok" if all(m.status == "ok" for m in noops) else "failed"}
+    log = (root / "logs" / "repro_noop_2.log").read_text(encoding="utf-8", errors="replace")
+    result["noop_repro"]["reran_nothing"] = "Running stage" not in log
+    return result
+
+
+def _tail(log: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def judge_targets(results: dict) -> dict:
+    """Each target: met (true/false) or null when what it needs was not measured."""
+    sizes = {r["n_files"]: r for r in results.get("sizes", [])}
+
+    def complete(n: int) -> dict | None:
+        r = sizes.get(n)
+        return r if r and r.get("complete") else None
+
+    out = {}
+    r = complete(7600)
+    out["e2e_7600_under_60s"] = r["end_to_end_s"] < 60 if r else None
+    r = complete(100_000)
+    out["e2e_100000_under_10min"] = r["end_to_end_s"] < 600 if r else None
+    out["peak_memory_100000_under_4gb"] = r["peak_rss_mb"] < 4096 if r else None
+    dvc = results.get("dvc", {})
+    noop = dvc.get("noop_repro")
+    out["noop_dvc_repro_under_1s"] = noop["wall_s"] < 1 and noop["status"] == "ok" if noop else None
+    clean = dvc.get("seeds_from_clean")
+    out["seeds_from_clean_under_20s"] = clean["wall_s"] < 20 and clean["status"] == "ok" if clean else None
+    slope = results.get("scaling", {}).get("end_to_end")
+    out["roughly_linear"] = slope <= 1.2 if slope is not None else None
+    scored = [r["truth"]["conflicts"]["typed"] for r in sizes.values() if "truth" in r]
+    out["conflicts_p_r_at_least_0_9"] = (all(s["precision"] >= 0.9 and s["recall"] >= 0.9 for s in scored)
+                                         if scored else None)
+    return {k: {"target": TARGETS[k], "met": v} for k, v in out.items()}
+
+
+def scaling(results: dict) -> dict:
+    done = sorted((r for r in results.get("sizes", []) if r.get("complete")), key=lambda r: r["n_files"])
+    ns = [r["n_files"] for r in done if r["n_files"] >= 1000]
+    if len(ns) < 2:
+        return {}
+    big = [r for r in done if r["n_files"] >= 1000]
+    out = {"end_to_end": log_log_slope(ns, [r["end_to_end_s"] for r in big])}
+    for stage in big[0]["stages"]:
+        out[stage] = log_log_slope(ns, [r["stages"][stage]["wall_s"] for r in big])
+    return out
+
+
+def plot(results: dict, target: Path) -> None:
+    """Per-stage wall time against corpus size, log-log, with a linear reference."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = sorted(results.get("sizes", []), key=lambda r: r["n_files"])
+    if not runs:
+        return
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    stages = list(dict.fromkeys(s for r in runs for s, v in r["stages"].items() if v.get("status") == "ok"))
+    for stage in stages:
+        pts = [(r["n_files"], r["stages"][stage]["wall_s"]) for r in runs
+               if r["stages"].get(stage, {}).get("status") == "ok"]
+        ax.plot(*zip(*pts), marker="o", label=stage)
+    totals = [(r["n_files"], r["end_to_end_s"]) for r in runs if r.get("complete")]
+    if totals:
+        ax.plot(*zip(*totals), marker="s", color="black", linewidth=2.2, label="end to end")
+        n0, t0 = totals[0]
+        xs = [min(r["n_files"] for r in runs), max(r["n_files"] for r in runs)]
+        ax.plot(xs, [t0 * x / n0 for x in xs], linestyle="--", color="grey", label="linear reference")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("corpus size (input files)")
+    ax.set_ylabel("wall time (s)")
+    ax.set_title("Stage wall time against corpus size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(target, metadata={"Software": None})
+    plt.close(fig)
+
+
+def summary_text(results: dict) -> str:
+    lines = ["", "Benchmark summary", "================="]
+    for r in sorted(results.get("sizes", []), key=lambda r: r["n_files"]):
+        lines.append(f"\n{r['n_files']:,} files (generated in {r['generate']['wall_s']:.1f} s, "
+                     f"load average {r.get('load_average_before')}):")
+        for stage, s in r["stages"].items():
+            if s.get("status") == "ok":
+                lines.append(f"  {stage:<10} {s['wall_s']:>8.2f} s  {s['files_per_s'] or 0:>9.1f} files/s"
+                             f"  {s['max_rss_mb']:>8.0f} MB")
+            else:
+                lines.append(f"  {stage:<10} {s.get('status')}")
+        if r.get("complete"):
+            lines.append(f"  {'total':<10} {r['end_to_end_s']:>8.2f} s  {r['files_per_s']:>9.1f} files/s"
+                         f"  {r['peak_rss_mb']:>8.0f} MB peak")
+        t = r.get("truth")
+        if t:
+            c, k, e = t["conflicts"]["typed"], t["claims"], t["events"]
+            lines.append(f"  conflicts P {c['precision']:.3f} R {c['recall']:.3f} | claims P {k['precision']:.3f} "
+                         f"R {k['recall']:.3f} | events P {e['precision']:.3f} R {e['recall']:.3f} | sentences "
+                         f"matched {t['sentences']['match_rate']:.3f} | ingest {t['ingest']['reason_accuracy']:.3f}")
+    dvc = results.get("dvc", {})
+    if dvc:
+        clean, noop = dvc.get("seeds_from_clean", {}), dvc.get("noop_repro", {})
+        lines.append(f"\nseed corpus, dvc repro from clean: {clean.get('wall_s')} s ({clean.get('status')}); "
+                     f"no-op dvc repro: {noop.get('wall_s')} s")
+    lines.append("\nTargets:")
+    for name, t in results.get("targets", {}).items():
+        mark = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        lines.append(f"  [{mark:^12}] {t['target']}")
+    return "\n".join(lines)
+
+
+def _git_state() -> dict:
+    def git(*args: str) -> str:
+        res = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return res.stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description="Benchmark the pipeline stages on synthetic corpora.")
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="comma-separated corpus sizes (files); empty for none")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for results.json and the chart")
+    parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a new temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch repositories")
+    parser.add_argument("--no-dvc", action="store_true", help="skip the seed corpus `dvc repro` timings")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep results of sizes not re-run from an existing results.json")
+    parser.add_argument("--stage-timeout", type=float, default=None, help="kill a stage after this many seconds")
+    parser.add_argument("--profile", default="", help="comma-separated stages to re-run under cProfile")
+    parser.add_argument("--until", default=None, help="run the stages only up to this one (partial, not judged)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    profile = {s.strip() for s in args.profile.split(",") if s.strip()}
+    out_dir = args.out if args.out.is_absolute() else ROOT / args.out
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results_path = out_dir / "results.json"
+    results: dict = {"sizes": []}
+    if args.merge and results_path.exists():
+        previous = json.loads(results_path.read_text(encoding="utf-8"))
+        results["sizes"] = [r for r in previous.get("sizes", []) if r["n_files"] not in sizes]
+        if args.no_dvc and "dvc" in previous:
+            results["dvc"] = previous["dvc"]
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "system": f"{platform.system()} {platform.machine()}"}
+    results["code"] = _git_state()
+    results["run_at_utc"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    results["method"] = ("each stage runs as its own process (its dvc.yaml cmd) in a scratch copy of the "
+                         "repository; wall time, CPU time and peak RSS per stage from os.wait4; end to end "
+                         "= sum of stage wall times, DVC overhead excluded (see dvc.*)")
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="news-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:
+        results["sizes"].sort(key=lambda r: r["n_files"])
+        results["scaling"] = scaling(results)
+        results["targets"] = judge_targets(results)
+        results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        plot(results, out_dir / "scaling.png")
+
+    try:
+        for n in sizes:
+            print(f"benchmark: {n:,} files", file=sys.stderr, flush=True)
+            results["sizes"] = [r for r in results["sizes"] if r["n_files"] != n]
+            results["sizes"].append(bench_size(n, args.seed, work, args.stage_timeout, profile, out_dir, args.until))
+            save()
+            if not args.keep:
+                shutil.rmtree(work / f"n{n}", ignore_errors=True)
+        if not args.no_dvc:
+            print("benchmark: seed corpus with dvc repro", file=sys.stderr, flush=True)
+            results["dvc"] = bench_dvc(work)
+        save()
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(summary_text(results))
+    print(f"\nresults: {results_path}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,7 @@ from pipeline.agreement.conflicts import build_statements, find_conflicts
 from pipeline.agreement.events import find_events
 from pipeline.agreement.frames import columns
 from pipeline.agreement.scores import entity_coverage, near_duplicate_documents, source_agreement
+from pipeline.schemas import CONFLICT_KINDS
 
 INPUT_TABLES = ("articles", "sources", "sentences", "entities", "mentions", "quotes", "time_expressions", "quantities")
 OUTPUT_TABLES = ("events", "claims", "claim_evidence", "conflicts", "source_agreement", "near_duplicates", "entity_coverage")
@@ -143,7 +144,7 @@ def agreement_metrics(tables: dict[str, pl.DataFrame]) -> dict:
     claims, conflicts, agreement = tables["claims"], tables["conflicts"], tables["source_agreement"]
     shared = agreement.filter(pl.col("n_shared_claims") > 0)
     total_shared = int(shared["n_shared_claims"].sum()) if shared.height else 0
-    by_kind = {k: int(conflicts.filter(pl.col("kind") == k).height) for k in sorted(set(conflicts["kind"]))}
+    by_kind = {k: conflicts.filter(pl.col("kind") == k).height for k in CONFLICT_KINDS}
     return {
         "n_events": tables["events"].height,
         "n_claims": claims.height,

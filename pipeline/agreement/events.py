@@ -1,21 +1,27 @@
 """Events: the real-world happenings (a phone call, a meeting, an attack) the corpus reports.
 
-An *event mention* is a sentence word from a general event lexicon ("telefonata", "vertice",
-"attacco" …) together with the sentence's evidence about it: the resolved day date nearest to
-the word, whether it is planned (a future cue near the word, or a date after publication), and
-the persons the sentence names. Mentions become events by
+An *event mention* is a word of a general event lexicon ("telefonata", "vertice", "attacco",
+"colloquio telefonico", "al telefono" …) with the sentence's evidence about it: the resolved day
+date nearest to the word, whether it is planned (a future cue near the word, or a date after
+publication), the persons the sentence names and those named in the word's own clause. Mentions
+become events by
 
 1. dated mentions: the same (type, date, planned) across the corpus, split by participants when
-   the persons named are incompatible (Trump–Putin vs Trump–Zelensky on the same day);
-2. generic talk words ("colloquio", "conversazione") join a call or meeting of the same date,
-   else they form a "talks" event;
-3. undated mentions join the one dated event of their own document that fits; if there is none,
-   an article that states exactly one day date lends it to its undated past mentions; otherwise
-   they form an event local to the document (unknown date: it cannot be matched across documents);
-4. sentences without an event word attach to their document's main event when one event holds at
-   least half of the document's mentions (unambiguous), else to none.
+   the persons named do not fit (Trump–Putin vs Trump–Zelensky on the same day);
+2. generic talk words ("colloquio", "conversazione") join a call, else a meeting, of the same
+   date, else they form a "talks" event;
+3. before that, an article that states exactly one day date and dates no event itself lends that
+   date to its undated past mentions; the undated mentions left join the one event of their own
+   article that fits (most persons in common, then the specific type, then a dated one), else
+   form an event local to the article (its date unknown; `reference_date` is the article's
+   publication date, which claims use to rule out matches);
+4. sentences without an event word attach to their article's main event when one event holds at
+   least `main_event_share` of the article's mentions and more than any other, else to none.
 
-A planned call and a past call are different events; so are calls on different dates.
+A planned call and a past call are different events; so are calls on different dates. An
+event's participants are the two persons its mentions name most (persons in the event word's
+clause count double); event_id hashes type, date, planned, participants (and the article for a
+local event).
 """
 
 from __future__ import annotations

@@ -29,6 +29,9 @@ def _quiet_gx_logging():
         logging.disable(previous)
 
 
+SAMPLE_TEXT_CHARS = 160  # longest text value shown in a sample row
+
+
 def _context():
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -72,11 +75,20 @@ def _sample_rows(check: Check, result: dict, index_columns: Sequence[str], limit
         values = result.get("partial_unexpected_list") or []
         return tuple({"value": json_value(v)} for v in values[:limit])
     order = list(dict.fromkeys([*index_columns, *check.columns]))
-    samples = []
-    for row in rows[:limit]:
+    samples: list[dict] = []
+    for row in rows:  # GE lists both copies of a duplicate: show each offending row once
         keys = [k for k in order if k in row] + sorted(k for k in row if k not in order)
-        samples.append({k: json_value(row[k]) for k in keys})
-    return tuple(samples)
+        sample = {k: _shorten(json_value(row[k])) for k in keys}
+        if sample not in samples:
+            samples.append(sample)
+    return tuple(samples[:limit])
+
+
+def _shorten(value: Any, limit: int = SAMPLE_TEXT_CHARS) -> Any:
+    """Long texts (a whole sentence or article) cut for the message, the page and the summary."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
 
 
 def _observed(value: Any) -> Any:
@@ -109,7 +121,8 @@ def _run_plan(plan: Plan, sample_rows: int) -> list[CheckResult]:
     by_id: dict[str, CheckResult] = {}
     for batch in plan.batches:
         frame = batch.data.to_pandas(use_pyarrow_extension_array=True)
-        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": sample_rows,
+        # Twice as many as shown: duplicates come in pairs of identical sample rows.
+        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 2 * sample_rows,
                          "return_unexpected_index_query": False}
         if batch.index_columns:
             result_format["unexpected_index_column_names"] = list(batch.index_columns)

@@ -86,7 +86,8 @@ def _counts(results: Sequence[CheckResult]) -> dict[str, int]:
 
 
 def summarize(results: Sequence[CheckResult]) -> dict:
-    """Totals, by table, by severity, and every failure in full (no timestamps, no paths)."""
+    """Totals, by table, by severity, every failure in full, and the measured health figures
+    (no timestamps, no absolute paths)."""
     tables_in_order = [t for t in TABLES if any(r.check.table == t for r in results)]
     failures = [r.to_dict() for r in results if r.status == FAILED]
     return {
@@ -95,6 +96,11 @@ def summarize(results: Sequence[CheckResult]) -> dict:
         "by_severity": {s: _counts([r for r in results if r.check.severity == s]) for s in SEVERITIES},
         "by_table": {t: _counts([r for r in results if r.check.table == t]) for t in tables_in_order},
         "failures": failures,
+        # Numbers the whole-table checks measured (health shares, row counts), passed or not.
+        "observed": {
+            r.check.check_id: r.observed for r in results
+            if isinstance(r.observed, (int, float)) and not isinstance(r.observed, bool)
+        },
         "skipped": [
             {"check_id": r.check.check_id, "table": r.check.table, "severity": r.check.severity, "note": r.note}
             for r in results if r.status == SKIPPED

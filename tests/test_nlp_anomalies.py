@@ -82,6 +82,16 @@ def test_compatible_or_unrelated_quantities_are_not_reported():
         "Durante lo scambio sono stati liberati 175 prigionieri.",
         "Durante lo scambio sono stati restituiti 20 corpi.",
     ]).is_empty()
+    # same noun, but the words around it tell two different things apart
+    assert article("d", [
+        "I voti favorevoli sono stati 15.",
+        "I voti contrari sono stati 25.",
+    ]).is_empty()
+    # sharing only function words or auxiliaries is no shared context
+    assert article("d", [
+        "Nella prima fase della trattativa sono stati liberati 30 ostaggi.",
+        "Nella seconda fase della guerra sono stati uccisi 300 ostaggi.",
+    ]).is_empty()
     # 'about' values are compared with a tolerance
     assert article("d", [
         "La telefonata è durata circa un'ora e mezza.",

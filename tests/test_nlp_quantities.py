@@ -111,6 +111,38 @@ def test_not_quantities(text):
     assert find_quantities(text) == [], [q.surface for q in find_quantities(text)]
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "noun", "low", "high", "qualifier"),
+    [
+        ("I voti contrari sono stati 18.", "18", "voti", 18.0, 18.0, "exact"),
+        ("Gli sfollati sono stati circa duemila, secondo l'Onu.", "circa duemila", "sfollati", 2000.0, 2000.0, "about"),
+        ("Le vittime sono salite a 30.", "30", "vittime", 30.0, 30.0, "exact"),
+        ("«I feriti sono stati più di cinquanta»", "più di cinquanta", "feriti", 50.0, None, "more_than"),
+    ],
+)
+def test_a_number_closing_the_clause_counts_its_subject(text, surface, noun, low, high, qualifier):
+    assert one(text) == (surface, "count", "item", noun, low, high, qualifier)
+
+
+def test_in_n_after_a_verb_counts_people():
+    assert one("Alla fine hanno votato in 212.") == ("212", "count", "item", None, 212.0, 212.0, "exact")
+    assert one("Si sono astenuti in circa venti.")[4:] == (20.0, 20.0, "about")
+    assert find_quantities("Il documento è diviso in 3.") == []  # not a verb form of acting people
+    assert find_quantities("Ne parleremo in 2 minuti di pausa.")[0].kind == "duration"
+
+
+def test_predicate_needs_the_number_to_close_the_clause():
+    assert find_quantities("I risultati sono stati 5 volte migliori del previsto.") == []
+    assert find_quantities("Gli accordi sono stati firmati nel 2020.") == []
+
+
+def test_qualifier_may_take_an_article():
+    assert one("Ha aderito oltre il 50 per cento dei lavoratori.")[4:] == (50.0, None, "more_than")
+    assert one("Ha votato più del 60% degli iscritti.")[4:] == (60.0, None, "more_than")
+    assert one("È stato abbattuto circa il 30% dei droni.")[4:] == (30.0, 30.0, "about")
+    assert one("Sono arrivati oltre i 300 droni.")[4:] == (300.0, None, "more_than")
+
+
 def test_oltre_a_means_besides_not_more_than():
     assert one("Oltre ai 300 droni sono stati lanciati missili.")[6] == "exact"
 

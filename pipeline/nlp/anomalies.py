@@ -10,7 +10,7 @@ document-level problem. Rules:
 * inconsistent_quantity — two sentences of the same article state the same kind of quantity
   about the same thing with disjoint intervals. "The same thing" means: same kind and unit, the
   same counted noun for counts, and at least one shared content word (crude stem of a word of five
-  letters or more, not a function word nor a generic one like "durata" or "circa") among the
+  letters or more, not a generic one like "durata", "circa" or "stati") among the
   CONTEXT_WORDS nearest content words on either side of the two quantities ("la telefonata è durata almeno due ore" / "una telefonata di 40 minuti").
   Approximate values ('about') are widened by ABOUT_TOLERANCE on each side before comparing.
   Interval semantics are those of the quantities table, so "almeno due ore" and "quasi quattro
@@ -46,11 +46,12 @@ _FUNCTION_WORDS = frozenset(
     al alla allo ai agli alle dal dalla dallo dai dagli dalle nel nella nello nei negli nelle sul
     sulla sullo sui sugli sulle e ed o od ma che se né come""".split()
 )
-# Words that say something is being measured rather than what: shared by any two durations.
-_GENERIC_STEMS = frozenset(
-    """durat durar durò circ almen quas oltr stat stato avut aver esser secon second minut
-    period tempo temp lungh pochi poch molti molt quest quell altri altr circa della delle degli
-    dell nell sull ancor anche ultim prim""".split()
+# Words that say something is being measured, or carry the verb, rather than what is measured:
+# shared by any two durations or any two "… sono stati N" sentences. Matched as word prefixes.
+_GENERIC_PREFIXES = tuple(
+    """durat durar durò circa almeno quasi oltre stat avut avev aver esser sono erano sarebbe
+    saranno potrebbe hanno secondo minut period tempo lungh pochi poch molt quest quell altri
+    altre ancora anche ultim prim contat circa totale complessiv""".split()
 )
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 
@@ -63,8 +64,8 @@ def _stem(word: str) -> str:
 def _content_stems(words: list[str], excluded: str | None) -> list[str]:
     return [
         s for w in words
-        if len(w) >= 5 and fold(w) not in _FUNCTION_WORDS
-        and (s := _stem(w)) not in _GENERIC_STEMS and s != excluded
+        if len(w) >= 5 and (f := fold(w)) not in _FUNCTION_WORDS and not f.startswith(_GENERIC_PREFIXES)
+        and (s := _stem(w)) != excluded
     ]
 
 

@@ -171,6 +171,7 @@ class Rule:
     keys: frozenset[str] = frozenset()
     on_digit: bool = False  # tokens holding a digit are key words too
     lookback: int = 3
+    at_start: bool = False  # the pattern reads a whole clause from the start of the text
 
 
 class TokenIndex:
@@ -196,6 +197,8 @@ class TokenIndex:
         chosen: set[int] = set()
         for i, word in self.hits:
             if word in rule.keys or (rule.on_digit and not word.isalpha()):
+                if rule.at_start:
+                    return [0]
                 chosen.update(range(max(0, i - rule.lookback), i + 1))
         return [self.starts[i] for i in sorted(chosen)]
 

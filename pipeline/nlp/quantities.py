@@ -13,7 +13,10 @@ Kinds and canonical units:
   45 anni"); "da tre anni", "per tre anni", "tre anni di guerra" are durations; a bare
   "di 15 anni" without a person noun is skipped as ambiguous.
 * count — `item`, with `noun` = the lowercase word counted ("oltre 300 droni d'attacco" → droni,
-  "milioni di persone" → persone). A number without a following noun is not a count.
+  "milioni di persone" → persone). A number without a following noun is not a count, except
+  when it closes a clause whose subject it counts: "I voti contrari sono stati 18." → voti, or
+  follows a verb as "in N" ("hanno votato in 200", "erano in migliaia"): a count of the people
+  acting, with a null noun.
 
 Interval representation (`low`, `high`) by qualifier, v the stated value:
   exact [v, v]; about [v, v] (approximate: consumers add their own tolerance); more_than and
@@ -82,11 +85,15 @@ _NUM_PLAIN = rf"(?:{_DIGITS}(?:\s*{_MULT}|mila\b)?|{_WORD_NUMBER}(?:\s+{_MULT})?
 # With a unit right after, "un'ora", "una settimana", "un milione" are numbers too.
 _NUM_WITH_UNIT = rf"(?:{_NUM_PLAIN}|{_ARTICLE_ONE}\s*|\bsei\b)"
 
+_OF = r"d(?:i|el|ei|ella|elle|egli|ello|all['’]?)"  # "più di", "più del", "meno della" …
 _QUALIFIER = (
-    r"(?:(?P<qual>circa|quasi|più\s+di|poco\s+più\s+di|poco\s+meno\s+di|ben\s+oltre|oltre|almeno|"
-    r"non\s+meno\s+di|fino\s+a(?:d)?|non\s+più\s+di|al\s+massimo|al\s+più|meno\s+di|"
-    rf"intorno\s+a(?:i|gli|lle|l)?|attorno\s+a(?:i|gli|lle|l)?|all{_AP}incirca|approssimativamente|"
-    r"pressoché|sopra\s+i|sotto\s+i|appena|solo|soltanto)\s+)"
+    rf"(?:(?P<qual>circa|quasi|più\s+{_OF}|poco\s+più\s+{_OF}|poco\s+meno\s+{_OF}|ben\s+oltre|oltre|"
+    rf"almeno|non\s+meno\s+{_OF}|fino\s+a(?:d|l|i|lle|gli)?|non\s+più\s+{_OF}|al\s+massimo|al\s+più|"
+    rf"meno\s+{_OF}|intorno\s+a(?:i|gli|lle|l)?|attorno\s+a(?:i|gli|lle|l)?|all{_AP}incirca|"
+    r"approssimativamente|pressoché|sopra\s+i|sotto\s+i|appena|solo|soltanto)\s+"
+    # an article may follow: "oltre il 50 per cento", "circa il 30%", "oltre i 300 droni"
+    # (but "oltre ai 300 droni" is "besides", and stays unqualified)
+    rf"(?:(?:il|lo|la|i|gli|le|l{_AP})\s*)?)"
 )
 _QUALIFIERS = {
     "circa": "about", "intorno": "about", "attorno": "about", "all'incirca": "about",
@@ -108,6 +115,8 @@ def _qualifier_of(words: str | None) -> str:
     key = re.sub(r"\s+", " ", fold(words)).strip()
     if key.startswith(("intorno", "attorno")):
         key = key.split()[0]
+    key = re.sub(r" d(?:el|ei|ella|elle|egli|ello|all'?)$", " di", key)
+    key = re.sub(r"^fino a(?:l|i|lle|gli)$", "fino a", key)
     return _QUALIFIERS.get(key, "exact")
 
 
@@ -414,6 +423,49 @@ def _count(m: re.Match[str], text: str) -> Quantity | None:
     return Quantity(m.start(), m.end(), m.group(), "count", "item", noun, low, high, qualifier)
 
 
+# "I voti contrari sono stati 18.", "Le vittime sono salite a 30.": the number closes the clause
+# and the counted noun is the head of the sentence's subject.
+PREDICATE_COUNT = _compile(
+    rf"""[«"“]?\s*(?:il|lo|la|i|gli|le|l{_AP})\s*(?P<noun>[a-zà-ù]{{3,}})\b[^.;:!?]{{0,80}}?\s
+    (?:sono|erano|furono|saranno|sarebbero)\s+(?:stat[ie]|salit[ie]\s+a|arrivat[ie]\s+a|scese\s+a|scesi\s+a)\s+
+    (?P<value>{_QUALIFIER}?(?P<n>{_NUM_PLAIN}))(?=\s*(?:[.;:!?,»"”)]|$))"""
+)
+
+
+def _predicate_count(m: re.Match[str], text: str) -> Quantity | None:
+    noun = fold(m["noun"])
+    if noun in _NOT_NOUNS or _NOT_NOUN_ENDINGS.search(noun):
+        return None
+    read = _amount(m["n"], m["qual"])
+    if read is None:
+        return None
+    low, high, qualifier = read
+    start, end = m.span("value")
+    return Quantity(start, end, text[start:end], "count", "item", noun, low, high, qualifier)
+
+
+# "Contro il testo hanno votato in 200.", "si sono astenuti in tre", "erano in migliaia": "in N"
+# closing a clause after a verb counts the people doing it; no noun is written.
+IN_COUNT = _compile(
+    rf"""\bin\s+(?P<value>{_QUALIFIER}?(?P<n>{_NUM_PLAIN}))(?=\s*(?:[.;:!?,»"”)]|$))"""
+)
+_VERB_BEFORE = re.compile(
+    r"(?:\b(?:sono|erano|siamo|eravamo|furono|saranno)|[^\W\d_]+(?:at[oiae]|it[oiae]|ut[oiae]|ess[ie]|ars[io]|ano|ono))\s+$",
+    re.I,
+)
+
+
+def _in_count(m: re.Match[str], text: str) -> Quantity | None:
+    if not _VERB_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+        return None
+    read = _amount(m["n"], m["qual"])
+    if read is None:
+        return None
+    low, high, qualifier = read
+    start, end = m.span("value")
+    return Quantity(start, end, text[start:end], "count", "item", None, low, high, qualifier)
+
+
 def _collective(m: re.Match[str], text: str) -> Quantity | None:
     word = fold(m["coll"])
     plural = word in COLLECTIVES_PLURAL or word in ("milioni", "miliardi")
@@ -453,6 +505,8 @@ GRAMMAR: tuple[Rule, ...] = (
     Rule(DISTANCE_WEIGHT, _distance_weight, frozenset(_MEASURE_UNITS), lookback=6),
     Rule(COLLECTIVE, _collective, frozenset(_COLLECTIVE_WORDS), lookback=4),
     Rule(COUNT, _count, _NUMBER_KEYS, on_digit=True, lookback=3),
+    Rule(PREDICATE_COUNT, _predicate_count, _NUMBER_KEYS, on_digit=True, at_start=True),
+    Rule(IN_COUNT, _in_count, _NUMBER_KEYS, on_digit=True, lookback=4),
 )
 _TRIGGERS = triggers_of(GRAMMAR)
 # Vectorised gate: every quantity holds a digit, a symbol, a number or collective word, or an

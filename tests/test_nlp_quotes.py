@@ -130,3 +130,23 @@ def test_ordinal_secondo_is_not_a_cue():
     assert q.height == 0
     q = quotes_of("Secondo Luca Neri, le scuole apriranno a settembre in tutta la città.")
     assert one(q, "le scuole apriranno")["speaker_entity_id"] == "luca-neri"
+
+
+def test_an_ambiguous_surname_is_not_a_speaker():
+    blocks = pl.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "block_no": [0, 0, 0],
+            "kind": ["paragraph"] * 3,
+            "text": [
+                "Il deputato Marco Galli ha votato contro.",
+                "La senatrice Laura Galli ha votato a favore.",
+                "«Non cambieremo idea su questa legge», ha scritto Galli sui social.",
+            ],
+        }
+    )
+    sentences = split_sentences(blocks)
+    mentions, entities = link_mentions(sentences)
+    assert mentions.filter(pl.col("doc_id") == "c")["is_uncertain"].to_list() == [True]
+    q = extract_quotes(sentences, mentions, entities)
+    assert one(q, "Non cambieremo idea")["speaker_entity_id"] is None

@@ -76,6 +76,17 @@ CAP_STOPWORDS = frozenset(
     """.split()
 ) | frozenset(MONTHS) | frozenset(WEEKDAY_VARIANTS)
 
+# Portfolios and departments, capitalized after a role ("il ministro del Lavoro", "dell'Interno",
+# "alla Difesa"): part of the role, not names.
+DEPARTMENTS = frozenset(
+    """
+    lavoro interno interni esteri economia finanze tesoro difesa salute sanità sanita giustizia
+    istruzione merito università universita ricerca cultura ambiente energia infrastrutture
+    trasporti agricoltura turismo sport giovani famiglia disabilità disabilita welfare commercio
+    industria imprese sviluppo innovazione riforme coesione mare protezione pubblica stato
+    """.split()
+)
+
 # Nouns that introduce a person by role: "il portavoce del Cremlino X", "il ministro Y".
 ROLE_NOUNS = frozenset(
     """
@@ -144,7 +155,13 @@ ROLE_BREAKERS = frozenset(
 # Dmitrij/Dmitry and Mariia/Maria need one entry each).
 FIRST_NAMES_TEXT = """
 aaron abdul abdullah abu adam adolfo adriana adriano agnese agostino ahmad ahmed alain alan
-alba alberto alda aldo alessandra alessandro alessia alessio alex alexander alexandra alexei
+alba alberto alda aldo amara andriy anatoliy anton arseniy bohdan borys denys dmytro halyna
+hanna iryna kateryna khrystyna liudmyla lyudmyla maksym mykhailo mykola mykyta nadiya oksana
+oleg oleh oleksandr oleksandra oleksii oleksiy olena olha pavlo petro roksolana serhii serhiy
+svitlana taras tetiana valentyn vasyl viktoriia volodymyr yaroslav yevhen yuliia yurii
+jannik romelu novak rafael roger zlatan kylian erling lamine khvicha federica sofia
+akira hiroshi yuki kenji mei li ming jun hui xin yan amadou mamadou fatou aminata moussa
+ibrahim ismail hassan hussein youssef karim rania leila layla yasmin aisha fatima alessandra alessandro alessia alessio alex alexander alexandra alexei
 alexey alfonso alfredo ali alice alina alisa amanda ambra amir ana anastasia andrea andreas
 andrei andrew andrzej angela angelo angelina anna annalena anne annie anthony antoine antonella
 antonia antonio antony ari ariel arianna arnold arturo attilio aurora barack barbara bashar
@@ -239,7 +256,7 @@ def is_first_name(word: str) -> bool:
 def is_common_word(word: str) -> bool:
     """A function word or a word of the Italian dictionary (and not a first name)."""
     low = word.lower()
-    if low in CAP_STOPWORDS or fold(low) in CAP_STOPWORDS or low in ROLE_NOUNS:
+    if low in CAP_STOPWORDS or fold(low) in CAP_STOPWORDS or low in ROLE_NOUNS or fold(low) in DEPARTMENTS:
         return True
     if is_first_name(word):
         return False
@@ -497,14 +514,21 @@ def _particles_then_name(text: str, tokens: list[_Token], i: int, current: list[
     return not is_covered(tokens[j]) or tokens[j - 1].text in ITALIAN_PARTICLES
 
 
-def _refine_run(run: list[_Token]) -> list[list[_Token]]:
-    """Drop leading function words and common words (keeping a run's last word, which may
-    still link to a known surname) and split where a first name starts after other words."""
+def _refine_run(text: str, run: list[_Token]) -> list[list[_Token]]:
+    """Drop leading function words, roles and departments, and split where a first name
+    starts after other words.
+
+    At the start of a sentence, where every word is capitalized, a leading common word is
+    dropped too ("Nuova telefonata", "Nova Kamianka" → "Kamianka"); elsewhere a capitalized
+    common word before a name is part of it ("Mala Dibrova", "Amara Diallo"). A run's last
+    word is always kept: it may still link to a known surname.
+    """
     while run and fold(run[0].text) in CAP_STOPWORDS:
         run = run[1:]
+    at_start = bool(run) and _at_sentence_start(text, run[0].start)
     while (
         len(run) > 1
-        and is_common_word(run[0].text)
+        and (fold(run[0].text) in ROLE_NOUNS or fold(run[0].text) in DEPARTMENTS or (at_start and is_common_word(run[0].text)))
         and fold(run[0].text) not in ORG_HEADS
         and fold(run[0].text) not in NAME_HEADS
     ):
@@ -570,6 +594,14 @@ def _role_before(text: str, start: int) -> str | None:
     return None
 
 
+_VERB_AFTER_RE = re.compile(
+    r"\s+(?:(?:non|si|ci|ne|lo|la|li|le|gli|l')\s*)?"
+    r"(?:ha|hanno|ho|è|era|erano|sarà|sono|aveva|avevano|avrebbe|avrebbero|abbia|sia|fu|"
+    r"vuole|vogliono|deve|devono|può|possono|dice|dicono|chiede|chiedono|spiega|annuncia|"
+    r"afferma|scrive|replica|risponde|attacca|accusa|incontra|chiama|apre|chiude|vince|perde|"
+    r"torna|resta|lascia|firma|conferma|smentisce|nega|[^\W\d_]+(?:à|ò|rebbe|rebbero|ava|avano|eva|evano))(?![\w'])",
+    re.IGNORECASE,
+)
 _HEADLINE_SPEAKER_RE = re.compile(r"\s*:\s*[«\"“]")
 _PREPOSITION_BEFORE_RE = re.compile(
     r"(?<![\w'])(?:di|del|dello|della|dei|degli|delle|al|alla|allo|ai|agli|alle|a|da|dal|dalla|in|nel|nella|per|su|sul|sulla)\s+$"
@@ -630,7 +662,7 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
         covered.append((start, end))
     tokens = _tokens(text)
     for run in _runs(text, tokens, covered):
-        for piece, is_complement in _split_role_complement(text, _refine_run(run)):
+        for piece, is_complement in _split_role_complement(text, _refine_run(text, run)):
             start, end = piece[0].start, piece[-1].end
             surface = text[start:end]
             words = split_words(surface)
@@ -646,8 +678,11 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
             if len(piece) == 1 and _at_sentence_start(text, start) and hint is None:
                 if _HEADLINE_SPEAKER_RE.match(text, end) and not weak:
                     hint = "person"  # headline convention: "Sinner: «…»"
-                elif text[:start].rstrip()[-1:] in ("«", '"'):
-                    weak = True  # a quoted capitalized word is often foreign or emphatic ("Unrealistic")
+                elif text[:start].rstrip()[-1:] in ("«", '"') or not _VERB_AFTER_RE.match(text, end):
+                    # A capitalized word opening a sentence is a name when a verb follows it
+                    # ("Stellantis chiuderà", "Peskov ha detto"); otherwise ("Droni su Kiev",
+                    # a quoted "Unrealistic") it may be any word.
+                    weak = True
             found.append(
                 NameCandidate(start, end, surface, tuple(words), "role_phrase" if by_role else "capitalized", hint, weak)
             )

@@ -29,7 +29,8 @@ The speaker is the entity the cue attaches to, never a guess from elsewhere in t
 4. a bare quotation with no cue continues the previous sentence's quotation only when its
    sentence names nobody outside the quote; otherwise the speaker is null.
 
-Speakers are persons, organisations or media, as typed in the entities table.
+Speakers are persons, organisations or media, as typed in the entities table, and only
+mentions linked with certainty (an ambiguous surname gives a null speaker).
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ _AFTER_PREPOSITION_RE = re.compile(
 )
 # An article and a noun right after an inverted verb: an unnamed subject ("ha detto il ministro").
 _UNNAMED_SUBJECT_RE = re.compile(r"\s+(?:il|lo|la|i|gli|le|l')\s*(?-i:[a-zà-ù])", re.IGNORECASE)
+# Entity id and type given to a mention whose link is uncertain: a subject, never a speaker.
+_UNCERTAIN = "?"
 _GUILLEMET_RE = re.compile("[«»]")
 _DOUBLE_QUOTE_RE = re.compile('"')
 _MAIN_VERB_RE = re.compile(r"(?<![\w'])(?:ha|hanno|è|sono|aveva|avevano|avrebbe|avrebbero|sarà|era)(?![\w'])", re.IGNORECASE)
@@ -193,7 +196,7 @@ def _speaker_after(block: _Block, pos: int, limit: int) -> str | None:
         words = re.findall(r"[\w']+", between.lower())
         if any(w in _AFTER_STOP or w.split("'")[0] + "'" in _AFTER_STOP for w in words):
             break
-        if etype == "person":
+        if etype in ("person", _UNCERTAIN):
             return eid
         if etype in SPEAKER_TYPES and first_other is None:
             first_other = eid
@@ -211,7 +214,7 @@ def _speaker_before(block: _Block, sent_start: int, pos: int, quotes: list[_Quot
         if m_start < sent_start or m_end > pos or _inside(m_start, quotes):
             continue
         between = block.text[m_end:pos]
-        if etype not in SPEAKER_TYPES and not (etype == "place" and not between.strip()):
+        if etype not in SPEAKER_TYPES and etype != _UNCERTAIN and not (etype == "place" and not between.strip()):
             continue
         relative = re.fullmatch(r"\s*,?\s*che\s*", between) is not None  # "il Post, che ha scritto"
         if not relative and (any(c in between for c in ".;!?«»\"") or " che " in f" {between.lower()} "):
@@ -221,7 +224,7 @@ def _speaker_before(block: _Block, sent_start: int, pos: int, quotes: list[_Quot
         if _AFTER_PREPOSITION_RE.search(block.text, sent_start, m_start):
             continue  # "con Putin", "all'Economist": not a subject
         best = eid
-        if etype == "person":
+        if etype in ("person", _UNCERTAIN):
             best_person = eid
     return best_person or best
 
@@ -236,6 +239,12 @@ def _find_cues(block: _Block, quotes: list[_Quote]) -> list[_Cue]:
 
 
 def _cue_speaker(block: _Block, cue: _Cue, quotes: list[_Quote], previous: str | None) -> str | None:
+    speaker = _cue_subject(block, cue, quotes, previous)
+    return None if speaker == _UNCERTAIN else speaker
+
+
+def _cue_subject(block: _Block, cue: _Cue, quotes: list[_Quote], previous: str | None) -> str | None:
+    """The speaker of a cue, or _UNCERTAIN when its named subject is an uncertain link."""
     sent_id, _, s_start, s_end = block.sentence_at(cue.start)
     if cue.kind == "secondo":
         if _PRONOUNS.match(block.text, cue.end):
@@ -303,14 +312,22 @@ def extract_quotes(
     """The quotes table. Grain: one row per quotation or reported statement.
 
     sentences: sent_id, doc_id, block_no, sent_no, text, start, end (block offsets);
-    mentions: sent_id, entity_id, start, end (sentence offsets); entities: entity_id, type.
+    mentions: sent_id, entity_id, start, end (sentence offsets), is_uncertain (optional: uncertain
+    links are not speakers); entities: entity_id, type.
     `min_words`: shortest quotation or reported clause kept; `carry_sentences`: how many
     sentences back a subjectless verb or a continuing quotation may take its speaker from.
     """
     types = dict(entities.select("entity_id", "type").iter_rows())
     by_sentence: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for sent_id, eid, m_start, m_end in mentions.select("sent_id", "entity_id", "start", "end").iter_rows():
-        by_sentence[sent_id].append((m_start, m_end, eid))
+    # A mention whose link is a guess (an ambiguous surname) cannot name a speaker: a wrong
+    # speaker would later read as a misattribution between sources. It still counts as an
+    # expressed subject, so the verb does not take the previous speaker either.
+    if "is_uncertain" not in mentions.columns:
+        mentions = mentions.with_columns(pl.lit(False).alias("is_uncertain"))
+    for sent_id, eid, m_start, m_end, uncertain in mentions.select(
+        "sent_id", "entity_id", "start", "end", "is_uncertain"
+    ).iter_rows():
+        by_sentence[sent_id].append((m_start, m_end, _UNCERTAIN if uncertain else eid))
 
     rows: list[tuple] = []
     ordered = sentences.sort(["doc_id", "block_no", "start"])
@@ -330,7 +347,8 @@ def extract_quotes(
         for _, _, sent_id, _, text, start, end in sents:
             chars[start:end] = text
             for m_start, m_end, eid in by_sentence.get(sent_id, ()):
-                block_mentions.append((start + m_start, start + m_end, eid, types.get(eid, "other")))
+                etype = _UNCERTAIN if eid == _UNCERTAIN else types.get(eid, "other")
+                block_mentions.append((start + m_start, start + m_end, eid, etype))
         block_mentions.sort()
         block = _Block(doc_id, block_no, "".join(chars), [(s[2], s[3], s[5], s[6]) for s in sents], block_mentions)
         try:
@@ -392,7 +410,7 @@ def _block_quotes(
                 verb = _MAIN_VERB_RE.search(block.text, s_start, s_end)
                 subject = _speaker_before(block, s_start, verb.start(), quotes) if verb else None
                 if subject:
-                    previous = (sent_no, subject)
+                    previous = (sent_no, None if subject == _UNCERTAIN else subject)
             continue
         if not is_cue:
             q: _Quote = obj  # type: ignore[assignment]

@@ -8,12 +8,16 @@ Finding (per sentence, `find_names`):
 2. Everything else is a capitalized run: capitalized words joined by spaces, with foreign
    name particles (de, van, von, der, bin, al- …), initials ("J. D. Vance") and, after an
    institution head word (Ministero, Banca, Corte …), the Italian "di/del/degli…".
-   Leading words that are common Italian words or function words ("Il", "Secondo",
-   "Stato", "Presidente", months, weekdays) are dropped, and a run is split where a known
-   first name starts after other words ("Cia John Ratcliffe").
-3. A single remaining word that is a common Italian word ("Paese", "Alleanza", "Conte"),
-   or a capitalized word right after an opening quotation mark, is *weak*: it is kept only if
-   it links to a name seen elsewhere (a surname of a person named in full).
+   Leading function words, months, weekdays, roles and ministerial portfolios ("Il",
+   "Secondo", "Presidente", "Lavoro" in "ministro del Lavoro") are dropped, and so are common
+   Italian words at the start of a sentence, where every word is capitalized; elsewhere a
+   capitalized common word belongs to the name ("Mala Dibrova"). A run is split where a
+   known first name follows other words ("Cia John Ratcliffe"), and after a role's
+   complement ("l'allenatore della Juventus Thiago Motta").
+3. A single remaining word that is a common Italian word ("Paese", "Alleanza", "Conte"), a
+   capitalized word right after an opening quotation mark, or an unknown word opening a
+   sentence without a verb after it ("Droni su Kiev"), is *weak*: it is kept only if it links
+   to a name seen elsewhere (a surname of a person named in full).
 4. An institution name runs over a known place after its "di" ("Procura di Milano").
 
 Type hints come from the context: a role phrase before the name ("il portavoce del Cremlino

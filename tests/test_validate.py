@@ -461,3 +461,27 @@ def test_main_passes_on_valid_tables_with_identical_outputs(tmp_path, monkeypatc
     validate.main()
     assert first == [(tmp_path / p).read_bytes() for p in (validate.SUMMARY_PATH, validate.PAGE_PATH)]
     assert json.loads(first[0])["totals"]["failed"] == 0
+
+
+# --- on the real pipeline output (the full `dvc repro` of tests/conftest.py) -------------------
+
+def test_real_pipeline_output_passes_the_gate(pipeline_run):
+    summary = json.loads((pipeline_run / validate.SUMMARY_PATH).read_text(encoding="utf-8"))
+    assert summary["is_passing"] is True
+    assert summary["by_severity"]["error"] == {**summary["by_severity"]["error"], "failed": 0, "skipped": 0}
+    assert set(summary["by_table"]) == set(TABLES)
+    page = (pipeline_run / validate.PAGE_PATH).read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and "https://" not in page
+
+
+def test_real_tables_with_a_lost_document_fail(pipeline_run):
+    tables = validate.read_tables(pipeline_run)
+    inputs = validate.list_input_files(pipeline_run, "seeds", "seeds/sources.csv")
+    lost = sorted(tables["documents"]["path"])[-1]
+    assert lost in inputs
+    results = run(with_table(tables, "documents", tables["documents"].filter(pl.col("path") != lost)),
+                  input_files=inputs)
+    assert "documents.inputs_accounted" in blocking(results)
+    assert results["documents.inputs_accounted"].sample_rows == ({"path": lost, "is_accounted": False},)
+    # its article, blocks and sentences now point at a document that is not there
+    assert {"articles.doc_id_in_documents", "blocks.doc_id_in_documents"} <= blocking(results)

@@ -58,20 +58,63 @@ ENGLISH_MONTHS = (
 )
 ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-UNITS: dict[str, int] = {
-    "zero": 0,
-    "un": 1, "uno": 1, "una": 1, "un'": 1,
-    "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9,
-    "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15,
-    "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20,
-    "ventuno": 21, "ventidue": 22, "ventitré": 23, "ventitre": 23, "ventiquattro": 24,
-    "venticinque": 25, "ventisei": 26, "ventisette": 27, "ventotto": 28, "ventinove": 29,
-    "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70,
-    "ottanta": 80, "novanta": 90, "cento": 100, "duecento": 200, "trecento": 300,
-    "quattrocento": 400, "cinquecento": 500, "seicento": 600, "settecento": 700,
-    "ottocento": 800, "novecento": 900, "mille": 1000, "duemila": 2000, "tremila": 3000,
-    "diecimila": 10000, "centomila": 100000,
-}
+_UNIT_WORDS = ("", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove")
+_TEEN_WORDS = ("dieci", "undici", "dodici", "tredici", "quattordici", "quindici", "sedici",
+               "diciassette", "diciotto", "diciannove")
+_TEN_WORDS = {2: "venti", 3: "trenta", 4: "quaranta", 5: "cinquanta", 6: "sessanta", 7: "settanta",
+              8: "ottanta", 9: "novanta"}
+
+
+def _spellings_below_100(n: int) -> list[str]:
+    if n < 10:
+        return [_UNIT_WORDS[n]]
+    if n < 20:
+        return [_TEEN_WORDS[n - 10]]
+    tens, unit = divmod(n, 10)
+    word = _TEN_WORDS[tens]
+    if unit == 0:
+        return [word]
+    if unit in (1, 8):  # the tens drop their vowel before "uno", "otto": ventuno, trentotto
+        return [word[:-1] + _UNIT_WORDS[unit]]
+    if unit == 3:  # ventitré, also written ventitre
+        return [word + "tré", word + "tre"]
+    return [word + _UNIT_WORDS[unit]]
+
+
+def _spellings_below_1000(n: int) -> list[str]:
+    hundreds, rest = divmod(n, 100)
+    if hundreds == 0:
+        return _spellings_below_100(n)
+    prefix = "cento" if hundreds == 1 else _UNIT_WORDS[hundreds] + "cento"
+    if rest == 0:
+        return [prefix]
+    out = []
+    for tail in _spellings_below_100(rest):
+        out.append(prefix + tail)
+        if tail.startswith("o"):  # centotto, centottanta (also written centootto)
+            out.append(prefix[:-1] + tail)
+    return out
+
+
+def _number_words() -> dict[str, int]:
+    """Every spelling of 1–999 and of the thousands 1000–999000 ("mille", "duemila",
+    "trecentomila"), plus the article forms of one."""
+    words: dict[str, int] = {"zero": 0, "un": 1, "una": 1, "un'": 1}
+    for n in range(1, 1000):
+        for word in _spellings_below_1000(n):
+            words[word] = n
+            words[("mille" if n == 1 else word + "mila")] = n * 1000
+    return words
+
+
+NUMBER_WORDS: dict[str, int] = _number_words()
+# Every number word holds one of these stems ("quarantasette", "trentotto", "duecento"), except
+# for "vent…" and "…mila" compounds ("ventotto", "duemila"), whose short stems also occur inside
+# other words; `prefilter_regex` callers add those as raw substrings.
+NUMBER_STEMS = frozenset(
+    (*_UNIT_WORDS[1:], *_TEEN_WORDS, *_TEN_WORDS.values(), "trent", "quarant", "cinquant", "sessant",
+     "settant", "ottant", "novant", "cento", "mille", "zero")
+)
 # Number words that are also something else and must not be read as numbers on their own:
 # "un/una/uno" are articles, "sei" is "you are". The extractors only accept them next to a unit.
 AMBIGUOUS_NUMBER_WORDS = frozenset({"un", "uno", "una", "un'", "sei"})
@@ -108,7 +151,16 @@ def _alternation(words) -> str:
 
 MONTH_RE = _alternation(MONTHS)
 WEEKDAY_RE = _alternation(WEEKDAY_VARIANTS)
-NUMBER_WORD_RE = _alternation(w for w in UNITS if not w.endswith("'"))
+# The shape of a number word, as a compact grammar (the alternation of all NUMBER_WORDS would
+# be slow to match); it over-generates ("ventiuno"), so a match is only a number if it is in
+# NUMBER_WORDS. Callers add word boundaries.
+_UNIT_RE = r"(?:uno|due|tr[eé]|quattro|cinque|sei|sette|otto|nove)"
+_BELOW_100_RE = (
+    rf"(?:{_alternation(_TEEN_WORDS)}|(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)[ai]?"
+    rf"{_UNIT_RE}?|{_UNIT_RE})"
+)
+_BELOW_1000_RE = rf"(?:(?:due|tre|quattro|cinque|sei|sette|otto|nove)?cento?{_BELOW_100_RE}?|{_BELOW_100_RE})"
+NUMBER_WORD_RE = rf"(?:mille|{_BELOW_1000_RE}mila|{_BELOW_1000_RE}|zero)"
 
 
 def fold(text: str) -> str:
@@ -146,8 +198,8 @@ def parse_number(token: str) -> float | None:
 
 
 def number_word_value(word: str) -> int | None:
-    """Value of a number word ('tre' -> 3, "un'" -> 1), else None."""
-    return UNITS.get(fold(word))
+    """Value of a number word ('tre' -> 3, 'quarantasette' -> 47, "un'" -> 1), else None."""
+    return NUMBER_WORDS.get(fold(word))
 
 
 # --- fast candidate scanning -----------------------------------------------------------------------

@@ -45,7 +45,9 @@ from pipeline.nlp.italian import (
     COLLECTIVES_SINGULAR,
     MONTHS,
     MULTIPLIERS,
-    UNITS,
+    NUMBER_STEMS,
+    NUMBER_WORD_RE,
+    NUMBER_WORDS,
     fold,
     Rule,
     TokenIndex,
@@ -77,8 +79,8 @@ class Quantity:
 
 _AP = r"['’]"
 _DIGITS = r"(?<![\w.,/])(?<![^\W\d_]-)(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)(?![.,][0-9])"
-_WORDS = [w for w in UNITS if not w.endswith("'") and w not in AMBIGUOUS_NUMBER_WORDS]
-_WORD_NUMBER = r"\b(?:" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b"
+# Any number word but the ambiguous ones ("uno", "sei" are handled below, "un/una" are articles).
+_WORD_NUMBER = rf"\b(?!(?:un|una|uno|sei)\b){NUMBER_WORD_RE}\b"
 _ARTICLE_ONE = rf"\b(?:un{_AP}|un|una|uno)"
 _MULT = r"(?:" + "|".join(sorted(MULTIPLIERS, key=len, reverse=True)) + r")\b"
 _NUM_PLAIN = rf"(?:{_DIGITS}(?:\s*{_MULT}|mila\b)?|{_WORD_NUMBER}(?:\s+{_MULT})?|{_ARTICLE_ONE}\s+{_MULT}|\bsei\b(?=\s+[a-zà-ù]+[ie]\b))"
@@ -129,8 +131,8 @@ def number_value(text: str) -> float | None:
     base, mult = m.group(1).strip(), m.group(2)
     if base in ("un", "un'", "una", "uno"):
         value = 1.0
-    elif base in UNITS:
-        value = float(UNITS[base])
+    elif base in NUMBER_WORDS:
+        value = float(NUMBER_WORDS[base])
     else:
         value = parse_number(base)
     if value is None:
@@ -409,7 +411,7 @@ _LABEL_BEFORE = re.compile(
 def _count(m: re.Match[str], text: str) -> Quantity | None:
     single, first, _ = _value_parts(m)
     noun = fold(m["noun"])
-    if noun in _NOT_NOUNS or noun in UNITS or _NOT_NOUN_ENDINGS.search(noun):
+    if noun in _NOT_NOUNS or noun in NUMBER_WORDS or _NOT_NOUN_ENDINGS.search(noun):
         return None  # "i due vogliono", "tre volte", "due soltanto": verbs and adverbs
     if re.match(r"[0-9]", single or first or ""):
         if _LABEL_BEFORE.search(text[: m.start("n") if single else m.start()]):
@@ -489,7 +491,7 @@ def _collective(m: re.Match[str], text: str) -> Quantity | None:
 
 _CURRENCY_KEYS = frozenset({"euro", "dollari", "dollaro", "sterline", "sterlina", "rubli", "rublo",
                             "€", "$", "£", "eur", "usd", "us"})
-_NUMBER_KEYS = frozenset(w for w in _WORDS if w.isalpha()) | frozenset(MULTIPLIERS) | {"sei"}
+_NUMBER_KEYS = (frozenset(w for w in NUMBER_WORDS if w.isalpha()) - AMBIGUOUS_NUMBER_WORDS) | frozenset(MULTIPLIERS) | {"sei"}
 # Each rule is tried at the token starts up to `lookback` tokens before one of its keys
 # ("poco più di un'ora" begins 4 tokens before "ora"). For equal spans the earlier rule wins.
 GRAMMAR: tuple[Rule, ...] = (
@@ -511,9 +513,10 @@ GRAMMAR: tuple[Rule, ...] = (
 _TRIGGERS = triggers_of(GRAMMAR)
 # Vectorised gate: every quantity holds a digit, a symbol, a number or collective word, or an
 # article before a unit ("un'ora", "una settimana").
+# Number words are matched through their stems (see italian.NUMBER_STEMS).
 PREFILTER = prefilter_regex(
-    (_NUMBER_KEYS | frozenset(_COLLECTIVE_WORDS) | {"mezz", "mezzora", "quarto", "quarti"}) - {"un", "una", "uno"},
-    r"[0-9€$£%]|(?-u:\b)un['’]\s*ora|(?-u:\b)(?:un|una)\s+(?:ora|minuto|settimana|giorno|mese|anno)(?-u:\b)",
+    NUMBER_STEMS | frozenset(MULTIPLIERS) | frozenset(_COLLECTIVE_WORDS) | {"mezz", "mezzora", "quarto", "quarti"},
+    r"[0-9€$£%]|vent|mila|(?-u:\b)un['’]\s*ora|(?-u:\b)(?:un|una)\s+(?:ora|minuto|settimana|giorno|mese|anno)(?-u:\b)",
 )
 
 

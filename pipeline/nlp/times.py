@@ -154,7 +154,7 @@ RELATIVE_PERIOD = _compile(
       |quest{_AP}(?P<unit3>anno))\b
     """
 )
-_COUNT = rf"(?:[0-9]{{1,3}}|{NUMBER_WORD_RE}|un{_AP}|un|una|uno)"
+_COUNT = rf"(?:[0-9]{{1,3}}|\b{NUMBER_WORD_RE}\b|un{_AP}|un|una|uno)"
 _HEDGE = r"(?:(?:quasi|circa|oltre|almeno|appena|solo|più\s+di|poco\s+più\s+di|meno\s+di)\s+)"
 PERIODS_AGO = _compile(
     rf"""

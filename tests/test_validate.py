@@ -485,3 +485,16 @@ def test_real_tables_with_a_lost_document_fail(pipeline_run):
     assert results["documents.inputs_accounted"].sample_rows == ({"path": lost, "is_accounted": False},)
     # its article, blocks and sentences now point at a document that is not there
     assert {"articles.doc_id_in_documents", "blocks.doc_id_in_documents"} <= blocking(results)
+
+
+def test_a_batch_ge_cannot_evaluate_fails_its_checks_without_crashing(valid):
+    from pipeline.quality.checks import Batch, Check, Plan
+    from pipeline.quality.gx_runner import run_plan
+
+    # A column the expectation names is absent from the frame: GE cannot evaluate it.
+    check = Check("sources.n_docs.range", "sources", "error", "n_docs is >= 1", "ExpectColumnValuesToBeBetween",
+                  {"column": "n_docs", "min_value": 1, "max_value": None})
+    plan = Plan((Batch("broken", valid["sources"].select("source_id"), ("source_id",), (check,)),), (), (check,))
+    [result] = run_plan(plan)
+    assert result.status == FAILED and result.is_blocking
+    assert result.note.startswith("could not be evaluated")

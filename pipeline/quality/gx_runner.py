@@ -126,8 +126,14 @@ def _run_plan(plan: Plan, sample_rows: int) -> list[CheckResult]:
                          "return_unexpected_index_query": False}
         if batch.index_columns:
             result_format["unexpected_index_column_names"] = list(batch.index_columns)
-        validation = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
-            _suite(batch), result_format=result_format)
+        try:
+            validation = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+                _suite(batch), result_format=result_format)
+        except Exception as err:  # noqa: BLE001 - one unexpected frame fails its checks, not the run
+            for check in batch.checks:
+                by_id[check.check_id] = CheckResult(
+                    check=check, status=FAILED, note=f"could not be evaluated: {type(err).__name__}: {err}")
+            continue
         checks = {c.check_id: c for c in batch.checks}
         for gx_result in validation.results:
             check = checks[gx_result.expectation_config.meta["check_id"]]

@@ -15,9 +15,9 @@ Precedence — the first rule that yields a date wins:
    c. the latest full date (day, month and year stated) in the text, embedded post dates
       included ("— Name (@handle) 12 febbraio 2025", also the English form "February 12, 2025"),
       leaving out dates with a future cue a few words before or after them ("si terrà il
-      3 marzo 2025", "previsto per il …", "entro il …", "prossimo"). An article cannot predate the latest past event it reports, so this is the
-      earliest day the article can have been published: a lower bound, usually the same or the
-      previous day.
+      3 marzo 2025", "previsto per il …", "entro il …", "prossimo"). An article cannot predate
+      the latest past event it reports, so this is the earliest day the article can have been
+      published: a lower bound, in news usually the day itself or the day before.
 4. `corpus`: the text states a day and month but no year (a yearless dateline, "ieri,
    12 febbraio", or otherwise the latest day-month outside future clauses, as in 3c): the year is
    the dominant year of the documents dated by rules 1–3 (most documents; a tie goes to the

@@ -45,7 +45,6 @@ WEEKDAYS: dict[str, int] = {
     "sabato": 5,
     "domenica": 6,
 }
-WEEKDAY_NAMES: tuple[str, ...] = tuple(WEEKDAYS)
 # Accentless and apostrophe spellings found in badly encoded or typed text ("venerdi", "venerdi'").
 WEEKDAY_VARIANTS: dict[str, str] = {
     **{name: name for name in WEEKDAYS},

@@ -49,6 +49,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -279,8 +280,13 @@ class KnownEntity:
     type: str
 
 
-_ALIAS_WORD_RE = re.compile(r"\w+")
-_ALIAS_GAP_CHARS = frozenset(" -'.")
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
+_ALIAS_NEXT_WORD_RE = re.compile(r"[ \-'.]{1,2}(\w+)")
+
+
+@lru_cache(maxsize=16)
+def _compiled_start_re(alternatives: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w@#])(?:{alternatives})")
 
 
 @dataclass
@@ -292,6 +298,7 @@ class Lexicon:
     exact_short: frozenset[str]  # aliases of up to 3 characters (UE, AP, Fed): matched case-sensitively
     lowercase_heads: frozenset[str]  # first words of aliases written in lower case ("la Repubblica")
     max_words: int
+    prefixes: frozenset[tuple[str, ...]]  # every leading part of a folded alias
     by_key: dict[str, str]  # name_key of alias → entity_id (transliteration, nickname)
     by_surname: dict[str, str]  # key of a person's last word(s) → entity_id, when unambiguous
 
@@ -321,6 +328,7 @@ class Lexicon:
             exact_short=frozenset(r["alias"] for r in rows if len(r["alias"]) <= 3),
             lowercase_heads=frozenset(fold(r["alias"].split()[0]) for r in rows if r["alias"][:1].islower()),
             max_words=max((len(k) for k in by_words), default=0),
+            prefixes=frozenset(k[:n] for k in by_words for n in range(1, len(k) + 1)),
             by_key=by_key,
             by_surname=by_surname,
         )
@@ -338,42 +346,45 @@ class Lexicon:
         of an alias such as "la Repubblica"), and aliases of up to three characters must be
         written exactly as listed, so that "usa" (uses) or "nato" (born) never match.
         """
-        words = [(m.start(), m.end(), m.group(0)) for m in _ALIAS_WORD_RE.finditer(text)]
-        folded = [_fold_word(w[2]) for w in words]
         out: list[tuple[int, int, str]] = []
-        i = 0
-        while i < len(words):
-            start, _, first = words[i]
-            if not (first[:1].isupper() or first[:1].isdigit() or folded[i] in self.lowercase_heads) or (
-                start > 0 and text[start - 1] in "@#"
-            ):
-                i += 1
+        resume_at = 0
+        for m in self._start_re.finditer(text):
+            if m.start() < resume_at:
                 continue
-            # how far the words stay joined by name-internal separators
-            n_max = 1
-            while (
-                n_max < self.max_words
-                and i + n_max < len(words)
-                and 0 < words[i + n_max][0] - words[i + n_max - 1][1] <= 2
-                and all(c in _ALIAS_GAP_CHARS for c in text[words[i + n_max - 1][1] : words[i + n_max][0]])
-            ):
-                n_max += 1
-            for n in range(n_max, 0, -1):
-                eid = self.by_words.get(tuple(folded[i : i + n]))
+            folded = (_fold_word(m.group(0)),)
+            if folded not in self.prefixes:
+                continue
+            # the words that follow, joined by name-internal separators only, while some alias
+            # still begins with them
+            words = [(m.start(), m.end(), m.group(0))]
+            while len(words) < self.max_words:
+                nxt = _ALIAS_NEXT_WORD_RE.match(text, words[-1][1])
+                if nxt is None or folded + (_fold_word(nxt.group(1)),) not in self.prefixes:
+                    break
+                words.append((nxt.start(1), nxt.end(1), nxt.group(1)))
+                folded = folded + (_fold_word(nxt.group(1)),)
+            for n in range(len(words), 0, -1):
+                eid = self.by_words.get(folded[:n])
                 if eid is None:
                     continue
-                end = words[i + n - 1][1]
+                start, end = words[0][0], words[n - 1][1]
                 surface = text[start:end]
                 if len(surface) <= 3 and surface not in self.exact_short:
                     continue
-                if surface[:1].islower() and not (n > 1 and words[i + 1][2][:1].isupper()):
+                if surface[:1].islower() and not (n > 1 and words[1][2][:1].isupper()):
                     continue
                 out.append((start, end, eid))
-                i += n
+                resume_at = end
                 break
-            else:
-                i += 1
         return out
+
+    @property
+    def _start_re(self) -> re.Pattern:
+        """Where an alias may start: a capital or digit, or a lower-case alias head, after no
+        word character, @ or #."""
+        heads = "|".join(re.escape(h) for h in sorted(self.lowercase_heads))
+        alternatives = f"[{_UPPER}0-9]\\w*" + (f"|(?:{heads})(?!\\w)" if heads else "")
+        return _compiled_start_re(alternatives)
 
 
 @lru_cache(maxsize=1)
@@ -407,8 +418,7 @@ _TOKEN_RE = re.compile(r"[^\W_][\w]*(?:-[\w]+)*")
 _SENTENCE_OPENERS = set("«\"“:(—–-•")
 
 
-@dataclass
-class _Token:
+class _Token(NamedTuple):
     text: str
     start: int
     end: int
@@ -473,6 +483,9 @@ def _runs(text: str, tokens: list[_Token], covered: list[tuple[int, int]]) -> li
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        if not current and not _is_cap(tok.text):  # most words: lower case, outside any run
+            i += 1
+            continue
         if (is_covered(tok) and not inside_institution(i)) or tok.text.isdigit():
             if current:
                 runs.append(current)

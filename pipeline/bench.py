@@ -198,12 +198,15 @@ def _pairs_with_multiplicity(members: pl.DataFrame, cluster: str) -> int:
     return pairs(per_cluster) - pairs(per_cluster_doc)
 
 
-def pairwise_cluster_scores(truth: pl.DataFrame, predicted: pl.DataFrame) -> dict:
+def pairwise_cluster_scores(truth: pl.DataFrame, predicted: pl.DataFrame,
+                            item_groups: pl.DataFrame | None = None) -> dict:
     """Pairwise precision/recall of a predicted clustering against a truth clustering.
 
     `truth`: item, doc, cluster (one cluster per item). `predicted`: item, doc, cluster (an item
     may sit in several predicted clusters). Pairs are unordered and across documents; items
-    absent from `truth` are ignored on both sides.
+    absent from `truth` are ignored on both sides. With `item_groups` (item, group: e.g. the
+    truth event of each sentence), false-positive pairs are split into same-group and
+    other-group pairs (when the predicted pairs could be listed).
     """
     predicted = predicted.join(truth.select("item"), on="item", how="semi")
     truth_pairs = _pair_frame(truth, "cluster")
@@ -213,7 +216,9 @@ def pairwise_cluster_scores(truth: pl.DataFrame, predicted: pl.DataFrame) -> dic
         predicted_pairs = _pair_frame(predicted, "cluster")
         n_pred = predicted_pairs.height
         tp = truth_pairs.join(predicted_pairs, on=["a", "b"], how="semi").height
+        false_pos = predicted_pairs.join(truth_pairs, on=["a", "b"], how="anti")
     else:
+        false_pos = None
         n_pred = _pairs_with_multiplicity(predicted, "cluster")
         exact = predicted.select("item").is_duplicated().sum() == 0
         membership = predicted.select("item", "cluster")
@@ -222,6 +227,11 @@ def pairwise_cluster_scores(truth: pl.DataFrame, predicted: pl.DataFrame) -> dic
               .select("a", "b").unique().height)
     result = scores(tp, n_pred, truth_pairs.height)
     result["exact"] = bool(exact)
+    if item_groups is not None and false_pos is not None:
+        groups = item_groups.select("item", "group")
+        same = (false_pos.join(groups.rename({"item": "a"}), on="a")
+                .join(groups.rename({"item": "b"}), on=["b", "group"], how="semi").height)
+        result["false_positives"] = {"same_group": same, "other_group": false_pos.height - same}
     return result
 
 
@@ -345,7 +355,11 @@ def evaluate(repo: Path, truth_dir: Path, seeds_dir: str = "seeds") -> dict:
     truth_members = matched.select("item", "doc", pl.col("claim_id").alias("cluster"))
     evidence = table("claim_evidence", ["claim_id", "sent_id"])
     predicted_members = evidence.join(item_of_sent, on="sent_id").select("item", "doc", pl.col("claim_id").alias("cluster"))
-    claims = pairwise_cluster_scores(truth_members, predicted_members)
+    claims = pairwise_cluster_scores(truth_members, predicted_members,
+                                     matched.select("item", pl.col("event_id").alias("group")))
+    if "false_positives" in claims:  # same group = two claims of one event merged; other = across events
+        fp = claims.pop("false_positives")
+        claims["false_positives"] = {"other_claim_same_event": fp["same_group"], "other_event": fp["other_group"]}
 
     # conflicts: unordered sentence pairs with their kind
     key_to_item = matched.select("path", "key", "item")

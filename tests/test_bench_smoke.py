@@ -35,6 +35,10 @@ def test_claim_pairs_count_only_cross_document_pairs():
     # truth pairs: (0,1) (0,2) (1,2) (3,4) = 4; predicted: (0,1) (2,3) (2,4) (3,4) = 4; shared: (0,1) (3,4)
     assert (result["tp"], result["n_predicted"], result["n_truth"]) == (2, 4, 4)
     assert result["precision"] == 0.5 and result["recall"] == 0.5 and result["exact"]
+    # with events: claim A is event e1 and claim B event e2; the wrong pairs (2,3) (2,4) cross events
+    groups = pl.DataFrame({"item": [0, 1, 2, 3, 4], "group": ["e1", "e1", "e1", "e2", "e2"]})
+    split = pairwise_cluster_scores(truth, predicted, groups)["false_positives"]
+    assert split == {"same_group": 0, "other_group": 2}
 
 
 def test_same_document_pairs_are_not_claim_pairs():

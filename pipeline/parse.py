@@ -840,12 +840,15 @@ def parse_documents(documents: pl.DataFrame, config: ParseConfig) -> dict[str, p
 
 
 def build_sources(articles: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
-    """One row per source_id: the outlet's name (or "Unknown outlet (<file name>)") and its documents."""
+    """One row per source_id: the outlet's name (or "<file name> (outlet unknown)") and its documents.
+
+    The file name comes first so that names cut short in charts stay distinguishable.
+    """
     named = articles.select("doc_id", "source_id").join(documents.select("doc_id", "path", "outlet"), on="doc_id")
     named = named.with_columns(
         pl.coalesce(
             pl.col("outlet"),
-            pl.format("Unknown outlet ({})", pl.col("path").map_elements(lambda p: PurePosixPath(p).name,
+            pl.format("{} (outlet unknown)", pl.col("path").map_elements(lambda p: PurePosixPath(p).name,
                                                                            return_dtype=pl.Utf8)),
         ).alias("name")
     )

@@ -353,7 +353,7 @@ def test_parse_documents_tables():
     assert articles["n_blocks"].to_list() == [3, 2, 1]
     assert articles["n_chars"].to_list() == [len(t) for t in documents.sort("doc_id")["text"]]
     sources = tables["sources"].sort("source_id")
-    assert sources.rows() == [("doc-cccccccc", "Unknown outlet (c.txt)", 1), ("il-post", "Il Post", 2)]
+    assert sources.rows() == [("doc-cccccccc", "c.txt (outlet unknown)", 1), ("il-post", "Il Post", 2)]
     blocks = tables["blocks"]
     assert blocks.filter(pl.col("doc_id") == "aaaaaaaaaaaaaaaa")["block_no"].to_list() == [0, 1, 2]
     assert tables["links"].rows() == [("bbbbbbbbbbbbbbbb", 1, "link", "link", "https://x.it")]

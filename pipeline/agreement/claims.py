@@ -3,14 +3,17 @@
 Pipeline (all linear in the corpus except the capped posting lists):
 
 1. features per *content sentence* (a sentence naming an entity, a quantity, a day date or an
-   event, with at least `min_content_lemmas` content lemmas): content lemmas (simplemma, stopwords
-   removed, antonyms folded onto their base), entities, value slots, event.
-2. blocking: an inverted index over lemmas, entities, dates, events and event-scoped value slots
+   event, with at least `min_content_lemmas` matching terms): matching terms (text.matching_terms:
+   simplemma lemmas without stopwords and intensifiers, antonyms folded onto their base, news
+   paraphrases onto one word, endings stemmed so "visitare" meets "visita"), entities, value
+   slots, event.
+2. blocking: an inverted index over terms, entities, dates, events and event-scoped value slots
    ("the duration of this call"); posting lists longer than `max_posting` are dropped (such keys
    are too common to tell facts apart). Candidate pairs are sentences of different documents
    sharing at least `min_shared_keys` keys, or sharing an event-scoped value slot.
-3. similarity of a candidate pair in 0..1: a weighted mean of lemma Dice, IDF-weighted lemma
-   cosine (rare shared words count more), entity Jaccard and value-slot agreement. Signals a pair
+3. similarity of a candidate pair in 0..1: a weighted mean of term Dice, IDF-weighted term
+   cosine (rare shared words count more), IDF-weighted containment of the shorter sentence,
+   entity Jaccard and value-slot agreement. Signals a pair
    cannot have (no entities, no values on either side) drop out of the mean. Values compare
    *slots*, not numbers: "175 prigionieri" and "150 prigionieri" state the same fact differently,
    which is a conflict, not two facts.
@@ -33,7 +36,7 @@ import polars as pl
 
 from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit
 from pipeline.agreement.frames import columns
-from pipeline.agreement.text import content_lemmas, shorten, tokenize
+from pipeline.agreement.text import matching_terms, shorten, tokenize
 from pipeline.common import progress, stable_id
 
 SIGNALS = ("lemma", "rare", "containment", "entity", "value")
@@ -63,7 +66,7 @@ class SentenceFeatures:
     doc_id: str
     source_id: str
     text: str
-    lemmas: frozenset[str]
+    terms: frozenset[str]  # matching terms (text.matching_terms)
     entities: frozenset[str]
     slots: frozenset[tuple]  # (kind, unit, noun) of quantities; ("date",) when a day date is stated
     event: Event | None  # the event the sentence names itself: what claim compatibility checks
@@ -100,12 +103,12 @@ def build_features(
         slots = frozenset(slots_of.get(sid, ()))
         if not (ents or slots or sid in mention_sents):
             continue
-        lemmas = content_lemmas(tokenize(text))
-        if len(lemmas) < min_content_lemmas:
+        terms = matching_terms(tokenize(text))
+        if len(terms) < min_content_lemmas:
             continue
         context = events.get(event_of.get(sid, ""))
         out.append(SentenceFeatures(
-            sid, doc_id, source_of.get(doc_id, doc_id), text, lemmas, ents, slots,
+            sid, doc_id, source_of.get(doc_id, doc_id), text, terms, ents, slots,
             context if sid in mention_sents else None, context,
         ))
     return out
@@ -119,19 +122,19 @@ def _sets_by_sentence(df: pl.DataFrame, column: str) -> dict[str, frozenset[str]
 
 
 def inverse_document_frequency(features: list[SentenceFeatures]) -> dict[str, float]:
-    """Smoothed IDF of each lemma over the content sentences, scaled to (0, 1] (1 = seen once).
+    """Smoothed IDF of each term over the content sentences, scaled to (0, 1] (1 = seen once).
 
     Smoothing (1 + log((1+n)/(1+df))) keeps a word found in every sentence above zero, so a tiny
     corpus does not erase its shared words.
     """
-    df = Counter(lemma for f in features for lemma in f.lemmas)
+    df = Counter(term for f in features for term in f.terms)
     n = len(features)
     top = 1.0 + math.log((1 + n) / 2)
-    return {lemma: (1.0 + math.log((1 + n) / (1 + c))) / top for lemma, c in df.items()}
+    return {term: (1.0 + math.log((1 + n) / (1 + c))) / top for term, c in df.items()}
 
 
 def blocking_keys(f: SentenceFeatures) -> list[str]:
-    keys = [f"l:{lemma}" for lemma in f.lemmas] + [f"e:{e}" for e in f.entities]
+    keys = [f"l:{term}" for term in f.terms] + [f"e:{e}" for e in f.entities]
     if f.context_event is not None:
         keys.append(f"ev:{f.context_event.event_id}")
         keys += [f"slot:{f.context_event.event_id}:{'|'.join(map(str, slot))}" for slot in f.slots]
@@ -173,11 +176,11 @@ def candidate_pairs(features: list[SentenceFeatures], max_posting: int, min_shar
 
 def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], weights: dict) -> float:
     """Weighted mean of the applicable signals, in 0..1 (see module docstring)."""
-    shared = a.lemmas & b.lemmas
+    shared = a.terms & b.terms
     scores = {
-        "lemma": 2 * len(shared) / (len(a.lemmas) + len(b.lemmas)) if (a.lemmas or b.lemmas) else 0.0,
-        "rare": _idf_cosine(a.lemmas, b.lemmas, shared, idf),
-        "containment": _idf_containment(a.lemmas, b.lemmas, shared, idf),
+        "lemma": 2 * len(shared) / (len(a.terms) + len(b.terms)) if (a.terms or b.terms) else 0.0,
+        "rare": _idf_cosine(a.terms, b.terms, shared, idf),
+        "containment": _idf_containment(a.terms, b.terms, shared, idf),
     }
     if a.entities or b.entities:
         scores["entity"] = len(a.entities & b.entities) / len(a.entities | b.entities)

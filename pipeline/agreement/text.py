@@ -84,6 +84,7 @@ class Token(NamedTuple):
     lemma: str
     start: int
     end: int
+    is_name: bool = False  # capitalised inside the sentence, or an acronym: kept as written
 
 
 @lru_cache(maxsize=500_000)
@@ -106,9 +107,11 @@ def tokenize(text: str) -> list[Token]:
         raw = m.group(0)
         word = raw.lower()
         before = text[:m.start()].rstrip()
-        opens_sentence = not before or before[-1] in SENTENCE_OPENERS
+        # an apostrophe after a letter is an elision ("dell'Ucraina"), not an opening quote
+        elided = len(before) >= 2 and before[-1] in "'’" and before[-2].isalpha()
+        opens_sentence = not before or (before[-1] in SENTENCE_OPENERS and not elided)
         is_name = len(raw) > 1 and raw[0].isupper() and (raw.isupper() or not opens_sentence)
-        out.append(Token(word, word if is_name else lemma_of(word), m.start(), m.end()))
+        out.append(Token(word, word if is_name else lemma_of(word), m.start(), m.end(), is_name))
     return out
 
 
@@ -126,6 +129,87 @@ def is_content(token: Token) -> bool:
 def content_lemmas(tokens: list[Token]) -> frozenset[str]:
     """Distinct content lemmas, antonyms folded to their base (so paraphrases under negation still match)."""
     return frozenset(ANTONYMS.get(t.lemma, t.lemma) for t in tokens if is_content(t))
+
+
+# --- matching terms: what claim matching compares -------------------------------------------------
+#
+# Two reports of one fact rarely share their exact lemmas: "una lunga e altamente produttiva
+# telefonata" and "colloqui lunghi ed estremamente produttivi"; "visitando le rispettive nazioni"
+# and "la visita reciproca delle nazioni". A *matching term* reads a content word through three
+# general steps, so such paraphrases meet while different facts keep different words:
+# 1. degree adverbs are dropped (they say how much, not what);
+# 2. a small lexicon of news paraphrases maps each word of a group onto the group's first word
+#    (by surface or lemma: simplemma reads "subito" as "subire");
+# 3. light suffix stemming makes a verb and its nominalisation meet (visitare/visita,
+#    negoziare/negoziato, liberare/liberazione, sanzionare/sanzione). Names are never stemmed.
+
+# Degree adverbs and intensifiers: "altamente produttiva" and "estremamente produttivi" agree.
+INTENSIFIERS: frozenset[str] = frozenset({
+    "altamente", "estremamente", "molto", "assai", "davvero", "particolarmente", "decisamente",
+    "veramente", "piuttosto", "alquanto", "tanto", "troppo", "parecchio", "assolutamente",
+    "profondamente", "enormemente", "straordinariamente", "incredibilmente", "oltremodo",
+})
+
+# General Italian news paraphrases (never words picked from one article): each group's words read
+# as its first word. Groups are narrow on purpose: words that also name other things ("parlare",
+# "fine", "trattare", "militare") stay out.
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("telefonata", "chiamata", "videochiamata", "colloquio", "conversazione", "telefono", "telefonico",
+     "telefonicamente", "telefonare"),
+    ("incontro", "incontrare", "vertice", "summit", "riunione", "riunire"),
+    ("concordare", "accettare", "convenire", "acconsentire", "pattuire"),
+    ("iniziare", "inizio", "avviare", "avvio", "cominciare"),
+    ("negoziato", "negoziare", "negoziazione", "trattativa"),
+    ("accordo", "intesa", "patto"),
+    ("guerra", "conflitto"),
+    ("immediatamente", "subito", "immediato"),
+    ("reciproco", "rispettivo", "reciprocamente", "vicendevole"),
+    ("nazione", "paese"),
+    ("truppa", "soldato"),
+    ("dispiegare", "schierare", "inviare", "mandare"),
+    ("produttivo", "proficuo", "fruttuoso", "costruttivo"),
+    ("liberare", "liberazione", "rilasciare", "rilascio", "scarcerare"),
+    ("prigioniero", "detenuto"),
+    ("aiuto", "aiutare", "assistenza", "sostegno", "sostenere", "supporto", "supportare"),
+    ("discutere", "discussione"),
+    ("attacco", "attaccare", "bombardamento", "bombardare", "raid", "offensiva"),
+    ("tregua", "cessate"),
+    ("durare", "durata", "protrarre"),
+    ("lungo", "lungamente"),
+)
+SYNONYMS: dict[str, str] = {word: group[0] for group in SYNONYM_GROUPS for word in group}
+
+# Inflectional and derivational endings, longest first; a stem keeps at least MIN_STEM letters.
+STEM_SUFFIXES = (
+    "azione", "izione", "zione", "mento", "menti", "are", "ere", "ire",
+    "ato", "ata", "ati", "ate", "ito", "ita", "uto", "uta", "a", "o", "e", "i",
+)
+MIN_STEM = 4
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The word without its first ending (of STEM_SUFFIXES) that leaves MIN_STEM letters:
+    "visitare" and "visita" -> "visit", "liberazione" and "liberare" -> "liber"."""
+    for suffix in STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def matching_term(token: Token) -> str | None:
+    """The term a content token contributes to claim matching, or None (not content, an intensifier)."""
+    if not is_content(token) or token.text in INTENSIFIERS or token.lemma in INTENSIFIERS:
+        return None
+    if token.is_name:
+        return token.lemma
+    base = ANTONYMS.get(token.lemma, token.lemma)
+    return stem(SYNONYMS.get(token.text) or SYNONYMS.get(base) or base)
+
+
+def matching_terms(tokens: list[Token]) -> frozenset[str]:
+    """Distinct matching terms of a sentence (see the comment above INTENSIFIERS)."""
+    return frozenset(t for t in map(matching_term, tokens) if t is not None)
 
 
 def _is_predicate(lemma: str) -> bool:

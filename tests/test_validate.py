@@ -174,9 +174,13 @@ def valid_tables() -> dict[str, pl.DataFrame]:
         "near_duplicates": [],
         "entity_coverage": list(coverage.values()),
     }
-    return {name: conform(name, pl.DataFrame(rows, schema=TABLES[name].polars_schema, orient="row")
-                          if not rows else pl.DataFrame(rows, schema_overrides=TABLES[name].polars_schema))
-            for name, rows in tables.items()}
+    return {name: _frame(name, rows) for name, rows in tables.items()}
+
+
+def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
+    """The rows as the writer would store them: declared dtypes, declared column order, sorted."""
+    schema = TABLES[name].polars_schema
+    return conform(name, pl.DataFrame(rows, schema_overrides=schema) if rows else pl.DataFrame(schema=schema))
 
 
 def run(tables: dict[str, pl.DataFrame], input_files=tuple(INPUT_FILES), settings=SETTINGS):
@@ -196,6 +200,26 @@ def valid_results(valid):
 
 def failed(results) -> dict:
     return {cid: r for cid, r in results.items() if r.status == FAILED}
+
+
+def test_plan_is_generated_from_every_schema_declaration(valid):
+    plan = plan_checks(valid, INPUT_FILES, SETTINGS)
+    ids = {c.check_id for c in plan.checks}
+    assert len(ids) == len(plan.checks)
+    for t in TABLES.values():
+        assert {f"{t.name}.columns", f"{t.name}.dtypes"} <= ids
+        assert {f"{t.name}.{c.name}.not_null" for c in t.columns if not c.nullable} <= ids
+        assert {f"{t.name}.{c.name}.in_set" for c in t.columns if c.values} <= ids
+        assert {f"{t.name}.{c.name}.range" for c in t.columns if c.min is not None or c.max is not None} <= ids
+        assert {f"{t.name}.{'_'.join(r.columns)}_in_{r.table}" for r in t.refs} <= ids
+        assert (f"{t.name}.key_unique" in ids) == bool(t.key)
+    assert {c.check_id for c in plan.checks if c.severity == "warning"} == {
+        "sentences.every_document_has_sentences", "mentions.sentences_with_entity_share",
+        "time_expressions.resolved_share", "mentions.surface_at_offsets", "time_expressions.surface_at_offsets",
+        "quantities.surface_at_offsets"}
+    # A batch carries only the columns its checks read: nullable free-text columns stay behind.
+    documents = next(b for b in plan.batches if b.name == "documents")
+    assert "outlet" not in documents.data.columns and "doc_id" in documents.data.columns
 
 
 def test_valid_tables_pass_clean(valid_results):

@@ -16,6 +16,8 @@ from typing import Any
 from pipeline.quality.checks import Batch, Check, Plan
 from pipeline.quality.results import FAILED, PASSED, SKIPPED, CheckResult, json_value
 
+SAMPLE_TEXT_CHARS = 160  # longest text value shown in a sample row
+
 
 @contextmanager
 def _quiet_gx_logging():
@@ -27,9 +29,6 @@ def _quiet_gx_logging():
         yield
     finally:
         logging.disable(previous)
-
-
-SAMPLE_TEXT_CHARS = 160  # longest text value shown in a sample row
 
 
 def _context():

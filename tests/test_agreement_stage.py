@@ -155,6 +155,38 @@ def test_ids_are_stable_and_output_deterministic():
         assert first[name].sort(first[name].columns).equals(second[name].sort(second[name].columns)), name
 
 
+def test_paraphrase_with_synonyms_and_nominalisation_shares_a_claim():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta").doc("d3", "gamma")
+    # only the paraphrase lexicon, the dropped intensifier and stemming make these two meet
+    a = c.sent("d1", "Witkoff ha concordato di avviare subito le trattative sui prigionieri.")
+    b = c.sent("d2", "Witkoff ha accettato di iniziare immediatamente i negoziati per i detenuti.")
+    other = c.sent("d3", "Il Cremlino ha annunciato nuove sanzioni contro le banche europee.")
+    out = c.run()
+    assert same_claim(out, a, b)
+    assert not same_claim(out, a, other)
+    assert out["conflicts"].height == 0
+
+
+def test_a_call_and_a_meeting_described_alike_stay_apart():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    call = c.sent("d1", "La telefonata tra Trump e Putin è stata lunga e altamente produttiva.")
+    meeting = c.sent("d2", "Il vertice tra Trump e Putin è stato lungo ed estremamente produttivo.")
+    out = c.run()
+    assert not same_claim(out, call, meeting)
+
+
+def test_an_undated_report_without_publication_date_joins_the_dated_one():
+    # d1 has no publication date, so its call may be the one d2 dates: the paraphrase matches
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta", dt.date(2025, 2, 12))
+    undated = c.sent("d1", "Trump e Putin hanno concordato di lavorare insieme e di visitare le rispettive nazioni.")
+    c.sent("d1", "Trump ha avuto una lunga telefonata con Putin.")
+    dated = c.sent("d2", "Trump ha detto che con Putin lavoreranno insieme, compresa la visita reciproca delle nazioni.",
+                   dates=())
+    c.sent("d2", "Trump e Putin hanno avuto una telefonata il 12 febbraio.", dates=[("12 febbraio", FEB12)])
+    out = c.run()
+    assert same_claim(out, undated, dated)
+
+
 # --- conflicts ---------------------------------------------------------------------------------
 
 def test_changed_count_is_a_quantity_conflict():

@@ -17,7 +17,7 @@ from pipeline.agreement.claims import (
 from pipeline.agreement.conflicts import Quantity, interval, intervals_overlap
 from pipeline.agreement.events import Event, find_mentions_in_sentence
 from pipeline.agreement.scores import near_duplicate_documents, source_agreement
-from pipeline.agreement.text import content_lemmas, polarity, shorten, tokenize
+from pipeline.agreement.text import content_lemmas, matching_terms, polarity, shorten, stem, tokenize
 
 
 # --- polarity ----------------------------------------------------------------------------------
@@ -200,3 +200,45 @@ def test_source_agreement_counts_add_up_and_include_silent_pairs():
     assert (r["n_shared_claims"], r["n_agreeing"], r["n_conflicting"], r["n_only_a"], r["n_only_b"]) == (2, 1, 1, 1, 0)
     assert r["agreement_rate"] == 0.5 and r["coverage_jaccard"] == pytest.approx(2 / 3)
     assert rows[("s2", "s3")]["agreement_rate"] is None
+
+
+# --- matching terms (paraphrase normalisation) ---------------------------------------------------
+
+def _terms(text):
+    return matching_terms(tokenize(text))
+
+
+def test_intensifiers_inflection_and_event_synonyms_meet():
+    a = _terms("Il ministro ha avuto una lunga e altamente produttiva telefonata con il collega francese.")
+    b = _terms("I colloqui del ministro col collega francese sono stati lunghi ed estremamente produttivi.")
+    assert {stem("lungo"), stem("produttivo"), stem("telefonata"), stem("ministro"), stem("collega")} <= a & b
+    assert not {"altamente", "estremamente"} & (a | b)
+
+
+def test_a_verb_and_its_nominalisation_meet():
+    assert _terms("I sindaci hanno visitato il cantiere.") & _terms("La visita dei sindaci al cantiere.") >= {stem("visita")}
+    assert stem("liberazione") == stem("liberare")
+    assert stem("negoziato") == stem("negoziare")
+
+
+def test_synonyms_are_read_by_surface_when_the_lemma_is_wrong():
+    # simplemma lemmatizes "subito" as "subire"; the surface still finds its synonym group
+    assert _terms("Il governo ha agito subito.") & _terms("Il governo ha agito immediatamente.")
+
+
+def test_names_are_kept_whole_even_after_an_elision():
+    terms = _terms("Le truppe sono entrate nell'Ucraina orientale e poi in Ucraina.")
+    assert "ucraina" in terms and stem("ucraina") not in terms
+
+
+def test_unrelated_words_keep_different_terms():
+    # a short stem must not fold unrelated words together, and groups stay narrow
+    assert stem("fine") == "fine" and stem("pace") == "pace"
+    assert not _terms("Il ministro ha parlato ai giornalisti.") & _terms("Il ministro ha discusso la riforma.") - {stem("ministro")}
+    assert not _terms("Scoppia la guerra dei prezzi.") & _terms("Firmato un accordo sui prezzi.") - {stem("prezzo")}
+
+
+def test_matching_terms_leave_polarity_alone():
+    # synonyms and stems are for matching; polarity still reads the lemmas and antonyms
+    assert polarity("L'accordo è stato respinto.")["accettare"] == -1
+    assert _terms("L'accordo è stato respinto.") == _terms("L'accordo è stato accettato.")

@@ -11,6 +11,7 @@ import datetime as dt
 import polars as pl
 
 from pipeline.agreement.build import AggregateParams, aggregate, agreement_metrics
+from pipeline.agreement.claims import ClaimParams
 from pipeline.common import conform
 
 ENTITIES = {
@@ -165,6 +166,15 @@ def test_paraphrase_with_synonyms_and_nominalisation_shares_a_claim():
     assert same_claim(out, a, b)
     assert not same_claim(out, a, other)
     assert out["conflicts"].height == 0
+
+
+def test_the_same_predicate_about_different_persons_is_two_claims():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    a = c.sent("d1", "Witkoff ha accettato di iniziare subito i negoziati sullo scambio dei prigionieri.")
+    b = c.sent("d2", "Rutte ha accettato di iniziare subito i negoziati sullo scambio dei prigionieri.")
+    assert not same_claim(c.run(), a, b)
+    # with the persons' penalty switched off the two sentences read as one fact
+    assert same_claim(c.run(claims=ClaimParams(disjoint_persons_factor=1.0)), a, b)
 
 
 def test_a_call_and_a_meeting_described_alike_stay_apart():

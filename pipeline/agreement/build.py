@@ -60,6 +60,8 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     features = build_features(
         sentences, articles, t["mentions"], t["quantities"], t["time_expressions"],
         sentence_events, events, params.claims.min_content_lemmas,
+        person_ids=frozenset(t["entities"].filter(pl.col("type") == "person")["entity_id"]),
+        quoted_sentences=frozenset(t["quotes"]["sent_id"]),
     )
     claims, edges, idf = find_claims(features, params.claims)
 
@@ -74,7 +76,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
             key = (min(x, c.representative), max(x, c.representative))
             sim = 1.0 if x == c.representative else edges.get(key)
             if sim is None:
-                sim = similarity(f, rep, idf, params.claims.weights)
+                sim = similarity(f, rep, idf, params.claims.weights, params.claims.disjoint_persons_factor)
             evidence_rows.append((c.claim_id, f.doc_id, f.sent_id, f.source_id, round(min(max(sim, 0.0), 1.0), 6)))
             sent_ids.append(f.sent_id)
         members_by_claim[c.claim_id] = sent_ids

@@ -58,6 +58,7 @@ class ClaimParams:
     max_claim_size: int = 200
     undated_window_days: int = 7
     label_chars: int = 160
+    disjoint_persons_factor: float = 0.5
 
 
 @dataclass
@@ -71,6 +72,8 @@ class SentenceFeatures:
     slots: frozenset[tuple]  # (kind, unit, noun) of quantities; ("date",) when a day date is stated
     event: Event | None  # the event the sentence names itself: what claim compatibility checks
     context_event: Event | None = None  # that, or its article's main event (blocking, claim event)
+    persons: frozenset[str] = frozenset()  # the entities of `entities` that are persons
+    has_quote: bool = False  # the sentence holds a quotation
 
 
 def build_features(
@@ -82,8 +85,11 @@ def build_features(
     sentence_events: pl.DataFrame,
     events: dict[str, Event],
     min_content_lemmas: int,
+    person_ids: frozenset[str] = frozenset(),
+    quoted_sentences: frozenset[str] = frozenset(),
 ) -> list[SentenceFeatures]:
-    """Features of the content sentences, in sent_id order."""
+    """Features of the content sentences, in sent_id order (`person_ids`: entities that are
+    persons; `quoted_sentences`: sentences holding a quotation)."""
     source_of = dict(zip(*columns(articles, "doc_id", "source_id")))
     entities_of = _sets_by_sentence(mentions, "entity_id")
     slots_of: dict[str, set[tuple]] = defaultdict(set)
@@ -109,7 +115,7 @@ def build_features(
         context = events.get(event_of.get(sid, ""))
         out.append(SentenceFeatures(
             sid, doc_id, source_of.get(doc_id, doc_id), text, terms, ents, slots,
-            context if sid in mention_sents else None, context,
+            context if sid in mention_sents else None, context, ents & person_ids, sid in quoted_sentences,
         ))
     return out
 
@@ -174,8 +180,16 @@ def candidate_pairs(features: list[SentenceFeatures], max_posting: int, min_shar
     return pairs
 
 
-def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], weights: dict) -> float:
-    """Weighted mean of the applicable signals, in 0..1 (see module docstring)."""
+def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], weights: dict,
+               disjoint_persons_factor: float = 1.0) -> float:
+    """Weighted mean of the applicable signals, in 0..1 (see module docstring).
+
+    When both sentences name persons, none in common, the mean is multiplied by
+    `disjoint_persons_factor`: "Rossi ha accettato di avviare i negoziati sul gas" and "Bianchi ha
+    accettato di avviare i negoziati sul grano" share their predicate but are two facts about two
+    people. Two quotations are exempt: the same words credited to two speakers are one claim
+    with an attribution conflict.
+    """
     shared = a.terms & b.terms
     scores = {
         "lemma": 2 * len(shared) / (len(a.terms) + len(b.terms)) if (a.terms or b.terms) else 0.0,
@@ -187,7 +201,10 @@ def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], 
     if a.slots or b.slots:
         scores["value"] = 1.0 if a.slots & b.slots else 0.0
     total = sum(weights[s] for s in scores)
-    return sum(weights[s] * v for s, v in scores.items()) / total if total else 0.0
+    mean = sum(weights[s] * v for s, v in scores.items()) / total if total else 0.0
+    if a.persons and b.persons and not a.persons & b.persons and not (a.has_quote and b.has_quote):
+        mean *= disjoint_persons_factor
+    return mean
 
 
 def _idf_containment(a: frozenset[str], b: frozenset[str], shared: frozenset[str], idf: dict[str, float]) -> float:
@@ -348,7 +365,7 @@ def find_claims(features: list[SentenceFeatures], params: ClaimParams) -> tuple[
     idf = inverse_document_frequency(features)
     pairs = candidate_pairs(features, params.max_posting, params.min_shared_keys)
     edges = {
-        (a, b): similarity(features[a], features[b], idf, params.weights)
+        (a, b): similarity(features[a], features[b], idf, params.weights, params.disjoint_persons_factor)
         for a, b in zip(pairs["a"].to_list(), pairs["b"].to_list())
     }
     return cluster_claims(features, edges, params), edges, idf

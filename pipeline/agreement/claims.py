@@ -13,7 +13,8 @@ Pipeline (all linear in the corpus except the capped posting lists):
    sharing at least `min_shared_keys` keys, or sharing an event-scoped value slot.
 3. similarity of a candidate pair in 0..1: a weighted mean of term Dice, IDF-weighted term
    cosine (rare shared words count more), IDF-weighted containment of the shorter sentence,
-   entity Jaccard and value-slot agreement. Signals a pair
+   entity Jaccard and value-slot agreement, scaled by `disjoint_persons_factor` when both
+   sentences name persons and none in common (unless both hold a quotation). Signals a pair
    cannot have (no entities, no values on either side) drop out of the mean. Values compare
    *slots*, not numbers: "175 prigionieri" and "150 prigionieri" state the same fact differently,
    which is a conflict, not two facts.

@@ -3,10 +3,9 @@
 Everything here is plain data or a pure function of a sentence's text: tokens with offsets,
 lemmas (simplemma, offline, cached), content lemmas without stopwords, matching terms (what
 claim matching compares: intensifiers dropped, news paraphrases and stemmed endings folded),
-and polarity (which
-predicates a sentence affirms or negates, with antonyms folded onto their base word so that
-"irrealistico" and "non realistico" read the same and "non era irrealistica" reads as
-"realistico").
+and polarity (which predicates a sentence affirms or negates, with antonyms folded onto their
+base word so that "irrealistico" and "non realistico" read the same and "non era irrealistica"
+reads as "realistico").
 """
 
 from __future__ import annotations

@@ -73,3 +73,50 @@ def test_stable_id_and_slugify():
     assert slugify("Fanpage.it") == "fanpage-it"
     assert slugify("Zelens'kyj, Volodymyr") == "zelens-kyj-volodymyr"
     assert slugify("José Manuel Albares Bueno") == "jose-manuel-albares-bueno"
+
+
+def _contract_columns(contract_text: str) -> dict[str, set[str]]:
+    """Table -> column names, read from the bullets of ../shared/CONTRACT.md.
+
+    A bullet is "- `table`: … `column` (…), `column` …"; value sets and examples stand in
+    parentheses, so backticked words outside parentheses are the columns.
+    """
+    import re
+
+    tables: dict[str, set[str]] = {}
+    bullets = re.split(r"\n(?=- `)", contract_text)
+    for bullet in bullets:
+        head = re.match(r"- `(\w+)`:", bullet)
+        if not head:
+            continue
+        body = bullet[head.end():].split("\n## ")[0]
+        while re.search(r"\([^()]*\)", body):
+            body = re.sub(r"\([^()]*\)", "", body)
+        tables[head.group(1)] = set(re.findall(r"`(\w+)`", body))
+    # a bullet may name other tables ("every input file is in `documents` or `rejected`")
+    return {name: columns - set(tables) for name, columns in tables.items()}
+
+
+CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"
+
+
+@pytest.mark.skipif(not CONTRACT.exists(), reason="../shared/CONTRACT.md is not beside the repository")
+def test_schemas_declare_every_table_and_column_of_the_contract():
+    contract = _contract_columns(CONTRACT.read_text(encoding="utf-8"))
+    assert len(contract) >= 19
+    for table, columns in contract.items():
+        assert table in TABLES, f"contract table {table} is not declared"
+        missing = columns - set(TABLES[table].column_names)
+        assert not missing, f"{table}: contract columns not declared: {sorted(missing)}"
+
+
+def test_contract_reader_finds_columns_not_values():
+    text = (
+        "- `rejected`: one row per file. `path`, `sha256` (null if unreadable),\n"
+        "  `reason` (`empty`|`binary`|…), `detail` (e.g. \"same bytes\").\n"
+        "- `quantities`: `low`, `high` (an interval: [60, null) minutes), `qualifier` (`exact`|`about`).\n"
+    )
+    assert _contract_columns(text) == {
+        "rejected": {"path", "sha256", "reason", "detail"},
+        "quantities": {"low", "high", "qualifier"},
+    }

@@ -179,7 +179,8 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole calendar months, clamped to the month's end (31 gennaio + 1 -> 28/29 febbraio)."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
@@ -252,10 +253,16 @@ def _direction(word: str | None) -> str | None:
     return None
 
 
+# How far a clause is looked for on each side: keeps the work per expression constant on whole
+# documents (the publication-date reader passes entire texts) instead of growing with the text.
+_CLAUSE_REACH = 400
+
+
 def _clause_around(text: str, start: int, end: int) -> str:
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_BREAK.search(text, end)
-    right = right_match.start() if right_match else len(text)
+    reach_left = max(0, start - _CLAUSE_REACH)
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, reach_left, start)), default=reach_left)
+    right_match = _CLAUSE_BREAK.search(text, end, end + _CLAUSE_REACH)
+    right = right_match.start() if right_match else min(len(text), end + _CLAUSE_REACH)
     return text[left:start] + " " + text[end:right]
 
 
@@ -365,7 +372,7 @@ def _relative_period(m: re.Match[str], text: str, pub: dt.date | None) -> TimeEx
         value = _monday(pub) + dt.timedelta(weeks=step) if pub else None
     elif unit == "mese":
         granularity = "month"
-        value = _add_months(pub.replace(day=1), step) if pub else None
+        value = add_months(pub.replace(day=1), step) if pub else None
     else:
         granularity = "year"
         value = dt.date(pub.year + step, 1, 1) if pub else None
@@ -378,8 +385,22 @@ def _shift(pub: dt.date | None, n: int, unit: str) -> tuple[dt.date | None, str]
     if unit.startswith("settiman"):
         return (_monday(pub + dt.timedelta(weeks=n)) if pub else None), "week"
     if unit.startswith("mes"):
-        return (_add_months(pub.replace(day=1), n) if pub else None), "month"
+        return (add_months(pub.replace(day=1), n) if pub else None), "month"
     return (dt.date(pub.year + n, 1, 1) if pub else None), "year"
+
+
+_UNIT_GRANULARITY = {"giorn": "day", "settiman": "week", "mes": "month", "ann": "year"}
+
+
+def periods_ago(surface: str) -> tuple[int, str] | None:
+    """The count and unit (day, week, month, year) of an "N … fa" surface, hedge dropped:
+    "quasi due mesi fa" -> (2, "month"); None for anything else."""
+    m = PERIODS_AGO.fullmatch(surface.strip())
+    if m is None:
+        return None
+    n = _count_value(m["n"])
+    unit = next(g for stem, g in _UNIT_GRANULARITY.items() if fold(m["unit"]).startswith(stem))
+    return (n, unit) if n is not None else None
 
 
 def _periods_ago(m: re.Match[str], text: str, pub: dt.date | None) -> TimeExpression | None:

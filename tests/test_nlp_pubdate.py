@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 
 from pipeline.nlp.pubdate import date_from_url, dominant_year, infer_published_dates
+from pipeline.nlp.times import add_months, periods_ago
 
 
 def infer(*docs: tuple[str, str, str | None, dt.date | None]) -> dict[str, tuple[dt.date | None, str | None]]:
@@ -65,8 +66,8 @@ def test_relative_word_anchored_to_a_date():
         dt.date(2024, 3, 5), "text")
     assert single("Oggi, mercoledì 6 marzo 2024, si vota.") == (dt.date(2024, 3, 6), "text")
     assert single("Il blitz è avvenuto tre giorni fa, il 2 marzo 2024.") == (dt.date(2024, 3, 5), "text")
-    # a hedged distance is no anchor: the date is only a lower bound
-    assert single("Il blitz è avvenuto quasi tre giorni fa, il 2 marzo 2024.") == (dt.date(2024, 3, 2), "text")
+    # a hedge does not move the point estimate (documented convention)
+    assert single("Il blitz è avvenuto quasi tre giorni fa, il 2 marzo 2024.") == (dt.date(2024, 3, 5), "text")
 
 
 def test_latest_past_full_date_is_a_lower_bound():
@@ -113,3 +114,98 @@ def test_dominant_year_tie_goes_to_the_later_year():
 def test_deterministic_and_order_preserving():
     docs = [("b", "Roma, 3 marzo 2024 – Testo.", None, None), ("a", "Nulla.", None, None)]
     assert infer(*docs) == infer(*docs)
+
+
+# --- dates the text marks as past or future -------------------------------------------------------
+
+DATED_2025 = ("dated", "Testo.", "https://x.it/2025/03/01/a", None)
+
+
+def with_corpus_2025(text: str) -> tuple[dt.date | None, str | None]:
+    """The date of `text` in a corpus whose only other document is dated 2025 by its URL."""
+    return infer(DATED_2025, ("d", text, None, None))["d"]
+
+
+def test_periods_ago_and_calendar_months():
+    assert periods_ago("quasi due mesi fa") == (2, "month")
+    assert periods_ago("tre settimane fa") == (3, "week")
+    assert periods_ago("dieci giorni fa") == (10, "day")
+    assert periods_ago("un anno fa") == (1, "year")
+    assert periods_ago("tre giorni") is None
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2024, 11, 20), 2) == dt.date(2025, 1, 20)
+
+
+def test_past_marked_day_month_alone_gives_no_date():
+    for text in (
+        "L'ultimo vertice si era tenuto lo scorso 18 agosto a Ginevra.",
+        "Il precedente accordo era stato firmato il 18 agosto scorso.",
+        "Il precedente colloquio risale al 18 agosto, secondo fonti diplomatiche.",
+        "L'ultima volta che i due ministri si sono incontrati è stato a Roma, il 18 agosto.",
+        "Il 18 agosto è stata l'ultima volta che il sindaco ha parlato in aula.",
+    ):
+        assert with_corpus_2025(text) == (None, None), text
+
+
+def test_an_ultima_volta_cue_stays_in_its_sentence_and_before_the_next_date():
+    # another sentence: the date is not marked, and is the lower bound as before
+    assert with_corpus_2025("L'ultima volta era andata male. Il voto si è tenuto il 18 agosto.") == (
+        dt.date(2025, 8, 18), "corpus")
+    # the cue marks the first date only; the later, unmarked one is the lower bound
+    assert single("L'ultima volta si erano sentiti il 3 marzo 2024, poi il 20 marzo 2024 hanno firmato.") == (
+        dt.date(2024, 3, 20), "text")
+
+
+def test_past_marked_full_date_blocks_an_earlier_lower_bound():
+    assert single("Il 3 marzo 2024 si è votato. Il ricorso risale al 10 marzo 2024.") == (None, None)
+    assert single("Lo scorso 5 marzo 2024 il ricorso; il 7 marzo 2024 la sentenza.") == (dt.date(2024, 3, 7), "text")
+
+
+def test_future_marked_date_is_not_the_publication_date():
+    assert single("Il vertice è fissato per il prossimo 18 agosto 2025.") == (None, None)
+    assert with_corpus_2025("Il vertice si terrà a Roma il 18 agosto prossimo.") == (None, None)
+    assert with_corpus_2025("Il prossimo 18 agosto i ministri torneranno a Bruxelles.") == (None, None)
+    # the past date beside it is still the lower bound
+    assert single("Dopo il voto del 3 marzo 2024, il prossimo 18 agosto 2024 si vota ancora.") == (
+        dt.date(2024, 3, 3), "text")
+
+
+def test_offset_anchored_to_a_full_date():
+    assert single("Un anno fa, il 12 febbraio 2024, iniziava il processo.") == (dt.date(2025, 2, 12), "text")
+    assert single("Tre settimane fa, il 3 marzo 2024, il governo ha deciso.") == (dt.date(2024, 3, 24), "text")
+    assert single("Il decreto, approvato dieci giorni fa (il 2 maggio 2024), è in vigore.") == (
+        dt.date(2024, 5, 12), "text")
+    assert single("Un mese fa, il 31 gennaio 2024, la frana.") == (dt.date(2024, 2, 29), "text")
+    # the anchor beats the latest date when it is consistent with it
+    assert single("Il 3 gennaio 2025 l'appello. Un anno fa, il 12 febbraio 2024, iniziava il processo.") == (
+        dt.date(2025, 2, 12), "text")
+    # an estimate before a date the text reports is dropped for the lower bound
+    assert single("Circa un mese fa, il 2 febbraio 2024, il ricorso; la sentenza è del 5 marzo 2024.") == (
+        dt.date(2024, 3, 5), "text")
+
+
+def test_offset_after_the_date_must_close_its_clause():
+    assert single("La frana è avvenuta il 2 maggio 2024, dieci giorni fa, in Valtellina.") == (
+        dt.date(2024, 5, 12), "text")
+    # "dieci giorni fa" belongs to the next event: the date is only a lower bound
+    assert single("La frana del 2 maggio 2024, dieci giorni fa il comune aveva avvisato.") == (
+        dt.date(2024, 5, 2), "text")
+
+
+def test_offset_anchored_to_a_day_month_takes_the_corpus_year():
+    text = "L'ultima volta che si sono parlati è stato quasi due mesi fa, il 18 agosto."
+    assert with_corpus_2025(text) == (dt.date(2025, 10, 18), "corpus")
+    assert with_corpus_2025("Il blitz, tre settimane fa – il 3 marzo – ha cambiato tutto.") == (
+        dt.date(2025, 3, 24), "corpus")
+    assert with_corpus_2025("Il colloquio risale al 18 agosto, quasi due mesi fa.") == (
+        dt.date(2025, 10, 18), "corpus")
+    # it outranks the latest full date of the same text
+    assert with_corpus_2025("Il 3 marzo 2025 il primo contatto. Due mesi fa, il 18 agosto, il vertice.") == (
+        dt.date(2025, 10, 18), "corpus")
+
+
+def test_offset_estimate_rolls_over_new_year():
+    # the corpus year is the year of publication: 20 novembre 2024 + 2 mesi
+    assert with_corpus_2025("Il primo incontro c'era stato due mesi fa, il 20 novembre.") == (
+        dt.date(2025, 1, 20), "corpus")
+    assert with_corpus_2025("Ieri, 31 dicembre, la festa in piazza.") == (dt.date(2025, 1, 1), "corpus")

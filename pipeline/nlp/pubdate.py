@@ -2,7 +2,8 @@
 
 Grain of the result: one row per input document (doc_id, published_date, published_date_source).
 
-Precedence — the first rule that yields a date wins:
+Precedence — the first rule that yields a date wins (the year-less dateline and anchor of 4
+rank above 3c):
 
 1. `manifest`: the date given in seeds/sources.csv.
 2. `url`: a full date in the path of the article URL (/2025/02/12/, /20250212/, -2025-02-12).
@@ -10,18 +11,38 @@ Precedence — the first rule that yields a date wins:
 3. `text`, in this order:
    a. a dateline or date line in the head of the document: "Roma, 12 febbraio 2025 –",
       "Pubblicato il 12/02/2025", a line holding only "12 febbraio 2025 10:30";
-   b. a relative word anchored to a full date: "oggi, 12 febbraio 2025" (that day),
-      "ieri 12 febbraio 2025" (the day after), "tre giorni fa, il 9 febbraio 2025";
+   b. a relative expression anchoring a full date: the publication is the date plus the
+      distance. "oggi, 12 febbraio 2025" (that day), "ieri 12 febbraio 2025" (the day after),
+      "tre giorni fa, il 9 febbraio 2025", "un anno fa, il 12 febbraio 2024", "il 2 maggio 2024,
+      dieci giorni fa," (the "… fa" after the date must close its clause). Months and years
+      are counted by the calendar (31 gennaio + 1 mese = 28/29 febbraio). Convention: a hedge
+      ("quasi", "circa", "oltre", "più di") does not move the point estimate: "quasi due mesi
+      fa, il 18 agosto" gives 18 ottobre, the round distance the writer had in mind;
    c. the latest full date (day, month and year stated) in the text, embedded post dates
       included ("— Name (@handle) 12 febbraio 2025", also the English form "February 12, 2025"),
-      leaving out dates with a future cue a few words before or after them ("si terrà il
-      3 marzo 2025", "previsto per il …", "entro il …", "prossimo"). An article cannot predate
-      the latest past event it reports, so this is the earliest day the article can have been
-      published: a lower bound, in news usually the day itself or the day before.
-4. `corpus`: the text states a day and month but no year (a yearless dateline, "ieri,
-   12 febbraio", or otherwise the latest day-month outside future clauses, as in 3c): the year is
-   the dominant year of the documents dated by rules 1–3 (most documents; a tie goes to the
-   later year). Like 3c this is a lower bound, and only the year is borrowed from the corpus.
+      leaving out dates with a future cue ("si terrà il 3 marzo 2025", "previsto per il …",
+      "entro il …", "il prossimo 3 marzo"). An article cannot predate the latest past event it
+      reports, so this is the earliest day the article can have been published: a lower bound,
+      in news usually the day itself or the day before.
+4. `corpus`: a day and month without a year. The dominant year of the dates found by rules 1–3
+   (most documents; a tie goes to the later year; a document's 3c lower bound votes even when a
+   rule below outranks it) is taken as the year of publication, "now": the stated day gets the
+   year that puts the estimate in it. In this order, and above 3c since they name the day
+   itself: a year-less dateline ("ROMA, 12 FEB –"), a year-less anchor ("ieri, 12 febbraio";
+   "quasi due mesi fa, il 18 agosto" -> 18 ottobre; in a 2025 corpus "due mesi fa, il 20
+   novembre" -> 20 novembre 2024 + 2 mesi = 20 gennaio 2025). Then, below 3c and only when the
+   text states no full date at all, the latest day-month, as in 3c. Only the year is borrowed.
+
+Dates the text marks as past can never be the publication date, which is strictly after them:
+"lo scorso 18 agosto", "il 18 agosto scorso", "risale al 18 agosto", "l'ultima volta … il 18
+agosto" (same sentence, no other date between), "due mesi fa, il 18 agosto", "ieri, 18
+agosto". Such a date is not a 3c/4 candidate, and when it is at least as late as every unmarked
+one, the latest-date rule gives nothing: the publication is only known to be after it. We
+deliberately do not return "the day after" as a lower bound: a writer says "lo scorso 18 agosto"
+weeks or months later (the day after, it would be "ieri"), so that day is almost always wrong,
+and a wrong day is worse than none (a relative "oggi" would resolve to it downstream). Any
+estimate from 3b or 4 must also be on or after the 3c lower bound and after every past-marked
+full date; one that is not is dropped for the next rule.
 
 A document that only names a weekday ("mercoledì") or a relative day ("ieri") gets no date
 (null, source null): a year alone is not a day, and no day is invented.
@@ -30,9 +51,11 @@ Everything is deterministic: no clock is read, and ties are broken by date order
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -45,7 +68,8 @@ from pipeline.nlp.italian import (
     fold,
     number_word_value,
 )
-from pipeline.nlp.times import TimeExpression, find_time_expressions
+from pipeline.common import progress
+from pipeline.nlp.times import TimeExpression, add_months, find_time_expressions, periods_ago
 
 OUTPUT_SCHEMA = {"doc_id": pl.Utf8, "published_date": pl.Date, "published_date_source": pl.Utf8}
 
@@ -92,9 +116,21 @@ EMBED_DATE = re.compile(
 # Relative days that anchor an adjacent date: "ieri, 12 febbraio 2025" was published the 13th.
 _ANCHOR_OFFSETS = {"oggi": 0, "stamattina": 0, "stamani": 0, "stamane": 0, "stasera": 0, "ieri": -1,
                    "domani": 1, "dopodomani": 2, "altroieri": -2}
-_DAYS_AGO = re.compile(r"(?P<n>[0-9]{1,2}|[a-z]+)\s+giorni\s+fa", re.I)
-# What may stand between the relative word and the date: "ieri, il 12", "oggi (mercoledì 12 …".
-_ANCHOR_GAP = re.compile(r"[\s,(]*(?:il\s+|l['’])?")
+# How far the publication lies after a stated date: (count, unit), unit day|week|month|year.
+Offset = tuple[int, str]
+# What may stand between a relative expression and the date it anchors: "ieri, il 12",
+# "oggi (mercoledì 12 …", "due mesi fa – il 18 agosto"; and between a date and a following "… fa".
+_ANCHOR_GAP = re.compile(r"[\s,(–—-]*(?:il\s+|l['’]\s*)?")
+_ANCHOR_GAP_AFTER = re.compile(r"[\s,(–—-]*")
+# A following "… fa" anchors the date only if it closes the clause: "il 18 agosto, due mesi fa,".
+_CLAUSE_END = re.compile(r"\s*(?:[,;:.!?)\]–—\n]|$)")
+# Direction words inside a date's own surface ("lo scorso 18 agosto", "il 18 agosto prossimo").
+_STATED_PAST = re.compile(r"\b(?:scors[oa]|passat[oa])\b")
+_STATED_FUTURE = re.compile(r"\bprossim[oa]\b")
+# Cues that put a date in the past of the article: "risale al 18 agosto", "l'ultima volta … il 18 agosto".
+_RECALLED_BEFORE = re.compile(r"\brisal(?:e|gono|iva|ivano|ente|enti)\s+(?:a|al|all['’]|allo)\s*$", re.I)
+_LAST_TIME = re.compile(r"\bultima\s+volta\b", re.I)
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 # Clauses about what is still to come: their dates say nothing about when the article appeared.
 FUTURE_CLAUSE = re.compile(
     r"\b\w+(?:rà|ranno)\b|\bprossim[oaie]\b|\bprevist[oaie]\b|\bin\s+programma\b|\bentro\b"
@@ -105,6 +141,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?«»\"“”()\[\]\n]")
 # Words looked at on each side of a date for a future cue.
 FUTURE_WINDOW_BEFORE = 4
 FUTURE_WINDOW_AFTER = 2
+_WORD_REACH = 200
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -137,17 +174,20 @@ def _strip_links(text: str) -> str:
     return re.sub(r"\]\([^)]*\)|https?://\S+", "]", text)
 
 
-def _is_about_the_future(text: str, start: int, end: int) -> bool:
+def _is_about_the_future(text: str, start: int, end: int, clause_breaks: list[int]) -> bool:
     """Does a future cue stand within a few words of the date, in the same clause?
 
     A short window, not the whole clause: in "sarà la continuazione del dialogo iniziato il
-    12 febbraio" the date belongs to the past participle, not to "sarà".
+    12 febbraio" the date belongs to the past participle, not to "sarà". `clause_breaks` are the
+    offsets of all _CLAUSE_BREAK characters of `text`, in order.
     """
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_BREAK.search(text, end)
-    right = right_match.start() if right_match else len(text)
-    before = text[left:start].split()[-FUTURE_WINDOW_BEFORE:]
-    after = text[end:right].split()[:FUTURE_WINDOW_AFTER]
+    k = bisect.bisect_left(clause_breaks, start)
+    left = clause_breaks[k - 1] + 1 if k else 0
+    k = bisect.bisect_left(clause_breaks, end)
+    right = clause_breaks[k] if k < len(clause_breaks) else len(text)
+    # a few words never span more than _WORD_REACH characters: the slices stay short on long clauses
+    before = text[max(left, start - _WORD_REACH):start].split()[-FUTURE_WINDOW_BEFORE:]
+    after = text[end:min(right, end + _WORD_REACH)].split()[:FUTURE_WINDOW_AFTER]
     return bool(FUTURE_CLAUSE.search(" ".join(before) + " | " + " ".join(after)))
 
 
@@ -172,82 +212,197 @@ def _head_date(text: str) -> tuple[dt.date | None, tuple[int, int] | None]:
     return None, None
 
 
-def _anchor_offset(surface: str) -> int | None:
-    """Days from the publication date to the day a relative expression names, if exact."""
-    words = re.sub(r"^l['’]\s*altro\s*ieri", "altroieri", fold(surface)).split()
-    if words and words[0] in _ANCHOR_OFFSETS:
-        return _ANCHOR_OFFSETS[words[0]]
-    m = _DAYS_AGO.fullmatch(fold(surface))
-    if m:
-        n = int(m["n"]) if m["n"].isdigit() else number_word_value(m["n"])
-        return -n if n is not None else None
-    return None  # hedged ("quasi tre giorni fa") or not a day
+def _direction_of(surface: str) -> str | None:
+    """'past' for "lo scorso 18 agosto" / "18 agosto scorso", 'future' for "il prossimo 18 agosto"."""
+    folded = fold(surface)
+    if _STATED_FUTURE.search(folded):
+        return "future"
+    if _STATED_PAST.search(folded):
+        return "past"
+    return None
 
 
-def _anchored_date(text: str, expressions: list[TimeExpression]) -> tuple[dt.date | None, tuple[int, int, int] | None]:
-    """'oggi, 12 febbraio 2025' -> that day; without year -> (month, day, offset) for the corpus."""
-    for relative, stated in zip(expressions, expressions[1:]):
-        if stated.day is None or stated.month is None or relative.granularity != "day":
-            continue
-        if not _ANCHOR_GAP.fullmatch(text, relative.end, stated.start):
-            continue
-        offset = _anchor_offset(relative.surface)
-        if offset is None:
-            continue
-        if stated.year is not None:
-            if stated.value_date is not None:
-                return stated.value_date - dt.timedelta(days=offset), None
-        elif _safe_date(2000, stated.month, stated.day):  # 2000 is a leap year: 29 febbraio passes
-            return None, (stated.month, stated.day, offset)
-    return None, None
+def _anchor_offset(expr: TimeExpression) -> Offset | None:
+    """How far the publication lies after the date that a relative expression stands next to:
+    "ieri" -> 1 day, "quasi due mesi fa" -> 2 months, "domani" -> -1 day; None if not an anchor."""
+    if expr.granularity == "day":
+        words = re.sub(r"^l['’]\s*altro\s*ieri", "altroieri", fold(expr.surface)).split()
+        if words and words[0] in _ANCHOR_OFFSETS:
+            return -_ANCHOR_OFFSETS[words[0]], "day"
+    return periods_ago(expr.surface)
 
 
-def _explicit_dates(text: str, expressions: list[TimeExpression]) -> tuple[list[dt.date], list[tuple[int, int]]]:
-    """Full dates and year-less (month, day) pairs stated outside future clauses."""
-    full: list[dt.date] = []
-    partial: list[tuple[int, int]] = []
-    for expr in expressions:
-        if expr.granularity != "day" or expr.month is None or expr.day is None:
-            continue
-        if _is_about_the_future(text, expr.start, expr.end) or fold(expr.surface).endswith(("prossimo", "prossima")):
-            continue
-        if expr.year is not None:
-            if expr.value_date:
-                full.append(expr.value_date)
-        elif _safe_date(2000, expr.month, expr.day):
-            partial.append((expr.month, expr.day))
+def _is_day_date(expr: TimeExpression) -> bool:
+    return expr.granularity == "day" and expr.month is not None and expr.day is not None
+
+
+def _find_anchors(text: str, expressions: list[TimeExpression]) -> dict[int, Offset]:
+    """Index of each stated date that a relative expression anchors -> its offset.
+
+    "ieri, 12 febbraio", "quasi due mesi fa, il 18 agosto", "dieci giorni fa (il 2 maggio)": the
+    relative expression right before the date. "il 18 agosto, quasi due mesi fa": an "… fa"
+    right after it, closing the clause (in "il 2 maggio, dieci giorni fa il governo aveva …" the
+    offset belongs to the next event). A relative day after a date is no anchor: in "si è votato
+    il 12 febbraio, oggi si discute" "oggi" is another day.
+    """
+    anchors: dict[int, Offset] = {}
+    for i, (left, right) in enumerate(zip(expressions, expressions[1:])):
+        if _is_day_date(right) and _ANCHOR_GAP.fullmatch(text, left.end, right.start):
+            offset = _anchor_offset(left)
+            if offset is not None:
+                anchors.setdefault(i + 1, offset)
+        if (_is_day_date(left) and _ANCHOR_GAP_AFTER.fullmatch(text, left.end, right.start)
+                and _CLAUSE_END.match(text, right.end)):
+            offset = periods_ago(right.surface)
+            if offset is not None:
+                anchors.setdefault(i, offset)
+    return anchors
+
+
+def _past_cued(text: str, expressions: list[TimeExpression]) -> set[int]:
+    """Indices of day dates that a past cue marks: "risale al 18 agosto", and "l'ultima volta"
+    in the same sentence with no other date between cue and date, on either side."""
+    dates = [i for i, e in enumerate(expressions) if _is_day_date(e)]
+    cued = {i for i in dates if _RECALLED_BEFORE.search(text, max(0, expressions[i].start - 40), expressions[i].start)}
+    cues = [m.start() for m in _LAST_TIME.finditer(text)]
+    if not cues:
+        return cued
+    breaks = [m.start() for m in _SENTENCE_BREAK.finditer(text)]
+    for n, i in enumerate(dates):
+        expr = expressions[i]
+        previous_end = expressions[dates[n - 1]].end if n else 0
+        next_start = expressions[dates[n + 1]].start if n + 1 < len(dates) else len(text)
+        k = bisect.bisect_left(cues, expr.start)
+        before = cues[k - 1] if k else None
+        after = cues[k] if k < len(cues) and cues[k] >= expr.end else None
+        if before is not None and before >= previous_end and not _breaks_between(breaks, before, expr.start):
+            cued.add(i)
+        elif after is not None and after < next_start and not _breaks_between(breaks, expr.end, after):
+            cued.add(i)
+    return cued
+
+
+def _breaks_between(breaks: list[int], start: int, end: int) -> bool:
+    k = bisect.bisect_left(breaks, start)
+    return k < len(breaks) and breaks[k] < end
+
+
+def _shift(stated: dt.date, offset: Offset) -> dt.date:
+    n, unit = offset
+    if unit == "day":
+        return stated + dt.timedelta(days=n)
+    if unit == "week":
+        return stated + dt.timedelta(weeks=n)
+    return add_months(stated, n if unit == "month" else 12 * n)
+
+
+@dataclass(frozen=True)
+class YearlessDate:
+    """A day and month stated without a year, and how far after it the publication lies."""
+
+    month: int
+    day: int
+    offset: Offset = (0, "day")
+
+    def resolve(self, year: int) -> dt.date | None:
+        """The publication date, taking `year` as the year of publication ("now"): the stated
+        day gets the year that puts the estimate in `year` ("due mesi fa, il 20 novembre" with
+        2025 -> 20 novembre 2024 + 2 mesi = 20 gennaio 2025)."""
+        stated = _safe_date(year, self.month, self.day)
+        if stated is None:
+            return None
+        estimate = _shift(stated, self.offset)
+        if estimate.year != year:  # the distance crossed New Year ("ieri, 31 dicembre")
+            stated = _safe_date(year - (estimate.year - year), self.month, self.day)
+            estimate = _shift(stated, self.offset) if stated else None
+        return estimate
+
+
+@dataclass(frozen=True)
+class TextEvidence:
+    """What one text says about its publication date, strongest first (see module docstring)."""
+
+    exact: dt.date | None = None  # 3a dateline, 3b anchored full date
+    yearless: YearlessDate | None = None  # 3b/4 year-less dateline or anchor: needs the corpus year
+    lower_bound: dt.date | None = None  # 3c latest full date not contradicted by a past-marked one
+    latest_past: dt.date | None = None  # latest full date the text marks as past: publication is after it
+    yearless_lower_bound: YearlessDate | None = None  # 4 latest day-month, when no full date is stated
+
+    def admits(self, estimate: dt.date) -> bool:
+        """Is an estimate consistent with the dates this text reports as past?"""
+        return ((self.lower_bound is None or estimate >= self.lower_bound)
+                and (self.latest_past is None or estimate > self.latest_past))
+
+
+def _latest_unless_contradicted(unmarked: list, past_marked: list):
+    """The latest unmarked date if it is strictly after every past-marked one, else None."""
+    latest = max(unmarked, default=None)
+    if latest is None or (past_marked and max(past_marked) >= latest):
+        return None
+    return latest
+
+
+def _embed_dates(text: str) -> list[dt.date]:
+    found = []
     for m in EMBED_DATE.finditer(text):
         if m["year"]:
-            found = _safe_date(int(m["year"]), MONTHS[fold(m["month"])], int(m["day"]))
+            day = _safe_date(int(m["year"]), MONTHS[fold(m["month"])], int(m["day"]))
         else:
-            month = ENGLISH_MONTHS.index(m["emonth"].capitalize()) + 1
-            found = _safe_date(int(m["eyear"]), month, int(m["eday"]))
-        if found:
-            full.append(found)
-    return full, partial
+            day = _safe_date(int(m["eyear"]), ENGLISH_MONTHS.index(m["emonth"].capitalize()) + 1, int(m["eday"]))
+        if day:
+            found.append(day)
+    return found
 
 
-def _text_evidence(text: str) -> tuple[dt.date | None, tuple[int, int, int] | None]:
-    """(full date from the text, or None; year-less (month, day, offset) for the corpus rule)."""
+def _text_evidence(text: str) -> TextEvidence:
+    """Read a document's text for its publication date (rules 3 and 4 of the module docstring)."""
     text = _strip_links(text or "")
     head_full, head_partial = _head_date(text)
     if head_full:
-        return head_full, None
+        return TextEvidence(exact=head_full)
     expressions = find_time_expressions(text, None)
-    anchored_full, anchored_partial = _anchored_date(text, expressions)
-    if anchored_full:
-        return anchored_full, None
-    full, partial = _explicit_dates(text, expressions)
-    if full:
-        return max(full), None
-    if head_partial:
-        return None, (*head_partial, 0)
-    if anchored_partial:
-        return None, anchored_partial
-    if partial:
+    anchors = _find_anchors(text, expressions)
+    past_cued = _past_cued(text, expressions)
+    clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    anchored_full: dt.date | None = None
+    anchored_yearless: YearlessDate | None = None
+    full, full_past, partial, partial_past = _embed_dates(text), [], [], []
+    for i, expr in enumerate(expressions):
+        if not _is_day_date(expr):
+            continue
+        offset = anchors.get(i)
+        if expr.year is not None and expr.value_date is None:
+            continue  # 31 febbraio 2025
+        if expr.year is None and not _safe_date(2000, expr.month, expr.day):  # 2000 is a leap year
+            continue
+        if offset is not None:
+            if expr.year is not None:
+                anchored_full = anchored_full or _shift(expr.value_date, offset)
+            else:
+                anchored_yearless = anchored_yearless or YearlessDate(expr.month, expr.day, offset)
+        direction = _direction_of(expr.surface)
+        if direction == "future" or (offset is not None and offset[0] < 0):
+            continue
+        if direction is None and offset is None and _is_about_the_future(text, expr.start, expr.end, clause_breaks):
+            continue
+        is_past = direction == "past" or i in past_cued or (offset is not None and offset[0] > 0)
+        if expr.year is not None:
+            (full_past if is_past else full).append(expr.value_date)
+        else:
+            (partial_past if is_past else partial).append((expr.month, expr.day))
+    evidence = TextEvidence(
+        lower_bound=_latest_unless_contradicted(full, full_past),
+        latest_past=max(full_past, default=None),
+    )
+    if anchored_full and evidence.admits(anchored_full):
+        return TextEvidence(exact=anchored_full)
+    yearless = YearlessDate(*head_partial) if head_partial else anchored_yearless
+    latest_partial = None
+    if not full and not full_past:
         # "Latest" within a year: month-day order, as all get the same corpus year.
-        return None, (*max(partial), 0)
-    return None, None
+        latest_partial = _latest_unless_contradicted(partial, partial_past)
+    return replace(evidence, yearless=yearless,
+                   yearless_lower_bound=YearlessDate(*latest_partial) if latest_partial else None)
 
 
 def dominant_year(dates: list[dt.date]) -> int | None:
@@ -264,27 +419,42 @@ def infer_published_dates(docs: pl.DataFrame) -> pl.DataFrame:
     Input columns: doc_id, text, url (nullable), manifest_date (nullable date).
     """
     dated: dict[str, tuple[dt.date | None, str | None]] = {}
-    yearless: dict[str, tuple[int, int, int]] = {}
-    for doc_id, text, url, manifest_date in docs.select("doc_id", "text", "url", "manifest_date").iter_rows():
+    pending: dict[str, TextEvidence] = {}
+    year_votes: list[dt.date] = []
+    for doc_id, text, url, manifest_date in progress(
+        docs.select("doc_id", "text", "url", "manifest_date").iter_rows(), total=docs.height, desc="pubdate"
+    ):
         if manifest_date is not None:
             dated[doc_id] = (manifest_date, "manifest")
-            continue
-        from_url = date_from_url(url)
-        if from_url is not None:
+        elif (from_url := date_from_url(url)) is not None:
             dated[doc_id] = (from_url, "url")
-            continue
-        from_text, partial = _text_evidence(text)
-        if from_text is not None:
-            dated[doc_id] = (from_text, "text")
-            continue
-        dated[doc_id] = (None, None)
-        if partial is not None:
-            yearless[doc_id] = partial
-    year = dominant_year([d for d, _ in dated.values() if d is not None])
-    if year is not None:
-        for doc_id, (month, day, offset) in yearless.items():
-            stated = _safe_date(year, month, day)
-            if stated is not None:
-                dated[doc_id] = (stated - dt.timedelta(days=offset), "corpus")
+        else:
+            evidence = _text_evidence(text)
+            if evidence.exact is not None:
+                dated[doc_id] = (evidence.exact, "text")
+            else:
+                pending[doc_id] = evidence
+                if evidence.lower_bound is not None:
+                    year_votes.append(evidence.lower_bound)
+                continue
+        year_votes.append(dated[doc_id][0])
+    year = dominant_year(year_votes)
+    for doc_id, evidence in pending.items():
+        dated[doc_id] = _best_estimate(evidence, year)
     rows = [(doc_id, *dated[doc_id]) for doc_id in docs["doc_id"]]
     return pl.DataFrame(rows, schema=OUTPUT_SCHEMA, orient="row")
+
+
+def _best_estimate(evidence: TextEvidence, year: int | None) -> tuple[dt.date | None, str | None]:
+    """The strongest estimate of a text without an exact date, given the corpus year (or None)."""
+    if year is not None and evidence.yearless is not None:
+        estimate = evidence.yearless.resolve(year)
+        if estimate is not None and evidence.admits(estimate):
+            return estimate, "corpus"
+    if evidence.lower_bound is not None:
+        return evidence.lower_bound, "text"
+    if year is not None and evidence.yearless_lower_bound is not None:
+        estimate = evidence.yearless_lower_bound.resolve(year)
+        if estimate is not None:
+            return estimate, "corpus"
+    return None, None

@@ -345,7 +345,7 @@ BILLS = (("la riforma della legge elettorale", "sulla riforma della legge eletto
          ("il bilancio di previsione", "sul bilancio di previsione"),
          ("la mozione sul trasporto pubblico", "sulla mozione sul trasporto pubblico"),
          ("il regolamento sugli imballaggi", "sul regolamento sugli imballaggi"))
-SECTORS = ("dei trasporti", "della scuola", "della sanità", "dei metalmeccanici", "del commercio",
+SECTORS = ("dei trasporti", "della scuola", "della sanità", "del settore metalmeccanico", "del commercio",
            "della logistica")
 
 # Quotations are a head and a tail; many heads name the event's place, sector or bill, so that

@@ -336,6 +336,25 @@ def test_undated_sentence_attaches_to_its_documents_event():
     assert "12 febbraio 2025" in out["events"]["label"][0]
 
 
+def test_undated_events_of_one_article_naming_nobody_get_distinct_ids():
+    # Two dated meetings in one article make its undated meeting sentences ambiguous: each founds
+    # an event of its own, with no date and no participants. Their ids must still differ.
+    sept5, sept7 = dt.date(2025, 9, 5), dt.date(2025, 9, 7)
+    c = Corpus().doc("d1", "alfa", dt.date(2025, 9, 8))
+    c.sent("d1", "L'incontro tra Trump e Putin a Ginevra si è tenuto il 5 settembre.", dates=[("5 settembre", sept5)])
+    c.sent("d1", "Putin ha lasciato l'incontro di Vienna il 7 settembre.", dates=[("7 settembre", sept7)])
+    c.sent("d1", "L'incontro si è chiuso senza domande dei giornalisti.")
+    c.sent("d1", "Al termine dell'incontro è stata diffusa una dichiarazione congiunta.")
+    out = c.run()
+    events = out["events"]
+    assert events["event_id"].n_unique() == events.height
+    undated = events.filter(pl.col("event_date").is_null())
+    assert undated.height == 2  # the situation the ids must tell apart
+    claims = out["claims"].filter(pl.col("event_id").is_not_null())
+    assert set(claims["event_id"]) <= set(events["event_id"])
+    assert set(out["claim_evidence"]["claim_id"]) <= set(out["claims"]["claim_id"])
+
+
 # --- agreement ---------------------------------------------------------------------------------
 
 def test_every_pair_of_sources_has_a_row_even_with_nothing_shared():

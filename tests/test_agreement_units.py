@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import polars as pl
 import pytest
@@ -101,8 +102,12 @@ def test_persons_next_to_the_event_word_are_its_participants():
 
 # --- event compatibility -----------------------------------------------------------------------
 
+_founders = itertools.count()
+
+
 def _event(etype="call", date=None, planned=False, persons=("a", "b"), ref=None, doc=None):
-    e = Event(etype, date, planned, frozenset(persons), doc, reference_date=ref)
+    founder = (f"{doc or 'd'}:{next(_founders)}:0", etype)  # each event its own founding mention
+    e = Event(etype, date, planned, frozenset(persons), doc, reference_date=ref, founder=founder)
     e.person_counts.update(persons)
     return e
 

@@ -20,8 +20,10 @@ become events by
 
 A planned call and a past call are different events; so are calls on different dates. An
 event's participants are the two persons its mentions name most (persons in the event word's
-clause count double); event_id hashes type, date, planned, participants (and the article for a
-local event).
+clause count double). Every event is founded by exactly one mention (the first, in a fixed
+order, that fits no existing event) and every mention founds at most one event, so event_id
+hashes the founding mention (its sentence and event type): unique by construction, also for two
+undated events of one article that name nobody, and for generic talks later found to be a call.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ class Event:
     participants: frozenset[str]  # persons of the mention that founded the event (for matching)
     local_doc: str | None = None  # set for an undated event known only to one document
     reference_date: dt.date | None = None  # publication date of local_doc, if known
+    founder: tuple[str, str] = ("", "")  # (sent_id, event type) of the mention that founded it
     sent_ids: set[str] = field(default_factory=set)
     doc_ids: set[str] = field(default_factory=set)
     person_counts: Counter = field(default_factory=Counter)  # persons over all its mentions
@@ -115,10 +118,8 @@ class Event:
 
     @property
     def event_id(self) -> str:
-        return stable_id(
-            "event", self.event_type, self.event_date, self.is_planned,
-            ",".join(self.main_participants), self.local_doc or "",
-        )
+        """Hash of the founding mention: no two events share one (see the module docstring)."""
+        return stable_id("event", *self.founder)
 
 
 def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -257,7 +258,7 @@ def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str
 
     def new_event(m: Mention, etype: str, local_doc: str | None = None) -> Event:
         e = Event(etype, m.event_date, m.is_planned, m.participants, local_doc,
-                  reference_date=m.published if local_doc else None)
+                  reference_date=m.published if local_doc else None, founder=(m.sent_id, m.event_type))
         events.append(e)
         by_key[(etype, m.event_date, m.is_planned)].append(e)
         return e

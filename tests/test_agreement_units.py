@@ -38,6 +38,30 @@ def test_polarity_folds_negation_and_antonyms(text, base, sign):
     assert polarity(text)[base] == sign
 
 
+@pytest.mark.parametrize("text, base, sign", [
+    # a quotation mark opening before the predicate keeps it inside the negation's scope
+    ('Il piano di pace non è risultato "realistico" agli analisti.', "realistico", -1),
+    ("La trattativa non sarà «facile», avverte il ministro.", "facile", -1),
+    ("Il ministro non ha giudicato “utile” l'incontro di ieri.", "utile", -1),
+    ('Il sindaco ha definito "realistico" il progetto.', "realistico", 1),
+    ("Il rinvio «non è accettabile» per i sindacati.", "accettabile", -1),
+    # double negatives still cancel across the quote
+    ("Per la Commissione il traguardo non è «irrealizzabile».", "realizzabile", 1),
+    ('Il governo non ritiene "impossibile" un accordo entro marzo.', "possibile", 1),
+    ("Secondo i tecnici la riforma non è «irrealistica».", "realistico", 1),
+])
+def test_negation_reaches_a_quoted_predicate(text, base, sign):
+    assert polarity(text)[base] == sign
+
+
+def test_a_closing_quotation_mark_ends_the_negation():
+    # the negation lives inside the quotation; what the sentence says after it is affirmed
+    signs = polarity("«Non lo accetteremo», ha detto il ministro, confermando la linea del governo.")
+    assert signs["accettare"] == -1 and signs["confermare"] == 1
+    signs = polarity('Il premier ha risposto "no" e ha confermato la data del voto.')
+    assert signs["confermare"] == 1
+
+
 def test_neither_confirm_nor_deny_is_not_a_stance():
     assert "confermare" not in polarity("Peskov ha detto di non potere né confermare né smentire la notizia.")
 

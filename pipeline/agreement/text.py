@@ -17,9 +17,13 @@ from typing import NamedTuple
 import simplemma
 
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
-# Clause boundaries end a negation's scope: "non ha parlato, ma ha confermato".
 SENTENCE_OPENERS = frozenset('.!?:;«"“(\'‘–—-')
-CLAUSE_BREAK_RE = re.compile(r"[.;:!?,()\[\]«»\"“”]")
+# Clause boundaries end a negation's scope ("non ha parlato, ma ha confermato") and bound the
+# clause of an event word. A closing quotation mark ends a clause, an opening one does not:
+# Italian news often quotes the very predicate a negation governs ('non è "realistico"',
+# 'non sarà «facile»'). A straight double quote closes when it follows a word or a stop
+# ('ha detto "no",') and opens otherwise.
+CLAUSE_BREAK_RE = re.compile(r'[.;:!?,()\[\]»”]|(?<=[^\s(\[«“"])"')
 
 # Function words and the most frequent verbs of reporting: they carry no fact of their own and
 # every news sentence has them, so they would make unrelated sentences look alike.

@@ -141,7 +141,10 @@ def test_event_compatibility_rules():
     call12 = _event(date=feb12)
     assert events_compatible(call12, call12) == "same"
     assert events_compatible(call12, None) == "compatible"
-    assert events_compatible(call12, _event(date=aug18)) == "different_date"
+    feb14 = dt.date(2025, 2, 14)
+    assert events_compatible(call12, _event(date=feb14)) == "different_date"  # misdated, or a second call
+    assert events_compatible(call12, _event(date=aug18)) == "no"  # months apart: another call
+    assert events_compatible(call12, _event(date=feb14), date_conflict_days=1) == "no"
     assert events_compatible(call12, _event(date=aug18, persons=("c", "d"))) == "no"
     assert events_compatible(call12, _event("meeting", date=feb12)) == "no"
     assert events_compatible(call12, _event(planned=True, doc="x")) == "no"
@@ -150,6 +153,22 @@ def test_event_compatibility_rules():
     assert events_compatible(call12, _event(doc="x", ref=dt.date(2025, 2, 13))) == "compatible"
     assert events_compatible(call12, _event(doc="x", ref=dt.date(2025, 6, 1))) == "no"
     assert events_compatible(call12, _event(doc="x", ref=dt.date(2025, 2, 1))) == "no"
+
+
+
+def test_an_inherited_event_counts_only_by_date_and_participants():
+    # a sentence naming no event inherits its article's event: the kind of happening no longer
+    # separates it (the article on a call also reports words said at a meeting), dates and
+    # persons still do
+    feb12 = dt.date(2025, 2, 12)
+    call12 = _event(date=feb12)
+    meeting = _event("meeting", doc="x", ref=feb12)
+    assert events_compatible(call12, meeting) == "no"
+    assert events_compatible(call12, meeting, both_named=False) == "compatible"
+    assert events_compatible(call12, _event("meeting", date=feb12), both_named=False) == "compatible"
+    assert events_compatible(call12, _event("vote", date=dt.date(2023, 5, 2)), both_named=False) == "no"
+    assert events_compatible(call12, _event(date=feb12, persons=("c", "d")), both_named=False) == "no"
+    assert events_compatible(call12, _event(planned=True, doc="x", ref=feb12), both_named=False) == "compatible"
 
 
 # --- intervals ---------------------------------------------------------------------------------

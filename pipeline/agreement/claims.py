@@ -21,8 +21,11 @@ Pipeline (all linear in the corpus except the capped posting lists):
 4. clustering: edges above `similarity_threshold`, strongest first, merge clusters (union-find)
    only when the average similarity between the two clusters stays above
    `min_average_similarity` (no chaining through one bridging sentence) and their events are
-   compatible (two different dated events never share a claim, except a near-verbatim pair at
-   `date_conflict_similarity`, which is how a wrong date becomes a date conflict). A sentence
+   compatible (claims.events_compatible: a sentence naming no event inherits its article's
+   main event, so facts of two events dated far apart or between different persons never meet;
+   two dated events at most `date_conflict_days` apart share a claim only through a
+   near-verbatim pair at `date_conflict_similarity`, which is how a wrong date becomes a date
+   conflict). A sentence
    linked to a strict majority of another claim's members also supports that claim.
 5. every content sentence left alone is a one-source claim.
 """
@@ -58,6 +61,7 @@ class ClaimParams:
     min_content_lemmas: int = 3
     max_claim_size: int = 200
     undated_window_days: int = 7
+    date_conflict_days: int = 7
     label_chars: int = 160
     disjoint_persons_factor: float = 0.5
 
@@ -71,8 +75,9 @@ class SentenceFeatures:
     terms: frozenset[str]  # matching terms (text.matching_terms)
     entities: frozenset[str]
     slots: frozenset[tuple]  # (kind, unit, noun) of quantities; ("date",) when a day date is stated
-    event: Event | None  # the event the sentence names itself: what claim compatibility checks
-    context_event: Event | None = None  # that, or its article's main event (blocking, claim event)
+    event: Event | None  # the event the sentence names itself: checked strictly (type, tense, date)
+    context_event: Event | None = None  # that, or its article's main event: blocking, the claim's
+    # event, and (when inherited) a looser check on date and participants only
     persons: frozenset[str] = frozenset()  # the entities of `entities` that are persons
     has_quote: bool = False  # the sentence holds a quotation
 
@@ -220,24 +225,35 @@ def _idf_cosine(a: frozenset[str], b: frozenset[str], shared: frozenset[str], id
     return sum(idf.get(x, 1.0) ** 2 for x in shared) / norm if norm else 0.0
 
 
-def events_compatible(e1: Event | None, e2: Event | None, undated_window_days: int = 7) -> str:
-    """'same', 'compatible', 'different_date' (one kind of event on two dates) or 'no'.
+def events_compatible(e1: Event | None, e2: Event | None, undated_window_days: int = 7,
+                      date_conflict_days: int = 7, both_named: bool = True) -> str:
+    """'same', 'compatible', 'different_date' (possibly one event reported on two dates) or 'no'.
 
-    Different types (a call, a meeting) or a planned and a past event are never one event. Two
-    dated events of one type between fitting participants on different days are
-    'different_date'; with participants that do not fit they are unrelated ('no'). An undated
+    `both_named`: both sentences name their event themselves. Then different types (a call, a
+    meeting) or a planned and a past event are never one event. A sentence that names no event
+    only *inherits* its article's main event, which says when and between whom, not what kind
+    of happening the sentence reports (an article on a call also reports a minister's words at
+    a meeting): for an inherited event only dates and participants count.
+
+    Two dated events between fitting participants on days at most `date_conflict_days` apart
+    are 'different_date' (one event misdated by one report, or two events: clustering decides);
+    further apart, or with participants that do not fit, they are unrelated ('no'). An undated
     event is known only to its article: it may be any event of its type unless its article's
     publication date rules that out (published before the dated event or more than
     `undated_window_days` after it; two undated ones published that far apart).
     """
     if e1 is None or e2 is None or e1 is e2:
         return "same" if e1 is e2 else "compatible"
-    same_type = e1.event_type == e2.event_type or GENERIC_TYPE in (e1.event_type, e2.event_type)
-    if not same_type or e1.is_planned != e2.is_planned:
-        return "no"
+    if both_named:
+        same_type = e1.event_type == e2.event_type or GENERIC_TYPE in (e1.event_type, e2.event_type)
+        if not same_type or e1.is_planned != e2.is_planned:
+            return "no"
     if e1.event_date is not None and e2.event_date is not None:
-        fit = participants_fit(frozenset(e1.main_participants), frozenset(e2.main_participants))
-        return "different_date" if fit and e1.event_date != e2.event_date else "no"
+        if not participants_fit(frozenset(e1.main_participants), frozenset(e2.main_participants)):
+            return "no"
+        if e1.event_date == e2.event_date:
+            return "no" if both_named else "compatible"  # two events named alike on one day stay two
+        return "different_date" if abs((e1.event_date - e2.event_date).days) <= date_conflict_days else "no"
     if e1.event_date is None and e2.event_date is None:
         r1, r2 = e1.reference_date, e2.reference_date
         near = r1 is None or r2 is None or abs((r1 - r2).days) <= undated_window_days
@@ -317,12 +333,15 @@ def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int]
     return claims
 
 
-def _dated_splits(events: list[Event], undated_window_days: int) -> tuple[bool, set[tuple[str, str]]]:
-    """(all pairs compatible?, the pairs that are one kind of event on two different dates)."""
+def _dated_splits(events: list[tuple[Event, bool]], params: ClaimParams) -> tuple[bool, set[tuple[str, str]]]:
+    """(all pairs compatible?, the pairs that are one kind of event on two different dates).
+
+    `events`: each event of a group with whether some member names it (else it is inherited)."""
     splits = set()
-    for i, e1 in enumerate(events):
-        for e2 in events[i + 1:]:
-            verdict = events_compatible(e1, e2, undated_window_days)
+    for i, (e1, named1) in enumerate(events):
+        for e2, named2 in events[i + 1:]:
+            verdict = events_compatible(e1, e2, params.undated_window_days, params.date_conflict_days,
+                                        both_named=named1 and named2)
             if verdict == "no":
                 return False, splits
             if verdict == "different_date":
@@ -330,21 +349,30 @@ def _dated_splits(events: list[Event], undated_window_days: int) -> tuple[bool, 
     return True, splits
 
 
-def _events_of(features, group: list[int]) -> list[Event]:
-    found = {features[x].event.event_id: features[x].event for x in group if features[x].event is not None}
-    return [found[k] for k in sorted(found)]
+def _events_of(features, group: list[int]) -> list[tuple[Event, bool]]:
+    """The events of a group's members, each with whether a member names it itself."""
+    found: dict[str, Event] = {}
+    named: set[str] = set()
+    for x in group:
+        f = features[x]
+        e = f.event or f.context_event
+        if e is not None:
+            found[e.event_id] = e
+            if f.event is not None:
+                named.add(e.event_id)
+    return [(found[k], k in named) for k in sorted(found)]
 
 
 def _events_mergeable(features, group_a: list[int], group_b: list[int], edge_similarity: float, params: ClaimParams) -> bool:
-    ok, splits = _dated_splits(_events_of(features, group_a + group_b), params.undated_window_days)
+    ok, splits = _dated_splits(_events_of(features, group_a + group_b), params)
     if not ok:
         return False
     if not splits:
         return True
     # One event reported with two dates is a date conflict: allowed once per claim, and only
     # when introduced by a near-verbatim pair.
-    _, splits_a = _dated_splits(_events_of(features, group_a), params.undated_window_days)
-    _, splits_b = _dated_splits(_events_of(features, group_b), params.undated_window_days)
+    _, splits_a = _dated_splits(_events_of(features, group_a), params)
+    _, splits_b = _dated_splits(_events_of(features, group_b), params)
     new = splits - splits_a - splits_b
     return len(splits) == 1 and (not new or edge_similarity >= params.date_conflict_similarity)
 

@@ -52,6 +52,8 @@ EVENT_NOUNS: dict[str, str] = {
     "offensiva": "attack", "strage": "attack", "esplosione": "attack", "incursione": "attack",
     "discorso": "speech", "comizio": "speech", "conferenza": "speech",
     "elezione": "vote", "referendum": "vote", "ballottaggio": "vote",
+    "voto": "vote", "votazione": "vote", "votare": "vote", "scrutinio": "vote",
+    "sciopero": "strike", "scioperare": "strike",
     "colloquio": "talks", "conversazione": "talks",
 }
 # Words that make generic talks a phone call ("colloquio telefonico", "parlato al telefono").
@@ -65,7 +67,7 @@ TALKS_CAN_BE = ("call", "meeting")
 GENERIC_TYPE = "talks"
 TYPE_LABELS = {
     "call": "telefonata", "meeting": "incontro", "interview": "intervista", "attack": "attacco",
-    "speech": "discorso", "vote": "voto", "talks": "colloqui",
+    "speech": "discorso", "vote": "voto", "strike": "sciopero", "talks": "colloqui",
 }
 # Future cues near the event word: a planned event. Lemmas, plus future-tense endings below.
 FUTURE_LEMMAS = frozenset({

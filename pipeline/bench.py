@@ -560,13 +560,15 @@ def scaling(results: dict) -> dict:
         return {}
     ns = [r["n_files"] for r in done]
 
-    def slopes(times: list[float]) -> dict:
-        return {"all_sizes": log_log_slope(ns, times), "largest_two": log_log_slope(ns[-2:], times[-2:])}
+    def slopes(walls: list[float], cpus: list[float]) -> dict:
+        # CPU time is less disturbed than wall time by other work on a shared machine
+        return {"all_sizes": log_log_slope(ns, walls), "largest_two": log_log_slope(ns[-2:], walls[-2:]),
+                "largest_two_cpu": log_log_slope(ns[-2:], cpus[-2:])}
 
-    out = {"sizes": ns, "end_to_end": slopes([r["end_to_end_s"] for r in done])}
+    out = {"sizes": ns, "end_to_end": slopes([r["end_to_end_s"] for r in done], [r["end_to_end_cpu_s"] for r in done])}
     for stage in done[-1]["stages"]:
         if all("wall_s" in r["stages"].get(stage, {}) for r in done):
-            out[stage] = slopes([r["stages"][stage]["wall_s"] for r in done])
+            out[stage] = slopes([r["stages"][stage]["wall_s"] for r in done], [r["stages"][stage]["cpu_s"] for r in done])
     return out
 
 
@@ -630,6 +632,11 @@ def summary_text(results: dict) -> str:
         lines.append(f"\nseed corpus, dvc repro from clean: {clean.get('wall_s')} s wall, {clean.get('cpu_s')} s cpu "
                      f"({clean.get('status')}); no-op dvc repro: {noop.get('wall_s')} s wall, {noop.get('cpu_s')} s cpu "
                      f"(median of 5; load average {dvc.get('load_average')})")
+    slopes = results.get("scaling", {})
+    if slopes:
+        lines.append("\nlog-log slope of time against size between the two largest sizes (1 = linear), wall / cpu:")
+        lines.append("  " + ", ".join(f"{k} {v['largest_two']} / {v['largest_two_cpu']}"
+                                      for k, v in slopes.items() if isinstance(v, dict)))
     lines.append("\nTargets:")
     for name, t in results.get("targets", {}).items():
         mark = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]

@@ -46,7 +46,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from pipeline.common import ROOT
+from pipeline.common import ROOT, load_params
 from pipeline.schemas import TABLES
 
 DEFAULT_SIZES = (1000, 7600, 100_000)
@@ -461,7 +461,7 @@ def bench_size(n: int, seed: int, work: Path, stage_timeout: float | None, profi
     scored_tables = ("documents", "rejected", "sentences", "claims", "claim_evidence", "conflicts")
     if all((repo / TABLES[t].path).exists() for t in scored_tables):
         try:
-            result["truth"] = evaluate(repo, root / "truth")
+            result["truth"] = evaluate(repo, root / "truth", load_params("ingest", repo).get("seeds_dir", "seeds"))
         except Exception as exc:  # a scoring problem must not lose the timings
             result["truth_error"] = f"{type(exc).__name__}: {exc}"
     return result
@@ -482,7 +482,8 @@ def profile_stage(stage: str, cmd: str, repo: Path, env: dict, n: int, out_dir: 
     stats = pstats.Stats(str(prof), stream=text)
     stats.sort_stats("cumulative").print_stats(30)
     stats.sort_stats("tottime").print_stats(30)
-    report = text.getvalue().replace(str(repo) + "/", "").replace(str(Path(sys.prefix)) + "/", "<venv>/")
+    report = (text.getvalue().replace(str(repo) + "/", "").replace(str(repo.parent), "<scratch>")
+              .replace(str(Path(sys.prefix)) + "/", "<venv>/"))
     target = out_dir / f"profile_{stage}_{n}.txt"
     target.write_text(report, encoding="utf-8")
     return str(target)

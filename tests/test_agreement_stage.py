@@ -298,6 +298,52 @@ def test_different_date_for_the_same_event_is_a_date_conflict():
     assert stance[wrong] == "conflicts" and stance[a] == stance[b] == "supports"
 
 
+def _two_call_reports(date_a: dt.date, date_b: dt.date) -> tuple[Corpus, str, str]:
+    """Two articles on a Trump–Putin call; a sentence naming no event, negated in the second."""
+    c = Corpus().doc("d1", "alfa", date_a).doc("d2", "beta", date_b)
+    for doc, day in (("d1", date_a), ("d2", date_b)):
+        surface = f"{day.day} {'febbraio' if day.month == 2 else 'agosto'}"
+        c.sent(doc, f"Trump e Putin hanno avuto una telefonata il {surface}.", dates=[(surface, day)])
+    a = c.sent("d1", "I due leader hanno concordato di rivedersi presto di persona a Mosca.")
+    b = c.sent("d2", "I due leader non hanno concordato di rivedersi presto di persona a Mosca.")
+    return c, a, b
+
+
+def test_a_sentence_naming_no_event_is_held_to_its_articles_event():
+    c, a, b = _two_call_reports(FEB12, FEB12)
+    out = c.run()
+    assert same_claim(out, a, b) and conflicts_of(out, "polarity").height == 1
+    # the same words in reports of two calls months apart are two facts, not a contradiction
+    c, a, b = _two_call_reports(FEB12, AUG18)
+    out = c.run()
+    assert not same_claim(out, a, b) and out["conflicts"].height == 0
+
+
+def test_sentences_of_articles_without_events_meet_only_near_publication():
+    def corpus(published_b):
+        c = Corpus().doc("d1", "alfa", dt.date(2021, 2, 15)).doc("d2", "beta", published_b)
+        c.sent("d1", "In piazza sono scese 35.000 persone, secondo gli organizzatori del corteo.",
+               quantities=[("35.000 persone", "count", "item", "persone", 35000, 35000, "exact")])
+        c.sent("d2", "In piazza sono scese 1.700 persone, secondo gli organizzatori del corteo.",
+               quantities=[("1.700 persone", "count", "item", "persone", 1700, 1700, "exact")])
+        return c.run()
+    assert conflicts_of(corpus(dt.date(2021, 2, 16)), "quantity").height == 1
+    assert corpus(dt.date(2020, 5, 19))["conflicts"].height == 0  # another demonstration, a year earlier
+
+
+def test_a_count_noun_qualified_differently_is_another_measure():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta").doc("d3", "gamma")
+    c.sent("d1", "Il Senato ha approvato la riforma con 124 voti favorevoli.",
+           quantities=[("124 voti", "count", "item", "voti", 124, 124, "exact")])
+    c.sent("d2", "Il Senato ha approvato la riforma, con 71 voti contrari.",
+           quantities=[("71 voti", "count", "item", "voti", 71, 71, "exact")])
+    wrong = c.sent("d3", "Il Senato ha approvato la riforma con 98 voti favorevoli.",
+                   quantities=[("98 voti", "count", "item", "voti", 98, 98, "exact")])
+    q = conflicts_of(c.run(), "quantity")
+    assert q.height == 1  # favorevoli against favorevoli only
+    assert wrong in (q["sent_id_a"][0], q["sent_id_b"][0]) and "d2:0:0" not in (q["sent_id_a"][0], q["sent_id_b"][0])
+
+
 def test_same_quote_different_speaker_is_an_attribution_conflict():
     c = Corpus().doc("d1", "alfa").doc("d2", "beta")
     quote = "siamo sulla buona strada per ottenere la pace in Ucraina"

@@ -3,7 +3,7 @@
 Pipeline (all linear in the corpus except the capped posting lists):
 
 1. features per *content sentence* (a sentence naming an entity, a quantity, a day date or an
-   event, with at least `min_content_lemmas` matching terms): matching terms (text.matching_terms:
+   event, or attached to its article's event, with at least `min_content_lemmas` matching terms): matching terms (text.matching_terms:
    simplemma lemmas without stopwords and intensifiers, antonyms folded onto their base, news
    paraphrases onto one word, endings stemmed so "visitare" meets "visita"), entities, value
    slots, event.
@@ -22,7 +22,8 @@ Pipeline (all linear in the corpus except the capped posting lists):
    only when the average similarity between the two clusters stays above
    `min_average_similarity` (no chaining through one bridging sentence) and their events are
    compatible (claims.events_compatible: a sentence naming no event inherits its article's
-   main event, so facts of two events dated far apart or between different persons never meet;
+   main event, so facts of two events dated far apart or between different persons never meet,
+   and a sentence of an article without any event counts as undated, published that day;
    two dated events at most `date_conflict_days` apart share a claim only through a
    near-verbatim pair at `date_conflict_similarity`, which is how a wrong date becomes a date
    conflict). A sentence
@@ -40,10 +41,11 @@ import polars as pl
 
 from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit
 from pipeline.agreement.frames import columns
-from pipeline.agreement.text import matching_terms, shorten, tokenize
+from pipeline.agreement.text import matching_terms, noun_modifier, shorten, tokenize
 from pipeline.common import progress, stable_id
 
 SIGNALS = ("lemma", "rare", "containment", "entity", "value")
+ARTICLE_TYPE = "article"  # type of the stand-in event of a sentence without any event
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,15 @@ class SentenceFeatures:
     text: str
     terms: frozenset[str]  # matching terms (text.matching_terms)
     entities: frozenset[str]
-    slots: frozenset[tuple]  # (kind, unit, noun) of quantities; ("date",) when a day date is stated
+    slots: frozenset[tuple]  # (kind, unit, noun, modifier) of quantities; ("date",) when a day date is stated
     event: Event | None  # the event the sentence names itself: checked strictly (type, tense, date)
     context_event: Event | None = None  # that, or its article's main event: blocking, the claim's
     # event, and (when inherited) a looser check on date and participants only
     persons: frozenset[str] = frozenset()  # the entities of `entities` that are persons
     has_quote: bool = False  # the sentence holds a quotation
+    # No event at all: a stand-in undated event of the article, known only by its publication
+    # date (news reports a fact near when it happens), for the compatibility check only.
+    article_event: Event | None = None
 
 
 def build_features(
@@ -97,13 +102,14 @@ def build_features(
     """Features of the content sentences, in sent_id order (`person_ids`: entities that are
     persons; `quoted_sentences`: sentences holding a quotation)."""
     source_of = dict(zip(*columns(articles, "doc_id", "source_id")))
+    published = dict(zip(*columns(articles, "doc_id", "published_date")))
+    article_events: dict[str, Event] = {}
     entities_of = _sets_by_sentence(mentions, "entity_id")
-    slots_of: dict[str, set[tuple]] = defaultdict(set)
-    for sid, kind, unit, noun in zip(*columns(quantities, "sent_id", "kind", "unit", "noun")):
-        slots_of[sid].add((kind, unit, noun))
+    quantities_of: dict[str, list[tuple]] = defaultdict(list)
+    for sid, kind, unit, noun, start, end in zip(*columns(quantities, "sent_id", "kind", "unit", "noun", "start", "end")):
+        quantities_of[sid].append((kind, unit, noun, start, end))
     days = time_expressions.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
-    for sid in days["sent_id"]:
-        slots_of[sid].add(("date",))
+    dated = set(days["sent_id"])
     event_of = dict(zip(*columns(sentence_events, "sent_id", "event_id")))
     mention_sents = set(sentence_events.filter(pl.col("is_mention"))["sent_id"])
     out = []
@@ -112,16 +118,29 @@ def build_features(
     for sid, doc_id, text in progress(rows, "claims: sentence features", total=ordered.height):
         text = text or ""
         ents = entities_of.get(sid, frozenset())
-        slots = frozenset(slots_of.get(sid, ()))
-        if not (ents or slots or sid in mention_sents):
+        if not (ents or sid in quantities_of or sid in dated or sid in event_of):
             continue
-        terms = matching_terms(tokenize(text))
+        tokens = tokenize(text)
+        terms = matching_terms(tokens)
         if len(terms) < min_content_lemmas:
             continue
+        slots = frozenset(
+            [(kind, unit, noun, noun_modifier(text, tokens, noun, start, end))
+             for kind, unit, noun, start, end in quantities_of.get(sid, ())]
+            + ([("date",)] if sid in dated else [])
+        )
         context = events.get(event_of.get(sid, ""))
+        stand_in = None
+        if context is None:
+            stand_in = article_events.get(doc_id)
+            if stand_in is None:
+                stand_in = article_events[doc_id] = Event(
+                    ARTICLE_TYPE, None, False, frozenset(), local_doc=doc_id,
+                    reference_date=published.get(doc_id), founder=(doc_id, ARTICLE_TYPE))
         out.append(SentenceFeatures(
             sid, doc_id, source_of.get(doc_id, doc_id), text, terms, ents, slots,
             context if sid in mention_sents else None, context, ents & person_ids, sid in quoted_sentences,
+            stand_in,
         ))
     return out
 
@@ -149,7 +168,7 @@ def blocking_keys(f: SentenceFeatures) -> list[str]:
     keys = [f"l:{term}" for term in f.terms] + [f"e:{e}" for e in f.entities]
     if f.context_event is not None:
         keys.append(f"ev:{f.context_event.event_id}")
-        keys += [f"slot:{f.context_event.event_id}:{'|'.join(map(str, slot))}" for slot in f.slots]
+        keys += [f"slot:{f.context_event.event_id}:{'|'.join(map(str, slot[:3]))}" for slot in f.slots]
     return keys
 
 
@@ -205,12 +224,19 @@ def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], 
     if a.entities or b.entities:
         scores["entity"] = len(a.entities & b.entities) / len(a.entities | b.entities)
     if a.slots or b.slots:
-        scores["value"] = 1.0 if a.slots & b.slots else 0.0
+        scores["value"] = 1.0 if any(same_measure(x, y) for x in a.slots for y in b.slots) else 0.0
     total = sum(weights[s] for s in scores)
     mean = sum(weights[s] * v for s, v in scores.items()) / total if total else 0.0
     if a.persons and b.persons and not a.persons & b.persons and not (a.has_quote and b.has_quote):
         mean *= disjoint_persons_factor
     return mean
+
+
+def same_measure(x: tuple, y: tuple) -> bool:
+    """Two value slots measure the same thing: same (kind, unit, noun), and the noun's modifiers
+    agree or one is unstated ("175 prigionieri" and "150 prigionieri ucraini" do; "24 voti
+    favorevoli" and "8 voti contrari" do not)."""
+    return x[:3] == y[:3] and (len(x) < 4 or x[3] is None or y[3] is None or x[3] == y[3])
 
 
 def _idf_containment(a: frozenset[str], b: frozenset[str], shared: frozenset[str], idf: dict[str, float]) -> float:
@@ -355,7 +381,7 @@ def _events_of(features, group: list[int]) -> list[tuple[Event, bool]]:
     named: set[str] = set()
     for x in group:
         f = features[x]
-        e = f.event or f.context_event
+        e = f.event or f.context_event or f.article_event
         if e is not None:
             found[e.event_id] = e
             if f.event is not None:

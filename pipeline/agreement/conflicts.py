@@ -4,7 +4,8 @@ Only sentences already grouped as the same claim are compared, so a value about 
 or another subject never conflicts (a three-hour meeting is not the 90-minute call: they are
 different events, hence different claims). Kinds:
 
-- quantity: the same measure (kind, unit, noun) stated as intervals that cannot both hold.
+- quantity: the same measure (kind, unit, noun, and the noun's modifier when both state one:
+  "voti favorevoli" is not "voti contrari") stated as intervals that cannot both hold.
   Approximate values ("circa", "quasi") widen by `tolerance`; open bounds stay open, so
   "più di un'ora" [60, ∞) and "circa un'ora e mezza" ≈90 agree.
 - date: the same event placed on two different days.
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.agreement.frames import columns
-from pipeline.agreement.text import content_lemmas, polarity, tokenize
+from pipeline.agreement.text import content_lemmas, noun_modifier, polarity, tokenize
 from pipeline.common import stable_id
 
 
@@ -38,6 +39,7 @@ class Quantity:
     high: float | None
     qualifier: str
     surface: str
+    modifier: str | None = None  # the word qualifying the noun (text.noun_modifier)
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,11 @@ def quantity_conflict(a: Statement, b: Statement, tolerance: float) -> tuple[str
     for slot in sorted({q.slot for q in b.quantities} & set(slots_a), key=str):
         qa_list = slots_a[slot]
         qb_list = [q for q in b.quantities if q.slot == slot]
-        if any(intervals_overlap(interval(x, tolerance), interval(y, tolerance)) for x in qa_list for y in qb_list):
+        comparable = [(x, y) for x in qa_list for y in qb_list
+                      if x.modifier is None or y.modifier is None or x.modifier == y.modifier]
+        if not comparable or any(intervals_overlap(interval(x, tolerance), interval(y, tolerance)) for x, y in comparable):
             continue
-        qa, qb = qa_list[0], qb_list[0]
+        qa, qb = comparable[0]
         kind, unit, noun = slot
         what = f"{kind} of {noun}" if noun else kind
         ia, ib = interval(qa, tolerance), interval(qb, tolerance)
@@ -159,11 +163,16 @@ def build_statements(
 ) -> dict[str, Statement]:
     """Statements for the given sentences (pass only claim members of multi-document claims)."""
     wanted = set(sentences["sent_id"])
+    text_of = dict(zip(*columns(sentences, "sent_id", "text")))
     qty: dict[str, list[Quantity]] = defaultdict(list)
     q = quantities.filter(pl.col("sent_id").is_in(wanted))
+    tokens_of: dict[str, list] = {}
     for row in q.sort("sent_id", "start").iter_rows(named=True):
-        qty[row["sent_id"]].append(Quantity(
+        sid, text = row["sent_id"], text_of[row["sent_id"]] or ""
+        tokens = tokens_of.setdefault(sid, tokenize(text))
+        qty[sid].append(Quantity(
             (row["kind"], row["unit"], row["noun"]), row["low"], row["high"], row["qualifier"], row["surface"],
+            noun_modifier(text, tokens, row["noun"], row["start"], row["end"]),
         ))
     quo: dict[str, list[Quote]] = defaultdict(list)
     for row in quotes.filter(pl.col("sent_id").is_in(wanted)).sort("quote_id").iter_rows(named=True):

@@ -217,6 +217,31 @@ def matching_terms(tokens: list[Token]) -> frozenset[str]:
     return frozenset(t for t in map(matching_term, tokens) if t is not None)
 
 
+def noun_modifier(text: str, tokens: list[Token], noun: str | None, start: int, end: int) -> str | None:
+    """The matching term of the word right after a quantity's noun, when it qualifies it.
+
+    "24 voti favorevoli" and "8 voti contrari" count the same noun but measure different things;
+    so do "30 droni abbattuti" and "30 droni lanciati". The noun is looked for inside the
+    quantity's surface (text[start:end]), else nearest to it ("I voti favorevoli sono stati
+    23"); the next word qualifies it when nothing but spaces separates them and it is content
+    (not a preposition, article or verb of being: "30 droni nel corso della notte" has none).
+    """
+    if not noun:
+        return None
+    noun = noun.lower()
+    at = [i for i, t in enumerate(tokens) if t.text == noun]
+    if not at:
+        return None
+    inside = [i for i in at if start <= tokens[i].start < end]
+    i = inside[-1] if inside else min(at, key=lambda k: (abs(tokens[k].start - start), k))
+    if i + 1 >= len(tokens):
+        return None
+    nxt = tokens[i + 1]
+    if text[tokens[i].end:nxt.start].strip() or nxt.text.isdigit():
+        return None
+    return matching_term(nxt)
+
+
 def _is_predicate(lemma: str) -> bool:
     return lemma in ANTONYMS or lemma in _ANTONYM_BASES or lemma.endswith(_PREDICATE_SUFFIXES)
 

@@ -344,6 +344,23 @@ def test_a_count_noun_qualified_differently_is_another_measure():
     assert wrong in (q["sent_id_a"][0], q["sent_id_b"][0]) and "d2:0:0" not in (q["sent_id_a"][0], q["sent_id_b"][0])
 
 
+def test_each_sentence_dates_the_fact_itself_and_quoted_days_do_not_count():
+    feb13 = dt.date(2025, 2, 13)
+    c = Corpus().doc("d1", "alfa", FEB12).doc("d2", "beta", feb13).doc("d3", "gamma", feb13)
+    # no event word in the first two: each gives its own day, which is what is compared
+    a = c.sent("d1", "Mercoledì 12 febbraio a Roma si sono incontrati Rutte e Zelensky per due ore.",
+               dates=[("12 febbraio", FEB12)])
+    b = c.sent("d2", "Giovedì 13 febbraio a Roma si sono incontrati Rutte e Zelensky per due ore.",
+               dates=[("13 febbraio", feb13)])
+    # "oggi" inside the quotation is the day Rutte spoke, not the day of the meeting
+    c.sent("d3", "«A Roma oggi ci siamo incontrati per due ore», ha detto Rutte di Zelensky.",
+           dates=[("oggi", feb13)], quotes=[("A Roma oggi ci siamo incontrati per due ore", "mark-rutte")])
+    d = conflicts_of(c.run(), "date")
+    assert d.height == 1
+    assert {d["sent_id_a"][0], d["sent_id_b"][0]} == {a, b}
+    assert {d["value_a"][0], d["value_b"][0]} == {"2025-02-12", "2025-02-13"}
+
+
 def test_same_quote_different_speaker_is_an_attribution_conflict():
     c = Corpus().doc("d1", "alfa").doc("d2", "beta")
     quote = "siamo sulla buona strada per ottenere la pace in Ucraina"

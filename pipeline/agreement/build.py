@@ -87,7 +87,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     doc_of = {f.sent_id: f.doc_id for f in features}
     multi_doc = {cid: m for cid, m in members_by_claim.items() if len({doc_of[s] for s in m}) > 1}
     wanted = {s for m in multi_doc.values() for s in m}
-    stated_dates = _stated_dates(sentence_events, t["time_expressions"], events, wanted)
+    stated_dates = _stated_dates(t["time_expressions"], sentences, t["quotes"], wanted)
     statements = build_statements(
         sentences.filter(pl.col("sent_id").is_in(wanted)), t["quantities"], t["quotes"], stated_dates,
     )
@@ -122,18 +122,25 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     }
 
 
-def _stated_dates(sentence_events: pl.DataFrame, time_expressions: pl.DataFrame, events: dict, wanted: set[str]) -> dict:
-    """The date a sentence itself gives its event: its event's date, when the sentence names the
-    event and states a day date (a date lent by the document is not stated by the sentence)."""
-    with_day = set(time_expressions.filter(
-        (pl.col("granularity") == "day") & pl.col("value_date").is_not_null()
-    )["sent_id"])
-    out = {}
-    for sid, eid, is_mention in zip(*columns(sentence_events, "sent_id", "event_id", "is_mention")):
-        e = events.get(eid)
-        if is_mention and sid in wanted and sid in with_day and e is not None and e.event_date is not None:
-            out[sid] = e.event_date
-    return out
+def _stated_dates(time_expressions: pl.DataFrame, sentences: pl.DataFrame, quotes: pl.DataFrame,
+                  wanted: set[str]) -> dict[str, frozenset]:
+    """The day dates each wanted sentence states itself (resolved, day precision), outside its
+    quotations: a date lent by the document or by the article's event is not stated by the
+    sentence, and "oggi" or "domani" inside a quotation is the speaker's day, not the fact's."""
+    days = time_expressions.filter(
+        (pl.col("granularity") == "day") & pl.col("value_date").is_not_null() & pl.col("sent_id").is_in(wanted)
+    )
+    text_of = dict(zip(*columns(sentences.filter(pl.col("sent_id").is_in(set(days["sent_id"]))), "sent_id", "text")))
+    quoted: dict[str, list[tuple[int, int]]] = {}
+    for sid, quote in zip(*columns(quotes.filter(pl.col("sent_id").is_in(set(text_of))), "sent_id", "text")):
+        at = (text_of.get(sid) or "").find(quote or "\0")
+        if at >= 0:
+            quoted.setdefault(sid, []).append((at, at + len(quote)))
+    out: dict[str, set] = {}
+    for sid, value, start, end in zip(*columns(days, "sent_id", "value_date", "start", "end")):
+        if not any(qs <= start and end <= qe for qs, qe in quoted.get(sid, ())):
+            out.setdefault(sid, set()).add(value)
+    return {sid: frozenset(v) for sid, v in out.items()}
 
 
 def _document_texts(sentences: pl.DataFrame) -> dict[str, str]:

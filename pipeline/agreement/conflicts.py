@@ -8,7 +8,7 @@ different events, hence different claims). Kinds:
   "voti favorevoli" is not "voti contrari") stated as intervals that cannot both hold.
   Approximate values ("circa", "quasi") widen by `tolerance`; open bounds stay open, so
   "più di un'ora" [60, ∞) and "circa un'ora e mezza" ≈90 agree.
-- date: the same event placed on two different days.
+- date: the same fact placed on days that do not overlap (each sentence's own day dates).
 - polarity: a predicate one sentence affirms and the other negates, antonyms and double
   negatives folded (text.polarity).
 - attribution: the same quotation (lemma Dice ≥ `quote_similarity`) credited to different speakers.
@@ -57,7 +57,7 @@ class Statement:
     doc_id: str
     text: str
     quantities: list[Quantity]
-    stated_date: dt.date | None
+    stated_dates: frozenset[dt.date]  # the day dates the sentence itself states
     polarity: dict[str, int]
     quotes: list[Quote]
 
@@ -117,10 +117,13 @@ def quantity_conflict(a: Statement, b: Statement, tolerance: float) -> tuple[str
 
 
 def date_conflict(a: Statement, b: Statement) -> tuple[str, str, str] | None:
-    if a.stated_date is None or b.stated_date is None or a.stated_date == b.stated_date:
+    """Both sentences date the fact, on days that do not overlap ("martedì" and "il 12
+    febbraio" for the same call); a sentence giving two days agrees with either."""
+    if not a.stated_dates or not b.stated_dates or a.stated_dates & b.stated_dates:
         return None
-    da, db = a.stated_date.isoformat(), b.stated_date.isoformat()
-    return da, db, f"The same event is dated {da} in one report and {db} in the other."
+    da = ", ".join(sorted(d.isoformat() for d in a.stated_dates))
+    db = ", ".join(sorted(d.isoformat() for d in b.stated_dates))
+    return da, db, f"The same fact is dated {da} in one report and {db} in the other."
 
 
 def polarity_conflict(a: Statement, b: Statement) -> tuple[str, str, str] | None:
@@ -159,7 +162,7 @@ def build_statements(
     sentences: pl.DataFrame,
     quantities: pl.DataFrame,
     quotes: pl.DataFrame,
-    stated_dates: dict[str, dt.date],
+    stated_dates: dict[str, frozenset[dt.date]],
 ) -> dict[str, Statement]:
     """Statements for the given sentences (pass only claim members of multi-document claims)."""
     wanted = set(sentences["sent_id"])
@@ -179,7 +182,7 @@ def build_statements(
         text = row["text"] or ""
         quo[row["sent_id"]].append(Quote(content_lemmas(tokenize(text)), row["speaker_entity_id"], text))
     return {
-        sid: Statement(sid, doc, text, qty.get(sid, []), stated_dates.get(sid), polarity(text), quo.get(sid, []))
+        sid: Statement(sid, doc, text, qty.get(sid, []), stated_dates.get(sid, frozenset()), polarity(text), quo.get(sid, []))
         for sid, doc, text in zip(*columns(sentences, "sent_id", "doc_id", "text"))
     }
 

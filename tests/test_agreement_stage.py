@@ -22,6 +22,8 @@ ENTITIES = {
     "Witkoff": ("steve-witkoff", "person"),
     "Hegseth": ("pete-hegseth", "person"),
     "Rutte": ("mark-rutte", "person"),
+    "Anna Rossi": ("anna-rossi", "person"),
+    "Rossi": ("paolo-rossi", "person"),  # a bare surname linked to another Rossi
     "Cremlino": ("cremlino", "org"),
     "NATO": ("nato", "org"),
     "Ucraina": ("ucraina", "place"),
@@ -372,6 +374,27 @@ def test_same_quote_different_speaker_is_an_attribution_conflict():
     att = conflicts_of(out, "attribution")
     assert att.height == 1
     assert set(att.row(0, named=True).values()) >= {"Trump", "Witkoff"}
+
+
+def test_a_quotation_without_speaker_takes_the_one_person_named_outside_it():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    quote = "siamo sulla buona strada per ottenere la pace in Ucraina"
+    c.sent("d1", "«Siamo sulla buona strada per ottenere la pace in Ucraina», ha detto Trump.",
+           quotes=[(quote, "donald-trump")])
+    c.sent("d2", "«Siamo sulla buona strada per ottenere la pace in Ucraina», ha scritto Witkoff sui social.",
+           quotes=[(quote, None)])  # the quote finder linked no speaker
+    att = conflicts_of(c.run(), "attribution")
+    assert att.height == 1 and {att["value_a"][0], att["value_b"][0]} == {"Trump", "Witkoff"}
+
+
+def test_a_speaker_named_by_surname_only_is_not_another_speaker():
+    c = Corpus().doc("d1", "alfa").doc("d2", "beta")
+    quote = "il contratto della scuola è fermo da troppo tempo"
+    c.sent("d1", "«Il contratto della scuola è fermo da troppo tempo», ha detto la sindacalista Anna Rossi.",
+           quotes=[(quote, "anna-rossi")])
+    c.sent("d2", "«Il contratto della scuola è fermo da troppo tempo», ha scritto Rossi sui social.",
+           quotes=[(quote, "paolo-rossi")])
+    assert conflicts_of(c.run(), "attribution").height == 0
 
 
 # --- events ------------------------------------------------------------------------------------

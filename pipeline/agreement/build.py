@@ -88,8 +88,10 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     multi_doc = {cid: m for cid, m in members_by_claim.items() if len({doc_of[s] for s in m}) > 1}
     wanted = {s for m in multi_doc.values() for s in m}
     stated_dates = _stated_dates(t["time_expressions"], sentences, t["quotes"], wanted)
+    person_ids = set(t["entities"].filter(pl.col("type") == "person")["entity_id"])
     statements = build_statements(
         sentences.filter(pl.col("sent_id").is_in(wanted)), t["quantities"], t["quotes"], stated_dates,
+        t["mentions"].filter(pl.col("entity_id").is_in(person_ids)),
     )
     names = dict(zip(*columns(t["entities"], "entity_id", "name")))
     conflicts_df, stances = find_conflicts(multi_doc, statements, params.quantity_tolerance, params.quote_similarity, names)

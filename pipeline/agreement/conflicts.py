@@ -47,6 +47,7 @@ class Quote:
     lemmas: frozenset[str]
     speaker: str | None
     text: str
+    speaker_written: str | None = None  # the shortest way the sentence names the speaker ("Rossi")
 
 
 @dataclass
@@ -146,6 +147,8 @@ def attribution_conflict(a: Statement, b: Statement, quote_similarity: float, na
         for qb in b.quotes:
             if not (qa.speaker and qb.speaker) or qa.speaker == qb.speaker:
                 continue
+            if _may_be_one_person(qa, qb, names):
+                continue
             if not (qa.lemmas or qb.lemmas):
                 continue
             dice = 2 * len(qa.lemmas & qb.lemmas) / (len(qa.lemmas) + len(qb.lemmas))
@@ -163,8 +166,14 @@ def build_statements(
     quantities: pl.DataFrame,
     quotes: pl.DataFrame,
     stated_dates: dict[str, frozenset[dt.date]],
+    person_mentions: pl.DataFrame | None = None,
 ) -> dict[str, Statement]:
-    """Statements for the given sentences (pass only claim members of multi-document claims)."""
+    """Statements for the given sentences (pass only claim members of multi-document claims).
+
+    A quotation without a speaker takes the one person its sentence names outside the quoted
+    words, if there is exactly one ("«…», ha scritto Rossi sui social"); `person_mentions` are
+    the mentions (sent_id, entity_id, start, end) of persons.
+    """
     wanted = set(sentences["sent_id"])
     text_of = dict(zip(*columns(sentences, "sent_id", "text")))
     qty: dict[str, list[Quantity]] = defaultdict(list)
@@ -177,14 +186,41 @@ def build_statements(
             (row["kind"], row["unit"], row["noun"]), row["low"], row["high"], row["qualifier"], row["surface"],
             noun_modifier(text, tokens, row["noun"], row["start"], row["end"]),
         ))
+    persons_of: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    surfaces: dict[tuple[str, str], str] = {}  # (sent_id, person) -> shortest surface naming them
+    if person_mentions is not None:
+        pm = person_mentions.filter(pl.col("sent_id").is_in(wanted)).sort("sent_id", "start", "entity_id")
+        for sid, eid, start, end, surface in zip(*columns(pm, "sent_id", "entity_id", "start", "end", "surface")):
+            persons_of[sid].append((start, end, eid))
+            if surface and len(surface) < len(surfaces.get((sid, eid), surface + " ")):
+                surfaces[(sid, eid)] = surface
     quo: dict[str, list[Quote]] = defaultdict(list)
     for row in quotes.filter(pl.col("sent_id").is_in(wanted)).sort("quote_id").iter_rows(named=True):
-        text = row["text"] or ""
-        quo[row["sent_id"]].append(Quote(content_lemmas(tokenize(text)), row["speaker_entity_id"], text))
+        sid, text = row["sent_id"], row["text"] or ""
+        speaker = row["speaker_entity_id"] or _sole_person_outside(text_of.get(sid) or "", text, persons_of.get(sid, []))
+        quo[sid].append(Quote(content_lemmas(tokenize(text)), speaker, text, surfaces.get((sid, speaker))))
     return {
         sid: Statement(sid, doc, text, qty.get(sid, []), stated_dates.get(sid, frozenset()), polarity(text), quo.get(sid, []))
         for sid, doc, text in zip(*columns(sentences, "sent_id", "doc_id", "text"))
     }
+
+
+def _may_be_one_person(qa: Quote, qb: Quote, names: dict[str, str]) -> bool:
+    """A speaker named by surname only ("ha scritto Rossi") may be the other report's "Mario
+    Rossi", whatever entity the surname was linked to: not evidence of another speaker."""
+    def written(q: Quote) -> str:
+        return (q.speaker_written or names.get(q.speaker, q.speaker) or "").lower()
+
+    wa, wb = written(qa), written(qb)
+    if " " in wa and " " in wb:
+        return False
+    return wa.split()[-1:] == wb.split()[-1:]
+
+
+def _sole_person_outside(sentence: str, quote: str, persons: list[tuple[int, int, str]]) -> str | None:
+    at = sentence.find(quote) if quote else -1
+    outside = {eid for start, end, eid in persons if at < 0 or end <= at or start >= at + len(quote)}
+    return next(iter(outside)) if len(outside) == 1 else None
 
 
 CONFLICT_SCHEMA = {

@@ -363,6 +363,23 @@ def test_each_sentence_dates_the_fact_itself_and_quoted_days_do_not_count():
     assert {d["value_a"][0], d["value_b"][0]} == {"2025-02-12", "2025-02-13"}
 
 
+def test_short_sentences_stating_a_value_of_one_event_are_compared():
+    # two words each ("astenuti" and a number): too short to be a claim without a value, and
+    # they share one word only, but they give the same measure of the same vote
+    c = Corpus().doc("d1", "alfa", FEB12).doc("d2", "beta", FEB12)
+    for doc in ("d1", "d2"):
+        c.sent(doc, "Il Senato ha votato la riforma della giustizia il 12 febbraio.", dates=[("12 febbraio", FEB12)])
+    a = c.sent("d1", "Gli astenuti sono stati quattro.",
+               quantities=[("quattro", "count", "item", "astenuti", 4, 4, "exact")])
+    b = c.sent("d2", "Si sono astenuti in nove.",
+               quantities=[("nove", "count", "item", "astenuti", 9, 9, "exact")])
+    out = c.run()
+    assert same_claim(out, a, b)
+    assert conflicts_of(out, "quantity").height == 1
+    # with the stricter floor for every sentence they are not claims at all
+    assert not claim_of(c.run(claims=ClaimParams(min_value_lemmas=3)), a)
+
+
 def test_same_quote_different_speaker_is_an_attribution_conflict():
     c = Corpus().doc("d1", "alfa").doc("d2", "beta")
     quote = "siamo sulla buona strada per ottenere la pace in Ucraina"

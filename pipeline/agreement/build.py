@@ -59,7 +59,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     )
     features = build_features(
         sentences, articles, t["mentions"], t["quantities"], t["time_expressions"],
-        sentence_events, events, params.claims.min_content_lemmas,
+        sentence_events, events, params.claims.min_content_lemmas, params.claims.min_value_lemmas,
         person_ids=frozenset(t["entities"].filter(pl.col("type") == "person")["entity_id"]),
         quoted_sentences=frozenset(t["quotes"]["sent_id"]),
     )

@@ -3,14 +3,16 @@
 Pipeline (all linear in the corpus except the capped posting lists):
 
 1. features per *content sentence* (a sentence naming an entity, a quantity, a day date or an
-   event, or attached to its article's event, with at least `min_content_lemmas` matching terms): matching terms (text.matching_terms:
+   event, or attached to its article's event, with at least `min_content_lemmas` matching
+   terms, or `min_value_lemmas` when it states a value): matching terms (text.matching_terms:
    simplemma lemmas without stopwords and intensifiers, antonyms folded onto their base, news
    paraphrases onto one word, endings stemmed so "visitare" meets "visita"), entities, value
-   slots, event.
-2. blocking: an inverted index over terms, entities, dates, events and event-scoped value slots
-   ("the duration of this call"); posting lists longer than `max_posting` are dropped (such keys
-   are too common to tell facts apart). Candidate pairs are sentences of different documents
-   sharing at least `min_shared_keys` keys, or sharing an event-scoped value slot.
+   slots (a quantity's kind, unit, noun and the word qualifying the noun), event.
+2. blocking: an inverted index over terms, entities, dates, events, event-scoped terms and
+   event-scoped value slots ("the duration of this call"); posting lists longer than
+   `max_posting` are dropped (such keys are too common to tell facts apart). Candidate pairs are
+   sentences of different documents sharing at least `min_shared_keys` keys (a word shared
+   within one event counts twice), or sharing an event-scoped value slot.
 3. similarity of a candidate pair in 0..1: a weighted mean of term Dice, IDF-weighted term
    cosine (rare shared words count more), IDF-weighted containment of the shorter sentence,
    entity Jaccard and value-slot agreement, scaled by `disjoint_persons_factor` when both
@@ -61,6 +63,7 @@ class ClaimParams:
     max_posting: int = 100
     min_shared_keys: int = 3
     min_content_lemmas: int = 3
+    min_value_lemmas: int = 1
     max_claim_size: int = 200
     undated_window_days: int = 7
     date_conflict_days: int = 7
@@ -96,6 +99,7 @@ def build_features(
     sentence_events: pl.DataFrame,
     events: dict[str, Event],
     min_content_lemmas: int,
+    min_value_lemmas: int | None = None,
     person_ids: frozenset[str] = frozenset(),
     quoted_sentences: frozenset[str] = frozenset(),
 ) -> list[SentenceFeatures]:
@@ -122,7 +126,8 @@ def build_features(
             continue
         tokens = tokenize(text)
         terms = matching_terms(tokens)
-        if len(terms) < min_content_lemmas:
+        has_value = sid in quantities_of or sid in dated
+        if len(terms) < (min_content_lemmas if min_value_lemmas is None or not has_value else min_value_lemmas):
             continue
         slots = frozenset(
             [(kind, unit, noun, noun_modifier(text, tokens, noun, start, end))
@@ -167,8 +172,12 @@ def inverse_document_frequency(features: list[SentenceFeatures]) -> dict[str, fl
 def blocking_keys(f: SentenceFeatures) -> list[str]:
     keys = [f"l:{term}" for term in f.terms] + [f"e:{e}" for e in f.entities]
     if f.context_event is not None:
-        keys.append(f"ev:{f.context_event.event_id}")
-        keys += [f"slot:{f.context_event.event_id}:{'|'.join(map(str, slot[:3]))}" for slot in f.slots]
+        event_id = f.context_event.event_id
+        keys.append(f"ev:{event_id}")
+        # a word shared inside one event counts twice: "Gli astenuti sono stati quattro" and
+        # "Si sono astenuti in due" share one word and their event, which is enough to compare them
+        keys += [f"evl:{event_id}:{term}" for term in f.terms]
+        keys += [f"slot:{event_id}:{'|'.join(map(str, slot[:3]))}" for slot in f.slots]
     return keys
 
 

@@ -380,6 +380,20 @@ def test_short_sentences_stating_a_value_of_one_event_are_compared():
     assert not claim_of(c.run(claims=ClaimParams(min_value_lemmas=3)), a)
 
 
+def test_reports_of_one_vote_on_two_days_meet_though_their_words_are_common():
+    feb13 = dt.date(2025, 2, 13)
+    c = Corpus().doc("d1", "alfa", feb13).doc("d2", "beta", feb13).doc("d3", "gamma", feb13)
+    a = c.sent("d1", "Il Senato ha votato la riforma della giustizia il 12 febbraio.", dates=[("12 febbraio", FEB12)])
+    b = c.sent("d2", "Il Senato ha votato la riforma della giustizia il 13 febbraio.", dates=[("13 febbraio", feb13)])
+    # an undated article uses the same words, so that plain word keys are too common to pair a and b
+    for i in range(4):
+        c.sent("d3", f"Il voto di febbraio al Senato sulla riforma della giustizia divide ancora, parte {i}.")
+    params = ClaimParams(max_posting=4)
+    out = c.run(claims=params)
+    assert same_claim(out, a, b)
+    assert conflicts_of(out, "date").height == 1
+
+
 def test_same_quote_different_speaker_is_an_attribution_conflict():
     c = Corpus().doc("d1", "alfa").doc("d2", "beta")
     quote = "siamo sulla buona strada per ottenere la pace in Ucraina"

@@ -12,7 +12,8 @@ Pipeline (all linear in the corpus except the capped posting lists):
    event-scoped value slots ("the duration of this call"); posting lists longer than
    `max_posting` are dropped (such keys are too common to tell facts apart). Candidate pairs are
    sentences of different documents sharing at least `min_shared_keys` keys (a word shared
-   within one event counts twice), or sharing an event-scoped value slot.
+   within one event, or between sentences naming dated events of one kind, counts twice), or
+   sharing an event-scoped value slot.
 3. similarity of a candidate pair in 0..1: a weighted mean of term Dice, IDF-weighted term
    cosine (rare shared words count more), IDF-weighted containment of the shorter sentence,
    entity Jaccard and value-slot agreement, scaled by `disjoint_persons_factor` when both
@@ -178,6 +179,10 @@ def blocking_keys(f: SentenceFeatures) -> list[str]:
         # "Si sono astenuti in due" share one word and their event, which is enough to compare them
         keys += [f"evl:{event_id}:{term}" for term in f.terms]
         keys += [f"slot:{event_id}:{'|'.join(map(str, slot[:3]))}" for slot in f.slots]
+    if f.event is not None and f.event.event_date is not None:
+        # words shared by sentences naming an event of one kind: the same vote reported on two
+        # days by two papers is two events, and this is how their reports still meet
+        keys += [f"evt:{f.event.event_type}:{term}" for term in f.terms]
     return keys
 
 

@@ -29,6 +29,8 @@ ENTITIES = {
     "Ucraina": ("ucraina", "place"),
     "Russia": ("russia", "place"),
     "Mosca": ("mosca", "place"),
+    "Milano": ("milano", "place"),
+    "Napoli": ("napoli", "place"),
 }
 
 
@@ -394,6 +396,21 @@ def test_reports_of_one_vote_on_two_days_meet_though_their_words_are_common():
     assert conflicts_of(out, "date").height == 1
 
 
+def test_one_events_count_of_one_noun_is_one_fact_however_worded():
+    def corpus():
+        c = Corpus().doc("d1", "alfa", FEB12).doc("d2", "beta", FEB12)
+        for doc in ("d1", "d2"):
+            c.sent(doc, "Un attacco con droni ha colpito un deposito di Odessa il 12 febbraio.",
+                   dates=[("12 febbraio", FEB12)])
+        c.sent("d1", "Le autorità locali hanno contato circa 43 droni nel corso della notte.",
+               quantities=[("circa 43 droni", "count", "item", "droni", 43, 43, "about")])
+        c.sent("d2", "Contro l'obiettivo sono stati lanciati 18 droni.",
+               quantities=[("18 droni", "count", "item", "droni", 18, 18, "exact")])
+        return c
+    assert conflicts_of(corpus().run(), "quantity").height == 1
+    assert corpus().run(claims=ClaimParams(event_measure_similarity=0.0))["conflicts"].height == 0
+
+
 def test_same_quote_different_speaker_is_an_attribution_conflict():
     c = Corpus().doc("d1", "alfa").doc("d2", "beta")
     quote = "siamo sulla buona strada per ottenere la pace in Ucraina"
@@ -451,6 +468,20 @@ def test_undated_sentence_attaches_to_its_documents_event():
     assert out["events"]["n_docs"].to_list() == [1]
     assert out["events"]["label"][0].startswith("telefonata")
     assert "12 febbraio 2025" in out["events"]["label"][0]
+
+
+def test_two_strikes_on_one_day_in_two_cities_are_two_events():
+    c = Corpus().doc("d1", "alfa", FEB12).doc("d2", "beta", FEB12).doc("d3", "gamma", FEB12)
+    for doc, city in (("d1", "Milano"), ("d2", "Napoli"), ("d3", "Milano")):
+        c.sent(doc, f"Lo sciopero dei trasporti si è svolto il 12 febbraio a {city}.", dates=[("12 febbraio", FEB12)])
+    c.sent("d1", "Al corteo hanno partecipato 6.000 persone.",
+           quantities=[("6.000 persone", "count", "item", "persone", 6000, 6000, "exact")])
+    c.sent("d2", "Al corteo hanno partecipato 900 persone.",
+           quantities=[("900 persone", "count", "item", "persone", 900, 900, "exact")])
+    out = c.run()
+    strikes = out["events"].filter(pl.col("event_type") == "strike")
+    assert strikes.height == 2 and sorted(strikes["n_docs"]) == [1, 2]
+    assert out["conflicts"].height == 0  # 6.000 in Milano and 900 in Napoli do not contradict
 
 
 def test_undated_events_of_one_article_naming_nobody_get_distinct_ids():

@@ -76,7 +76,8 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
             key = (min(x, c.representative), max(x, c.representative))
             sim = 1.0 if x == c.representative else edges.get(key)
             if sim is None:
-                sim = similarity(f, rep, idf, params.claims.weights, params.claims.disjoint_persons_factor)
+                sim = similarity(f, rep, idf, params.claims.weights, params.claims.disjoint_persons_factor,
+                                 params.claims.event_measure_similarity)
             evidence_rows.append((c.claim_id, f.doc_id, f.sent_id, f.source_id, round(min(max(sim, 0.0), 1.0), 6)))
             sent_ids.append(f.sent_id)
         members_by_claim[c.claim_id] = sent_ids

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit
+from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit, places_fit
 from pipeline.agreement.frames import columns
 from pipeline.agreement.text import matching_terms, noun_modifier, shorten, tokenize
 from pipeline.common import progress, stable_id
@@ -70,6 +70,7 @@ class ClaimParams:
     date_conflict_days: int = 7
     label_chars: int = 160
     disjoint_persons_factor: float = 0.5
+    event_measure_similarity: float = 0.5
 
 
 @dataclass
@@ -220,8 +221,12 @@ def candidate_pairs(features: list[SentenceFeatures], max_posting: int, min_shar
 
 
 def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], weights: dict,
-               disjoint_persons_factor: float = 1.0) -> float:
+               disjoint_persons_factor: float = 1.0, event_measure_similarity: float = 0.0) -> float:
     """Weighted mean of the applicable signals, in 0..1 (see module docstring).
+
+    Two sentences of one event that measure the same counted noun ("circa 43 droni" and "18
+    droni" about one attack, however differently worded) are at least
+    `event_measure_similarity` alike: an event has one number of drones, of injured, of votes.
 
     When both sentences name persons, none in common, the mean is multiplied by
     `disjoint_persons_factor`: "Rossi ha accettato di avviare i negoziati sul gas" and "Bianchi ha
@@ -243,6 +248,10 @@ def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], 
     mean = sum(weights[s] * v for s, v in scores.items()) / total if total else 0.0
     if a.persons and b.persons and not a.persons & b.persons and not (a.has_quote and b.has_quote):
         mean *= disjoint_persons_factor
+    if event_measure_similarity > mean and a.context_event is not None and a.context_event is b.context_event and any(
+        len(x) == 4 and x[2] and same_measure(x, y) for x in a.slots for y in b.slots
+    ):
+        return event_measure_similarity
     return mean
 
 
@@ -290,6 +299,8 @@ def events_compatible(e1: Event | None, e2: Event | None, undated_window_days: i
             return "no"
     if e1.event_date is not None and e2.event_date is not None:
         if not participants_fit(frozenset(e1.main_participants), frozenset(e2.main_participants)):
+            return "no"
+        if not places_fit(e1.places, e2.places):
             return "no"
         if e1.event_date == e2.event_date:
             return "no" if both_named else "compatible"  # two events named alike on one day stay two
@@ -434,7 +445,8 @@ def find_claims(features: list[SentenceFeatures], params: ClaimParams) -> tuple[
     idf = inverse_document_frequency(features)
     pairs = candidate_pairs(features, params.max_posting, params.min_shared_keys)
     edges = {
-        (a, b): similarity(features[a], features[b], idf, params.weights, params.disjoint_persons_factor)
+        (a, b): similarity(features[a], features[b], idf, params.weights, params.disjoint_persons_factor,
+                           params.event_measure_similarity)
         for a, b in zip(pairs["a"].to_list(), pairs["b"].to_list())
     }
     return cluster_claims(features, edges, params), edges, idf

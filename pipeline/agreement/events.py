@@ -7,7 +7,8 @@ publication), the persons the sentence names and those named in the word's own c
 become events by
 
 1. dated mentions: the same (type, date, planned) across the corpus, split by participants when
-   the persons named do not fit (Trump–Putin vs Trump–Zelensky on the same day);
+   the persons named do not fit (Trump–Putin vs Trump–Zelensky on the same day) and by places
+   when the places named share none (a strike in Milano and one in Napoli on the same day);
 2. generic talk words ("colloquio", "conversazione") join a call, else a meeting, of the same
    date, else they form a "talks" event;
 3. before that, an article that states exactly one day date and dates no event itself lends that
@@ -93,6 +94,7 @@ class Mention:
     published: dt.date | None = None  # publication date of the mentioning document
     cue_start: int = 0  # offset of the event word in the sentence
     near_participants: frozenset[str] = frozenset()  # persons named right around the event word
+    places: frozenset[str] = frozenset()  # places the sentence names
 
     @property
     def is_generic(self) -> bool:
@@ -108,6 +110,7 @@ class Event:
     local_doc: str | None = None  # set for an undated event known only to one document
     reference_date: dt.date | None = None  # publication date of local_doc, if known
     founder: tuple[str, str] = ("", "")  # (sent_id, event type) of the mention that founded it
+    places: frozenset[str] = frozenset()  # places of the first of its mentions that names any
     sent_ids: set[str] = field(default_factory=set)
     doc_ids: set[str] = field(default_factory=set)
     person_counts: Counter = field(default_factory=Counter)  # persons over all its mentions
@@ -146,6 +149,7 @@ def find_mentions_in_sentence(
     published: dt.date | None,
     future_window: int,
     later_than_published: bool = False,
+    places: list[tuple[int, str]] = (),
 ) -> list[Mention]:
     """Event mentions of one sentence: one per event type named in it.
 
@@ -192,7 +196,8 @@ def find_mentions_in_sentence(
             p for at, p in persons
             if max(clause_start, cue.start - NEAR_BEFORE) <= at <= min(clause_end, cue.end + NEAR_AFTER)
         )
-        mentions.append(Mention(doc_id, sent_id, etype, date, planned, everyone, published, cue.start, near))
+        mentions.append(Mention(doc_id, sent_id, etype, date, planned, everyone, published, cue.start, near,
+                                frozenset(p for _, p in places)))
     return mentions
 
 
@@ -203,8 +208,15 @@ def participants_fit(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= min(2, len(a), len(b))
 
 
+def places_fit(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Compatible place sets: either unknown, or sharing one (two strikes on one day, one in
+    Milano and one in Napoli, are two events)."""
+    return not a or not b or bool(a & b)
+
+
 def _best_fit(m: Mention, candidates: list[Event]) -> Event | None:
-    fitting = [e for e in candidates if participants_fit(m.participants, e.participants)]
+    fitting = [e for e in candidates
+               if participants_fit(m.participants, e.participants) and places_fit(m.places, e.places)]
     if not fitting:
         return None
     return max(fitting, key=lambda e: (len(m.participants & e.participants), len(e.sent_ids), -candidates.index(e)))
@@ -213,6 +225,8 @@ def _best_fit(m: Mention, candidates: list[Event]) -> Event | None:
 def _attach(event: Event, m: Mention) -> None:
     event.sent_ids.add(m.sent_id)
     event.doc_ids.add(m.doc_id)
+    if not event.places:
+        event.places = m.places
     if not event.person_counts or m.participants & set(event.person_counts):
         # a mention attached leniently (no person in common) does not redefine who takes part
         event.person_counts.update(m.participants)
@@ -260,7 +274,8 @@ def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str
 
     def new_event(m: Mention, etype: str, local_doc: str | None = None) -> Event:
         e = Event(etype, m.event_date, m.is_planned, m.participants, local_doc,
-                  reference_date=m.published if local_doc else None, founder=(m.sent_id, m.event_type))
+                  reference_date=m.published if local_doc else None, founder=(m.sent_id, m.event_type),
+                  places=m.places)
         events.append(e)
         by_key[(etype, m.event_date, m.is_planned)].append(e)
         return e
@@ -357,7 +372,8 @@ def find_events(
     event objects by id). Grain of events: one row per event; sentence_events: one row per
     attached sentence (is_mention: the sentence names the event itself).
     """
-    persons_of = _persons_by_sentence(mentions, entities)
+    persons_of = _named_by_sentence(mentions, entities, "person")
+    places_of = _named_by_sentence(mentions, entities, "place")
     dates_of, doc_dates = _dates_by_sentence(time_expressions, articles)
     published = dict(zip(*columns(articles, "doc_id", "published_date")))
     future_sents = set(
@@ -370,6 +386,7 @@ def find_events(
         raw.extend(find_mentions_in_sentence(
             doc_id, sent_id, text or "", dates_of.get(sent_id, []), persons_of.get(sent_id, []),
             published.get(doc_id), future_window, later_than_published=sent_id in future_sents,
+            places=places_of.get(sent_id, []),
         ))
     raw = lend_sole_doc_date(raw, doc_dates)
     events, assigned = resolve_events(raw)
@@ -413,13 +430,13 @@ def find_events(
     return events_df, sentence_events, by_id
 
 
-def _persons_by_sentence(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, list[tuple[int, str]]]:
-    """Persons each sentence names, with the offset of each mention."""
+def _named_by_sentence(mentions: pl.DataFrame, entities: pl.DataFrame, entity_type: str) -> dict[str, list[tuple[int, str]]]:
+    """Entities of one type (persons, places) each sentence names, with the offset of each mention."""
     if mentions.height == 0:
         return {}
     persons = (
         mentions.join(entities.select("entity_id", "type"), on="entity_id", how="left")
-        .filter(pl.col("type") == "person")
+        .filter(pl.col("type") == entity_type)
         .sort("sent_id", "start", "entity_id")
     )
     out: dict[str, list[tuple[int, str]]] = defaultdict(list)

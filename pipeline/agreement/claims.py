@@ -329,6 +329,15 @@ def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int]
     """Claims from scored candidate edges (steps 4 and 5 of the module docstring)."""
     parent = list(range(len(features)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(features))}
+    events_of: dict[int, EventSet] = {i: _event_set(features, [i]) for i in range(len(features))}
+    splits_of: dict[int, set] = {i: set() for i in range(len(features))}
+    docs_of: dict[int, Counter] = {i: Counter([features[i].doc_id]) for i in range(len(features))}
+    # linkage[r][q]: summed similarity of the scored pairs between groups r and q (every scored
+    # pair is cross-document), kept up to date as groups merge (average linkage)
+    linkage: dict[int, dict[int, float]] = defaultdict(dict)
+    for (x, y), sxy in edges.items():
+        linkage[x][y] = sxy
+        linkage[y][x] = sxy
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -336,22 +345,30 @@ def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int]
             x = parent[x]
         return x
 
-    def sim(x: int, y: int) -> float:
-        return edges.get((x, y) if x < y else (y, x), 0.0)
-
     strong = sorted(((s, a, b) for (a, b), s in edges.items() if s >= params.similarity_threshold),
                     key=lambda t: (-t[0], t[1], t[2]))
     for s, a, b in strong:
         ra, rb = find(a), find(b)
         if ra == rb or len(members[ra]) + len(members[rb]) > params.max_claim_size:
             continue
-        if not _events_mergeable(features, members[ra], members[rb], s, params):
+        splits = _events_mergeable(events_of[ra], events_of[rb], splits_of[ra], splits_of[rb], s, params)
+        if splits is None:
             continue
-        cross = [(x, y) for x in members[ra] for y in members[rb] if features[x].doc_id != features[y].doc_id]
-        if cross and sum(sim(x, y) for x, y in cross) / len(cross) < params.min_average_similarity:
+        # average similarity over all cross-document pairs of the two groups (unscored pairs: 0)
+        n_cross = len(members[ra]) * len(members[rb]) - sum(n * docs_of[rb][d] for d, n in docs_of[ra].items())
+        if n_cross and linkage[ra].get(rb, 0.0) / n_cross < params.min_average_similarity:
             continue
         parent[rb] = ra
         members[ra] = sorted(members[ra] + members.pop(rb))
+        docs_of[ra] += docs_of.pop(rb)
+        for q, sq in linkage.pop(rb).items():
+            del linkage[q][rb]
+            if q != ra:
+                linkage[ra][q] = linkage[ra].get(q, 0.0) + sq
+                linkage[q][ra] = linkage[ra][q]
+        events_of[ra] = _union(events_of[ra], events_of.pop(rb))
+        splits_of[ra] = splits
+        splits_of.pop(rb)
 
     # secondary support: linked above threshold to a strict majority of another claim's members
     links: Counter = Counter()
@@ -363,16 +380,23 @@ def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int]
     secondary: dict[int, list[int]] = defaultdict(list)
     for (x, root), n in sorted(links.items()):
         group = members[root]
-        if len(group) >= 2 and 2 * n > len(group) and _events_mergeable(features, group, [x], 0.0, params):
+        if len(group) >= 2 and 2 * n > len(group) and _events_mergeable(
+            events_of[root], _event_set(features, [x]), splits_of[root], set(), 0.0, params,
+        ) is not None:
             secondary[root].append(x)
     secondary_members = {x for xs in secondary.values() for x in xs}
 
+    centrality: Counter = Counter()  # summed similarity of a sentence to the rest of its group
+    for (x, y), sxy in edges.items():
+        if find(x) == find(y):
+            centrality[x] += sxy
+            centrality[y] += sxy
     claims = []
     for root in sorted(members):
         group = members[root]
         if len(group) == 1 and group[0] in secondary_members:
             continue  # its fact is already another claim's
-        rep = max(group, key=lambda x: (sum(sim(x, y) for y in group if y != x), -x))
+        rep = max(group, key=lambda x: (centrality[x], -x))
         all_members = [rep] + [x for x in group if x != rep] + sorted(set(secondary[root]) - set(group))
         claims.append(Claim(
             claim_id=stable_id("claim", features[rep].sent_id),
@@ -384,48 +408,60 @@ def cluster_claims(features: list[SentenceFeatures], edges: dict[tuple[int, int]
     return claims
 
 
-def _dated_splits(events: list[tuple[Event, bool]], params: ClaimParams) -> tuple[bool, set[tuple[str, str]]]:
-    """(all pairs compatible?, the pairs that are one kind of event on two different dates).
-
-    `events`: each event of a group with whether some member names it (else it is inherited)."""
-    splits = set()
-    for i, (e1, named1) in enumerate(events):
-        for e2, named2 in events[i + 1:]:
-            verdict = events_compatible(e1, e2, params.undated_window_days, params.date_conflict_days,
-                                        both_named=named1 and named2)
-            if verdict == "no":
-                return False, splits
-            if verdict == "different_date":
-                splits.add((e1.event_id, e2.event_id))
-    return True, splits
+EventSet = dict[str, tuple[Event, bool]]  # event_id -> (event, some member names it itself)
 
 
-def _events_of(features, group: list[int]) -> list[tuple[Event, bool]]:
-    """The events of a group's members, each with whether a member names it itself."""
-    found: dict[str, Event] = {}
-    named: set[str] = set()
+def _event_set(features, group: list[int]) -> EventSet:
+    """The events of a group's members (named, inherited from the article, or the article's
+    stand-in), each with whether a member names it itself."""
+    out: EventSet = {}
     for x in group:
         f = features[x]
         e = f.event or f.context_event or f.article_event
         if e is not None:
-            found[e.event_id] = e
-            if f.event is not None:
-                named.add(e.event_id)
-    return [(found[k], k in named) for k in sorted(found)]
+            eid = e.event_id
+            out[eid] = (e, f.event is not None or (eid in out and out[eid][1]))
+    return out
 
 
-def _events_mergeable(features, group_a: list[int], group_b: list[int], edge_similarity: float, params: ClaimParams) -> bool:
-    ok, splits = _dated_splits(_events_of(features, group_a + group_b), params)
-    if not ok:
-        return False
-    if not splits:
-        return True
-    # One event reported with two dates is a date conflict: allowed once per claim, and only
-    # when introduced by a near-verbatim pair.
-    _, splits_a = _dated_splits(_events_of(features, group_a), params)
-    _, splits_b = _dated_splits(_events_of(features, group_b), params)
-    new = splits - splits_a - splits_b
-    return len(splits) == 1 and (not new or edge_similarity >= params.date_conflict_similarity)
+def _cross_splits(a: EventSet, b: EventSet, params: ClaimParams) -> set[tuple[str, str]] | None:
+    """Pairs of events, one of each set, that are one kind of event on two dates; None when some
+    pair cannot be one event."""
+    splits = set()
+    for ka in sorted(a):
+        e1, named1 = a[ka]
+        for kb in sorted(b):
+            if kb == ka or kb in a:
+                continue
+            e2, named2 = b[kb]
+            verdict = events_compatible(e1, e2, params.undated_window_days, params.date_conflict_days,
+                                        both_named=named1 and named2)
+            if verdict == "no":
+                return None
+            if verdict == "different_date":
+                splits.add((min(ka, kb), max(ka, kb)))
+    return splits
+
+
+def _events_mergeable(a: EventSet, b: EventSet, splits_a: set, splits_b: set, edge_similarity: float,
+                      params: ClaimParams) -> set[tuple[str, str]] | None:
+    """The date splits of the merged group, or None if the two groups' events cannot be one
+    claim's. One event reported with two dates is a date conflict: allowed once per claim, and
+    only when introduced by a near-verbatim pair."""
+    new = _cross_splits(a, b, params)
+    if new is None:
+        return None
+    splits = splits_a | splits_b | new
+    if len(splits) > 1 or (new - splits_a - splits_b and edge_similarity < params.date_conflict_similarity):
+        return None
+    return splits
+
+
+def _union(a: EventSet, b: EventSet) -> EventSet:
+    out = dict(a)
+    for k, (e, named) in b.items():
+        out[k] = (e, named or (k in out and out[k][1]))
+    return out
 
 
 def _claim_event(features, group: list[int]) -> str | None:

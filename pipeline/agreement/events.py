@@ -34,6 +34,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
@@ -121,7 +122,7 @@ class Event:
         ranked = sorted(self.person_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return tuple(sorted(p for p, _ in ranked[:2]))
 
-    @property
+    @cached_property
     def event_id(self) -> str:
         """Hash of the founding mention: no two events share one (see the module docstring)."""
         return stable_id("event", *self.founder)

@@ -111,10 +111,12 @@ def tokenize(text: str) -> list[Token]:
     for m in TOKEN_RE.finditer(text):
         raw = m.group(0)
         word = raw.lower()
-        before = text[:m.start()].rstrip()
+        i = m.start() - 1
+        while i >= 0 and text[i].isspace():  # the last character before the word, spaces skipped
+            i -= 1
         # an apostrophe after a letter is an elision ("dell'Ucraina"), not an opening quote
-        elided = len(before) >= 2 and before[-1] in "'’" and before[-2].isalpha()
-        opens_sentence = not before or (before[-1] in SENTENCE_OPENERS and not elided)
+        elided = i >= 1 and text[i] in "'’" and text[i - 1].isalpha()
+        opens_sentence = i < 0 or (text[i] in SENTENCE_OPENERS and not elided)
         is_name = len(raw) > 1 and raw[0].isupper() and (raw.isupper() or not opens_sentence)
         out.append(Token(word, word if is_name else lemma_of(word), m.start(), m.end(), is_name))
     return out
@@ -262,11 +264,12 @@ def polarity(text: str, tokens: list[Token] | None = None) -> dict[str, int]:
     breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
     signs: dict[str, set[int]] = {}
     pending: list[int] = []  # remaining scope (content words) of each open negator
-    prev_end = 0
+    next_break = 0  # index of the first clause break not yet passed
     for tok in tokens:
-        if any(prev_end <= b < tok.start for b in breaks):
-            pending = []
-        prev_end = tok.end
+        if next_break < len(breaks) and breaks[next_break] < tok.start:
+            pending = []  # a clause break lies between the previous token and this one
+            while next_break < len(breaks) and breaks[next_break] < tok.start:
+                next_break += 1
         if tok.text in NEGATORS:
             # "né X né Y" negates X and Y once each: a new "né" replaces the open scopes, while
             # "non" stacks ("non è irrealistico" cancels out).

@@ -1,4 +1,4 @@
-"""The aggregate logic on the real seed tables (skipped until the upstream stages have written them).
+"""The aggregate logic on the real seed tables, as the end-to-end run (`pipeline_run`) builds them.
 
 What we know of the seeds: several articles report the Trump–Putin call of 12 February 2025;
 one (the article with the 18 August reference) reports a later call and must never share a
@@ -14,17 +14,13 @@ import polars as pl
 import pytest
 
 from pipeline.agreement.build import INPUT_TABLES, AggregateParams, aggregate
-from pipeline.common import load_params, read_table, table_path
-
-pytestmark = pytest.mark.skipif(
-    not all(table_path(name).exists() for name in INPUT_TABLES), reason="upstream tables not built yet"
-)
+from pipeline.common import load_params, read_table
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    inputs = {name: read_table(name) for name in INPUT_TABLES}
-    return inputs, aggregate(inputs, AggregateParams.from_dict(load_params("aggregate")))
+def seeds(pipeline_run):
+    inputs = {name: read_table(name, root=pipeline_run) for name in INPUT_TABLES}
+    return inputs, aggregate(inputs, AggregateParams.from_dict(load_params("aggregate", root=pipeline_run)))
 
 
 def _docs_with(sentences: pl.DataFrame, phrase: str) -> set[str]:

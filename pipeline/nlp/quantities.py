@@ -438,6 +438,11 @@ def _predicate_count(m: re.Match[str], text: str) -> Quantity | None:
     noun = fold(m["noun"])
     if noun in _NOT_NOUNS or _NOT_NOUN_ENDINGS.search(noun):
         return None
+    return _count_at_value(m, text, noun)
+
+
+def _count_at_value(m: re.Match[str], text: str, noun: str | None) -> Quantity | None:
+    """A count of `noun` read from the match's `n`/`qual` groups, spanning its `value` group."""
     read = _amount(m["n"], m["qual"])
     if read is None:
         return None
@@ -460,12 +465,7 @@ _VERB_BEFORE = re.compile(
 def _in_count(m: re.Match[str], text: str) -> Quantity | None:
     if not _VERB_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
         return None
-    read = _amount(m["n"], m["qual"])
-    if read is None:
-        return None
-    low, high, qualifier = read
-    start, end = m.span("value")
-    return Quantity(start, end, text[start:end], "count", "item", None, low, high, qualifier)
+    return _count_at_value(m, text, None)
 
 
 def _collective(m: re.Match[str], text: str) -> Quantity | None:

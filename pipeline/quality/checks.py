@@ -354,48 +354,45 @@ class _Planner:
         self.add(f"{table.name}#offsets", frame, index, checks, needs)
 
     def document_consistency(self, table: Table) -> None:
-        if table.name == "sentences":
-            return
-        for doc_col, sent_col in DOC_SENTENCE_PAIRS:
-            if not {doc_col, sent_col} <= set(table.column_names):
-                continue
-            check = Check(
-                f"{table.name}.{sent_col}_in_{doc_col}", table.name, ERROR,
-                f"the sentence {sent_col} belongs to the document {doc_col}",
-                "ExpectColumnPairValuesToBeEqual", {"column_A": doc_col, "column_B": "sentence_doc_id"},
+        """A row's document is its sentence's document, and its source is its document's source."""
+        if table.name != "sentences":
+            self._agrees_with_lookup(
+                table, DOC_SENTENCE_PAIRS, lookup="sentences", lookup_key="sent_id", lookup_value="doc_id",
+                derived="sentence_doc_id", name="{key}_in_{value}", key_first=False,
+                description="the sentence {key} belongs to the document {value}", suffix="{key}_document",
             )
-            index = _unique_in_order(self.usable_identity(table) + [doc_col, sent_col])
-
-            def frame(table=table, sent_col=sent_col, index=index) -> pl.DataFrame:
-                sentence_docs = self.tables["sentences"].select(
-                    pl.col("sent_id").alias(sent_col), pl.col("doc_id").alias("sentence_doc_id")
-                ).unique(subset=[sent_col], keep="first", maintain_order=True)
-                return self.tables[table.name].select(index).join(
-                    sentence_docs, on=sent_col, how="inner", maintain_order="left")
-
-            self.add(f"{table.name}#{sent_col}_document", frame, index, [check],
-                     [(table.name, [doc_col, sent_col]), ("sentences", ["sent_id", "doc_id"])])
-        if table.name == "articles":
-            return
-        for doc_col, source_col in DOC_SOURCE_PAIRS:
-            if not {doc_col, source_col} <= set(table.column_names):
-                continue
-            check = Check(
-                f"{table.name}.{source_col}_of_{doc_col}", table.name, ERROR,
-                f"{source_col} is the source of the document {doc_col} (as in articles)",
-                "ExpectColumnPairValuesToBeEqual", {"column_A": source_col, "column_B": "article_source_id"},
+        if table.name not in ("sentences", "articles"):
+            self._agrees_with_lookup(
+                table, DOC_SOURCE_PAIRS, lookup="articles", lookup_key="doc_id", lookup_value="source_id",
+                derived="article_source_id", name="{value}_of_{key}", key_first=True,
+                description="{value} is the source of the document {key} (as in articles)",
+                suffix="{key}_source",
             )
-            index = _unique_in_order(self.usable_identity(table) + [doc_col, source_col])
 
-            def frame(table=table, doc_col=doc_col, index=index) -> pl.DataFrame:
-                article_sources = self.tables["articles"].select(
-                    pl.col("doc_id").alias(doc_col), pl.col("source_id").alias("article_source_id")
-                ).unique(subset=[doc_col], keep="first", maintain_order=True)
+    def _agrees_with_lookup(self, table: Table, pairs, *, lookup: str, lookup_key: str, lookup_value: str,
+                            derived: str, name: str, key_first: bool, description: str, suffix: str) -> None:
+        """For each (a, b) column pair present in `table`: the row's value column equals what the lookup
+        table holds for its key column. With key_first the pair is (key, value), else (value, key)."""
+        for first, second in pairs:
+            if not {first, second} <= set(table.column_names):
+                continue
+            key_col, value_col = (first, second) if key_first else (second, first)
+            check = Check(
+                f"{table.name}.{name.format(key=key_col, value=value_col)}", table.name, ERROR,
+                description.format(key=key_col, value=value_col),
+                "ExpectColumnPairValuesToBeEqual", {"column_A": value_col, "column_B": derived},
+            )
+            index = _unique_in_order(self.usable_identity(table) + [first, second])
+
+            def frame(table=table, key_col=key_col, index=index) -> pl.DataFrame:
+                looked_up = self.tables[lookup].select(
+                    pl.col(lookup_key).alias(key_col), pl.col(lookup_value).alias(derived)
+                ).unique(subset=[key_col], keep="first", maintain_order=True)
                 return self.tables[table.name].select(index).join(
-                    article_sources, on=doc_col, how="inner", maintain_order="left")
+                    looked_up, on=key_col, how="inner", maintain_order="left")
 
-            self.add(f"{table.name}#{doc_col}_source", frame, index, [check],
-                     [(table.name, [doc_col, source_col]), ("articles", ["doc_id", "source_id"])])
+            self.add(f"{table.name}#{suffix.format(key=key_col)}", frame, index, [check],
+                     [(table.name, [first, second]), (lookup, [lookup_key, lookup_value])])
 
     # --- across tables -----------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ QUANTITY_KINDS = ("duration", "count", "money", "percent", "distance", "weight",
 QUALIFIERS = ("exact", "about", "more_than", "less_than", "almost", "range", "at_least", "at_most")
 STANCES = ("supports", "conflicts")
 CONFLICT_KINDS = ("quantity", "date", "polarity", "attribution")
-EVENT_TYPES = ("call", "meeting", "interview", "attack", "speech", "vote", "talks")
+EVENT_TYPES = ("call", "meeting", "interview", "attack", "speech", "vote", "strike", "talks")
 
 
 @dataclass(frozen=True)

@@ -290,3 +290,12 @@ def test_matching_terms_leave_polarity_alone():
     # synonyms and stems are for matching; polarity still reads the lemmas and antonyms
     assert polarity("L'accordo è stato respinto.")["accettare"] == -1
     assert _terms("L'accordo è stato respinto.") == _terms("L'accordo è stato accettato.")
+
+
+def test_every_event_type_the_lexicon_can_produce_is_declared_in_the_schema():
+    from pipeline.agreement.events import EVENT_NOUNS, GENERIC_TYPE, TALKS_CAN_BE, TYPE_LABELS
+    from pipeline.schemas import EVENT_TYPES
+
+    produced = set(EVENT_NOUNS.values()) | {GENERIC_TYPE, *TALKS_CAN_BE}
+    assert produced <= set(EVENT_TYPES), sorted(produced - set(EVENT_TYPES))
+    assert set(TYPE_LABELS) == set(EVENT_TYPES)

@@ -18,6 +18,7 @@ import polars as pl
 from pipeline.common import ROOT, empty_table, load_params, progress, read_table, write_table
 from pipeline.nlp.anomalies import find_anomalies
 from pipeline.nlp.entities import ALIASES_CSV, Lexicon, default_lexicon, lexicon_from_rows, link_mentions
+from pipeline.nlp.pubdate import dominant_year
 from pipeline.nlp.quantities import extract_quantities
 from pipeline.nlp.quotes import extract_quotes
 from pipeline.nlp.sentences import SENTENCE_BLOCK_KINDS, split_sentences
@@ -55,7 +56,8 @@ def normalize(
         carry_sentences=int(quote_params.get("speaker_carry_sentences", 2)),
     )
     published = articles.select("doc_id", "published_date")
-    time_expressions = extract_time_expressions(sentences, published)
+    corpus_year = dominant_year(published["published_date"].drop_nulls().to_list())
+    time_expressions = extract_time_expressions(sentences, published, corpus_year)
     quantities = extract_quantities(sentences)
     anomalies = find_anomalies(sentences, time_expressions, quantities, blocks)
     return {

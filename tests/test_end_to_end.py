@@ -136,3 +136,28 @@ def test_dvc_status_is_clean_after_the_run(pipeline_run: Path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout or "{}") == {}, done.stdout
+
+
+def test_the_seed_weekday_that_does_not_match_its_date_is_flagged(pipeline_run: Path, tables):
+    # 000 says "lo scorso venerdì 8 febbraio"; 8 February 2025 (the corpus's year) was a Saturday.
+    doc_id = _articles_by_path(tables).filter(pl.col("path") == "seeds/000_bb284bd7276bec07.txt")["doc_id"][0]
+    anomalies = read_table("anomalies", root=pipeline_run).filter(pl.col("doc_id") == doc_id)
+    mismatches = anomalies.filter(pl.col("kind") == "weekday_mismatch")
+    assert mismatches.height == 1
+    assert "venerdì 8 febbraio" in mismatches["detail"][0] and "Saturday" in mismatches["detail"][0]
+
+
+def test_every_contract_table_is_a_view_in_the_warehouse(pipeline_run: Path, tables):
+    import duckdb
+
+    from pipeline.schemas import TABLES
+
+    con = duckdb.connect(str(pipeline_run / "data" / "warehouse.duckdb"), read_only=True)
+    try:
+        views = {name for (name,) in con.sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'VIEW'"
+        ).fetchall()}
+        assert set(TABLES) <= views
+        assert con.sql("SELECT count(*) FROM articles").fetchall() == [(tables["articles"].height,)]
+    finally:
+        con.close()

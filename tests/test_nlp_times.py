@@ -209,3 +209,28 @@ def test_vectorised_gate_never_drops_an_expression():
     expected = sum(len(find_time_expressions(t, PUB)) for t in texts)
     assert expected >= 10
     assert table.height == expected
+
+
+def _table_for(text: str, published: dt.date | None, corpus_year: int | None):
+    sentences = pl.DataFrame({"sent_id": ["d:0:0"], "doc_id": ["d"], "text": [text]})
+    published_frame = pl.DataFrame({"doc_id": ["d"], "published_date": [published]},
+                                   schema={"doc_id": pl.Utf8, "published_date": pl.Date})
+    return extract_time_expressions(sentences, published_frame, corpus_year)
+
+
+def test_undated_article_dates_a_yearless_day_month_in_the_corpus_year_and_checks_its_weekday():
+    out = _table_for("Il ministro ha firmato il decreto lo scorso venerdì 8 febbraio, poi ieri ha parlato.",
+                     None, 2025)
+    by_surface = {row["surface"]: row for row in out.iter_rows(named=True)}
+    dated = by_surface["lo scorso venerdì 8 febbraio"]
+    assert dated["value_date"] == dt.date(2025, 2, 8)  # a Saturday in 2025
+    assert dated["is_weekday_consistent"] is False
+    assert by_surface["ieri"]["value_date"] is None  # a relative day still needs the day itself
+
+
+def test_corpus_year_is_not_used_without_one_or_when_the_article_is_dated():
+    text = "La riunione si è tenuta lunedì 4 marzo a Bruxelles."
+    assert _table_for(text, None, None)["value_date"].to_list() == [None]
+    dated = _table_for(text, dt.date(2024, 3, 10), 2025)
+    assert dated["value_date"].to_list() == [dt.date(2024, 3, 4)]
+    assert dated["is_weekday_consistent"].to_list() == [True]

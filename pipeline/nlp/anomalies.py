@@ -114,7 +114,7 @@ def weekday_mismatches(time_expressions: pl.DataFrame) -> list[tuple[str, str | 
             continue
         stated = ENGLISH_WEEKDAYS[WEEKDAYS[weekday]]
         actual = ENGLISH_WEEKDAYS[value.weekday()]
-        inferred = " (year inferred from the publication date)" if relative else ""
+        inferred = " (the year is not stated: inferred from the publication date or the corpus)" if relative else ""
         rows.append((doc_id, sent_id, "weekday_mismatch",
                      f"'{surface}' names a {stated}, but {value.day} {ENGLISH_MONTHS[value.month - 1]} "
                      f"{value.year}{inferred} was a {actual}."))

@@ -28,13 +28,16 @@ words (see `italian.TokenIndex`); overlapping candidates keep the earliest, then
   hedged ("quasi due mesi fa"): the period `pub` minus N units falls in.
 
 `value_date` is always the first day of the period named (Monday for a week) and is null when
-there is no publication date to resolve against or the date does not exist (31 febbraio).
+there is no publication date to resolve against or the date does not exist (31 febbraio). One
+exception: in an article with no publication date, a day and month without a year take the corpus's
+dominant year (`with_corpus_year`), so "venerdì 8 febbraio" can still be checked against its weekday.
 Not time expressions: "Articolo 5", "15 anni", "G7", counts, times of day ("alle 10.30").
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -468,9 +471,23 @@ def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpr
 _TABLE_COLUMNS = TABLES["time_expressions"].column_names
 
 
-def extract_time_expressions(sentences: pl.DataFrame, published: pl.DataFrame) -> pl.DataFrame:
+def with_corpus_year(t: TimeExpression, corpus_year: int | None) -> TimeExpression:
+    """A day and month stated without a year, in an article with no publication date, dated in the
+    corpus's dominant year (the fallback `pubdate` uses too), so its stated weekday stays checkable.
+    Other expressions are returned unchanged: relative days and weekdays need the day itself."""
+    if corpus_year is None or t.value_date is not None or t.granularity != "day" or t.year is not None \
+            or t.day is None or t.month is None:
+        return t
+    value = _safe_date(corpus_year, t.month, t.day)
+    consistent = None if (t.stated_weekday is None or value is None) else value.weekday() == WEEKDAYS[t.stated_weekday]
+    return dataclasses.replace(t, value_date=value, is_weekday_consistent=consistent)
+
+
+def extract_time_expressions(sentences: pl.DataFrame, published: pl.DataFrame,
+                             corpus_year: int | None = None) -> pl.DataFrame:
     """The `time_expressions` table for `sentences` (sent_id, doc_id, text), resolved against
-    `published` (doc_id, published_date; a missing or null date leaves relative values null)."""
+    `published` (doc_id, published_date; a missing or null date leaves relative values null,
+    except a year-less day and month, which takes `corpus_year`: see `with_corpus_year`)."""
     schema = TABLES["time_expressions"].polars_schema
     if sentences.is_empty():
         return pl.DataFrame(schema=schema)
@@ -483,6 +500,8 @@ def extract_time_expressions(sentences: pl.DataFrame, published: pl.DataFrame) -
     rows = []
     for sent_id, doc_id, text, pub in joined.select("sent_id", "doc_id", "text", "published_date").iter_rows():
         for t in find_time_expressions(text, pub):
+            if pub is None:
+                t = with_corpus_year(t, corpus_year)
             rows.append((doc_id, sent_id, t.surface, t.start, t.end, t.value_date, t.granularity,
                          t.is_relative, t.stated_weekday, t.is_weekday_consistent))
     return pl.DataFrame(rows, schema=schema, orient="row").select(_TABLE_COLUMNS)

@@ -1,13 +1,17 @@
 """Stage `warehouse`: one DuckDB file exposing every contract table as a view of the same name.
 
-The Parquet tables are copied into the schema `store` and each contract name is a view over its
-copy, so `data/warehouse.duckdb` is self-contained: it opens read-only from any working directory,
-from Python (duckdb 1.5) and from the `duckdb` shell of the pinned `duckdb-cli` (same storage
-version). A few convenience views join the tables the way readers ask questions (see README).
+Each view reads its Parquet file by a path relative to the repository root
+(`SELECT * FROM read_parquet('data/raw/documents.parquet')`), so open the warehouse from the
+repository root, read-only, from Python (duckdb 1.5) or from the `duckdb` shell of the pinned
+`duckdb-cli` (same storage version). The file holds only the catalog: the data is not copied,
+and the file is byte-identical on every run (DuckDB writes uninitialised padding into data
+blocks, so a file holding copied rows would not be). A few convenience views join the tables
+the way readers ask questions (see README).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -51,14 +55,13 @@ def build_warehouse(root: Path, db_path: Path) -> list[str]:
     present, _ = present_tables(root)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db_path.unlink(missing_ok=True)
-    con = duckdb.connect(str(db_path))
+    db_file, previous_cwd = db_path.resolve(), os.getcwd()
+    os.chdir(root)  # views are bound (and checked) against the repository root's files
+    con = duckdb.connect(str(db_file))
     try:
-        con.execute("SET threads = 1")  # one writer thread keeps the file byte-identical across runs
-        con.execute("CREATE SCHEMA store")
         for name in present:
-            parquet = table_path(name, root).as_posix().replace("'", "''")
-            con.execute(f"CREATE TABLE store.{name} AS SELECT * FROM read_parquet('{parquet}')")
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM store.{name}")
+            # relative to the repository root, so the file is the same on every machine
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{TABLES[name].path}')")
         views = list(present)
         for name, sql in CONVENIENCE_VIEWS.items():
             try:
@@ -69,6 +72,7 @@ def build_warehouse(root: Path, db_path: Path) -> list[str]:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+        os.chdir(previous_cwd)
     return views
 
 

@@ -147,12 +147,13 @@ def test_the_seed_weekday_that_does_not_match_its_date_is_flagged(pipeline_run: 
     assert "venerdì 8 febbraio" in mismatches["detail"][0] and "Saturday" in mismatches["detail"][0]
 
 
-def test_every_contract_table_is_a_view_in_the_warehouse(pipeline_run: Path, tables):
+def test_every_contract_table_is_a_view_in_the_warehouse(pipeline_run: Path, tables, monkeypatch):
     import duckdb
 
     from pipeline.schemas import TABLES
 
-    con = duckdb.connect(str(pipeline_run / "data" / "warehouse.duckdb"), read_only=True)
+    monkeypatch.chdir(pipeline_run)  # the views read Parquet paths relative to the repository root
+    con = duckdb.connect("data/warehouse.duckdb", read_only=True)
     try:
         views = {name for (name,) in con.sql(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'VIEW'"

@@ -22,7 +22,7 @@ def _tiny_tables(root: Path) -> None:
     }), root=root)
 
 
-def test_views_are_queryable_read_only_and_bytes_are_stable(tmp_path):
+def test_views_are_queryable_read_only_and_bytes_are_stable(tmp_path, monkeypatch):
     _tiny_tables(tmp_path)
     db = tmp_path / "data" / "warehouse.duckdb"
     views = build_warehouse(tmp_path, db)
@@ -31,6 +31,7 @@ def test_views_are_queryable_read_only_and_bytes_are_stable(tmp_path):
     build_warehouse(tmp_path, db)
     assert db.read_bytes() == first
 
+    monkeypatch.chdir(tmp_path)  # views read the Parquet files relative to the repository root
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.sql("SELECT reason FROM rejected").fetchall() == [("binary",)]
@@ -44,11 +45,19 @@ def test_views_are_queryable_read_only_and_bytes_are_stable(tmp_path):
 
 def test_duckdb_shell_opens_the_warehouse(tmp_path):
     _tiny_tables(tmp_path)
-    db = tmp_path / "warehouse.duckdb"
+    db = tmp_path / "data" / "warehouse.duckdb"
     build_warehouse(tmp_path, db)
     shell = Path(sys.executable).parent / "duckdb"
     out = subprocess.run(
-        [str(shell), "-readonly", "-csv", str(db), "-c", "SELECT doc_id, lang FROM documents"],
-        capture_output=True, text=True, check=True, cwd="/",
+        [str(shell), "-readonly", "-csv", "data/warehouse.duckdb", "-c", "SELECT doc_id, lang FROM documents"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
     )
     assert out.stdout.split() == ["doc_id,lang", "d1,it"]
+
+
+def test_the_warehouse_does_not_depend_on_where_the_repository_is(tmp_path):
+    for place in ("one", "two"):
+        _tiny_tables(tmp_path / place)
+        build_warehouse(tmp_path / place, tmp_path / place / "data" / "warehouse.duckdb")
+    one, two = ((tmp_path / p / "data" / "warehouse.duckdb").read_bytes() for p in ("one", "two"))
+    assert one == two

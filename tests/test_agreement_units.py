@@ -299,3 +299,20 @@ def test_every_event_type_the_lexicon_can_produce_is_declared_in_the_schema():
     produced = set(EVENT_NOUNS.values()) | {GENERIC_TYPE, *TALKS_CAN_BE}
     assert produced <= set(EVENT_TYPES), sorted(produced - set(EVENT_TYPES))
     assert set(TYPE_LABELS) == set(EVENT_TYPES)
+
+
+def test_candidate_pairs_are_the_same_whatever_the_join_is_sliced_into(monkeypatch):
+    import pipeline.agreement.claims as claims_module
+    from pipeline.agreement.claims import SentenceFeatures, candidate_pairs
+
+    def feature(i: int, doc: str, terms: set[str]) -> SentenceFeatures:
+        return SentenceFeatures(sent_id=f"{doc}:0:{i}", doc_id=doc, source_id=doc, text="", terms=frozenset(terms),
+                                entities=frozenset(), slots=frozenset(), event=None)
+
+    vocabulary = ["gas", "accordo", "prezzo", "tetto", "ministro", "europa", "vertice", "bruxelles"]
+    features = [feature(i, f"doc{i % 5}", {vocabulary[(i + k) % 8] for k in range(4)}) for i in range(40)]
+    whole = candidate_pairs(features, max_posting=100, min_shared_keys=3)
+    monkeypatch.setattr(claims_module, "PAIR_ROWS_PER_SLICE", 50)
+    sliced = candidate_pairs(features, max_posting=100, min_shared_keys=3)
+    assert whole.height > 0
+    assert sliced.equals(whole)

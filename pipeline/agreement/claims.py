@@ -187,6 +187,9 @@ def blocking_keys(f: SentenceFeatures) -> list[str]:
     return keys
 
 
+PAIR_ROWS_PER_SLICE = 5_000_000  # (pair, shared key) rows joined at once by candidate_pairs (memory bound)
+
+
 def candidate_pairs(features: list[SentenceFeatures], max_posting: int, min_shared_keys: int) -> pl.DataFrame:
     """Pairs (a, b) of feature indexes, a < b, from different documents, found by blocking.
 
@@ -207,17 +210,27 @@ def candidate_pairs(features: list[SentenceFeatures], max_posting: int, min_shar
         schema={"i": pl.Int32, "doc": pl.Int32, "key": pl.Int32, "is_slot": pl.Boolean},
     )
     sizes = postings.group_by("key").agg(pl.len().alias("n"))
-    kept = postings.join(sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= max_posting)), on="key").drop("n")
-    pairs = (
-        kept.join(kept.drop("is_slot"), on="key", suffix="_b")
-        .filter((pl.col("i") < pl.col("i_b")) & (pl.col("doc") != pl.col("doc_b")))
-        .group_by("i", "i_b")
-        .agg(pl.len().alias("n_shared"), pl.col("is_slot").any().alias("shares_slot"))
-        .filter((pl.col("n_shared") >= min_shared_keys) | pl.col("shares_slot"))
-        .select(pl.col("i").cast(pl.Int64).alias("a"), pl.col("i_b").cast(pl.Int64).alias("b"))
-        .sort("a", "b")
-    )
-    return pairs
+    kept_sizes = sizes.filter((pl.col("n") >= 2) & (pl.col("n") <= max_posting))
+    kept = postings.join(kept_sizes, on="key").drop("n")
+    right = kept.drop("is_slot")
+    # The self-join makes one row per (pair, shared key) before they are counted: on a large corpus
+    # that is tens of millions of rows. Joining one slice of left-hand sentences at a time keeps the
+    # peak to a slice; the result is the same, since every key of a pair travels with its `a`.
+    join_rows = int((kept_sizes["n"].cast(pl.Int64) ** 2).sum() or 0)
+    n_slices = max(1, -(-join_rows // PAIR_ROWS_PER_SLICE))
+    bounds = [len(features) * k // n_slices for k in range(n_slices + 1)]
+    slices = []
+    for low, high in zip(bounds, bounds[1:]):
+        slices.append(
+            kept.filter(pl.col("i").is_between(low, high, closed="left"))
+            .join(right, on="key", suffix="_b")
+            .filter((pl.col("i") < pl.col("i_b")) & (pl.col("doc") != pl.col("doc_b")))
+            .group_by("i", "i_b")
+            .agg(pl.len().alias("n_shared"), pl.col("is_slot").any().alias("shares_slot"))
+            .filter((pl.col("n_shared") >= min_shared_keys) | pl.col("shares_slot"))
+            .select(pl.col("i").cast(pl.Int64).alias("a"), pl.col("i_b").cast(pl.Int64).alias("b"))
+        )
+    return pl.concat(slices).sort("a", "b")
 
 
 def similarity(a: SentenceFeatures, b: SentenceFeatures, idf: dict[str, float], weights: dict,

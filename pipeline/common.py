@@ -7,6 +7,7 @@ row order so that the same input always gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -33,6 +34,13 @@ def load_params(stage: str, root: Path | None = None) -> dict:
     with open(root / PARAMS_FILE, encoding="utf-8") as fh:
         params = yaml.safe_load(fh) or {}
     return params.get(stage) or {}
+
+
+def dataclass_from_params(cls: type[T], params: dict, cast=int) -> T:
+    """An instance of the dataclass `cls` from the keys of a params block that name its fields
+    (other keys are ignored; missing ones keep their defaults), each value passed through `cast`."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{key: cast(value) for key, value in params.items() if key in names})
 
 
 def table_path(name: str, root: Path | None = None) -> Path:

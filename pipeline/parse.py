@@ -42,7 +42,7 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
-from pipeline.common import load_params, progress, read_table, slugify, write_table
+from pipeline.common import dataclass_from_params, load_params, progress, read_table, slugify, write_table
 from pipeline.schemas import TABLES
 
 log = logging.getLogger("pipeline.parse")
@@ -58,7 +58,7 @@ class ParseConfig:
 
     @classmethod
     def from_params(cls, params: dict) -> ParseConfig:
-        return cls(**{k: int(v) for k, v in params.items() if k in cls.__dataclass_fields__})
+        return dataclass_from_params(cls, params)
 
 
 @dataclass

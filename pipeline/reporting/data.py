@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from pipeline.common import empty_table, table_path
+from pipeline.common import dataclass_from_params, empty_table, table_path
 from pipeline.schemas import CONFLICT_KINDS
 
 # The columns the report reads from each table; large text columns it never shows are skipped.
@@ -62,8 +62,7 @@ class Limits:
     @classmethod
     def from_params(cls, params: dict) -> Limits:
         """The limits named in `params`; other keys of the block (e.g. dpi) are ignored."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: int(v) for k, v in params.items() if k in names})
+        return dataclass_from_params(cls, params)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test bench env quality fmt clean
+.PHONY: run test bench eval env quality fmt clean
 
 run: $(STAMP)
 	dvc repro
@@ -22,6 +22,10 @@ test: $(STAMP) $(CHROMIUM)
 
 bench: $(STAMP)
 	python -m pipeline.bench
+
+# Runs the pipeline on the invented dev corpus (tests/eval/corpus) in a scratch copy and scores it.
+eval: $(STAMP)
+	python -m tests.eval.run
 
 quality: $(STAMP)
 	python -m tests.quality.measure

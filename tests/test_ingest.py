@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from pipeline.common import load_params
 from pipeline.ingest import (
     BinaryContent,
     DecodeError,
     IngestConfig,
     ManifestEntry,
     classify_file,
+    collapse_letter_spacing,
     decode_bytes,
     detect_format,
     detect_language,
@@ -23,6 +26,7 @@ from pipeline.ingest import (
     parse_manifest,
     read_file,
     read_manifest,
+    visible_text,
 )
 
 ITALIAN = (
@@ -44,6 +48,10 @@ CONFIG = IngestConfig(
     lang_min_letters=200,
     max_control_ratio=0.05,
 )
+
+# The project's own language settings (the candidates that drift a letter-spaced text to Catalan).
+PARAMS_CONFIG = IngestConfig.from_params(load_params("ingest"))
+LARGE_CONFIG = replace(CONFIG, max_bytes=1_000_000, langid_candidates=PARAMS_CONFIG.langid_candidates)
 
 
 # --- decoding ----------------------------------------------------------------------------------
@@ -116,8 +124,8 @@ def test_text_is_nfc():
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 some pdf", "PDF"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
         (b"PK\x03\x04\x14\x00\x06\x00", "ZIP"),
-        (b"testo\x00con\x00nul\x00dentro e altro", "NUL"),
-        (bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 20 + b"abc", "control characters"),
+        (b"testo\x00con\x00nul\x00dentro e altro", "control bytes"),
+        (bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 20 + b"abc", "control bytes"),
     ],
 )
 def test_binary_content_is_refused_with_a_reason(raw, fragment):
@@ -278,7 +286,7 @@ def test_list_input_files_is_recursive_sorted_and_skips_hidden_and_manifest(tmp_
     assert found == ["a.txt", "b/1.md", "b/2.txt"]
 
 
-def test_broken_symlink_is_listed_and_unreadable(tmp_path: Path):
+def test_read_file_never_follows_a_link(tmp_path: Path):
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     files = list_input_files(tmp_path, None)
     assert [p.name for p in files] == ["dangling.txt"]
@@ -330,3 +338,185 @@ def test_missing_or_broken_manifest_warns_and_does_not_crash(tmp_path: Path, cap
     broken.write_bytes(b"\xff\xfe\x00garbage\x00")
     assert read_manifest(broken) == {}
     assert "unreadable" in caplog.text or "no 'path' column" in caplog.text
+
+
+# --- stray control characters ------------------------------------------------------------------
+
+
+def test_a_few_nul_and_control_bytes_are_removed_and_noted():
+    raw = ITALIAN.encode()
+    raw = raw[:40] + b"\x00" + raw[40:120] + b"\x1b\x00" + raw[120:] + b"\x00\x00"
+    text, encoding = decode_bytes(raw)
+    assert encoding == "utf-8+controls-removed"
+    assert text == ITALIAN
+    table, row = _classify(raw)
+    assert (table, row["encoding"], row["lang"]) == ("document", "utf-8+controls-removed", "it")
+
+
+def test_stray_controls_do_not_spoil_a_code_page_guess():
+    raw = "Perché l’euro – dice – vale “più” di 100 €.\x00".encode("cp1252") + b"\x07"
+    text, encoding = decode_bytes(raw)
+    assert (text, encoding) == ("Perché l’euro – dice – vale “più” di 100 €.", "cp1252+controls-removed")
+
+
+def test_controls_inside_bom_marked_utf16_are_removed():
+    text, encoding = decode_bytes(b"\xff\xfe" + ("Titolo\x00\n" + ITALIAN).encode("utf-16-le"))
+    assert (text, encoding) == ("Titolo\n" + ITALIAN, "utf-16+controls-removed")
+
+
+def test_utf32_without_bom_is_recognised():
+    text, encoding = decode_bytes(ITALIAN.encode("utf-32-le"))
+    assert (text, encoding) == (ITALIAN, "utf-32-le")
+
+
+def test_text_made_mostly_of_controls_stays_binary():
+    # 1 control byte in 10: far more than "a few" strays (limit 5%).
+    raw = b"".join(bytes([0]) + ITALIAN.encode()[i:i + 9] for i in range(0, 270, 9))
+    table, row = _classify(raw)
+    assert (table, row["reason"]) == ("rejected", "binary")
+    assert "control bytes" in row["detail"] and "max_control_ratio" in row["detail"]
+
+
+def test_random_bytes_are_never_accepted():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(20):
+        raw = bytes(rng.randrange(256) for _ in range(3000))
+        table, row = _classify(raw)
+        assert table == "rejected" and row["reason"] in ("binary", "undecodable"), row
+
+
+# --- language on visible text ------------------------------------------------------------------
+
+
+def _base64_blob(n_bytes: int) -> str:
+    import base64
+    import random
+
+    rng = random.Random(11)
+    return base64.b64encode(bytes(rng.randrange(256) for _ in range(n_bytes))).decode()
+
+
+def test_markdown_with_an_inline_data_image_is_italian():
+    text = f"# Il voto in aula\n\n![Il Parlamento](data:image/png;base64,{_base64_blob(30_000)})\n\n{ITALIAN}\n"
+    table, row = classify_file("seeds/x.md", text.encode(), None, LARGE_CONFIG)
+    assert (table, row.get("lang"), row.get("format")) == ("document", "it", "markdown")
+
+
+def test_html_with_large_inline_scripts_and_styles_is_italian():
+    script = "<script>" + "window.dataLayer.push({event: 'view', user: 'anonymous', items: []});\n" * 300 + "</script>"
+    style = "<style>" + ".header .menu li a { color: #333; font-weight: bold; }\n" * 300 + "</style>"
+    page = (f"<!DOCTYPE html><html><head><title>Notizie</title>{style}{script}</head><body>"
+            f"<!-- Tracking and advertising code follows, please do not remove -->{script}"
+            f"<h1>La manovra in aula</h1><p>{ITALIAN}</p>{script}</body></html>")
+    table, row = classify_file("seeds/x.html", page.encode(), None, LARGE_CONFIG)
+    assert (table, row.get("lang"), row.get("format")) == ("document", "it", "html")
+
+
+def test_visible_text_drops_markup_urls_data_uris_and_base64():
+    text = (
+        "<p>Il <b>sindaco</b> ha parlato.</p><script>var x = 'nascosto';</script><!-- commento -->"
+        " Vedi [il documento](https://example.it/doc.pdf) e www.example.com/pagina."
+        f" <img src=\"data:image/jpeg;base64,{_base64_blob(300)}\"> Fine &amp; basta.\n"
+        f"{_base64_blob(200)}\n**Grassetto** e _corsivo_."
+    )
+    words = visible_text(text).split()
+    assert words == ["Il", "sindaco", "ha", "parlato.", "Vedi", "il", "documento", "e", "Fine", "&", "basta.",
+                     "Grassetto", "e", "corsivo", "."]
+
+
+def test_an_unclosed_script_hides_the_rest_as_in_a_browser():
+    assert visible_text("<p>Prima</p><script>var a = 1; <p>Dopo</p>").split() == ["Prima"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<html><body><div><img src='foto.jpg'></div><br></body></html>",
+        "![](https://example.it/foto.jpg)\n\n---\n\n* * *\n",
+        "https://example.it/articolo/123\nwww.example.com/altro\n",
+        "\n".join(_base64_blob(3000)[i:i + 76] for i in range(0, 4000, 76)),
+        "<style>body { color: red; }</style><script>alert(1)</script>",
+    ],
+)
+def test_files_without_visible_text_are_empty(content):
+    table, row = _classify(content.encode())
+    assert (table, row["reason"]) == ("rejected", "empty")
+    assert "no visible text" in row["detail"]
+
+
+# --- letter spacing ----------------------------------------------------------------------------
+
+WIRE = (
+    "La Casa Bianca ha annunciato ieri sera un nuovo incontro tra i due presidenti, previsto per la "
+    "prossima settimana a Ginevra. Secondo fonti diplomatiche, al centro del colloquio ci saranno il "
+    "cessate il fuoco, lo scambio di prigionieri e gli aiuti umanitari. L’ultimo vertice risale a tre "
+    "mesi fa e si era concluso senza un accordo."
+)
+
+
+def letter_spaced(text: str, word_gap: str = "  ") -> str:
+    return "\n".join(word_gap.join(" ".join(word) for word in line.split(" ")) for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("word_gap", ["  ", "   ", "\u00a0", " \u00a0 "])
+def test_letter_spaced_text_is_collapsed(word_gap):
+    spaced = letter_spaced(WIRE, word_gap)
+    assert spaced.startswith("L a" + word_gap + "C a s a" + word_gap + "B i a n c a")
+    assert collapse_letter_spacing(spaced) == (WIRE, True)
+
+
+def test_only_letter_spaced_lines_are_collapsed():
+    text = "Vertice a Ginevra, le reazioni\n\n" + letter_spaced(WIRE) + "\n\n" + letter_spaced("UCRAINA")
+    collapsed, changed = collapse_letter_spacing(text)
+    assert changed and collapsed == "Vertice a Ginevra, le reazioni\n\n" + WIRE + "\n\nUCRAINA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        WIRE,
+        "a b c d e f g h i l m n o p q r s t u v z",  # a list of letters, single spaces
+        "a  b  c  d  e  f  g  h  i  l  m  n  o  p  q  r  s  t  u  v  z",  # ... or double spaces
+        "Opzioni:\n" + "\n".join(f"{c} ) risposta {c}" for c in "abcdefghilmnopqrstuvz"),
+        "J. R. R. Tolkien e C. S. Lewis erano amici. " * 10,
+        "Le ipotesi A e B sono state scartate, resta la C: lo ha detto il ministro. " * 10,
+        "Il codice è A B C D E F G H, poi si prosegue con il testo normale dell'articolo che "
+        "racconta la giornata di ieri in Parlamento, dove il voto è stato rinviato. " * 3,
+    ],
+)
+def test_text_that_is_not_letter_spaced_is_left_alone(text):
+    assert collapse_letter_spacing(text) == (text, False)
+
+
+def test_letter_spaced_file_is_accepted_as_italian_and_noted(monkeypatch):
+    config = replace(CONFIG, langid_candidates=PARAMS_CONFIG.langid_candidates)
+    raw = (letter_spaced(WIRE + "\n\n" + ITALIAN) + "\n").encode()
+    table, row = classify_file("seeds/x.txt", raw, None, config)
+    assert table == "document"
+    assert (row["encoding"], row["lang"]) == ("utf-8+letter-spacing-collapsed", "it")
+    assert row["text"] == WIRE + "\n\n" + ITALIAN + "\n"
+    # Read as it is, the spaced text is not identified as Italian.
+    monkeypatch.setattr("pipeline.ingest.collapse_letter_spacing", lambda text: (text, False))
+    table, row = classify_file("seeds/x.txt", raw, None, config)
+    assert (table, row["reason"]) == ("rejected", "unsupported_language")
+
+
+def test_letter_spaced_copy_is_a_near_duplicate_of_its_normal_text():
+    from pipeline.agreement.scores import near_duplicate_documents
+
+    normal = f"Vertice a Ginevra\n\n{WIRE}\n\n{ITALIAN}\n"
+    spaced = f"Vertice a Ginevra\n\n{letter_spaced(WIRE)}\n\n{letter_spaced(ITALIAN)}\n"
+    rows = {}
+    for name, content in (("normal", normal), ("spaced", spaced)):
+        table, row = classify_file(f"seeds/{name}.txt", content.encode(), None, CONFIG)
+        assert table == "document"
+        rows[name] = row
+    assert rows["spaced"]["doc_id"] != rows["normal"]["doc_id"]
+    texts = {row["doc_id"]: row["text"] for row in rows.values()}
+    pairs = near_duplicate_documents(texts)
+    assert pairs.height == 1 and pairs["shingle_jaccard"][0] >= 0.9
+    # Without the collapse the two would share no shingle at all.
+    raw_texts = {rows["normal"]["doc_id"]: normal, rows["spaced"]["doc_id"]: spaced}
+    assert near_duplicate_documents(raw_texts).height == 0

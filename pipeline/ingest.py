@@ -372,7 +372,7 @@ _HIDDEN_ELEMENT = re.compile(r"<(script|style|noscript|template|svg|math|iframe|
 _HTML_COMMENT_OPEN = "<!--"
 _DATA_URI = re.compile(r"\bdata:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w.+-]{1,100}(?:=[^;,\s]{0,200})?){0,10},[^\s\"'<>)\]]*", re.I)
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]{0,4000}>")
-_MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\([^)\s]{0,4000}(?:\s+\"[^\"\n]{0,1000}\")?\)")
+_MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\((?:data:[^)\s]*|[^)\s]{0,4000})(?:\s+\"[^\"\n]{0,1000}\")?\)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]{1,200}\]:[^\n]*$", re.M)
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]]*|\b(?:[\w-]{1,63}\.){1,4}(?:com|it|org|net|eu)/[^\s<>\"']*", re.I)
 # A run of 60+ base64 characters, with the whole lines of base64 that continue it when it is
@@ -786,11 +786,13 @@ def _is_hidden(rel_parts: tuple[str, ...]) -> bool:
 def list_input_files(seeds_dir: Path, manifest_path: Path | None) -> list[Path]:
     """Every entry under `seeds_dir` that ingest accounts for, recursively, in sorted order:
     regular files, symbolic links (to files or folders, broken or looping) and special files.
-    Hidden files and folders (.gitkeep, .DS_Store) and the manifest itself are skipped. Folders
+    Hidden files and folders (.gitkeep, .DS_Store) and the manifest itself (by its path, or a
+    link to it) are skipped. Folders
     are walked without following links (a link to a folder is itself one entry), and nothing
     outside `seeds_dir` is stat'ed."""
     seeds_root = Path(os.path.realpath(seeds_dir))
     manifest_real = os.path.realpath(manifest_path) if manifest_path else None
+    manifest_lexical = os.path.abspath(manifest_path) if manifest_path else None
     files: list[Path] = []
     stack = [Path(seeds_dir)]
     while stack:
@@ -801,6 +803,7 @@ def list_input_files(seeds_dir: Path, manifest_path: Path | None) -> list[Path]:
         except OSError as err:
             log.warning("cannot list %s (%s): the files in it are not read", folder, err.strerror or err)
             continue
+        folder_real = os.path.realpath(folder)
         for entry in listed:
             if entry.name.startswith("."):
                 continue
@@ -808,12 +811,14 @@ def list_input_files(seeds_dir: Path, manifest_path: Path | None) -> list[Path]:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(path)
                 continue
-            if manifest_real is not None:
+            if manifest_lexical is not None:
+                if os.path.abspath(path) == manifest_lexical:
+                    continue
                 if entry.is_symlink():
                     target = resolve_link(path, seeds_root)
                     real = target.path if target.kind == "file" else None
                 else:
-                    real = os.path.join(os.path.realpath(folder), entry.name)
+                    real = os.path.join(folder_real, entry.name)
                 if real == manifest_real:
                     continue
             files.append(path)

@@ -366,13 +366,14 @@ def collapse_letter_spacing(text: str) -> tuple[str, bool]:
 
 # --- visible text ------------------------------------------------------------------------------
 
-# Everything here is linear in the text: every pattern is bounded or cannot backtrack across a
-# failed match, and elements that hide their content are cut with a forward scan.
+# Everything here is linear in the text: a failed match never scans past the next bracket, tag
+# or line end (so a file of "[x](" or "<a" repeated costs no more than prose), and elements that
+# hide their content are cut with one forward scan.
 _HIDDEN_ELEMENT = re.compile(r"<(script|style|noscript|template|svg|math|iframe|object)\b", re.I)
 _HTML_COMMENT_OPEN = "<!--"
 _DATA_URI = re.compile(r"\bdata:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w.+-]{1,100}(?:=[^;,\s]{0,200})?){0,10},[^\s\"'<>)\]]*", re.I)
 _TAG = re.compile(r"</?[A-Za-z!?][^<>]{0,4000}>")
-_MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\((?:data:[^)\s]*|[^)\s]{0,4000})(?:\s+\"[^\"\n]{0,1000}\")?\)")
+_MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\((?:data:[^)\s\[\]]*|[^)\s\[\]]{0,4000})(?:\s+\"[^\"\n]{0,1000}\")?\)")
 _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]{1,200}\]:[^\n]*$", re.M)
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]]*|\b(?:[\w-]{1,63}\.){1,4}(?:com|it|org|net|eu)/[^\s<>\"']*", re.I)
 # A run of 60+ base64 characters, with the whole lines of base64 that continue it when it is
@@ -428,7 +429,7 @@ _HTML_DOC = re.compile(r"\A\s*(<!doctype\s+html|<html[\s>]|<\?xml[^<>]{0,1000}>\
 _HTML_TAG = re.compile(r"</?(p|div|span|a|br|h[1-6]|article|section|img|ul|ol|li|figure|table|body|head|script)\b[^<>]{0,4000}>", re.I)
 _MD_LINK = _MD_IMAGE_OR_LINK
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)[^\n]{1,500}?(?<=\S)\1")
+_MD_EMPHASIS = re.compile(r"\*\*(?=\S)[^\n*]{1,300}(?<=\S)\*\*|__(?=\S)[^\n_]{1,300}(?<=\S)__")
 _MD_LIST_OR_QUOTE = re.compile(r"^(?:[-*+]\s+\S|\d+\.\s+\S|>\s+\S)", re.M)
 
 

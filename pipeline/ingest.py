@@ -886,7 +886,11 @@ def read_inputs(paths: list[Path], seeds_dir: Path, root: Path, max_bytes: int) 
     root_real = os.path.realpath(root)
 
     def where(real: str) -> str:
-        """A real path for a sentence: relative to the repository root when under it."""
+        """A real path for a sentence: by the seeds folder's name inside it (also when that folder
+        is itself a link), else relative to the repository root when under it, else absolute."""
+        if _is_within(real, str(seeds_root)):
+            rel = os.path.relpath(real, seeds_root)
+            return seeds_name if rel == "." else display_path(f"{seeds_name}/{Path(rel).as_posix()}")
         if not _is_within(real, root_real):
             return display_path(real)
         rel = os.path.relpath(real, root_real)
@@ -919,8 +923,11 @@ def read_inputs(paths: list[Path], seeds_dir: Path, root: Path, max_bytes: int) 
         elif target.kind == "error":
             refusal = Refusal("unreadable", f"is a symbolic link ({chain}) that cannot be resolved: {target.error}")
         elif target.kind == "special":
-            mode = os.lstat(target.path).st_mode
-            refusal = Refusal("unreadable", f"is a symbolic link to {where(target.path)}, a {_special_kind(mode)}, "
+            try:
+                kind = _special_kind(os.lstat(target.path).st_mode)
+            except OSError:
+                kind = "special file"
+            refusal = Refusal("unreadable", f"is a symbolic link to {where(target.path)}, a {kind}, "
                                             "not a regular file; it was not opened")
         elif target.kind == "folder":
             inside = Path(os.path.relpath(target.path, seeds_root)).parts

@@ -717,9 +717,11 @@ def test_seeds_folder_may_itself_be_a_link(tmp_path):
     (real / "a.txt").write_text(ITALIAN)
     (real / "b.txt").symlink_to("a.txt")
     (tmp_path / "seeds").symlink_to("articoli")
+    (real / "c").symlink_to("missing.txt")
     documents, rejected = ingest_folder(tmp_path / "seeds", None, CONFIG, tmp_path)
     assert documents["path"].to_list() == ["seeds/a.txt"]
-    assert dict(zip(rejected["path"], rejected["reason"])) == {"seeds/b.txt": "duplicate"}
+    assert dict(zip(rejected["path"], rejected["reason"])) == {"seeds/b.txt": "duplicate", "seeds/c": "unreadable"}
+    assert "seeds/missing.txt does not exist" in rejected["detail"][1]
 
 
 # --- properties: any bytes give exactly one row, and never an exception --------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -753,7 +754,8 @@ def _row_is_valid(table: str, row: dict) -> bool:
     if table == "rejected":
         return row["reason"] in REJECT_REASONS and bool(row["detail"])
     text = row["text"]
-    return (bool(text.strip()) and "\r" not in text and "\ufeff" not in text and "\x00" not in text
+    return (bool(text.strip()) and "\r" not in text and "\ufeff" not in text
+            and not re.search("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", text)
             and unicodedata.is_normalized("NFC", text) and row["format"] in ("text", "markdown", "html"))
 
 
@@ -776,3 +778,12 @@ def test_any_set_of_files_is_accounted_for_exactly_once(contents):
     assert sorted(paths) == [f[0] for f in files]
     duplicates = rejected.filter(pl.col("reason") == "duplicate")
     assert set(duplicates["sha256"]) <= set(documents["sha256"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(_TEXTS, _TEXTS.map(letter_spaced)))
+def test_collapsing_letter_spacing_only_ever_removes_spaces(text):
+    collapsed, changed = collapse_letter_spacing(text)
+    assert "".join(collapsed.split()) == "".join(text.split())
+    assert collapsed.count("\n") == text.count("\n")
+    assert changed or collapsed == text

@@ -4,10 +4,17 @@ Outputs (grain in `pipeline.schemas`):
 - `documents`: one row per accepted input file (decoded text, NFC, `\\n` line ends, no BOM).
 - `rejected`: one row per input file that was not accepted, with a reason and a sentence saying why.
 
-Every file under `seeds_dir` (except hidden files and the manifest) ends in exactly one of the two
-tables; one bad file never stops the run. The logic lives in pure functions on bytes and strings
-(`decode_bytes`, `detect_format`, `detect_language`, `classify_file`); `main` only lists files,
-reads them and writes the two tables.
+Every entry under `seeds_dir` (except hidden files and folders and the manifest) ends in exactly one
+of the two tables; one bad file never stops the run. An entry is a regular file, a symbolic link (to
+a file or a folder, broken or looping) or a special file (named pipe, socket, device). Nothing
+outside `seeds_dir` is ever opened or stat'ed: symbolic links are resolved one link at a time with
+`os.readlink` (`resolve_link`), and one that leads outside is rejected (`outside_seeds`) before any
+part of its target outside is touched. A link to another input file, or to a folder of input files,
+is one `duplicate` row (the files are read under their own paths; links to folders are never walked).
+
+The logic lives in pure functions on bytes and strings (`decode_bytes`, `collapse_letter_spacing`,
+`visible_text`, `detect_format`, `detect_language`, `classify_file`, `ingest_files`); `main` only
+lists the entries, reads them and writes the two tables.
 """
 
 from __future__ import annotations
@@ -15,12 +22,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import logging
 import os
 import re
+import stat
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -87,21 +96,32 @@ class BinaryContent(ValueError):
 def sniff_binary(raw: bytes, max_control_ratio: float) -> str | None:
     """A sentence saying why `raw` is binary, or None if it may be text.
 
-    Call it on bytes that carry no UTF-16/32 BOM (those legitimately contain NUL bytes).
+    Binary: a known file signature, or more than `max_control_ratio` of all its bytes are control
+    bytes (NUL and the other C0 controls except tab, line feed, form feed and carriage return, and
+    DEL). Below that share the control bytes are strays in a text file, removed by `decode_bytes`.
+    Call it on bytes that carry no UTF-16/32 BOM and are not BOM-less UTF-16/32 (those
+    legitimately contain NUL bytes).
     """
     for magic, name in BINARY_MAGIC:
         if raw.startswith(magic):
             return f"starts with the signature of a {name} file"
-    sample = raw[:65536]
-    if b"\x00" in sample:
-        if _utf16_without_bom(sample) is not None:
-            return None
-        return f"contains NUL bytes (first at byte {sample.index(0)}), which text files never do"
-    n_controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if sample and n_controls / len(sample) > max_control_ratio:
-        return (f"{n_controls / len(sample):.0%} of its first {len(sample)} bytes are control characters "
-                f"(limit {max_control_ratio:.0%})")
+    n_controls = count_control_bytes(raw)
+    if raw and n_controls / len(raw) > max_control_ratio:
+        first = next(i for i, b in enumerate(raw) if b in _CONTROL_BYTE_SET)
+        return (f"has {n_controls:,} control bytes ({n_controls / len(raw):.0%} of its {len(raw):,} bytes, "
+                f"the first at byte {first}), over the limit of {max_control_ratio:.0%} "
+                "(params ingest.max_control_ratio)")
     return None
+
+
+_CONTROL_BYTE_SET = frozenset(_CONTROL_BYTES)
+# The same controls as characters, plus the C1 controls (U+0080-U+009F) a decoded text may hold.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def count_control_bytes(raw: bytes) -> int:
+    """Number of control bytes in `raw` other than tab, line feed, form feed and carriage return."""
+    return len(raw) - len(raw.translate(None, _CONTROL_BYTES))
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -117,6 +137,18 @@ def _utf16_without_bom(raw: bytes) -> str | None:
         return "utf-16-le"
     if even_nul > 0.3 and odd_nul < 0.05:
         return "utf-16-be"
+    return None
+
+
+def _utf32_without_bom(raw: bytes) -> str | None:
+    """The UTF-32 byte order of BOM-less `raw` (three NUL bytes in every four for Latin text), else None."""
+    if len(raw) < 32 or len(raw) % 4:
+        return None
+    lanes = [raw[i::4].count(0) / (len(raw) // 4) for i in range(4)]
+    if lanes[1] > 0.9 and lanes[2] > 0.99 and lanes[3] > 0.99 and lanes[0] < 0.05:
+        return "utf-32-le"
+    if lanes[0] > 0.99 and lanes[1] > 0.99 and lanes[2] > 0.9 and lanes[3] < 0.05:
+        return "utf-32-be"
     return None
 
 
@@ -197,12 +229,22 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def remove_controls(text: str) -> tuple[str, int]:
+    """`text` without control characters (C0 except tab, line feed, form feed, carriage return; DEL;
+    C1), and how many were removed."""
+    cleaned, n_removed = _CONTROL_CHARS.subn("", text)
+    return cleaned, n_removed
+
+
 def decode_bytes(raw: bytes, max_control_ratio: float = 0.05) -> tuple[str, str]:
     """Decode raw file bytes to normalized text; returns (text, encoding label).
 
-    Order: a BOM decides (UTF-32/UTF-16/UTF-8-sig); otherwise binary content is refused; then
-    strict UTF-8 (most files), BOM-less UTF-16, and finally single-byte code pages. Mojibake is
-    repaired afterwards and recorded in the label ("utf-8+mojibake-repaired").
+    Order: a BOM decides (UTF-32/UTF-16/UTF-8-sig); then BOM-less UTF-32/UTF-16 (judged by where
+    their NUL bytes fall); otherwise binary content is refused (a file signature, or more than
+    `max_control_ratio` of the bytes are control bytes), and then strict UTF-8 (most files) and
+    finally single-byte code pages are tried. What the label records besides the encoding, in this
+    order: "+mojibake-repaired" when UTF-8 read as cp1252 was undone ("utf-8+mojibake-repaired"),
+    "+controls-removed" when stray control characters (a few NULs, escape codes) were dropped.
     Raises BinaryContent or DecodeError with a sentence saying why.
     """
     text: str | None = None
@@ -213,34 +255,181 @@ def decode_bytes(raw: bytes, max_control_ratio: float = 0.05) -> tuple[str, str]
             except UnicodeDecodeError as err:
                 raise DecodeError(f"starts with a {label} byte order mark but is not valid {label}: {err.reason}") from err
             break
+    if text is None and b"\x00" in raw and not any(raw.startswith(magic) for magic, _ in BINARY_MAGIC):
+        wide = _utf32_without_bom(raw) or _utf16_without_bom(raw[:65536])
+        if wide is not None:
+            try:
+                text, encoding = raw.decode(wide), wide
+            except UnicodeDecodeError as err:
+                raise DecodeError(f"looks like {wide} without a byte order mark but does not decode: {err.reason}") from err
+    n_stray_bytes = 0
     if text is None:
         why = sniff_binary(raw, max_control_ratio)
-        utf16 = _utf16_without_bom(raw[:65536]) if b"\x00" in raw[:65536] else None
         if why is not None:
             raise BinaryContent(why)
-        if utf16 is not None:
-            try:
-                text, encoding = raw.decode(utf16), utf16
-            except UnicodeDecodeError as err:
-                raise DecodeError(f"looks like {utf16} without a byte order mark but does not decode: {err.reason}") from err
-        else:
-            try:
-                text, encoding = raw.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError:
-                text, encoding = _decode_single_byte(raw)
+        n_stray_bytes = count_control_bytes(raw)
+        # Stray controls are dropped first, so that they do not count as garbage for the code pages.
+        clean = raw.translate(None, _CONTROL_BYTES) if n_stray_bytes else raw
+        try:
+            text, encoding = clean.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _decode_single_byte(clean)
+    # Mojibake first: its repair reads C1 characters ("â\x80\x99" for "’") that are controls otherwise.
     text, repaired = repair_mojibake(text)
     if repaired:
         encoding += "+mojibake-repaired"
+    n_chars = len(text)
+    text, n_controls = remove_controls(text)
+    if n_controls or n_stray_bytes:
+        # Wide or BOM-marked text was not sniffed as bytes: judge its share of controls as characters.
+        if n_controls > max_control_ratio * max(n_chars, 1):
+            raise BinaryContent(f"decodes as {encoding} but {n_controls:,} of its {n_chars:,} characters are "
+                                f"control characters, over the limit of {max_control_ratio:.0%} "
+                                "(params ingest.max_control_ratio)")
+        encoding += "+controls-removed"
     return normalize_text(text), encoding
+
+
+# --- letter spacing ----------------------------------------------------------------------------
+
+# Some content systems ship copy with every letter followed by one space and words separated by two
+# or more spaces or a no-break space ("L a  C a s a  B i a n c a"). A gap of exactly one space (or
+# one thin / hair space) is inside a word; any other run of horizontal space separates words.
+_H_SPACE_RUN = re.compile(r"[^\S\n]+")
+_LETTER_GAPS = {" ", "\u2009", "\u200a"}
+LETTER_SPACED_LINE_SHARE = 0.8  # a letter-spaced line: at least this share of its tokens are one character
+LETTER_SPACED_MIN_TOKENS = 20   # a letter-spaced text: at least this many one-character tokens in such lines
+LETTER_SPACED_TEXT_SHARE = 0.5  # ... holding at least this share of the text's visible characters
+LETTER_SPACED_WORD_LENGTH = (2.5, 15.0)  # mean length of the words it collapses to (letters in a list: 1)
+
+
+def _line_tokens(line: str) -> tuple[list[str], list[str]]:
+    """(tokens, gaps between them) of one line, leading and trailing space dropped."""
+    parts = _H_SPACE_RUN.split(line.strip())
+    gaps = _H_SPACE_RUN.findall(line.strip())
+    return parts, gaps
+
+
+def _collapse_line(tokens: list[str], gaps: list[str]) -> list[str]:
+    words, current = [], tokens[0]
+    for gap, token in zip(gaps, tokens[1:]):
+        if gap in _LETTER_GAPS:
+            current += token
+        else:
+            words.append(current)
+            current = token
+    words.append(current)
+    return words
+
+
+def _is_spaced_line(tokens: list[str]) -> bool:
+    n_single = sum(1 for t in tokens if len(t) == 1)
+    return len(tokens) >= 3 and n_single >= LETTER_SPACED_LINE_SHARE * len(tokens)
+
+
+def collapse_letter_spacing(text: str) -> tuple[str, bool]:
+    """Undo letter spacing: ("La Casa Bianca", True) for "L a  C a s a  B i a n c a"; (text, False)
+    for text that is not letter-spaced.
+
+    The text is letter-spaced when lines whose tokens are mostly single characters hold at least
+    half of its visible characters, with at least `LETTER_SPACED_MIN_TOKENS` such tokens, and their
+    words (the letters between word gaps) have a plausible mean length: a list of single letters
+    ("a b c d", or "a  b  c  d") is not letter-spaced, nor is prose with a few spaced letters or
+    initials ("J. R. R. Tolkien", "le ipotesi A e B"). Only the letter-spaced lines are collapsed,
+    each word gap becoming one space; other lines (an ordinary title) stay as they are.
+    """
+    if text.count(" ") * 3 < len(text):  # in letter-spaced text about every other character is a space
+        return text, False
+    lines = text.split("\n")
+    n_visible = 0
+    spaced: dict[int, list[str]] = {}
+    n_single = n_letters = n_words = 0
+    for i, line in enumerate(lines):
+        tokens, gaps = _line_tokens(line)
+        n_visible += sum(len(t) for t in tokens)
+        if not _is_spaced_line(tokens):
+            continue
+        words = _collapse_line(tokens, gaps)
+        spaced[i] = words
+        n_single += sum(1 for t in tokens if len(t) == 1)
+        n_letters += sum(len(t) for t in tokens)
+        n_words += len(words)
+    if n_single < LETTER_SPACED_MIN_TOKENS or n_letters < LETTER_SPACED_TEXT_SHARE * n_visible:
+        return text, False
+    low, high = LETTER_SPACED_WORD_LENGTH
+    if not low <= n_letters / n_words <= high:
+        return text, False
+    for i, words in spaced.items():
+        lines[i] = " ".join(words)
+    return "\n".join(lines), True
+
+
+# --- visible text ------------------------------------------------------------------------------
+
+# Everything here is linear in the text: a failed match never scans past the next bracket, tag
+# or line end (so a file of "[x](" or "<a" repeated costs no more than prose), and elements that
+# hide their content are cut with one forward scan.
+_HIDDEN_ELEMENT = re.compile(r"<(script|style|noscript|template|svg|math|iframe|object)\b", re.I)
+_HTML_COMMENT_OPEN = "<!--"
+_DATA_URI = re.compile(r"\bdata:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w.+-]{1,100}(?:=[^;,\s]{0,200})?){0,10},[^\s\"'<>)\]]*", re.I)
+_TAG = re.compile(r"</?[A-Za-z!?][^<>]{0,4000}>")
+_MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\((?:data:[^)\s\[\]]*|[^)\s\[\]]{0,4000})(?:\s+\"[^\"\n]{0,1000}\")?\)")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]{1,200}\]:[^\n]*$", re.M)
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]]*|\b(?:[\w-]{1,63}\.){1,4}(?:com|it|org|net|eu)/[^\s<>\"']*", re.I)
+# A run of 60+ base64 characters, with the whole lines of base64 that continue it when it is
+# wrapped (the last line of a wrapped block is shorter).
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{60,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{8,}={0,2}(?=\r?\n|\Z))*")
+_MARKUP_CHARS = re.compile(r"[*_#>`|~=]+|^\s{0,3}(?:[-+*]|\d{1,3}\.)\s", re.M)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _cut_hidden_elements(text: str) -> str:
+    """`text` without HTML comments and without script, style and other elements whose content is
+    not shown; an element left open hides the rest of the text, as in a browser. One forward scan."""
+    out: list[str] = []
+    pos = 0
+    comment = text.find(_HTML_COMMENT_OPEN)
+    element = _HIDDEN_ELEMENT.search(text)
+    while pos < len(text):
+        if 0 <= comment < pos:
+            comment = text.find(_HTML_COMMENT_OPEN, pos)
+        if element is not None and element.start() < pos:
+            element = _HIDDEN_ELEMENT.search(text, pos)
+        if comment < 0 and element is None:
+            out.append(text[pos:])
+            break
+        if element is None or 0 <= comment < element.start():
+            out.append(text[pos:comment])
+            end = text.find("-->", comment + 4)
+            pos = len(text) if end < 0 else end + 3
+        else:
+            out.append(text[pos:element.start()])
+            close = re.compile(rf"</{element.group(1)}\s*>", re.I).search(text, element.end())
+            pos = len(text) if close is None else close.end()
+    return " ".join(out)
+
+
+def visible_text(text: str) -> str:
+    """What a reader sees of `text`: no HTML tags, comments, scripts or styles; no Markdown syntax
+    (a link or image keeps its anchor or alt text); no URLs, `data:` URIs or long base64 runs."""
+    text = _DATA_URI.sub("", text)  # "![x](data:...)" stays a Markdown image, read below
+    if "<" in text:
+        text = _TAG.sub(" ", _cut_hidden_elements(text))
+    text = _MD_REFERENCE.sub(" ", _MD_IMAGE_OR_LINK.sub(r" \1 ", text))
+    text = _BASE64_RUN.sub(" ", _URL.sub(" ", text))
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return _MARKUP_CHARS.sub(" ", text)
 
 
 # --- format ------------------------------------------------------------------------------------
 
-_HTML_DOC = re.compile(r"\A\s*(<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*<html)", re.I)
-_HTML_TAG = re.compile(r"</?(p|div|span|a|br|h[1-6]|article|section|img|ul|ol|li|figure|table|body|head|script)\b[^>]*>", re.I)
-_MD_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+# Bounded patterns: a long line of "[[[[" or "**" must not cost the square of its length.
+_HTML_DOC = re.compile(r"\A\s*(<!doctype\s+html|<html[\s>]|<\?xml[^<>]{0,1000}>\s*<html)", re.I)
+_HTML_TAG = re.compile(r"</?(p|div|span|a|br|h[1-6]|article|section|img|ul|ol|li|figure|table|body|head|script)\b[^<>]{0,4000}>", re.I)
+_MD_LINK = _MD_IMAGE_OR_LINK
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)[^\n]+?(?<=\S)\1")
+_MD_EMPHASIS = re.compile(r"\*\*(?=\S)[^\n*]{1,300}(?<=\S)\*\*|__(?=\S)[^\n_]{1,300}(?<=\S)__")
 _MD_LIST_OR_QUOTE = re.compile(r"^(?:[-*+]\s+\S|\d+\.\s+\S|>\s+\S)", re.M)
 
 
@@ -261,10 +450,8 @@ def detect_format(text: str) -> str:
 
 # --- language ----------------------------------------------------------------------------------
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|it|org|net)/\S*", re.I)
-_MARKUP = re.compile(r"<[^>]+>|!?\[|\]\([^)]*\)|[*_#>`|]")
 _NON_LETTERS = re.compile(r"[\W\d_]+")
-_SCRIPT = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 @lru_cache(maxsize=8)
@@ -278,10 +465,12 @@ def _identifier(languages: tuple[str, ...]):
     return identifier
 
 
-def language_sample(text: str, limit: int = 2_000) -> str:
-    """The prose of `text` for language identification: no URLs, no markup, at most `limit` chars."""
-    text = _SCRIPT.sub(" ", text[: limit * 2])
-    return _MARKUP.sub(" ", _URL.sub(" ", text))[:limit]
+def language_sample(text: str, limit: int = 3_000, visible: str | None = None) -> str:
+    """The visible prose of `text` for language identification (`visible_text`, or `visible` when
+    the caller has it already), spaces collapsed, at most `limit` characters."""
+    if visible is None:
+        visible = visible_text(text)
+    return " ".join(visible.split())[:limit]
 
 
 def detect_language(
@@ -290,8 +479,10 @@ def detect_language(
     candidates: tuple[str, ...],
     min_letters: int,
     fallback: str | None = None,
+    visible: str | None = None,
 ) -> tuple[str, bool]:
-    """(ISO 639-1 code, is_reliable) for `text`.
+    """(ISO 639-1 code, is_reliable) for `text`, judged on its visible prose only (`visible_text`:
+    no markup, URLs, `data:` URIs or base64 runs; pass `visible` if already computed).
 
     py3langid is restricted to `candidates` (major languages), which keeps it from answering with a
     regional variety (vec, lij) or a rare language for Italian full of foreign names. Statistical
@@ -299,7 +490,7 @@ def detect_language(
     the answer is flagged unreliable and is `fallback` (the manifest's language) when given, else
     the most likely of the `accepted` languages: a short text is never rejected on a guess.
     """
-    sample = language_sample(text)
+    sample = language_sample(text, visible=visible)
     if len(_NON_LETTERS.sub("", sample)) >= min_letters:
         return _identifier(tuple(candidates)).classify(sample)[0], True
     if fallback:
@@ -435,7 +626,11 @@ def classify_file(
     config: IngestConfig,
 ) -> tuple[str, dict]:
     """Decide one file from its bytes: ("document", documents row) or ("rejected", rejected row).
+    Never raises for any bytes.
 
+    Accepted text is decoded (`decode_bytes`: stray controls removed, mojibake repaired), its
+    letter spacing collapsed (`collapse_letter_spacing`), and its language identified on its
+    visible text. A file with no visible letter or digit (only markup, links, base64) is `empty`.
     Duplicates are decided by the caller, which sees all files (`ingest_files`).
     """
     sha = hashlib.sha256(raw).hexdigest()
@@ -456,9 +651,16 @@ def classify_file(
         return reject("undecodable", f"cannot be decoded as text: the file {err}")
     if not text.strip():
         return reject("empty", f"the file has only whitespace ({_size(n_bytes)})")
+    text, collapsed = collapse_letter_spacing(text)
+    if collapsed:
+        encoding += "+letter-spacing-collapsed"
+    visible = visible_text(text)
+    if not _LETTER_OR_DIGIT.search(visible):
+        return reject("empty", f"the file has no visible text ({_size(n_bytes)}): only markup, links, "
+                               "data: URIs, encoded data or punctuation, without a letter or digit")
     fallback = manifest.language if manifest else None
     lang, reliable = detect_language(
-        text, config.languages, config.langid_candidates, config.lang_min_letters, fallback
+        text, config.languages, config.langid_candidates, config.lang_min_letters, fallback, visible=visible
     )
     if lang not in config.languages:
         accepted = ", ".join(config.languages)
@@ -482,64 +684,308 @@ def classify_file(
     }
 
 
-def list_input_files(seeds_dir: Path, manifest_path: Path | None) -> list[Path]:
-    """Every regular file under `seeds_dir`, recursively, in sorted order; hidden files and
-    folders (.gitkeep, .DS_Store) and the manifest itself are skipped."""
-    manifest_resolved = manifest_path.resolve() if manifest_path else None
-    files = []
-    for dirpath, dirnames, filenames in os.walk(seeds_dir):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            path = Path(dirpath) / name
-            if name.startswith(".") or (manifest_resolved and path.resolve() == manifest_resolved):
+# --- input files and symbolic links ------------------------------------------------------------
+
+MAX_LINK_HOPS = 40  # as the Linux kernel: more symbolic links than this on one path is a loop
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where a symbolic link under the seeds folder leads, found without leaving the folder.
+
+    `kind`: `file`, `folder`, `special` (pipe, socket, device), `missing` (broken link), `loop`,
+    `outside` (leads outside the seeds folder: nothing there was opened or stat'ed) or `error`.
+    `path`: the real path it leads to (for `outside`, the path outside as far as it was resolved,
+    the rest as written). `chain`: the text of each link followed, as written.
+    """
+
+    kind: str
+    path: str
+    chain: tuple[str, ...]
+    error: str | None = None
+
+
+def _is_within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def resolve_link(link: Path, seeds_root: Path, max_hops: int = MAX_LINK_HOPS) -> LinkTarget:
+    """Follow the symbolic link `link` (inside `seeds_root`, a real path) one component at a time,
+    as the kernel does, with `os.readlink` and `os.lstat` only, and stop at the first component
+    outside `seeds_root`: no file or folder outside the seeds folder is opened or stat'ed.
+
+    The folders above `seeds_root` are passed through (a link `../seeds/a.txt` is inside).
+    """
+    root = str(seeds_root)
+    resolved = os.path.realpath(link.parent)  # a real folder inside the seeds folder
+    pending = [link.name]
+    chain: list[str] = []
+    st = None
+    while pending:
+        name = pending.pop(0)
+        if name in ("", "."):
+            continue
+        resolved = os.path.dirname(resolved) if name == ".." else os.path.join(resolved, name)
+        if not _is_within(resolved, root):
+            if _is_within(root, resolved):  # a folder above the seeds folder, on the way back in
+                st = None
                 continue
+            return LinkTarget("outside", os.path.join(resolved, *pending), tuple(chain))
+        try:
+            st = os.lstat(resolved)
+        except (FileNotFoundError, NotADirectoryError):
+            return LinkTarget("missing", os.path.join(resolved, *pending), tuple(chain))
+        except OSError as err:
+            return LinkTarget("error", resolved, tuple(chain), err.strerror or str(err))
+        if stat.S_ISLNK(st.st_mode):
+            if len(chain) >= max_hops:
+                return LinkTarget("loop", resolved, tuple(chain))
+            try:
+                written = os.readlink(resolved)
+            except OSError as err:
+                return LinkTarget("error", resolved, tuple(chain), err.strerror or str(err))
+            chain.append(written)
+            resolved = "/" if written.startswith("/") else os.path.dirname(resolved)
+            pending = written.split("/") + pending
+            st = None
+        elif pending and not stat.S_ISDIR(st.st_mode):
+            return LinkTarget("missing", os.path.join(resolved, *pending), tuple(chain))
+    if not _is_within(resolved, root):  # ended on a folder above the seeds folder ("..")
+        return LinkTarget("outside", resolved, tuple(chain))
+    if st is None:  # ended on "." or "..": a folder inside, or the seeds folder itself
+        try:
+            st = os.lstat(resolved)
+        except OSError as err:
+            return LinkTarget("error", resolved, tuple(chain), err.strerror or str(err))
+    if stat.S_ISDIR(st.st_mode):
+        return LinkTarget("folder", resolved, tuple(chain))
+    if stat.S_ISREG(st.st_mode):
+        return LinkTarget("file", resolved, tuple(chain))
+    return LinkTarget("special", resolved, tuple(chain))
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device file"
+    return "special file"
+
+
+def display_path(path: str) -> str:
+    """A path as a table stores it: '/'-separated, and bytes of a file name that are not UTF-8
+    shown as \\xNN (Parquet strings must be valid UTF-8)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _is_hidden(rel_parts: tuple[str, ...]) -> bool:
+    return any(part.startswith(".") for part in rel_parts)
+
+
+def list_input_files(seeds_dir: Path, manifest_path: Path | None) -> list[Path]:
+    """Every entry under `seeds_dir` that ingest accounts for, recursively, in sorted order:
+    regular files, symbolic links (to files or folders, broken or looping) and special files.
+    Hidden files and folders (.gitkeep, .DS_Store) and the manifest itself (by its path, or a
+    link to it) are skipped. Folders
+    are walked without following links (a link to a folder is itself one entry), and nothing
+    outside `seeds_dir` is stat'ed."""
+    seeds_root = Path(os.path.realpath(seeds_dir))
+    manifest_real = os.path.realpath(manifest_path) if manifest_path else None
+    manifest_lexical = os.path.abspath(manifest_path) if manifest_path else None
+    files: list[Path] = []
+    stack = [Path(seeds_dir)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as err:
+            log.warning("cannot list %s (%s): the files in it are not read", folder, err.strerror or err)
+            continue
+        folder_real = os.path.realpath(folder)
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+                continue
+            if manifest_lexical is not None:
+                if os.path.abspath(path) == manifest_lexical:
+                    continue
+                if entry.is_symlink():
+                    target = resolve_link(path, seeds_root)
+                    real = target.path if target.kind == "file" else None
+                else:
+                    real = os.path.join(folder_real, entry.name)
+                if real == manifest_real:
+                    continue
             files.append(path)
     return sorted(files, key=lambda p: p.relative_to(seeds_dir).as_posix())
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """An input entry rejected without reading it as an article (a link not followed, a pipe).
+    `duplicate_of`: the input path whose sha256 and size the rejected row repeats."""
+
+    reason: str
+    detail: str
+    duplicate_of: str | None = None
+
+
+# One input entry as `ingest_files` takes it: (repo-relative path, bytes or None, size, sha256
+# when the bytes were hashed but not kept, error sentence or Refusal or None).
+InputEntry = tuple[str, "bytes | None", int, "str | None", "str | Refusal | None"]
+
+
 def read_file(path: Path, max_bytes: int) -> tuple[bytes | None, int, str | None, str | None]:
-    """(bytes, size, sha256-if-not-read, error). Files over `max_bytes` are hashed in chunks
-    instead of being loaded whole; unreadable files give bytes None and an error sentence."""
+    """(bytes, size, sha256-if-not-read, error) of the regular file `path`. Files over `max_bytes`
+    are hashed in chunks instead of being loaded whole; unreadable files give bytes None and an
+    error sentence. The last component is never followed if it is a symbolic link, and a file that
+    is not regular (a pipe swapped in after listing) is not read (opened without blocking)."""
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
         return None, 0, None, f"cannot read the file: {err.strerror or err}"
-    try:
-        if size > max_bytes:
-            digest = hashlib.sha256()
-            with open(path, "rb") as fh:
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return None, 0, None, f"cannot read the file: it is a {_special_kind(st.st_mode)}, not a regular file"
+            size = st.st_size
+            if size > max_bytes:
+                digest = hashlib.sha256()
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     digest.update(chunk)
-            return None, size, digest.hexdigest(), None
-        return path.read_bytes(), size, None, None
-    except OSError as err:
-        return None, size, None, f"cannot read the file: {err.strerror or err}"
+                return None, size, digest.hexdigest(), None
+            raw = fh.read()
+            return raw, len(raw), None, None
+        except OSError as err:
+            return None, 0, None, f"cannot read the file: {err.strerror or err}"
+
+
+def read_inputs(paths: list[Path], seeds_dir: Path, root: Path, max_bytes: int) -> Iterator[InputEntry]:
+    """One `InputEntry` per path of `list_input_files`, in order, holding one file's bytes at a time.
+
+    A symbolic link is resolved inside the seeds folder (`resolve_link`) and never opened when it
+    leads outside it (`outside_seeds`), nowhere (broken, loop: `unreadable`), to another input file
+    or to a folder whose files are inputs (`duplicate`: those files are read under their own
+    paths). Only a link to a file inside the seeds folder that is no input (a hidden file) is read.
+    """
+    seeds_root = Path(os.path.realpath(seeds_dir))
+    seeds_name = display_path(Path(os.path.relpath(seeds_dir, root)).as_posix())
+    real_to_rel: dict[str, str] = {}
+    for path in paths:
+        if not path.is_symlink():
+            rel_in_seeds = path.relative_to(seeds_dir)
+            real_to_rel[str(seeds_root / rel_in_seeds)] = _rel(path, root)
+
+    root_real = os.path.realpath(root)
+
+    def where(real: str) -> str:
+        """A real path for a sentence: by the seeds folder's name inside it (also when that folder
+        is itself a link), else relative to the repository root when under it, else absolute."""
+        if _is_within(real, str(seeds_root)):
+            rel = os.path.relpath(real, seeds_root)
+            return seeds_name if rel == "." else display_path(f"{seeds_name}/{Path(rel).as_posix()}")
+        if not _is_within(real, root_real):
+            return display_path(real)
+        rel = os.path.relpath(real, root_real)
+        return "the repository root" if rel == "." else display_path(rel)
+
+    for path in paths:
+        rel_path = _rel(path, root)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError as err:
+            yield rel_path, None, 0, None, f"cannot read the file: {err.strerror or err}"
+            continue
+        if stat.S_ISREG(mode):
+            yield (rel_path, *read_file(path, max_bytes))
+            continue
+        if not stat.S_ISLNK(mode):
+            yield rel_path, None, 0, None, Refusal(
+                "unreadable", f"is a {_special_kind(mode)}, not a regular file; it was not opened")
+            continue
+        target = resolve_link(path, seeds_root)
+        chain = " -> ".join([rel_path, *(display_path(c) for c in target.chain)])
+        if target.kind == "outside":
+            refusal = Refusal("outside_seeds", f"is a symbolic link to {where(target.path)}, outside {seeds_name}/ "
+                                               f"({chain}); it was not opened")
+        elif target.kind == "loop":
+            refusal = Refusal("unreadable", f"is a symbolic link loop ({' -> '.join(chain.split(' -> ')[:4])} -> …): "
+                                            "it leads to no file")
+        elif target.kind == "missing":
+            refusal = Refusal("unreadable", f"is a broken symbolic link ({chain}): {where(target.path)} does not exist")
+        elif target.kind == "error":
+            refusal = Refusal("unreadable", f"is a symbolic link ({chain}) that cannot be resolved: {target.error}")
+        elif target.kind == "special":
+            try:
+                kind = _special_kind(os.lstat(target.path).st_mode)
+            except OSError:
+                kind = "special file"
+            refusal = Refusal("unreadable", f"is a symbolic link to {where(target.path)}, a {kind}, "
+                                            "not a regular file; it was not opened")
+        elif target.kind == "folder":
+            inside = Path(os.path.relpath(target.path, seeds_root)).parts
+            if _is_hidden(inside):
+                refusal = Refusal("unreadable", f"is a symbolic link to the hidden folder {where(target.path)}/ "
+                                                f"({chain}); hidden folders are skipped and links to folders are not "
+                                                "followed, so nothing is read through it")
+            else:
+                refusal = Refusal("duplicate", f"is a symbolic link to the folder {where(target.path)}/ ({chain}), "
+                                               "whose files are read under their own paths (links to folders are "
+                                               "not followed)")
+        elif target.path in real_to_rel:
+            original = real_to_rel[target.path]
+            refusal = Refusal("duplicate", f"is a symbolic link to {original}, which is read under its own path",
+                              duplicate_of=original)
+        else:  # a file inside the seeds folder that is no input itself (a hidden file): read it here
+            yield (rel_path, *read_file(Path(target.path), max_bytes))
+            continue
+        yield rel_path, None, 0, None, refusal
+
+
+def _rel(path: Path, root: Path) -> str:
+    return display_path(Path(os.path.relpath(path, root)).as_posix())
 
 
 def ingest_files(
-    files: Iterable[tuple[str, bytes | None, int, str | None, str | None]],
+    files: Iterable[InputEntry],
     manifest: dict[str, ManifestEntry],
     config: IngestConfig,
     total: int | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(documents, rejected) for files given as (repo-relative path, bytes or None, size,
-    sha256 when bytes were not loaded, read error or None), in sorted path order. `files` may be
-    a generator, so that only one file's bytes are held at a time.
+    """(documents, rejected) for files given as `InputEntry` (repo-relative path, bytes or None,
+    size, sha256 when bytes were not loaded, read error sentence or `Refusal` or None), in sorted
+    path order. `files` may be a generator, so that only one file's bytes are held at a time.
 
-    `manifest` keys are paths relative to the seeds folder; `path` here is relative to the repo
-    root, so the lookup uses the path's suffix. Exact duplicates of an accepted file are rejected
-    as `duplicate`, naming the first file in sorted order, which is kept.
+    `manifest` keys are paths relative to the repo root. Exact duplicates of an accepted file are
+    rejected as `duplicate`, naming the first file in sorted order, which is kept. A refused link
+    to another input repeats that input's sha256 and size. Every entry gives exactly one row.
     """
     documents: list[dict] = []
     rejected: list[dict] = []
     first_by_sha: dict[str, str] = {}
+    identity: dict[str, tuple[str | None, int]] = {}  # path -> (sha256, n_bytes) of every row
+    linked: list[tuple[dict, str]] = []
     for rel_path, raw, size, sha, error in progress(files, desc="ingest", total=total):
+        if isinstance(error, Refusal):
+            row = {"path": rel_path, "sha256": None, "n_bytes": 0, "reason": error.reason, "detail": error.detail}
+            rejected.append(row)
+            if error.duplicate_of is not None:
+                linked.append((row, error.duplicate_of))
+            continue
         if error is not None:
             rejected.append({"path": rel_path, "sha256": None, "n_bytes": size, "reason": "unreadable", "detail": error})
             continue
         if raw is None:  # over max_bytes: hashed, never loaded
             rejected.append({"path": rel_path, "sha256": sha, "n_bytes": size, "reason": "too_large",
                              "detail": _too_large_detail(size, config.max_bytes)})
+            identity[rel_path] = (sha, size)
             continue
         entry = manifest.get(rel_path)
         try:
@@ -549,6 +995,7 @@ def ingest_files(
             table, row = "rejected", {"path": rel_path, "sha256": hashlib.sha256(raw).hexdigest(),
                                       "n_bytes": size, "reason": "undecodable",
                                       "detail": f"decoding failed unexpectedly: {type(err).__name__}: {err}"}
+        identity[rel_path] = (row["sha256"], row["n_bytes"])
         if table == "document":
             original = first_by_sha.get(row["sha256"])
             if original is not None:
@@ -559,10 +1006,47 @@ def ingest_files(
             documents.append(row)
         else:
             rejected.append(row)
+    for row, original in linked:
+        row["sha256"], row["n_bytes"] = identity.get(original, (None, 0))
     return (
         pl.DataFrame(documents, schema=_schema("documents")),
         pl.DataFrame(rejected, schema=_schema("rejected")),
     )
+
+
+def manifest_inside_seeds(manifest_path: Path, seeds_dir: Path) -> str | None:
+    """None if the manifest may be read; else why not: it stands in the seeds folder but is a
+    symbolic link leading outside it (never opened)."""
+    try:
+        Path(manifest_path).relative_to(seeds_dir)
+    except ValueError:
+        return None  # configured outside the seeds folder on purpose
+    if not Path(manifest_path).is_symlink():
+        return None
+    target = resolve_link(Path(manifest_path), Path(os.path.realpath(seeds_dir)))
+    if target.kind in ("file", "missing"):
+        return None
+    return f"it is a symbolic link that leads outside the seeds folder or nowhere ({target.kind}: {target.path})"
+
+
+def ingest_folder(
+    seeds_dir: Path, manifest_path: Path | None, config: IngestConfig, root: Path
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(documents, rejected) for every entry under `seeds_dir`; paths relative to `root`."""
+    manifest: dict[str, ManifestEntry] = {}
+    if manifest_path is not None:
+        why_not = manifest_inside_seeds(manifest_path, seeds_dir)
+        if why_not:
+            log.warning("manifest %s not read: %s", manifest_path, why_not)
+        else:
+            # The manifest names files relative to seeds_dir; tables name them relative to the repo root.
+            seeds_rel = Path(os.path.relpath(seeds_dir, root))
+            manifest = {display_path((seeds_rel / k).as_posix()): v for k, v in read_manifest(manifest_path).items()}
+    paths = list_input_files(seeds_dir, manifest_path)
+    rel_paths = {_rel(p, root) for p in paths}
+    for rel_path in sorted(set(manifest) - rel_paths):
+        log.warning("manifest lists %s, which is not in %s", rel_path, seeds_dir)
+    return ingest_files(read_inputs(paths, seeds_dir, root, config.max_bytes), manifest, config, total=len(paths))
 
 
 def _schema(name: str) -> dict:
@@ -579,17 +1063,7 @@ def main() -> None:
     if not seeds_dir.is_dir():
         log.warning("seeds_dir %s does not exist: no input files", seeds_dir)
     manifest_path = ROOT / params["manifest"] if params.get("manifest") else None
-    manifest_by_seed_path = read_manifest(manifest_path) if manifest_path else {}
-    # The manifest names files relative to seeds_dir; tables name them relative to the repo root.
-    seeds_rel = Path(os.path.relpath(seeds_dir, ROOT)).as_posix()
-    manifest = {(Path(seeds_rel) / k).as_posix(): v for k, v in manifest_by_seed_path.items()}
-
-    paths = {Path(os.path.relpath(p, ROOT)).as_posix(): p for p in list_input_files(seeds_dir, manifest_path)}
-    for rel_path in sorted(set(manifest) - set(paths)):
-        log.warning("manifest lists %s, which is not in %s", rel_path, seeds_rel)
-    files = ((rel_path, *read_file(path, config.max_bytes)) for rel_path, path in paths.items())
-
-    documents, rejected = ingest_files(files, manifest, config, total=len(paths))
+    documents, rejected = ingest_folder(seeds_dir, manifest_path, config, ROOT)
     write_table("documents", documents)
     write_table("rejected", rejected)
     log.info("ingest: %d documents accepted, %d files rejected", documents.height, rejected.height)

@@ -24,6 +24,7 @@ REJECT_REASONS = (
     "duplicate",
     "unsupported_language",
     "unreadable",
+    "outside_seeds",
 )
 DATE_SOURCES = ("manifest", "url", "text", "corpus")
 BLOCK_KINDS = (
@@ -124,7 +125,9 @@ _register(Table(
         _c("path", S, "path of the input file, relative to the repository root", False),
         _c("sha256", S, "sha256 of the raw bytes", False),
         _c("n_bytes", I, "size of the raw file in bytes", False, min=1),
-        _c("encoding", S, "encoding as detected (e.g. utf-8, utf-8-sig, cp1252, utf-8+mojibake-repaired)", False),
+        _c("encoding", S, "encoding as detected (e.g. utf-8, utf-8-sig, cp1252), then what ingest repaired, in "
+                          "this order: +mojibake-repaired, +controls-removed (stray NUL or control characters "
+                          "dropped), +letter-spacing-collapsed (\"L a  C a s a\" read as \"La Casa\")", False),
         _c("text", S, "decoded text: NFC, \\n line ends, no BOM", False),
         _c("format", S, "detected format of the text", False, values=FORMATS),
         _c("lang", S, "ISO 639-1 language as detected", False),
@@ -137,11 +140,13 @@ _register(Table(
 
 _register(Table(
     "rejected", "raw", "ingest",
-    "one row per input file that was not accepted",
+    "one row per input entry that was not accepted (a file, a symbolic link to a file or folder, a special file)",
     (
         _c("path", S, "path of the input file, relative to the repository root", False),
-        _c("sha256", S, "sha256 of the raw bytes, null if the file could not be read"),
-        _c("n_bytes", I, "size of the file in bytes", False, min=0),
+        _c("sha256", S, "sha256 of the raw bytes; null if the file could not be read or is a symbolic link that "
+                        "was not followed (a link to another input repeats that input's sha256)"),
+        _c("n_bytes", I, "size of the file in bytes; 0 when it was not read (a link not followed repeats the size "
+                         "of the input it points to)", False, min=0),
         _c("reason", S, "why the file was rejected", False, values=REJECT_REASONS),
         _c("detail", S, "a sentence a person understands, e.g. 'same bytes as seeds/003_x.txt'", False),
     ),

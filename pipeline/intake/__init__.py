@@ -1,0 +1,1 @@
+"""Reading the input folder: what is in `seeds/`, without leaving it."""

@@ -38,6 +38,8 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import PurePosixPath
 
 import polars as pl
@@ -138,6 +140,98 @@ def has_letters(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+# --- markup left in text -----------------------------------------------------------------------
+# Whatever the format, a block's text carries no markup: HTML inside markdown, stray tags in text
+# files, and tags that HTML entities spell out ("&lt;b&gt;") are removed. A "tag" is `<name …>` or
+# `</name>` for an HTML element name (custom elements with a hyphen and namespaced names such as
+# Word's <o:p> included), not preceded by another "<": Italian text often writes «…» as <<…>>, and
+# "<<A volte>>" or "<<I ragazzi>>" must stay. Comments, CDATA, doctypes and processing
+# instructions go too.
+
+HTML_ELEMENT_NAMES = frozenset("""
+a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink blockquote body br
+button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed
+fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe
+image img input ins isindex kbd keygen label legend li link listing main map mark marquee math menu menuitem meta
+meter nav nobr noembed noframes noscript object ol optgroup option output p param picture plaintext pre progress q rb
+rp rt rtc ruby s samp script search section select slot small source span strike strong style sub summary sup svg
+table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp
+""".split())
+_TAG_NAME = (r"(?:" + "|".join(sorted(HTML_ELEMENT_NAMES, key=len, reverse=True))
+             + r"|[a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z][a-z0-9]*:[a-z][\w.-]*)")
+# Attributes are bounded so that a "<" that never closes costs a bounded scan, not the rest of the text.
+MARKUP_TAG = re.compile(
+    rf"(?<!<)</?{_TAG_NAME}(?=[\s/>])[^<>]{{0,2000}}>|<!--|<!\[CDATA\[|<![a-z][^<>]{{0,2000}}>|<\?[^<>]{{0,2000}}>",
+    re.I,
+)
+# Tags that separate words when removed ("uno<br>due" is two words; "l'<b>ANSA</b>" is one).
+_SPACING_TAG = re.compile(r"</?(?:br|p|div|li|h[1-6]|td|th|tr|dt|dd|blockquote|hr|section|article)\b", re.I)
+_HIDDEN_OPENING = re.compile(r"<!--|<!\[CDATA\[|<(script|style)\b[^<>]{0,2000}>", re.I)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ATTRIBUTE = re.compile(r"""([a-z][\w:-]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'<>]+)""", re.I)
+_INLINE_IMG = re.compile(r"(?<!<)<img\b[^<>]{0,2000}>", re.I)
+_INLINE_ANCHOR = re.compile(r"(?<!<)<a\s([^<>]{0,2000})>(.{0,1000}?)</a\s*>", re.I)
+
+
+def drop_hidden_markup(text: str) -> str:
+    """The text without what a browser never shows: comments, CDATA sections, <script> and <style>
+    elements, whole (they may span lines). An opening that is never closed loses only itself."""
+    if "<" not in text:
+        return text
+    lowered = text.lower()
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()  # closings already known to be absent past some point
+    while m := _HIDDEN_OPENING.search(text, pos):
+        opening = m.group(0)
+        closing = "-->" if opening == "<!--" else "]]>" if opening.startswith("<![") else f"</{m.group(1).lower()}"
+        out.append(text[pos:m.start()])
+        end = -1 if closing in unclosed else lowered.find(closing, m.end())
+        if end < 0:
+            unclosed.add(closing)
+            pos = m.end()
+            continue
+        end += len(closing)
+        if closing.startswith("</"):
+            gt = text.find(">", end)
+            end = len(text) if gt < 0 else gt + 1
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def strip_markup(text: str) -> str:
+    """`text` without tags (see above); other characters, line breaks included, stay."""
+    if "<" not in text or not MARKUP_TAG.search(text):
+        return text
+    stripped = MARKUP_TAG.sub(lambda m: " " if _SPACING_TAG.match(m.group(0)) else "", text)
+    return re.sub(r"[^\S\n]{2,}", " ", stripped).strip()
+
+
+def _inline_html(text: str, links: list[Link]) -> str:
+    """Inline HTML in a markdown line: <a href> and <img> become links (an image leaves the text),
+    entities are decoded; tags are removed later by `strip_markup`."""
+    def image(m: re.Match) -> str:
+        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTRIBUTE.findall(m.group(0))}
+        links.append(Link("image", html_unescape(attrs.get("alt", "")).strip() or None,
+                          html_unescape(attrs.get("src", "")).strip() or None))
+        return " "
+
+    def anchor(m: re.Match) -> str:
+        attrs = {k.lower(): v.strip("\"'") for k, v in _ATTRIBUTE.findall(m.group(1))}
+        if attrs.get("href"):
+            anchor_text = _WS.sub(" ", strip_markup(m.group(2))).strip()
+            links.append(Link("link", html_unescape(anchor_text) or None, html_unescape(attrs["href"]).strip()))
+        return m.group(2)
+
+    if "<" in text:
+        text = _INLINE_IMG.sub(image, text)
+        text = _INLINE_ANCHOR.sub(anchor, text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html_unescape(m.group(0)), text)
+    return text
+
+
 # --- markdown ----------------------------------------------------------------------------------
 
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -184,6 +278,7 @@ def strip_inline_markdown(raw: str) -> tuple[str, list[Link]]:
         text = _MD_LINK.sub(link, text)
     if "<" in text:
         text = _MD_AUTOLINK.sub(autolink, text)
+    text = _inline_html(text, links)
     text = _strip_emphasis(text)
     if "\\" in text:
         text = _MD_ESCAPE.sub(r"\1", text)
@@ -234,11 +329,21 @@ def units_from_text(text: str, markdown: bool) -> list[Unit]:
 
 
 # --- HTML --------------------------------------------------------------------------------------
+# lxml's event interface (a parser target) feeds a small tree of our own, walked with explicit
+# stacks: no recursion anywhere, so HTML of any depth parses, in time linear in its size. lxml's
+# own tree builder would not do: libxml2 stops at depth 256 (2,048 with huge_tree) and silently
+# drops the rest of the document. selectolax (lexbor) has no depth limit, but its HTML5 tree
+# construction is quadratic in the nesting depth of block elements (80,000 nested <div>: 10 s).
 
-_HTML_DROP = ("script", "style", "noscript", "template", "svg", "canvas", "head", "button", "form", "select", "input")
+_HTML_DROP = frozenset({"script", "style", "noscript", "template", "svg", "math", "canvas", "head", "button", "form",
+                        "select", "input", "textarea"})
 _HTML_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure", "pre", "dt", "dd",
                 "address", "figcaption", "td", "th", "caption", "img", "iframe", "video", "audio", "hr"}
+_HTML_CONTAINERS = {"div", "section", "article", "main", "header", "body", "html", "nav", "footer", "aside",
+                    "ul", "ol", "dl", "table", "thead", "tbody", "tr", "center", "details", "summary"}
 _HTML_CHROME = {"nav", "footer", "aside"}
+_HTML_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
+                        "param", "source", "track", "wbr"})
 _CLASS_HINTS = (
     (re.compile(r"byline|author|firma|autore|signature", re.I), "byline"),
     (re.compile(r"kicker|occhiello|overtitle|eyebrow|category|rubrica|section-label", re.I), "section"),
@@ -248,53 +353,240 @@ _CLASS_HINTS = (
 )
 _EMBED_CLASSES = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|bluesky-embed|embed", re.I)
 
+# What an element holds below it, as bits (`_Element.below`), so that "does this block hold other
+# blocks?" costs nothing instead of a search of the subtree (quadratic on deep nesting).
+_HOLDS_BLOCK = 1  # a block element other than <img>
+_HOLDS_IMG = 2
+_HOLDS_DIV = 4
+_HOLDS_HEADLINE = 8  # <h1> or <article>: the element holds the article itself
 
-def _class_hint(tag) -> str | None:
-    attrs = " ".join([*tag.get("class", []), tag.get("id", ""), tag.get("itemprop", ""), tag.get("rel", "")
-                      if isinstance(tag.get("rel"), str) else " ".join(tag.get("rel") or [])])
+
+def _tag_bits(tag: str) -> int:
+    bits = 0
+    if tag in _HTML_BLOCKS:
+        bits |= _HOLDS_IMG if tag == "img" else _HOLDS_BLOCK
+    if tag == "div":
+        bits |= _HOLDS_DIV
+    if tag in ("h1", "article"):
+        bits |= _HOLDS_HEADLINE
+    return bits
+
+
+class _Element:
+    __slots__ = ("tag", "attrs", "children", "below")
+
+    def __init__(self, tag: str, attrs: dict[str, str]):
+        self.tag = tag
+        self.attrs = attrs
+        self.children: list[_Element | str] = []  # elements and text, in document order
+        self.below = 0  # _HOLDS_* bits of all descendants
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.attrs.get(name, default)
+
+
+class _TreeBuilder:
+    """lxml parser target: builds `_Element`s, leaving out dropped elements (scripts, forms …)
+    with everything inside them, and comments (not delivered)."""
+
+    def __init__(self) -> None:
+        self.root = _Element("#document", {})
+        self.stack = [self.root]
+        self.dropped_depth = 0  # > 0 while inside a dropped element
+
+    def start(self, tag, attrib) -> None:
+        tag = tag.lower()
+        if self.dropped_depth or tag in _HTML_DROP:
+            self.dropped_depth += 1
+            return
+        element = _Element(tag, dict(attrib) if attrib else {})
+        self.stack[-1].children.append(element)
+        self.stack.append(element)
+
+    def end(self, tag) -> None:
+        if self.dropped_depth:
+            self.dropped_depth -= 1
+        elif len(self.stack) > 1:  # libxml2 reports every start with its end, implied ones included
+            self._pop()
+
+    def data(self, text) -> None:
+        if not self.dropped_depth:
+            self.stack[-1].children.append(str(text))
+
+    def close(self) -> _Element:
+        while len(self.stack) > 1:
+            self._pop()
+        return self.root
+
+    def _pop(self) -> None:
+        element = self.stack.pop()
+        self.stack[-1].below |= element.below | _tag_bits(element.tag)
+
+
+def parse_html_tree(html: str) -> _Element:
+    """The document as a tree of `_Element`s under a `#document` root (libxml2's HTML parser:
+    forgiving of broken markup, entities decoded, tag and attribute names lower case)."""
+    from lxml import etree
+
+    builder = _TreeBuilder()
+    if not html.strip():
+        return builder.close()
+    parser = etree.HTMLParser(target=builder, encoding="utf-8", huge_tree=True, remove_comments=True,
+                              remove_pis=True, no_network=True)
+    parser.feed(html.encode("utf-8", "replace"))  # the text is already decoded: its <meta charset> is moot
+    return parser.close()
+
+
+def _iter_elements(element: _Element):
+    """`element` and every element below it, in document order."""
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in reversed(node.children) if isinstance(child, _Element))
+
+
+def _find(element: _Element, tags) -> _Element | None:
+    """The first element below `element` (not itself) whose tag is in `tags`."""
+    return next((e for e in _iter_elements(element) if e is not element and e.tag in tags), None)
+
+
+def _raw_text(element: _Element, line_after: frozenset[str] = frozenset()) -> str:
+    """The text of `element` as it stands, <br> as a line break, and a line break after each
+    element named in `line_after`."""
+    parts: list[str] = []
+    stack: list[_Element | str] = [element]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            parts.append(node)
+        elif node.tag == "br":
+            parts.append("\n")
+        else:
+            if node.tag in line_after:
+                stack.append("\n")
+            stack.extend(reversed(node.children))
+    return "".join(parts)
+
+
+def _html_text(element: _Element) -> str:
+    return _WS.sub(" ", _raw_text(element)).strip()
+
+
+def _start_tag(element: _Element) -> str:
+    attrs = "".join(f' {name}="{html_escape(value)}"' for name, value in element.attrs.items())
+    return f"<{element.tag}{attrs}>"
+
+
+class _EndTag:
+    __slots__ = ("element",)
+
+    def __init__(self, element: _Element):
+        self.element = element
+
+
+def _outer_html(element: _Element) -> str:
+    """`element` serialized as HTML (what `blocks.raw` keeps)."""
+    parts: list[str] = []
+    stack: list = [element]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            parts.append(html_escape(node, quote=False))
+        elif isinstance(node, _EndTag):
+            parts.append(f"</{node.element.tag}>")
+        else:
+            parts.append(_start_tag(node))
+            if node.tag not in _HTML_VOID:
+                stack.append(_EndTag(node))
+                stack.extend(reversed(node.children))
+    return "".join(parts)
+
+
+def _image_link(img: _Element) -> Link:
+    return Link("image", (img.get("alt") or "").strip() or None, (img.get("src") or "").strip() or None)
+
+
+def _html_links(element: _Element) -> list[Link]:
+    """Links (<a href>) then images (<img>) of `element`, itself included, in document order."""
+    elements = list(_iter_elements(element))
+    links = [Link("link", _html_text(a) or None, a.attrs["href"].strip())
+             for a in elements if a.tag == "a" and a.get("href")]
+    return links + [_image_link(img) for img in elements if img.tag == "img"]
+
+
+def _class_hint(element: _Element) -> str | None:
+    if not element.attrs:
+        return None
+    attrs = " ".join(element.get(name, "") for name in ("class", "id", "itemprop", "rel"))
     for pattern, hint in _CLASS_HINTS:
         if pattern.search(attrs):
-            return None if hint == "boilerplate" and tag.find(["h1", "article"]) is not None else hint
+            return None if hint == "boilerplate" and element.below & _HOLDS_HEADLINE else hint
     return None
 
 
-def _chrome_hint(tag) -> str | None:
+def _chrome_hint(element: _Element) -> str | None:
     """"boilerplate" for page chrome (<nav>, <footer>, <aside>, share bars, newsletter boxes …),
     unless the element holds the article itself (its <h1> or an <article>)."""
-    if tag.name in _HTML_CHROME or _class_hint(tag) == "boilerplate":
-        if tag.find(["h1", "article"]) is None:
+    if element.tag in _HTML_CHROME or _class_hint(element) == "boilerplate":
+        if not element.below & _HOLDS_HEADLINE:
             return "boilerplate"
     return None
 
 
-def _html_text(tag) -> str:
-    return _WS.sub(" ", tag.get_text("")).strip()
+def _inline_lines(nodes: list) -> list[tuple[str, str, list[Link]]]:
+    """Loose inline content (text and inline elements) cut into lines at <br> and line breaks:
+    (raw HTML, plain text, links) per line. An element cut by a line break is open at the end
+    of one line's raw and closed in the next, as in the input."""
+    lines: list[tuple[str, str, list[Link]]] = []
+    raw: list[str] = []
+    text: list[str] = []
+    links: list[Link] = []
+    open_anchors: list[tuple[Link, list[str]]] = []
 
+    def end_line() -> None:
+        nonlocal raw, text, links
+        lines.append(("".join(raw).strip(), _WS.sub(" ", "".join(text)).strip(), links))
+        raw, text, links = [], [], []
 
-def _html_links(tag) -> list[Link]:
-    links = []
-    anchors = [tag] if tag.name == "a" else tag.find_all("a", href=True)
-    for a in anchors:
-        if a.get("href"):
-            links.append(Link("link", _html_text(a) or None, a["href"].strip()))
-    images = [tag] if tag.name == "img" else tag.find_all("img")
-    for img in images:
-        links.append(Link("image", (img.get("alt") or "").strip() or None, (img.get("src") or "").strip() or None))
-    return links
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            for k, piece in enumerate(node.split("\n")):
+                if k:
+                    end_line()
+                raw.append(html_escape(piece, quote=False))
+                text.append(piece)
+                for _, anchor_text in open_anchors:
+                    anchor_text.append(piece)
+        elif isinstance(node, _EndTag):
+            raw.append(f"</{node.element.tag}>")
+            if node.element.tag == "a" and node.element.get("href"):
+                link, anchor_text = open_anchors.pop()
+                link.text = _WS.sub(" ", "".join(anchor_text)).strip() or None
+        elif node.tag == "br":
+            end_line()
+        else:
+            raw.append(_start_tag(node))
+            if node.tag == "img":
+                links.append(_image_link(node))
+            if node.tag in _HTML_VOID:
+                continue
+            if node.tag == "a" and node.get("href"):
+                link = Link("link", None, node.attrs["href"].strip())
+                links.append(link)
+                open_anchors.append((link, []))
+            stack.append(_EndTag(node))
+            stack.extend(reversed(node.children))
+    end_line()
+    return lines
 
 
 def units_from_html(html: str) -> list[Unit]:
     """Block elements in document order. Scripts, styles and forms are dropped; iframes and tweet
     blockquotes become embeds; <nav>/<footer>/<aside> and share/newsletter widgets are boilerplate;
-    loose text in containers is split at <br> like lines of text."""
-    from bs4 import BeautifulSoup, NavigableString, Tag
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(_HTML_DROP):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-
+    loose text in containers is split at <br> and line breaks like lines of text."""
     units: list[Unit] = []
     seen_h1 = False
     inline: list = []
@@ -303,88 +595,80 @@ def units_from_html(html: str) -> list[Unit]:
         """Loose inline content of a container becomes one unit per line."""
         if not inline:
             return
-        raw_html = "".join(str(node) for node in inline)
+        lines = _inline_lines(inline)
         inline.clear()
-        for raw_line in raw_html.split("\n"):
-            fragment = BeautifulSoup(raw_line, "html.parser")
-            plain = _html_text(fragment)
+        for raw, plain, links in lines:
             if plain:
-                units.append(Unit(raw=raw_line.strip(), text=plain, links=_html_links(fragment), hint=chrome_hint))
+                units.append(Unit(raw=raw, text=plain, links=links, hint=chrome_hint))
 
-    def visit(node, chrome_hint: str | None) -> None:
-        nonlocal seen_h1
-        for child in list(node.children):
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString:  # not a comment, doctype or CDATA
-                    inline.append(child)
+    # One frame per open container: (its remaining children, the hint its loose content takes).
+    # A frame is flushed when its children run out, as the recursive walk did on returning.
+    frames: list[tuple] = [(iter(parse_html_tree(html).children), None)]
+    while frames:
+        children, chrome_hint = frames[-1]
+        child = next(children, None)
+        if child is None:
+            frames.pop()
+            flush(chrome_hint)
+            continue
+        if isinstance(child, str):
+            inline.append(child)
+            continue
+        name = child.tag
+        hint = chrome_hint or _chrome_hint(child) or _class_hint(child)
+        is_embed = name == "iframe" or (name == "blockquote" and _EMBED_CLASSES.search(child.get("class", "")))
+        if is_embed:
+            flush(chrome_hint)
+            src = child.get("src") or next(
+                (a.attrs["href"] for a in reversed(list(_iter_elements(child)))
+                 if a.tag == "a" and a.get("href") and SOCIAL_POST_URL.search(a.attrs["href"])),
+                None,
+            )
+            lines = [_WS.sub(" ", line).strip() for line in _raw_text(child, frozenset({"p"})).split("\n")]
+            text = "\n".join(line for line in lines if line) or (child.get("title") or "").strip()
+            signature = text.rsplit("\n", 1)[-1].lstrip("—–- ")
+            links = [Link("embed", signature[:200] or None, src)] if src else []
+            units.append(Unit(raw=_outer_html(child), text=text, links=links, hint="embed"))
+        elif name in _HTML_BLOCKS:
+            flush(chrome_hint)
+            if name == "hr":
                 continue
-            if not isinstance(child, Tag):
+            if name in ("img", "figure"):
+                caption = _find(child, ("figcaption",))
+                img = child if name == "img" else _find(child, ("img",))
+                alt = (img.get("alt") or "").strip() if img is not None else ""
+                text = _html_text(caption) if caption is not None else alt
+                units.append(Unit(raw=_outer_html(child), text=text, links=_html_links(child),
+                                  hint=chrome_hint or "image"))
                 continue
-            name = child.name
-            hint = chrome_hint or _chrome_hint(child) or _class_hint(child)
-            is_embed = name == "iframe" or (name == "blockquote" and _EMBED_CLASSES.search(" ".join(child.get("class", []))))
-            if is_embed:
-                flush(chrome_hint)
-                src = child.get("src") or next(
-                    (a["href"] for a in reversed(child.find_all("a", href=True)) if SOCIAL_POST_URL.search(a["href"])),
-                    None,
-                )
-                for paragraph in child.find_all("p"):
-                    paragraph.append("\n")
-                lines = [_WS.sub(" ", line).strip() for line in child.get_text("").split("\n")]
-                text = "\n".join(line for line in lines if line) or (child.get("title") or "").strip()
-                signature = text.rsplit("\n", 1)[-1].lstrip("—–- ")
-                links = [Link("embed", signature[:200] or None, src)] if src else []
-                units.append(Unit(raw=str(child), text=text, links=links, hint="embed"))
-            elif name in _HTML_BLOCKS:
-                flush(chrome_hint)
-                if name == "hr":
-                    continue
-                if name in ("img", "figure"):
-                    caption = child.find("figcaption")
-                    img = child if name == "img" else child.find("img")
-                    alt = (img.get("alt") or "").strip() if img is not None else ""
-                    text = _html_text(caption) if caption is not None else alt
-                    units.append(Unit(raw=str(child), text=text, links=_html_links(child),
-                                      hint=chrome_hint or "image"))
-                    continue
-                if child.find(_HTML_BLOCKS - {"img"}):  # e.g. <li><p>…</p></li>, <blockquote><p>…
-                    visit(child, hint)
-                    flush(hint)
-                    continue
-                text = _html_text(child)
-                if not text:
-                    if child.find("img") is not None:
-                        units.append(Unit(raw=str(child), text="", links=_html_links(child), hint="image"))
-                    continue
-                if hint in ("byline", "section", "subtitle") and len(text) > 300:
-                    hint = None  # a class name on a long block says little
-                if hint is None and name == "h1":
-                    hint = "heading" if seen_h1 else "title"
-                    seen_h1 = True
-                elif hint is None and name in ("h2", "h3", "h4", "h5", "h6"):
-                    hint = "heading"
-                elif hint is None and name == "li":
-                    hint = "item"
-                units.append(Unit(raw=str(child), text=text, links=_html_links(child), hint=hint))
-            elif name in ("div", "section", "article", "main", "header", "body", "html", "nav", "footer", "aside",
-                          "ul", "ol", "dl", "table", "thead", "tbody", "tr", "center", "details", "summary"):
-                flush(chrome_hint)
-                # Containers pass on only the boilerplate hint (a share bar, a footer): a wrapper
-                # class like "category-news" says nothing about each of its blocks.
-                inherited = hint if hint == "boilerplate" else None
-                visit(child, inherited)
-                flush(inherited)
-            else:  # inline element (a, b, i, span, strong, em, time, …)
-                if child.find(_HTML_BLOCKS | {"div"}):
-                    flush(chrome_hint)
-                    visit(child, hint)
-                    flush(hint)
-                else:
-                    inline.append(child)
-
-    visit(soup, None)
-    flush(None)
+            if child.below & _HOLDS_BLOCK:  # e.g. <li><p>…</p></li>, <blockquote><p>…
+                frames.append((iter(child.children), hint))
+                continue
+            text = _html_text(child)
+            if not text:
+                if child.below & _HOLDS_IMG:
+                    units.append(Unit(raw=_outer_html(child), text="", links=_html_links(child), hint="image"))
+                continue
+            if hint in ("byline", "section", "subtitle") and len(text) > 300:
+                hint = None  # a class name on a long block says little
+            if hint is None and name == "h1":
+                hint = "heading" if seen_h1 else "title"
+                seen_h1 = True
+            elif hint is None and name in ("h2", "h3", "h4", "h5", "h6"):
+                hint = "heading"
+            elif hint is None and name == "li":
+                hint = "item"
+            units.append(Unit(raw=_outer_html(child), text=text, links=_html_links(child), hint=hint))
+        elif name in _HTML_CONTAINERS:
+            flush(chrome_hint)
+            # Containers pass on only the boilerplate hint (a share bar, a footer): a wrapper
+            # class like "category-news" says nothing about each of its blocks.
+            frames.append((iter(child.children), hint if hint == "boilerplate" else None))
+        elif child.below & (_HOLDS_BLOCK | _HOLDS_IMG | _HOLDS_DIV):  # an inline element around blocks
+            flush(chrome_hint)
+            frames.append((iter(child.children), hint))
+        else:  # inline element (a, b, i, span, strong, em, time, …)
+            inline.append(child)
     return units
 
 
@@ -793,8 +1077,33 @@ def parse_document(text: str, fmt: str, config: ParseConfig) -> ParsedDocument:
     if fmt == "html":
         units = units_from_html(text)
     else:
-        units = units_from_text(text, markdown=fmt == "markdown")
-    return classify_units(units, config)
+        units = units_from_text(drop_hidden_markup(text), markdown=fmt == "markdown")
+    return classify_units(_without_markup(units), config)
+
+
+def _without_markup(units: list[Unit]) -> list[Unit]:
+    """Tags left in the units' text removed; a unit that was nothing but markup is left out."""
+    kept = []
+    for u in units:
+        if "<" in u.text:
+            text = strip_markup(u.text)
+            if not text.strip() and not u.links:
+                continue
+            u.text = text
+        kept.append(u)
+    return kept
+
+
+_ANY_TAG = re.compile(r"<[a-z/!?][^<>]{0,2000}>", re.I)
+
+
+def fallback_text(text: str, fmt: str) -> str:
+    """The visible text of a document that could not be parsed, as one paragraph: hidden markup
+    and tags removed (for HTML every tag, with entities decoded), spacing collapsed."""
+    text = drop_hidden_markup(text)
+    if fmt == "html":
+        text = html_unescape(_ANY_TAG.sub(" ", text))
+    return _WS.sub(" ", strip_markup(text)).strip()
 
 
 def source_id_for(doc_id: str, outlet: str | None) -> str:
@@ -812,8 +1121,8 @@ def parse_documents(documents: pl.DataFrame, config: ParseConfig) -> dict[str, p
             parsed = parse_document(doc["text"], doc["format"], config)
         except Exception:  # noqa: BLE001 - one bad document never stops the run
             log.exception("%s: parsing failed; the whole text is kept as one paragraph", doc["path"])
-            parsed = ParsedDocument([Unit(raw=doc["text"], text=_WS.sub(" ", doc["text"]).strip(), kind="paragraph")],
-                                    None, None, None, None)
+            parsed = ParsedDocument([Unit(raw=doc["text"], text=fallback_text(doc["text"], doc["format"]),
+                                          kind="paragraph")], None, None, None, None)
         for block_no, b in enumerate(parsed.blocks):
             blocks.append({"doc_id": doc["doc_id"], "block_no": block_no, "kind": b.kind, "text": b.text, "raw": b.raw})
             for link in b.links:

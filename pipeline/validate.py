@@ -9,8 +9,8 @@ schemas, cross-table reconciliation, data health), and writes
 - `reports/quality/index.html`: a self-contained page with every check and its offending rows.
 
 Both are written first; then the stage exits non-zero if any error-level check failed, naming the
-table, the expectation and sample offending rows, so `dvc repro` stops before the warehouse and the
-report. Warnings are printed and recorded but do not stop the run.
+table, the expectation and sample offending rows with the input file and the sentence each comes
+from, so `dvc repro` stops before the warehouse and the report. Warnings are printed and recorded but do not stop the run.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import polars as pl
 from pipeline.common import ROOT, load_params, table_path
 from pipeline.quality import GateSettings, evaluate
 from pipeline.quality.page import render_page
-from pipeline.quality.results import FAILED, failure_report, summarize
+from pipeline.quality.results import FAILED, blocking_document_paths, failure_report, summarize
 from pipeline.schemas import TABLES
 
 log = logging.getLogger("pipeline.validate")
@@ -97,7 +97,9 @@ def main() -> None:
              totals["skipped"], PAGE_PATH)
     if not summary["is_passing"]:
         blocking = sorted({r.check.table for r in results if r.status == FAILED and r.is_blocking})
-        log.error("validate: error-level failures in %s: stopping the pipeline", ", ".join(blocking))
+        paths = blocking_document_paths(results)
+        log.error("validate: error-level failures in %s%s: stopping the pipeline", ", ".join(blocking),
+                  f" (rows from {', '.join(paths)})" if paths else "")
         sys.exit(1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
@@ -440,3 +441,204 @@ def test_an_empty_corpus_gives_empty_tables():
     tables["articles"] = attach_published_dates(tables["articles"], documents, tables["blocks"])
     assert {name: conform(name, df).height for name, df in tables.items()} == {
         "articles": 0, "blocks": 0, "links": 0, "sources": 0}
+
+
+# --- HTML of any depth, broken markup, markup left in text ------------------------------------
+
+_DEEP = 20_000
+
+
+@pytest.mark.parametrize("html", [
+    "<div>" * _DEEP + P1 + "</div>" * _DEEP,
+    "<div>" * _DEEP + P1,  # never closed
+    "<p>" + "<span>" * _DEEP + P1 + "</span>" * _DEEP + "</p>",
+    "<p>" + "<b>" * _DEEP + P1,
+    "<blockquote>" * _DEEP + f"<p>{P1}</p>" + "</blockquote>" * _DEEP,
+    "<ul>" + "<li><ul>" * _DEEP + f"<li>{P1}",
+    "".join(f'<div class="w{i}"><span><b>' for i in range(_DEEP)) + P1,
+], ids=["div", "div-unclosed", "span", "b-unclosed", "blockquote", "li-ul", "mixed"])
+def test_html_of_any_depth_parses_to_its_text(html):
+    blocks = doc(f"<html><body><h1>Bollette, via libera al decreto</h1>{html}<p>{P2}</p></body></html>", "html").blocks
+    assert [b.text for b in blocks] == ["Bollette, via libera al decreto", P1, P2]
+    assert [b.kind for b in blocks] == ["title", "paragraph", "paragraph"]
+
+
+def test_deep_html_through_parse_documents_is_parsed_not_the_fallback(caplog):
+    html = "<div>" * _DEEP + f"<p>{P1}</p>" + "</div>" * _DEEP
+    tables = parse_documents(_documents([{"doc_id": "aaaaaaaaaaaaaaaa", "path": "seeds/deep.html", "text": html,
+                                          "format": "html", "outlet": None, "url": None, "published_date": None}]),
+                             CONFIG)
+    assert tables["blocks"].select("kind", "text").rows() == [("paragraph", P1)]
+    assert "parsing failed" not in caplog.text
+
+
+@pytest.mark.parametrize("html, expected", [
+    (f"<p>{P1}<p>{P2}", [P1, P2]),  # unclosed paragraphs
+    (f"<p><b><i>{P1[:40]}</b>{P1[40:]}</i></p>", [P1]),  # misnested inline tags
+    (f"</div></p><p>{P1}</p></span>", [P1]),  # stray end tags
+    (f"<body><p>{P1}</p></body></html><p>{P2}</p>", [P1, P2]),  # content after </html> is kept
+    (f"<p>{P1}</p><!-- <p>nascosto</p> --><![CDATA[nascosto]]><p>{P2}</p>", [P1, P2]),
+    (f"<p>{P1}</p><textarea><p>scrivi un commento</p></textarea><p>{P2}</p>", [P1, P2]),
+    (f"<p>{P1} <!-- commento mai chiuso <p>interno</p>", [P1]),  # the rest is a comment, as in a browser
+    ("<p>Il prezzo è salito: 3 < 4 e 5 > 2, dice l&rsquo;Istat &amp; l&#39;Inps.</p>",
+     ["Il prezzo è salito: 3 < 4 e 5 > 2, dice l’Istat & l'Inps."]),
+    ("<p>Il codice &lt;b&gt;grassetto&lt;/b&gt; non è testo dell'articolo.</p>",
+     ["Il codice grassetto non è testo dell'articolo."]),  # tags spelled as entities
+    (f"<P CLASS=x>{P1}</P><my-widget data-x=1><p>{P2}</p></my-widget>", [P1, P2]),
+])
+def test_broken_html_keeps_the_text_and_no_tag(html, expected):
+    assert [b.text for b in doc(html, "html").blocks] == expected
+
+
+def test_html_loose_inline_text_split_at_a_br_inside_an_inline_element():
+    html = (f'<div>{P1[:50]}<b>{P1[50:]}<br>{P2[:30]}</b>{P2[30:]} <a href="https://ansa.it/x">ANSA</a>'
+            f'<br><img src="/f.jpg" alt="La foto">{P3}</div>')
+    blocks = doc(html, "html").blocks
+    assert [(b.kind, b.text) for b in blocks] == [("paragraph", P1), ("paragraph", P2 + " ANSA"),
+                                                  ("image", "La foto"), ("paragraph", P3)]
+    assert blocks[0].raw == f"{P1[:50]}<b>{P1[50:]}"
+    assert blocks[1].raw == f'{P2[:30]}</b>{P2[30:]} <a href="https://ansa.it/x">ANSA</a>'
+    assert [(link.kind, link.text, link.target) for link in blocks[1].links] == [("link", "ANSA", "https://ansa.it/x")]
+    assert [(link.kind, link.text, link.target) for link in blocks[2].links] == [("image", "La foto", "/f.jpg")]
+
+
+def test_markdown_with_inline_html():
+    text = ("# Bollette, via libera al decreto\n\n"
+            '<span style="color:red">Il Consiglio dei ministri</span> ha approvato il decreto, '
+            'lo riporta l&rsquo;<a href="https://ansa.it/x">ANSA</a>.<br>\n\n'
+            "<!-- nota della redazione:\nda rivedere prima della pubblicazione -->\n\n"
+            '<img src="/img/chigi.jpg" alt="Palazzo Chigi">\n\n'
+            f"<p>{P2}</p>\n\n<script>\nvar tracking = 1;\n</script>\n")
+    parsed = doc(text, "markdown")
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("title", "Bollette, via libera al decreto"),
+        ("paragraph", "Il Consiglio dei ministri ha approvato il decreto, lo riporta l’ANSA."),
+        ("image", "Palazzo Chigi"),
+        ("paragraph", P2)]
+    links = [(link.kind, link.text, link.target) for b in parsed.blocks for link in b.links]
+    assert links == [("link", "ANSA", "https://ansa.it/x"), ("image", "Palazzo Chigi", "/img/chigi.jpg")]
+
+
+def test_text_with_stray_tags_keeps_its_words_and_italian_double_angle_quotes():
+    text = ("Bollette, via libera al decreto\n"
+            "<<A volte bisogna decidere in fretta>>, ha detto il ministro <b>Giorgetti</b> ai cronisti.<br>\n"
+            "<div class=\"nota\">Il voto in aula è previsto per martedì, con 3 < 4 astenuti.</div>\n"
+            "<o:p></o:p>\n")
+    assert [b.text for b in doc(text).blocks] == [
+        "Bollette, via libera al decreto",
+        "<<A volte bisogna decidere in fretta>>, ha detto il ministro Giorgetti ai cronisti.",
+        "Il voto in aula è previsto per martedì, con 3 < 4 astenuti."]
+
+
+def test_an_html_document_that_fails_to_parse_keeps_its_text_without_tags(monkeypatch):
+    import pipeline.parse as parse_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(parse_module, "units_from_html", boom)
+    html = f"<html><head><script>var x = '<p>';</script></head><body><p>{P1}</p><p>l&rsquo;ANSA</p></body></html>"
+    tables = parse_documents(_documents([{"doc_id": "aaaaaaaaaaaaaaaa", "path": "seeds/a.html", "text": html,
+                                          "format": "html", "outlet": None, "url": None, "published_date": None}]),
+                             CONFIG)
+    assert tables["blocks"].select("kind", "text", "raw").rows() == [("paragraph", f"{P1} l’ANSA", html)]
+
+
+# --- properties: arbitrary HTML-ish input ------------------------------------------------------
+
+_TAG_NAMES = ["p", "div", "span", "b", "i", "a", "h1", "h2", "li", "ul", "blockquote", "figure", "figcaption", "img",
+              "br", "table", "td", "tr", "iframe", "nav", "footer", "section", "article", "em", "strong", "pre",
+              "hr", "time", "font", "center", "my-widget", "o:p", "textarea", "svg", "form", "noscript"]
+_WORDS = ["il", "governo", "Roma", "è", "decreto", "«Sì»", "l’ANSA", "3", "<", ">", "&", "<<", ">>", "a", "b", "x",
+          "perché", "2025", ".", ",", ":", "—", "-->", "]]>", "=", '"', "'", "\n", " ", "\t", "\u00a0", "😀"]
+_ENTITIES = ["&amp;", "&lt;", "&gt;", "&egrave;", "&rsquo;", "&#8217;", "&#x27;", "&nbsp;", "&notanentity;", "&lt;p&gt;",
+             "&lt;/div&gt;", "&"]
+
+
+def _attributes():
+    from hypothesis import strategies as st
+
+    value = st.text(st.sampled_from(list('ab "\'<>=&/') + ["x", "è"]), max_size=8)
+    attribute = st.tuples(st.sampled_from(["class", "id", "href", "src", "alt", "title", "data-x", "CLASS", "style"]),
+                          value, st.sampled_from(['"', "'", ""]))
+    return st.lists(attribute, max_size=3).map(
+        lambda attrs: "".join(f" {name}={quote}{v}{quote}" for name, v, quote in attrs))
+
+
+def _html_ish():
+    """Fragments of markup and text, concatenated: tags (closed, unclosed, stray, uppercase), attributes,
+    entities, comments, CDATA, scripts, nesting."""
+    from hypothesis import strategies as st
+
+    tag = st.sampled_from(_TAG_NAMES)
+    fragment = st.one_of(
+        st.sampled_from(_WORDS),
+        st.text(max_size=6),
+        st.sampled_from(_ENTITIES),
+        st.builds(lambda name, attrs, upper: f"<{name.upper() if upper else name}{attrs}>", tag, _attributes(),
+                  st.booleans()),
+        st.builds(lambda name: f"</{name}>", tag),
+        st.builds(lambda name, attrs: f"<{name}{attrs}/>", tag, _attributes()),
+        st.builds(lambda body: f"<!--{body}-->", st.sampled_from(["", " nota ", "<p>x</p>", "--", "<!--"])),
+        st.sampled_from(["<!--", "<![CDATA[<b>x</b>]]>", "<![CDATA[", "<!DOCTYPE html>", "<?xml version='1.0'?>",
+                         "<script>var a = '<p>' + 1;</script>", "<style>p { color: red }</style>", "<script>",
+                         "</script>", "<br>", "<hr/>", "< p>", "</ p>", "<>", "</>"]),
+    )
+    nested = st.builds(lambda name, depth, inner: f"<{name}>" * depth + inner + f"</{name}>" * depth,
+                       tag, st.integers(0, 40), st.lists(fragment, max_size=6).map("".join))
+    return st.lists(st.one_of(fragment, nested), max_size=40).map("".join)
+
+
+# The tags a block's text may never carry. Like `strip_markup`, "<" directly before a tag name is not
+# a tag: Italian text writes «…» as <<…>>.
+_TAG_IN_TEXT = re.compile(r"(?<!<)</?(?:" + "|".join(re.escape(n) for n in _TAG_NAMES) + r"|h[1-6])(?=[\s/>])[^<>]*>"
+                          r"|<!--|<!\[CDATA\[|<!doctype|<\?xml", re.I)
+
+
+def test_the_tag_pattern_of_the_property_finds_tags():
+    assert _TAG_IN_TEXT.search("testo <b>grassetto</b>") and _TAG_IN_TEXT.search('<a href="x">')
+    assert _TAG_IN_TEXT.search("x <!-- c") and _TAG_IN_TEXT.search("<o:p>") and _TAG_IN_TEXT.search("<MY-WIDGET>")
+    assert not _TAG_IN_TEXT.search("3 < 4 e 5 > 2") and not _TAG_IN_TEXT.search("<<A volte>>")
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "text"])
+def test_property_any_html_ish_input_gives_blocks_without_tags(fmt):
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_html_ish())
+    def check(text):
+        tables = parse_documents(_documents([{"doc_id": "aaaaaaaaaaaaaaaa", "path": "seeds/x", "text": text,
+                                              "format": fmt, "outlet": None, "url": None, "published_date": None}]),
+                                 CONFIG)
+        blocks = tables["blocks"]
+        assert blocks["block_no"].to_list() == list(range(blocks.height))
+        for block_text in blocks["text"]:
+            assert not _TAG_IN_TEXT.search(block_text), block_text
+        assert tables["articles"]["n_blocks"].to_list() == [blocks.height]
+
+    check()
+
+
+def test_property_blocks_keep_reading_order_under_any_nesting():
+    """Numbered paragraphs wrapped in random containers and inline elements (closed or not) come out
+    as blocks in the order they were written, each exactly once."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    wrapper = st.sampled_from(["div", "section", "article", "span", "b", "blockquote", "ul", "li", "td", "main"])
+    opening = st.lists(st.tuples(wrapper, st.booleans()), max_size=30)
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.lists(st.tuples(opening, st.sampled_from(["p", "li", "div", "h2", "blockquote"])), min_size=1, max_size=12))
+    def check(paragraphs):
+        html = ""
+        for n, (wrappers, block) in enumerate(paragraphs):
+            sentence = f"La frase numero {n + 1} è stata scritta per questa prova."
+            html += "".join(f"<{name}>" for name, _ in wrappers) + f"<{block}>{sentence}</{block}>"
+            html += "".join(f"</{name}>" for name, is_closed in reversed(wrappers) if is_closed)
+        texts = [b.text for b in doc(html, "html").blocks]
+        numbers = [int(m) for t in texts for m in re.findall(r"numero (\d+)", t)]
+        assert numbers == list(range(1, len(paragraphs) + 1)), texts
+
+    check()

@@ -276,7 +276,9 @@ def test_dangling_references_are_errors(valid):
         "claims.n_docs_matches_evidence", "claims.n_sources_matches_evidence",
         "entity_coverage.n_mentions_matches_mentions", "entity_coverage.first_sent_no_matches_mentions"}
     assert results["mentions.sent_id_in_sentences"].sample_rows == (
-        {"sent_id": f"{DOC_A}:1:9", "start": 18, "end": 26, "entity_id": "cremlino", "in_sentences": False},)
+        # a sentence that is not there: its document, from its id, still names the input file
+        {"sent_id": f"{DOC_A}:1:9", "start": 18, "end": 26, "entity_id": "cremlino", "in_sentences": False,
+         "document_path": INPUT_FILES[0]},)
     assert "every sent_id exists in sentences (sent_id)" in message(results, "mentions.sent_id_in_sentences")
 
 
@@ -295,7 +297,8 @@ def test_value_out_of_range_and_out_of_set(valid):
     assert blocking(results) == {"claim_evidence.similarity.range", "claim_evidence.stance.in_set"}
     assert results["claim_evidence.similarity.range"].unexpected_count == 2
     assert results["claim_evidence.stance.in_set"].sample_rows == (
-        {"claim_id": "cl-call", "sent_id": f"{DOC_B}:1:1", "stance": "neutral"},)
+        {"claim_id": "cl-call", "sent_id": f"{DOC_B}:1:1", "stance": "neutral", "document_path": INPUT_FILES[1],
+         "sentence": "«È stata una telefonata produttiva», ha detto Trump giovedì 13 febbraio."},)
 
 
 def test_offsets_outside_their_text(valid):
@@ -307,6 +310,66 @@ def test_offsets_outside_their_text(valid):
     assert {"mentions.end_within_text", "quantities.low_le_high"} <= blocking(results)
     assert results["mentions.end_within_text"].sample_rows[0]["end"] == 500
     assert results["mentions.surface_at_offsets"].status == FAILED  # a warning, recorded too
+
+
+def test_a_failure_names_the_input_file_and_quotes_the_sentence(valid, tmp_path):
+    # "circa novanta minuti" read as the range 120..90: the row a scraped "2025-04" once produced.
+    quantities = valid["quantities"].with_columns(
+        pl.when(pl.col("qualifier") == "about").then(pl.lit(120.0)).otherwise(pl.col("low")).alias("low"))
+    results = run(with_table(valid, "quantities", quantities))
+    assert blocking(results) == {"quantities.low_le_high"}
+    sentence = "La conversazione è durata circa novanta minuti, secondo Dmitrij Peskov."
+    [row] = results["quantities.low_le_high"].sample_rows
+    assert (row["sent_id"], row["low"], row["high"]) == (f"{DOC_B}:1:0", 120.0, 90.0)
+    assert (row["document_path"], row["sentence"]) == (INPUT_FILES[1], sentence)
+    text = message(results, "quantities.low_le_high")
+    assert f'in {INPUT_FILES[1]}: "{sentence}"' in text
+    assert "document_path=" not in text  # the context has its own line, not repeated in the row
+    [failure] = summarize(list(results.values()))["failures"]
+    assert failure["sample_rows"][0]["document_path"] == INPUT_FILES[1]
+    assert failure["sample_rows"][0]["sentence"] == sentence
+    page = render_page(list(results.values()))
+    assert INPUT_FILES[1] in page and sentence in page
+
+
+def test_a_failure_on_a_pair_of_sentences_names_both(valid):
+    conflicts = valid["conflicts"].with_columns(pl.lit("umore").alias("kind"))
+    results = run(with_table(valid, "conflicts", conflicts))
+    assert blocking(results) == {"conflicts.kind.in_set"}
+    [row] = results["conflicts.kind.in_set"].sample_rows
+    # The sample row holds the key; the sentences come from the conflict's own row.
+    assert {k: row[k] for k in ("conflict_id", "kind")} == {"conflict_id": "cf-date", "kind": "umore"}
+    assert (row["document_path_a"], row["document_path_b"]) == tuple(INPUT_FILES[:2])
+    assert row["sentence_a"].startswith("Il presidente Donald Trump ha parlato con Vladimir Putin")
+    assert row["sentence_b"] == "«È stata una telefonata produttiva», ha detto Trump giovedì 13 febbraio."
+    text = message(results, "conflicts.kind.in_set")
+    assert f"a: in {INPUT_FILES[0]}: " in text and f"b: in {INPUT_FILES[1]}: " in text
+
+
+def test_context_is_looked_up_without_great_expectations_and_never_fails(valid):
+    from pipeline.quality.checks import Check
+    from pipeline.quality.context import add_context
+    from pipeline.quality.results import CheckResult
+
+    check = Check("quantities.low_le_high", "quantities", "error", "low <= high where both are given",
+                  "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "high", "column_B": "low"})
+    long_sentence = "Il sindaco ha detto che " + "la città crescerà ancora " * 10 + "nei prossimi anni."
+    sentences = valid["sentences"].with_columns(
+        pl.when(pl.col("sent_id") == f"{DOC_A}:1:0").then(pl.lit(long_sentence)).otherwise(pl.col("text")).alias("text"))
+    failed_result = CheckResult(check, FAILED, 2, 1, sample_rows=({"sent_id": f"{DOC_A}:1:0", "start": 0},))
+    [with_context] = add_context([failed_result], {**valid, "sentences": sentences})
+    quoted = with_context.sample_rows[0]["sentence"]
+    assert len(quoted) == 120 and quoted.endswith("…") and long_sentence.startswith(quoted[:-1])
+    assert with_context.sample_rows[0]["document_path"] == INPUT_FILES[0]
+    # Without documents and sentences (or with unreadable ones) there is simply no context.
+    assert add_context([failed_result], {}) == [failed_result]
+    broken = {**valid, "sentences": valid["sentences"].with_columns(pl.col("text").cast(pl.Categorical)),
+              "documents": valid["documents"].drop("path")}
+    assert add_context([failed_result], broken)[0].sample_rows[0] == {
+        "sent_id": f"{DOC_A}:1:0", "start": 0, "sentence": "Il presidente Donald Trump ha parlato con Vladimir Putin "
+        "per più di un'ora mercoledì 12 febbraio."}
+    passed_result = CheckResult(check, PASSED, 2, 0)
+    assert add_context([passed_result], valid) == [passed_result]
 
 
 def test_sentence_offsets_checked_against_block_text(valid):
@@ -455,7 +518,7 @@ def _write_repo(root, tables, input_files):
         encoding="utf-8")
 
 
-def test_main_writes_outputs_then_fails_on_errors(tmp_path, monkeypatch, capsys, valid):
+def test_main_writes_outputs_then_fails_on_errors(tmp_path, monkeypatch, capsys, caplog, valid):
     from pipeline import common
 
     _write_repo(tmp_path, with_table(valid, "mentions", valid["mentions"].with_columns(
@@ -468,6 +531,8 @@ def test_main_writes_outputs_then_fails_on_errors(tmp_path, monkeypatch, capsys,
     err = capsys.readouterr().err
     assert "[error] mentions: every entity_id exists in entities (entity_id)" in err
     assert "entity_id='nessuno'" in err
+    assert f'in {INPUT_FILES[0]}: "Telefonata tra Trump e Putin"' in err
+    assert f"mentions (rows from {INPUT_FILES[1]}, {INPUT_FILES[0]}): stopping the pipeline" in caplog.text
     summary = json.loads((tmp_path / validate.SUMMARY_PATH).read_text(encoding="utf-8"))
     assert summary["is_passing"] is False
     assert "mentions.entity_id_in_entities" in {f["check_id"] for f in summary["failures"]}

@@ -6,6 +6,7 @@
   health. Pure polars: it builds the frames each expectation runs on.
 - `gx_runner`: runs those expectations with Great Expectations 1.x (imported only there).
 - `results`: the outcome of each check, the deterministic summary and the failure messages.
+- `context`: the input file and the sentence each offending sample row comes from.
 - `page`: the self-contained HTML quality page.
 
 `evaluate(tables, input_files, settings)` is the whole gate as one function: tables in, results out.
@@ -29,11 +30,14 @@ def evaluate(
     """Run every check on `tables` (name -> frame; a missing name is a missing table).
 
     `input_files` are the input paths relative to the repository root that ingest had to account
-    for; None skips the input reconciliation checks.
+    for; None skips the input reconciliation checks. Failed checks' sample rows carry the input
+    file and the sentence they come from (`pipeline.quality.context`).
     """
+    from pipeline.quality.context import add_context
     from pipeline.quality.gx_runner import run_plan
 
-    return run_plan(plan_checks(tables, input_files, settings), sample_rows=settings.sample_rows)
+    results = run_plan(plan_checks(tables, input_files, settings), sample_rows=settings.sample_rows)
+    return add_context(results, tables)
 
 
 __all__ = ["Check", "CheckResult", "GateSettings", "evaluate", "plan_checks"]

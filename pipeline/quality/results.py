@@ -17,6 +17,12 @@ from pipeline.schemas import TABLES
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 
+# Where an offending row comes from (`pipeline.quality.context` adds these keys to sample rows):
+# (document column, sentence column, suffix of the keys `document_path<suffix>`, `sentence<suffix>`).
+CONTEXT_POINTERS: tuple[tuple[str, str, str], ...] = (
+    ("doc_id", "sent_id", ""), ("doc_id_a", "sent_id_a", "_a"), ("doc_id_b", "sent_id_b", "_b"))
+CONTEXT_KEYS = tuple(key + suffix for _, _, suffix in CONTEXT_POINTERS for key in ("document_path", "sentence"))
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -112,8 +118,22 @@ def _format_row(row: dict) -> str:
     return "{" + ", ".join(f"{k}={v!r}" for k, v in row.items()) + "}"
 
 
+def _format_context(row: dict) -> list[str]:
+    """Under a sample row: the file and the sentence it comes from (one line per pointer pair)."""
+    lines = []
+    for _, _, suffix in CONTEXT_POINTERS:
+        path, sentence = row.get("document_path" + suffix), row.get("sentence" + suffix)
+        if path is None and sentence is None:
+            continue
+        where = f"in {path}" if path is not None else "in a document not in documents"
+        quoted = f': "{sentence}"' if sentence is not None else ""
+        lines.append(f"         {suffix[1:] + ': ' if suffix else ''}{where}{quoted}")
+    return lines
+
+
 def describe_failure(result: CheckResult) -> str:
-    """One failure for a terminal: table, expectation, how many rows, sample offending rows."""
+    """One failure for a terminal: table, expectation, how many rows, sample offending rows, each
+    with the input file and the sentence it comes from when the table points at them."""
     check = result.check
     head = f"[{check.severity}] {check.table}: {check.description} ({check.expectation}, check {check.check_id})"
     lines = [head]
@@ -123,8 +143,22 @@ def describe_failure(result: CheckResult) -> str:
         lines.append(f"    observed: {result.observed!r}")
     if result.note:
         lines.append(f"    {result.note}")
-    lines += [f"    e.g. {_format_row(row)}" for row in result.sample_rows]
+    for row in result.sample_rows:
+        lines.append(f"    e.g. {_format_row({k: v for k, v in row.items() if k not in CONTEXT_KEYS})}")
+        lines += _format_context(row)
     return "\n".join(lines)
+
+
+def blocking_document_paths(results: Sequence[CheckResult]) -> list[str]:
+    """The distinct input files named by the error-level failures' sample rows, in order."""
+    paths: dict[str, None] = {}
+    for result in results:
+        if result.is_blocking:
+            for row in result.sample_rows:
+                for _, _, suffix in CONTEXT_POINTERS:
+                    if isinstance(row.get("document_path" + suffix), str):
+                        paths.setdefault(row["document_path" + suffix])
+    return list(paths)
 
 
 def failure_report(results: Sequence[CheckResult]) -> str:

@@ -1,8 +1,8 @@
 """Stage `validate`: quality gates on every contract table, before anything is reported.
 
 Reads every table of `pipeline.schemas` (a missing or unreadable Parquet file counts as a missing
-table), lists the input files the way `ingest` does (its `seeds_dir` and `manifest` params, read
-only), runs the gate (`pipeline.quality.evaluate`: Great Expectations 1.x suites generated from the
+table), lists the input entries from the seeds inventory (ingest's `seeds_dir` and `manifest` params,
+read only), runs the gate (`pipeline.quality.evaluate`: Great Expectations 1.x suites generated from the
 schemas, cross-table reconciliation, data health), and writes
 
 - `reports/quality/summary.json`: totals by table and severity, and every failure (DVC metrics);
@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.common import ROOT, load_params, table_path
+from pipeline.intake.inventory import inventory
 from pipeline.quality import GateSettings, evaluate
 from pipeline.quality.page import render_page
 from pipeline.quality.results import FAILED, blocking_document_paths, failure_report, summarize
@@ -36,21 +37,24 @@ PAGE_PATH = Path("reports/quality/index.html")
 
 
 def list_input_files(root: Path, seeds_dir: str, manifest: str | None) -> list[str]:
-    """Input files as ingest must account for them: every regular file under `seeds_dir`,
-    recursively, except hidden files and folders and the manifest; paths relative to `root`.
+    """Input entries as ingest must account for them, paths relative to `root`: every entry of the
+    seeds inventory (regular files, symbolic links, special files; links never followed) except
+    hidden ones and the manifest (or a link to it).
 
-    Recomputed here, independently of ingest's own listing, so that a file ingest lost is caught.
+    Taken from the `scan` inventory, not from ingest's own listing, so that an entry ingest lost
+    is caught.
     """
-    base = root / seeds_dir
-    manifest_path = (root / manifest).resolve() if manifest else None
+    manifest_rel = os.path.relpath(root / manifest, root / seeds_dir) if manifest else None
     files = []
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            path = Path(dirpath) / name
-            if name.startswith(".") or path.resolve() == manifest_path:
+    for row in inventory(root / seeds_dir):
+        rel = row["path"]
+        if any(part.startswith(".") for part in rel.split("/")) or rel == manifest_rel:
+            continue
+        if row["kind"] == "link" and manifest_rel is not None:
+            target = os.path.normpath(os.path.join(os.path.dirname(rel), row["detail"]))
+            if target == manifest_rel:
                 continue
-            files.append(Path(os.path.relpath(path, root)).as_posix())
+        files.append(Path(seeds_dir, rel).as_posix())
     return sorted(files)
 
 

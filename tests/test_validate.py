@@ -500,8 +500,12 @@ def test_list_input_files_follows_ingest_rules(tmp_path):
     (seeds / ".git").mkdir()
     for rel in ("001.txt", "nested/002.html", ".DS_Store", ".git/config", "sources.csv"):
         (seeds / rel).write_text("x", encoding="utf-8")
+    (seeds / "outside.txt").symlink_to(tmp_path / "elsewhere.txt")  # listed, never followed
+    (seeds / "manifest_link.csv").symlink_to("sources.csv")
+    (seeds / "loop_a").symlink_to("loop_b")
+    (seeds / "loop_b").symlink_to("loop_a")
     assert validate.list_input_files(tmp_path, "seeds", "seeds/sources.csv") == [
-        "seeds/001.txt", "seeds/nested/002.html"]
+        "seeds/001.txt", "seeds/loop_a", "seeds/loop_b", "seeds/nested/002.html", "seeds/outside.txt"]
 
 
 def _write_repo(root, tables, input_files):

@@ -96,7 +96,68 @@ def _problem_files() -> tuple[ProblemFile, ...]:
     )
 
 
-PROBLEM_FILES: tuple[ProblemFile, ...] = _problem_files()
+# A word that only the file outside seeds/ holds: no table may ever contain it.
+OUTSIDE_SENTINEL = "Zirconatorio"
+
+
+@dataclass(frozen=True)
+class ProblemLink:
+    """A symbolic link the fixture adds to seeds/, and the reason ingest must reject it for.
+    `target` is written as is; `{outside}` stands for a folder beside the copy, outside seeds/."""
+
+    path: str
+    target: str
+    reason: str
+
+
+def _adversarial_files() -> tuple[ProblemFile, ...]:
+    """Italian articles of the shapes real scraped corpora bring, all of which must be read."""
+    body = f"{_ITALIAN_BODY}\n\n{_ITALIAN_BODY_2}\n"
+    deep = "<div>" * 3000 + f"<p>{_ITALIAN_BODY}</p>" + "</div>" * 3000
+    spaced = "\n".join("  ".join(" ".join(word) for word in line.split()) for line in body.splitlines())
+    payload = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg" * 80
+    ranges = ("date 2025-04\nStagione 2024-25, i numeri del Comune\n\n"
+              "I residenti iscritti sono scesi da 300 a 200 persone in dieci anni, con un calo tra il 5 e il 3 "
+              "per cento l'anno. La partita di sabato è finita 3-1 e la prossima è fissata per il 10/12. "
+              f"{_ITALIAN_BODY}\n")
+    live = ("Ore 10.32 – Diretta\n\nOre 10.32 – " + _ITALIAN_BODY + "\n\n•••\n\nOre 11.05 – " + _ITALIAN_BODY_2
+            + "\n\nCondividi su Facebook\nLeggi anche\n")
+    return (
+        ProblemFile("seeds/adversarial/scraped_ranges.txt", ranges.encode(), None),
+        ProblemFile("seeds/adversarial/deep.html", f"<html><body>{deep}</body></html>".encode(), None),
+        ProblemFile("seeds/adversarial/data_uri.md",
+                    f"# Mobilità, il piano\n\n![grafico](data:image/png;base64,{payload})\n\n{body}".encode(), None),
+        ProblemFile("seeds/adversarial/letter_spaced.txt", spaced.encode(), None,
+                    encoding="utf-8+letter-spacing-collapsed"),
+        ProblemFile("seeds/adversarial/controls.txt",
+                    body.replace("mobilità", "mobi\x00lità", 1).replace("opposizione", "oppo\x07sizione").encode(),
+                    None, encoding="utf-8+controls-removed"),
+        ProblemFile("seeds/adversarial/live_blog.txt", live.encode(), None),
+        ProblemFile("seeds/adversarial/long_line.txt",
+                    (" ".join(_ITALIAN_BODY.replace(".", "").split()) + " ") .encode() * 12, None),
+        ProblemFile("seeds/adversarial/utf16_no_bom.txt", ("Il piano e le reazioni\n\n" + body).encode("utf-16-le"),
+                    None, encoding="utf-16-le"),
+        ProblemFile("seeds/adversarial/cr_only.txt", body.replace("\n", "\r").encode(), None),
+        ProblemFile("seeds/adversarial/notizia è #1 (copia).txt",
+                    ("Zero\u200bwidth e \u200emarchi\n\n" + _ITALIAN_BODY_2 + " Il sindaco ha promes").encode(), None),
+        ProblemFile("seeds/adversarial/markup_only.html", b"<div><span></span><br/></div>", "empty"),
+        ProblemFile("seeds/adversarial/binary_tail.txt",
+                    _ITALIAN_BODY.encode() + bytes(range(0, 32)) * 400, "binary"),
+    )
+
+
+PROBLEM_FILES: tuple[ProblemFile, ...] = _problem_files() + _adversarial_files()
+PROBLEM_LINKS: tuple[ProblemLink, ...] = (
+    ProblemLink("seeds/adversarial/to_outside_file.txt", "{outside}/secret.txt", "outside_seeds"),
+    ProblemLink("seeds/adversarial/to_outside_pipe.txt", "{outside}/pipe", "outside_seeds"),
+    ProblemLink("seeds/adversarial/to_outside_folder", "{outside}", "outside_seeds"),
+    ProblemLink("seeds/adversarial/up_and_out.txt", "../../../outside/secret.txt", "outside_seeds"),
+    ProblemLink("seeds/adversarial/to_seed_003.txt", "../003_e53c9e50c8586f4d.txt", "duplicate"),
+    ProblemLink("seeds/adversarial/to_problems_folder", "../problems", "duplicate"),
+    ProblemLink("seeds/adversarial/broken.txt", "no_such_file.txt", "unreadable"),
+    ProblemLink("seeds/adversarial/loop_a", "loop_b", "unreadable"),
+    ProblemLink("seeds/adversarial/loop_b", "loop_a", "unreadable"),
+)
 # A hidden file in seeds/ that must end in neither table.
 HIDDEN_FILE = "seeds/problems/.gitkeep"
 
@@ -156,6 +217,14 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(problem.content)
     (root / HIDDEN_FILE).write_bytes(b"")
+    outside = root.parent / "outside"  # beside the copy: what the links below point at
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.txt").write_text(f"{_ITALIAN_BODY} {OUTSIDE_SENTINEL}.\n", encoding="utf-8")
+    if not (outside / "pipe").exists():
+        os.mkfifo(outside / "pipe")  # whoever opens it for reading waits forever: the run would hang
+    for link in PROBLEM_LINKS:
+        (root / link.path).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(link.target.replace("{outside}", str(outside)), root / link.path)
     manifest = root / "seeds" / "sources.csv"
     seeds_dir = root / "seeds"
     with open(manifest, "a", encoding="utf-8", newline="") as fh:

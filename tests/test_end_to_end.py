@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import polars as pl
 import pytest
 
 from pipeline.common import read_table
-from tests.conftest import HIDDEN_FILE, PROBLEM_FILES, pipeline_env
+from tests.conftest import HIDDEN_FILE, PROBLEM_FILES, PROBLEM_LINKS, pipeline_env
 
 SEED_TITLES = {
     "seeds/000_bb284bd7276bec07.txt": "Si sarebbe svolto il primo colloquio telefonico tra Trump e Putin",
@@ -32,10 +33,21 @@ def _articles_by_path(tables) -> pl.DataFrame:
     return tables["articles"].join(tables["documents"].select("doc_id", "path", "encoding"), on="doc_id")
 
 
+def _input_entries(seeds: Path, root: Path) -> set[str]:
+    """Every non-hidden entry under seeds/ but the manifest, links listed and never followed."""
+    entries = set()
+    for dirpath, dirnames, filenames in os.walk(seeds):  # os.walk does not descend into linked folders
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            rel = (Path(dirpath) / name).relative_to(root).as_posix()
+            if not name.startswith(".") and rel != "seeds/sources.csv":
+                entries.add(rel)
+    return entries
+
+
 def test_every_input_file_is_in_exactly_one_table(pipeline_run: Path, tables):
-    seeds = pipeline_run / "seeds"
-    inputs = {p.relative_to(pipeline_run).as_posix() for p in seeds.rglob("*")
-              if p.is_file() and p.name != "sources.csv" and not p.name.startswith(".")}
+    inputs = _input_entries(pipeline_run / "seeds", pipeline_run)
+    assert {link.path for link in PROBLEM_LINKS} <= inputs
     accepted, rejected = set(tables["documents"]["path"]), set(tables["rejected"]["path"])
     assert accepted.isdisjoint(rejected)
     assert accepted | rejected == inputs
@@ -46,10 +58,12 @@ def test_every_input_file_is_in_exactly_one_table(pipeline_run: Path, tables):
 
 def test_rejections_have_the_right_reason(tables):
     reasons = dict(zip(tables["rejected"]["path"], tables["rejected"]["reason"]))
-    expected = {p.path: p.reason for p in PROBLEM_FILES if p.reason}
+    expected = {p.path: p.reason for p in PROBLEM_FILES if p.reason} | {link.path: link.reason for link in PROBLEM_LINKS}
     assert reasons == expected
     details = dict(zip(tables["rejected"]["path"], tables["rejected"]["detail"]))
     assert "seeds/003_e53c9e50c8586f4d.txt" in details["seeds/problems/copy_of_003.txt"]
+    assert "seeds/003_e53c9e50c8586f4d.txt" in details["seeds/adversarial/to_seed_003.txt"]
+    assert "outside/secret.txt" in details["seeds/adversarial/to_outside_file.txt"]
     assert "20,000 bytes" in details["seeds/problems/oversize.txt"]
     assert "'en'" in details["seeds/problems/english.txt"]
 
@@ -59,8 +73,10 @@ def test_italian_problem_files_are_accepted_and_parsed(tables):
     for problem in (p for p in PROBLEM_FILES if p.reason is None):
         row = articles.filter(pl.col("path") == problem.path)
         assert row.height == 1, problem.path
-        assert row["encoding"][0] == problem.encoding, problem.path
-        assert row["title"][0] == problem.title, problem.path
+        if problem.encoding is not None:
+            assert row["encoding"][0] == problem.encoding, problem.path
+        if problem.title is not None:
+            assert row["title"][0] == problem.title, problem.path
 
 
 def test_text_is_clean_of_crs_boms_scripts_and_mojibake(tables):
@@ -135,7 +151,8 @@ def test_dvc_status_is_clean_after_the_run(pipeline_run: Path):
     done = subprocess.run(["dvc", "status", "--json"], cwd=pipeline_run, env=pipeline_env(),
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout or "{}") == {}, done.stdout
+    # `scan` re-reads seeds/ on every run (DVC cannot hash a folder with links safely); nothing else is due.
+    assert json.loads(done.stdout or "{}") == {"scan": ["always changed"]}, done.stdout
 
 
 def test_the_seed_weekday_that_does_not_match_its_date_is_flagged(pipeline_run: Path, tables):

@@ -14,12 +14,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipeline.bench import reported_conflict_scores
 from pipeline.synthetic import (
     CROWD_KINDS,
     CorpusConfig,
     date_surface,
     intervals_disjoint,
     iter_corpus,
+    lookalike_reason,
     main,
     number_words,
     quantity_surface,
@@ -385,3 +387,67 @@ def test_messy_text_number_words_typos_cut_endings_live_blogs_metadata(corpus):
             "path", "sentence").iter_rows():
         enc = with_meta.filter(pl.col("path") == path)["encoding"][0]
         assert (seeds / path).read_text(encoding=enc).lstrip("\ufeff").split("\n")[0] == first_line
+
+
+# --- the bench scorer ----------------------------------------------------------------------------
+
+def _items() -> pl.DataFrame:
+    # items 1, 2: the duration of call e1 (one claim); 3: the duration of call e2 (another call of the story);
+    # 4: the forecast of e1's crowd; 5: e1's final count; 6: a metadata line of an article on e1
+    return pl.DataFrame({
+        "item": [1, 2, 3, 4, 5, 6],
+        "event_id": ["e1", "e1", "e2", "e1", "e1", "e1"],
+        "claim_id": ["e1:duration", "e1:duration", "e2:duration", "e1:attendance_forecast", "e1:attendance", None],
+        "modality": ["outcome", "outcome", "outcome", "forecast", "outcome", None],
+        "scope": [None] * 6,
+        "measure": ["durata", "durata", "durata", "partecipanti", "partecipanti", None],
+    })
+
+
+def test_scorer_counts_a_conflict_between_two_events_as_false():
+    truth = pl.DataFrame({"a": [1], "b": [2], "kind": ["quantity"], "same_document": [False]})
+    reported = pl.DataFrame({
+        "a": [2, 1, 3, 4, None, 6, 1],
+        "b": [1, 3, 2, 5, 2, 1, 3],
+        "kind": ["quantity"] * 7,
+        "status": ["confirmed"] * 6 + ["to_check"],
+    }, schema_overrides={"a": pl.Int64, "b": pl.Int64})
+    result = reported_conflict_scores(reported, truth, _items())
+    overall = result["overall"]
+    # six confirmed rows, one true: cross-event rows, a forecast against the final count, a sentence
+    # the truth does not know and a metadata line are all false
+    assert (overall["tp"], overall["n_predicted"], overall["precision"]) == (1, 6, round(1 / 6, 4))
+    assert overall["recall"] == 1.0
+    assert result["cross_event_confirmed"] == 2
+    assert result["false_positive_causes"] == {"different_event": 2, "forecast_vs_outcome": 1,
+                                               "unmatched_sentence": 1, "non_fact_sentence": 1}
+    assert result["to_check"] == {"n": 1, "n_true": 0, "n_true_pairs": 0, "cross_event": 1,
+                                  "false_positive_causes": {"different_event": 1}}
+
+
+def test_scorer_counts_every_row_and_scores_same_document_conflicts_apart():
+    truth = pl.DataFrame({"a": [1, 4], "b": [2, 5], "kind": ["quantity", "quantity"], "same_document": [False, True]})
+    twice = pl.DataFrame({"a": [1, 2], "b": [2, 1], "kind": ["quantity", "date"], "status": ["confirmed"] * 2},
+                         schema_overrides={"a": pl.Int64, "b": pl.Int64})
+    result = reported_conflict_scores(twice, truth, _items())
+    # the same true pair reported twice is two rows: both count for the pair, one for pair and kind
+    assert result["overall"]["precision"] == 1.0 and result["overall"]["n_predicted"] == 2
+    assert result["typed"]["precision"] == 0.5
+    assert result["overall"]["n_truth"] == 1  # recall is over conflicts between documents
+    assert result["same_document"] == {"n_truth": 1, "n_found": 0}
+    nothing = reported_conflict_scores(twice.head(0), truth, _items())
+    assert nothing["overall"]["precision"] == 0.0 and nothing["overall"]["recall"] == 0.0
+
+
+def test_lookalike_reason_names_what_differs():
+    frame = pl.DataFrame({
+        "event_id": ["e1", "e1", "e1", "e1", "e1"], "event_id_b": ["e2", "e1", "e1", "e1", "e1"],
+        "claim_id": ["a", "f", "p", "c", "d"], "claim_id_b": ["a", "o", "t", "o", "d"],
+        "modality": ["outcome", "forecast", "outcome", "outcome", "outcome"],
+        "modality_b": ["outcome", "outcome", "outcome", "outcome", "outcome"],
+        "scope": [None, None, "per_parte", None, None], "scope_b": [None, None, "totale", None, None],
+        "measure": ["durata", "partecipanti", "prigionieri", "capienza", "durata"],
+        "measure_b": ["durata", "partecipanti", "prigionieri", "partecipanti", "durata"],
+    })
+    assert frame.select(lookalike_reason().alias("r"))["r"].to_list() == [
+        "different_event", "forecast_vs_outcome", "different_scope", "different_measure", "same_claim"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.bench import reported_conflict_scores
+from pipeline.bench import judge_targets, reported_conflict_scores
 from pipeline.synthetic import (
     CROWD_KINDS,
     CorpusConfig,
@@ -451,3 +451,26 @@ def test_lookalike_reason_names_what_differs():
     })
     assert frame.select(lookalike_reason().alias("r"))["r"].to_list() == [
         "different_event", "forecast_vs_outcome", "different_scope", "different_measure", "same_claim"]
+
+
+def _size(n: int, precision: float, recall: float, cross_event: int, claims: tuple[float, float],
+          aggregate: tuple[float, float] = (100.0, 2000.0)) -> dict:
+    return {"n_files": n, "timed": True, "end_to_end_s": 1.0, "peak_rss_mb": 1.0,
+            "stages": {"aggregate": {"wall_s": aggregate[0], "max_rss_mb": aggregate[1], "status": "ok"}},
+            "truth": {"conflicts": {"overall": {"precision": precision, "recall": recall},
+                                    "cross_event_confirmed": cross_event},
+                      "claims": {"precision": claims[0], "recall": claims[1]}}}
+
+
+def test_targets_are_the_issues():
+    met = judge_targets({"sizes": [_size(1000, 0.92, 0.71, 0, (0.86, 0.76)),
+                                   _size(100_000, 0.9, 0.7, 0, (0.85, 0.75), (149.0, 3000.0))]})
+    for name in ("conflicts_precision_0_9_recall_0_7", "no_cross_event_conflicts",
+                 "claims_precision_0_85_recall_0_75", "aggregate_100000_under_150s_3gb"):
+        assert met[name]["met"] is True, name
+    missed = judge_targets({"sizes": [_size(1000, 0.95, 0.69, 1, (0.95, 0.74)),
+                                      _size(100_000, 0.95, 0.9, 0, (0.9, 0.9), (151.0, 3000.0))]})
+    for name in ("conflicts_precision_0_9_recall_0_7", "no_cross_event_conflicts",
+                 "claims_precision_0_85_recall_0_75", "aggregate_100000_under_150s_3gb"):
+        assert missed[name]["met"] is False, name
+    assert judge_targets({"sizes": [_size(1000, 1, 1, 0, (1, 1))]})["aggregate_100000_under_150s_3gb"]["met"] is None

@@ -18,7 +18,7 @@ from pipeline.agreement.claims import (
 from pipeline.agreement.conflicts import Quantity, interval, intervals_overlap
 from pipeline.agreement.events import Event, find_mentions_in_sentence
 from pipeline.agreement.scores import near_duplicate_documents, source_agreement
-from pipeline.agreement.text import content_lemmas, matching_terms, polarity, shorten, stem, tokenize
+from pipeline.nlp.text import content_lemmas, matching_terms, polarity, shorten, stem, tokenize
 
 
 # --- polarity ----------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ import polars as pl
 
 from pipeline.agreement.events import GENERIC_TYPE, Event, participants_fit, places_fit
 from pipeline.agreement.frames import columns
-from pipeline.agreement.text import matching_terms, noun_modifier, shorten, tokenize
+from pipeline.nlp.text import matching_terms, noun_modifier, shorten, tokenize
 from pipeline.common import progress, stable_id
 
 SIGNALS = ("lemma", "rare", "containment", "entity", "value")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipeline.agreement.frames import columns
-from pipeline.agreement.text import content_lemmas, noun_modifier, polarity, tokenize
+from pipeline.nlp.text import content_lemmas, noun_modifier, polarity, tokenize
 from pipeline.common import stable_id
 
 

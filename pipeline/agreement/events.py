@@ -39,7 +39,7 @@ from functools import cached_property
 import polars as pl
 
 from pipeline.agreement.frames import columns
-from pipeline.agreement.text import CLAUSE_BREAK_RE, Token, tokenize
+from pipeline.nlp.text import CLAUSE_BREAK_RE, Token, tokenize
 from pipeline.common import progress, stable_id
 from pipeline.nlp.italian import MONTHS
 

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.agreement.frames import columns
-from pipeline.agreement.text import TOKEN_RE
+from pipeline.nlp.text import TOKEN_RE
 
 _PRIME = 4_294_967_311  # > 2**32, so (a*x + b) stays below 2**64 for 32-bit x and a
 

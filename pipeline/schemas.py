@@ -44,11 +44,15 @@ WEEKDAYS = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato
 QUANTITY_KINDS = ("duration", "count", "money", "percent", "distance", "weight", "age", "other")
 QUALIFIERS = ("exact", "about", "more_than", "less_than", "almost", "range", "at_least", "at_most")
 STANCES = ("supports", "conflicts")
-CONFLICT_KINDS = ("quantity", "date", "polarity", "attribution")
+CONFLICT_KINDS = ("quantity", "date", "time_of_day", "polarity", "attribution")
 CONFLICT_STATUSES = ("confirmed", "to_check")
 FACT_KINDS = ("quantity", "date", "time", "polarity", "quote")
 MODALITIES = ("outcome", "forecast", "provisional", "hypothetical")
-EVENT_TYPES = ("call", "meeting", "interview", "attack", "speech", "vote", "strike", "talks")
+EVENT_TYPES = (
+    "call", "talks", "meeting", "funeral", "mass", "ceremony", "demonstration", "strike", "earthquake", "accident",
+    "attack", "trial", "vote", "match", "speech", "interview", "concert", "statement", "other",
+)
+EVENT_IDENTIFICATIONS = ("date", "content", "speaker", "article")
 
 
 @dataclass(frozen=True)
@@ -335,8 +339,12 @@ _register(Table(
         _c("event_date", D, "date of the event, null if unknown"),
         _c("label", S, "short readable label", False),
         _c("n_docs", I, "documents reporting the event", False, min=1),
-        _c("event_type", S, "kind of event (talks: a generic colloquio/conversazione)", False, values=EVENT_TYPES),
+        _c("event_type", S, "kind of event, from the event words of the reports (talks: a generic colloquio/conversazione; "
+           "statement: one speaker's remarks reported beside another event; other: no event word)", False, values=EVENT_TYPES),
         _c("is_planned", B, "a future, announced event rather than one that took place", False),
+        _c("identified_by", S, "how its reports were found to be one event: the date they give it, their words (an undated "
+           "report matched to the one event it fits), the speaker, or article (known to one article only: its facts "
+           "are never compared)", False, values=EVENT_IDENTIFICATIONS),
     ),
     key=("event_id",),
 ))
@@ -350,6 +358,7 @@ _register(Table(
         _c("label", S, "representative sentence or summary", False),
         _c("n_docs", I, "documents with evidence for the claim", False, min=1),
         _c("n_sources", I, "sources with evidence for the claim", False, min=1),
+        _c("measure", S, "the measure its facts state (facts.measure), null for a claim of sentences without a value"),
     ),
     key=("claim_id",),
     refs=(Ref(("event_id",), "events", ("event_id",)),),
@@ -394,6 +403,8 @@ _register(Table(
         _c("low", F, "lower bound of the stated interval, null when open or not a number"),
         _c("high", F, "upper bound of the stated interval, null when open or not a number"),
         _c("value", S, "the value as written, for a reader", False),
+        _c("is_comparable", B, "false when the value's role could not be established (e.g. a period, not the event's "
+           "duration): listed, never compared", False),
     ),
     key=("fact_id",),
     refs=(

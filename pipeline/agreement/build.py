@@ -106,11 +106,16 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     for sent_id, start, value in zip(*(days[c].to_list() for c in ("sent_id", "start", "value_date"))):
         if sent_id in sid_of:
             dates_of[sid_of[sent_id]].append((start, value))
+    months = t["time_expressions"].filter((pl.col("granularity") == "month") & pl.col("value_date").is_not_null())
+    months_of: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    for sent_id, start, value in zip(*(months[c].to_list() for c in ("sent_id", "start", "value_date"))):
+        if sent_id in sid_of:
+            months_of[sid_of[sent_id]].append((start, value))
     lead = sentences.filter(pl.int_range(pl.len()).over("doc_id") < params.events.lead_sentences)
     to_read = sentences.filter(
-        pl.col("text").str.to_lowercase().str.contains(EVENT_PREFILTER) | pl.col("sid").is_in(list(dates_of))
+        pl.col("text").str.to_lowercase().str.contains(EVENT_PREFILTER) | pl.col("sid").is_in(list(dates_of)) | pl.col("sid").is_in(list(months_of))
     )
-    readings = {sid: ev.read_sentence(text or "", sorted(dates_of.get(sid, [])))
+    readings = {sid: ev.read_sentence(text or "", sorted(dates_of.get(sid, [])), sorted(months_of.get(sid, [])))
                 for sid, text in zip(to_read["sid"].to_list(), to_read["text"].to_list())}
 
     # --- events: frames of the articles, clustered; then each sentence's event ---

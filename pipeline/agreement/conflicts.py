@@ -56,6 +56,9 @@ class ConflictParams:
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
+PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv"})
+
+
 def _fmt(x: float | None) -> str:
     return "?" if x is None else (f"{x:,.0f}".replace(",", ".") if x == int(x) else f"{x:g}")
 
@@ -138,11 +141,13 @@ def _incompatible(r: dict) -> tuple[str, str] | None:
         b = widen(r["low_b"], r["high_b"], r["qualifier_b"])
         if not intervals_disjoint(a, b):
             return None
-        for per_side, other in (((r["scope"], a), b), ((r["scope_b"], b), a)):
+        for per_side, other, other_scope in (((r["scope"], a), b, r["scope_b"]), ((r["scope_b"], b), a, r["scope"])):
             scope, iv = per_side
             if scope == "per_parte" and not intervals_disjoint(
                     tuple(None if x is None else 2 * x for x in iv), other):
                 return None  # "175 per parte" and "350" in total
+            if scope in PLACE_SCOPES and other_scope is None and (iv[0] is None or other[1] is None or iv[0] <= other[1]):
+                return None  # "in piazza erano 35mila" is a part of "250mila" in all: fewer is consistent
         return "quantity", (f"'{r['value']}' allows {_interval_text(*a, r['unit'])} and '{r['value_b']}' allows "
                             f"{_interval_text(*b, r['unit'])}: the ranges do not overlap (approximate values widened).")
     if kind == "time":

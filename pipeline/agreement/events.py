@@ -49,12 +49,15 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"colloqui(?:o)? telefonic[oi]|conversazion[ei] telefonic[ae]|telefonicamente|(?:al|per) telefono|ha telefonato", "call"),
     (r"colloqui[o]?|conversazion[ei]|interlocuzion[ei]", "talks"),
     (r"incontr[oi](?! di calcio)|vertic[ei]|summit|riunion[ei]|bilateral[ei]|visita di stato", "meeting"),
-    (r"funeral[ei]|esequie|camera ardente", "funeral"),
-    (r"mess[ae](?! (?:in|a|al|alla|allo|agli|alle|sotto|fuori|punto|insieme)\b)(?!\s*all['’])|omelia|celebrazion[ei] eucaristic[ae]|rosario", "mass"),
+    (r"funeral[ei]|esequie|camera ardente|(?:messa|funzione|rito|corteo|cerimonia) funebre", "funeral"),
+    (r"mess[ae](?! (?:in (?:sicurezza|onda|scena|atto|moto|campo|discussione|luce|evidenza|dubbio|opera|pratica|vendita|"
+     r"mora|liquidazione|stato|funzione|piega|risalto|guardia|rete|commercio|cassa|servizio|produzione)|a (?:punto|"
+     r"disposizione|terra|fuoco|dimora|segno|nudo|regime|sistema|confronto|rischio|bando)|al (?:bando|sicuro|corrente)|"
+     r"insieme)\b)|omelia|celebrazion[ei] eucaristic[ae]|rosario", "mass"),
     (r"cerimoni[ae]|commemorazion[ei]|inaugurazion[ei]|insediament[oi]|giurament[oi]|beatificazion[ei]|canonizzazion[ei]", "ceremony"),
     (r"manifestazion[ei]|corte[oi]|fiaccolat[ae]|sit-in|protest[ae]|presidi(?:o)?(?= (?:di|davanti|sotto|in)\b)", "demonstration"),
     (r"scioper[oi]", "strike"),
-    (r"terremot[oi]|sism[ai]|scoss[ae] di magnitudo|scossa sismica", "earthquake"),
+    (r"terremot[oi]|sism[ai]|scoss[ae]", "earthquake"),
     (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),
     (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]", "attack"),
     (r"process[oi](?! (?:di|del|della) pace)|udienz[ae]|sentenz[ae]", "trial"),
@@ -84,8 +87,16 @@ PHONE_RE = re.compile(r"\btelefon|\bcornetta\b")
 # An event word with one of these beside it (three words either side) names another event.
 OTHER_MODIFIER_RE = re.compile(
     r"\b(?:precedent[ei]|scors[ao]|passat[ao]|prossim[ao]|successiv[ao]|futur[ao]|ultim[ao] volta|"
-    r"l['’]altr[ao]|un['’]altr[ao]|altr[ei]|seconda|primo|prima(?! volta))\b"
+    r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
+    r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
 )
+# In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
+# partecipato"): an occasion before the one reported.
+PLUPERFECT_RE = re.compile(r"\b(?:aveva|avevano|era|erano|erano stat[ie]|era stat[ao])\s+(?:\w+\s+)?\w{2,}(?:at|ut|it|ss|st)[aoie]\b")
+# Just before an event word: it is denied, not reported ("senza attacchi", "nessun incontro").
+DENIED_BEFORE_RE = re.compile(r"\b(?:senza|nessun[ao]?|niente|alcun[ao]?)\s+(?:\w+\s+)?$")
+# Future tense anywhere in the sentence: something yet to happen ("visiterà", "si terranno").
+FUTURE_TENSE_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno|eremo|iremo|aremo)\b")
 # Anywhere in a sentence: an explicit reference to another occasion.
 OTHER_PAST_RE = re.compile(
     r"\b(?:in precedenza|precedentemente|nei giorni scorsi|nelle settimane scorse|la settimana scorsa|"
@@ -93,13 +104,15 @@ OTHER_PAST_RE = re.compile(
     r"quell[ao] (?:del|dello|della|dell['’]|di)\b|dopo quell[ao]|rispetto a quell[ao]|l['’]ultima volta)"
 )
 OTHER_FUTURE_RE = re.compile(
-    r"\b(?:la prossima settimana|il prossimo mese|nei prossimi giorni|nelle prossime settimane|domani|"
+    r"\b(?:la prossima settimana|il prossimo mese|nei prossimi giorni|nelle prossime settimane|domani|si replica|"
     r"si terrà|si terranno|si svolgerà|in programma|è previst[ao] per|sono previst[ie] per|dovrebbe tenersi)\b"
 )
 # Before a day date, within its sentence: the date is another occasion's, not the event's.
 OTHER_DATE_CUE_RE = re.compile(
     r"\b(?:quell[aoie]|precedent[ei]|ultim[aoie]|dopo|rispetto|già|dal|dall['’]|fino|prima (?:del|dell['’]|della|di))\b[^.;:]{0,40}$"
 )
+# After a day date: the occasion is a repeat to come ("E il 13 novembre si replica").
+OTHER_DATE_AFTER_RE = re.compile(r"[^.;:]{0,25}?\b(?:si replica|si ripete|si torna in piazza|replicherà|il bis)\b")
 # Planned: a future cue next to the main event word.
 FUTURE_CUE_RE = re.compile(
     r"\b(?:previst[aoie]|prossim[aoie]|atteso|attesa|attesi|attese|in programma|domani|imminente|"
@@ -170,6 +183,34 @@ class Cluster:
         return frozenset(p for p, _ in ranked[:2])
 
 
+# Kinds of event whose place tells two events apart (a call's places are its topics).
+LOCATED_KINDS = frozenset({"meeting", "funeral", "mass", "ceremony", "demonstration", "strike", "earthquake", "accident",
+                           "attack", "trial", "match", "speech", "concert", "other"})
+
+
+# Kinds that are parts of another kind's event: a funeral has a ceremony, a Mass, a cortege and
+# a homily; a strike has marches; a call is talks. Naming them does not point to another event.
+PART_OF: dict[str, frozenset[str]] = {
+    "funeral": frozenset({"ceremony", "mass", "demonstration", "speech"}),
+    "mass": frozenset({"ceremony", "speech"}),
+    "ceremony": frozenset({"mass", "speech"}),
+    "call": frozenset({"talks"}),
+    "talks": frozenset({"call", "meeting"}),
+    "meeting": frozenset({"talks", "speech"}),
+    "strike": frozenset({"demonstration"}),
+    "demonstration": frozenset({"strike", "speech"}),
+    "attack": frozenset({"accident"}),
+    "earthquake": frozenset({"accident"}),
+    "vote": frozenset({"speech"}),
+    "trial": frozenset({"speech"}),
+}
+
+
+def is_own_kind(kind: str, main_kind: str) -> bool:
+    """Does an event word of `kind` name the article's own event of `main_kind` (or a part of it)?"""
+    return kind in (main_kind, GENERIC_KIND) or kind in PART_OF.get(main_kind, ())
+
+
 def persons_fit(a: frozenset[str], b: frozenset[str]) -> bool:
     """Either unknown, or sharing min(2, |a|, |b|) persons."""
     return not a or not b or len(a & b) >= min(2, len(a), len(b))
@@ -211,17 +252,26 @@ class SentenceReading:
     past_cue: bool
     future_cue: bool
     dates: list[tuple[int, dt.date, bool]]  # start, day, marked as another occasion's
+    months: list[dt.date] = field(default_factory=list)  # first days of the months it names without a day
 
 
-def read_sentence(text: str, dates: list[tuple[int, dt.date]]) -> SentenceReading:
+def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tuple[int, dt.date]] = ()) -> SentenceReading:
+    """What a sentence says about events (see SentenceReading). `dates`: its day dates with
+    offsets; `months`: its month-precision dates ("a marzo")."""
     low = text.lower()
     words = []
     for start, end, kind in event_words(text):
+        if DENIED_BEFORE_RE.search(low[max(0, start - 25):start]):
+            continue
         near = _window(text, start, end, NEAR_WORDS)
-        words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near)),
-                      bool(FUTURE_CUE_RE.search(_clause(low, start, end)))))
-    marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]))) for at, day in dates]
-    return SentenceReading(words, bool(OTHER_PAST_RE.search(low)), bool(OTHER_FUTURE_RE.search(low)), marked)
+        clause = _clause(low, start, end)
+        words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)),
+                      bool(FUTURE_CUE_RE.search(clause))))
+    marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]) or OTHER_DATE_AFTER_RE.match(low, at)))
+              for at, day in dates]
+    return SentenceReading(words, bool(OTHER_PAST_RE.search(low) or PLUPERFECT_RE.search(low)),
+                           bool(OTHER_FUTURE_RE.search(low) or FUTURE_TENSE_RE.search(low)), marked,
+                           [d for _, d in months])
 
 
 # --- document frames -----------------------------------------------------------------------------
@@ -258,10 +308,12 @@ def document_frames(
         # who and where: the persons and places named with the event word in the lead (a byline
         # or a quoted commentator is not a participant); else the lead's places
         naming = [s for s in lead if readings.get(s) is not None and any(
-            k in (kind, GENERIC_KIND) and not other for _, _, k, other, _ in readings[s].words)]
+            is_own_kind(k, kind) and not other for _, _, k, other, _ in readings[s].words)]
         persons = frozenset(p for s in naming for _, p in persons_of.get(s, ()))
         places = frozenset(p for s in naming for _, p in places_of.get(s, ())) or frozenset(
             p for s in lead for _, p in places_of.get(s, ()))
+        if kind not in LOCATED_KINDS:
+            places = frozenset()
         frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at)
     return frames
 
@@ -272,7 +324,7 @@ def _main_kind(lead: list[int], sids: list[int], readings: dict[int, SentenceRea
     def own_words(ids):
         for s in ids:
             r = readings.get(s)
-            if r is None or r.past_cue:
+            if r is None:
                 continue
             for start, end, kind, other, future in r.words:
                 if not other:
@@ -305,7 +357,7 @@ def _main_date(kind: str, lead: list[int], sids: list[int], readings: dict[int, 
         r = readings.get(s)
         if r is None or not r.dates:
             continue
-        own = [(st, k) for st, _, k, other, _ in r.words if not other and (k == kind or k == GENERIC_KIND)]
+        own = [(st, k) for st, _, k, other, _ in r.words if not other and is_own_kind(k, kind)]
         if not own:
             continue
         candidates = [(abs(at - own[0][0]), day, at) for at, day, marked in r.dates if usable(r, day, marked)]
@@ -393,7 +445,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
             big for big in clusters
             if big is not small and id(big) not in merged and big.kind == small.kind and big.date is not None
             and len(big.docs) > len(small.docs) and abs((big.date - small.date).days) <= params.date_conflict_days
-            and persons_fit(small.main_persons, big.main_persons) and places_fit(small.places, big.places)
+            and persons_fit(frozenset(small.persons), frozenset(big.persons)) and places_fit(small.places, big.places)
             and _cosine(big.terms, frozenset(small.terms), idf) >= params.min_misdate_similarity
         ]
         if len(near) != 1:
@@ -414,16 +466,15 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
     left = []
     for f in undated:
         kinds = (f.kind,) + (TALKS_CAN_BE if f.kind == GENERIC_KIND else ())
-        scored = []
-        for c in (c for k in kinds for c in by_kind[k]):
-            if not _undated_may_join(f, c, params.undated_window_days):
-                continue
-            scored.append((_cosine(c.terms, f.terms, idf), c.date, c))
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        if scored and scored[0][0] >= params.min_content_similarity and (
-            len(scored) == 1 or scored[0][0] - scored[1][0] >= params.min_similarity_margin
-        ):
-            c = scored[0][2]
+        # every event of its kind naming the same persons (or places) is a candidate, however its
+        # words compare: words alone do not tell two calls between the same leaders apart
+        candidates = [c for k in kinds for c in by_kind[k] if _undated_may_join(f, c, params.undated_window_days)]
+        scored = sorted(((_cosine(c.terms, f.terms, idf), c.date, i) for i, c in enumerate(candidates)),
+                        key=lambda t: (-t[0], t[1], t[2]))
+        ok = bool(scored) and scored[0][0] >= params.min_content_similarity and (
+            len(scored) == 1 or (f.published is not None and scored[0][0] - scored[1][0] >= params.min_similarity_margin))
+        if ok:
+            c = candidates[scored[0][2]]
             c.add(f)
             c.joined_by_words.add(f.doc_id)
             of_doc[f.doc_id] = c
@@ -437,7 +488,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
         fitting = [
             c for c in by_day[(f.kind, f.published)]
             if (f.persons & set(c.persons) or (not f.persons and f.places & c.places))
-            and persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places)
+            and persons_fit(f.persons, frozenset(c.persons)) and places_fit(f.places, c.places)
             and _cosine(c.terms, f.terms, idf) >= params.min_content_similarity
         ]
         if len(fitting) > 1:
@@ -477,7 +528,7 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
 
 
 def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
-    if not persons_fit(f.persons, c.main_persons) or not places_fit(f.places, c.places):
+    if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
         return False
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
@@ -490,7 +541,7 @@ def _undated_may_join(f: Frame, c: Cluster, window: int) -> bool:
     if c.date is None:
         return False
     if f.persons:
-        if not (f.persons & set(c.persons)) or not persons_fit(f.persons, c.main_persons):
+        if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
             return False
     elif not (f.places & c.places):
         return False
@@ -511,16 +562,21 @@ def sentence_relation(r: SentenceReading | None, main_kind: str, main_date: dt.d
     to another occasion (module docstring, step 3)."""
     if r is None:
         return "main"
-    if r.past_cue or (r.future_cue and not planned):
-        return "other"
+    own = False
     for _, _, kind, other, _ in r.words:
         if other:
             return "other"
-        if kind not in (main_kind, GENERIC_KIND) and not (main_kind == GENERIC_KIND and kind in TALKS_CAN_BE):
+        if is_own_kind(kind, main_kind):
+            own = True
+        else:
             return "other"
     for _, day, marked in r.dates:
         if marked or (main_date is not None and day != main_date):
             return "other"
+    if main_date is not None and any((m.year, m.month) != (main_date.year, main_date.month) for m in r.months):
+        return "other"
+    if (r.past_cue and not own) or (r.future_cue and not planned):
+        return "other"
     return "main"
 
 

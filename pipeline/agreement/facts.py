@@ -74,14 +74,18 @@ SIDE_RULES: tuple[tuple[re.Pattern, str], ...] = (
 )
 SIDED_NOUNS = {"voti": "voti", "voto": "voti", "drone": "droni", "droni": "droni", "feriti": "feriti", "missile": "missili",
                "missili": "missili", "astenuti": "voti"}
+PEOPLE_RE = re.compile(r"\b(?:persone|fedeli|partecipanti|manifestanti|pellegrini|presenti|spettatori|cittadini)\b")
+CROWD_KINDS = frozenset({"funeral", "mass", "ceremony", "demonstration", "strike", "match", "concert"})
+NOT_A_FACT_AFTER_RE = re.compile(r"\s*(?:di lettura|per leggere)\b")
 CAPACITY_RE = re.compile(
-    r"\b(?:capienza|può contenere|possono contenere|può ospitare|posti a sedere|posti|capace di (?:contenere|ospitare)|"
-    r"fino a un massimo)\b")
-VISIT_RE = re.compile(r"\b(?:visitator\w*|reso omaggio|rendere omaggio|sfilat[ie]|in fila|hanno visitato|sono passat[ie])\b")
+    r"\b(?:capienza|(?:può|possono|potrà|potranno) (?:contenere|ospitare|accogliere)|ne contiene|contiene al massimo|"
+    r"posti a sedere|posti|capace di (?:contenere|ospitare|accogliere)|fino a un massimo)\b")
+VISIT_RE = re.compile(r"\b(?:visitator\w*|reso omaggio|rendere omaggio|sfilat[ie]|in fila|visitat[aoie]|sono passat[ie])\b")
 SCOPE_RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\bper (?:ciascuna|ogni) parte\b|\bper parte\b|\bciascun[oa]\b|\ba testa\b|"
                 r"\bda (?:ogni|ciascuna|entrambe le) part[ei]\b|\bper lato\b|\bper schieramento\b"), "per_parte"),
-    (re.compile(r"\bin totale\b|\bcomplessivament\w*|\bin tutto\b|\btotal[ei]\b|\bcomplessiv[aoi]\b"), "totale"),
+    (re.compile(r"\bin totale\b|\bcomplessivament\w*|\bin tutto\b|\btotal[ei]\b|\bcomplessiv[aoi]\b|"
+                r"\btra (?:la )?piazza e\b"), "totale"),
     (re.compile(r"\bin piazza\b|\bsul sagrato\b|\bnella piazza\b"), "piazza"),
     (re.compile(r"\blungo (?:il percorso|le strade|via|il corteo|il tragitto)\b|\bper le strade\b|\bnelle strade\b"), "percorso"),
     (re.compile(r"\ball['’]interno\b|\bdentro\b|\bin basilica\b|\bin chiesa\b|\bnella (?:basilica|cattedrale|chiesa)\b"), "interno"),
@@ -94,10 +98,12 @@ MODALITY_RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\b(?:attes[aeio]|previst[aeio]|si attend\w+|si prevede\w*|si stima che|stimat[aeio] in arrivo|"
                 r"dovrebbero|dovrebbe|potrebbero|potrebbe|fino a|saranno|sarà|arriveranno|parteciperanno|"
                 r"si aspett\w+|vigilia)\b"), "forecast"),
-    (re.compile(r"\b(?:al momento(?! del| della| dell| in cui)|finora|fino ad ora|fino a questo momento|per ora|in mattinata|nelle prime ore|"
-                r"alle (?:ore )?\d{1,2}(?:[.:]\d{2})?|già|ancora in corso|a metà (?:giornata|mattina|pomeriggio)|"
-                r"provvisori[aoe]|parzial[ei]|primo bilancio|bilancio provvisorio)\b"), "provisional"),
+    (re.compile(r"\b(?:al momento(?! del| della| dell| in cui)|finora|fino ad ora|fino a questo momento|per ora|"
+                r"ancora in corso|provvisori[aoe]|parzial[ei]|primo bilancio|bilancio provvisorio)\b"), "provisional"),
 )
+# A count taken at a time of day, or "già" so many, is a snapshot of a crowd still growing.
+SNAPSHOT_RE = re.compile(r"\b(?:alle (?:ore )?\d{1,2}(?:[.:]\d{2})?|già|in mattinata|nelle prime ore|a metà (?:giornata|mattina|pomeriggio))\b")
+FUTURE_VERB_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno)\b")
 DURATION_CUE_RE = re.compile(
     r"\b(?:durat[aoie]|dura|durerà|durare|durante|protratt[aoie]|trascors[aoie]|trascorso|andat[ao] avanti|"
     r"parlat[oi]|conversazione|colloquio|telefonata|al telefono|riunione|incontro|vertice|sciopero|udienza)\b")
@@ -113,7 +119,8 @@ ATTRIBUTION_RE = re.compile(
     r"\b(?:secondo|stando a|per|a detta d(?:i|ella|el|egli|ei))\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who>" + AUTHORITY + r")\b"
     r"|\b(?P<who2>fonti (?:del|della|dello|di) \w+(?: \w+)?)\b"
     r"|\bsecondo (?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who3>[A-ZÀ-Ý][\w’'-]+(?: [A-ZÀ-Ý][\w’'-]+)?)"
-    r"|\b(?P<who4>" + AUTHORITY + r")\s+(?:ha|hanno)\s+(?:(?:poi|anche|invece)\s+)?(?:detto|riferito|comunicato|annunciato|reso noto|stimato|contato|fatto sapere|parlato di|indicato)\b",
+    r"|\b(?P<who4>" + AUTHORITY + r")\s+(?:(?:ne|lo|la|le|li)\s+)?(?:ha|hanno)\s+(?:\w+\s+)?(?:detto|riferit\w|"
+    r"comunicat\w|annunciat\w|reso not\w|stimat\w|contat\w|fatto sapere|parlato di|indicat\w|confermat\w)\b",
     re.IGNORECASE)
 AUTHORITY_FOLD = {"polizia": "questura", "forze dell'ordine": "questura", "forze dell’ordine": "questura",
                   "organizzazione": "organizzatori", "promotori": "organizzatori", "sala stampa vaticana": "vaticano",
@@ -140,8 +147,8 @@ TIME_RE = re.compile(
     re.IGNORECASE)
 _MINUTE_WORDS = {"mezza": 30, "un quarto": 15, "trenta": 30, "quindici": 15, "quarantacinque": 45, "tre quarti": 45}
 MOMENT_RULES: tuple[tuple[re.Pattern, str], ...] = (
-    (re.compile(r"\b(?:iniziat\w*|cominciat\w*|avviat\w*|partit[ao] la|inizio|al via|apertura|aperto)\b"), "inizio"),
-    (re.compile(r"\b(?:terminat\w*|finit\w*|conclus\w*|chius\w*|fine)\b"), "fine"),
+    (re.compile(r"\b(?:inizi\w*|cominci\w*|avviat\w*|al via|apertura|aperto)\b"), "inizio"),
+    (re.compile(r"\b(?:termin\w*|finit\w*|finir\w*|conclu\w*|chius\w*|fine)\b"), "fine"),
     (re.compile(r"\b(?:arrivat\w*|arrivo|giunt\w*)\b"), "arrivo"),
     (re.compile(r"\b(?:partit\w*|partenza)\b"), "partenza"),
     (re.compile(r"\b(?:scoss\w*|sisma|terremoto|avvertit\w*)\b"), "scossa"),
@@ -179,6 +186,46 @@ def _side(before: str, after: str, noun: str | None) -> str | None:
     return best[1] if best else None
 
 
+BARE_COUNT_RE = re.compile(
+    r"(?<![\w.,])(?P<q>(?:circa|oltre|più di|quasi|almeno|ben)\s+)?"
+    r"(?P<n>\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?\s?mila|\d+(?:,\d+)?\s?milion[ei]|[a-zàèéìòù]*mila|mille)(?![\w])"
+    r"(?=\s*(?:[.,;:!?)»”\"]|$|(?:hanno|erano|sono|in|tra|per|secondo|le|i|gli|a|al|alla|nel|nella|davanti|dentro|"
+    r"fuori|lungo|sul|sulla|delle quali|dei quali|all['’])\b))",
+    re.IGNORECASE)
+_QUALIFIER_WORDS = {"circa": "about", "quasi": "about", "oltre": "more_than", "più di": "more_than", "almeno": "at_least",
+                    "ben": "exact"}
+
+
+def bare_people_counts(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, float, float | None, str, str]]:
+    """(start, end, low, high, qualifier, surface) of the numbers of people a sentence gives without
+    a noun ("erano 35mila", "in duecentocinquantamila", "oltre 200mila delle quali") that no
+    quantities row covers."""
+    from pipeline.nlp.italian import number_word_value, parse_number
+
+    out = []
+    for m in BARE_COUNT_RE.finditer(text):
+        start, end = m.span()
+        if any(s < end and start < e for s, e in covered):
+            continue
+        n = m.group("n").lower().replace(" ", "")
+        if "milion" in n:
+            base = parse_number(n.split("milion")[0])
+            value = None if base is None else base * 1_000_000
+        elif n.endswith("mila") and n[0].isdigit():
+            base = parse_number(n[:-4])
+            value = None if base is None else base * 1000
+        elif n[0].isdigit():
+            value = parse_number(n)
+        else:
+            value = number_word_value(n)
+        if value is None or value < 50:
+            continue
+        qual = _QUALIFIER_WORDS.get((m.group("q") or "").strip().lower(), "exact")
+        high = None if qual in ("more_than", "at_least") else float(value)
+        out.append((start, end, float(value), high, qual, m.group(0)))
+    return out
+
+
 def _first(rules, text: str) -> str | None:
     for rx, name in rules:
         if rx.search(text):
@@ -199,8 +246,14 @@ def _nearest_scope(before: str, after: str) -> str | None:
     return best[1] if best else None
 
 
-def modality_of(before: str, after: str) -> str:
-    return _first(MODALITY_RULES, before + " " + after[:25]) or "outcome"
+def modality_of(before: str, after: str, is_count: bool = False) -> str:
+    window = before + " " + after[:25]
+    found = _first(MODALITY_RULES, window)
+    if found is None and FUTURE_VERB_RE.search(window):
+        found = "forecast"
+    if found is None and is_count and SNAPSHOT_RE.search(window):
+        found = "provisional"
+    return found or "outcome"
 
 
 def attribution_in(text: str, entity_spans: list[tuple[int, int, str]]) -> tuple[str | None, int]:
@@ -334,11 +387,15 @@ def build_facts(
             continue
         text = text_of[sid] or ""
         before = text[max(0, start - params.context_chars):start].lower()
-        after = text[end:end + 40].lower()
+        after = text[end:end + 60].lower()
         ev = meta[sid][3]
         kind_word = EVENT_KIND_LABELS.get(event_kinds.get(ev, ""), "evento")
         comparable = True
         scope = _nearest_scope(before, after)
+        if qkind != "count" and scope not in ("per_parte", "totale"):
+            scope = None  # a place says where people were counted, not where a duration or a share was
+        if NOT_A_FACT_AFTER_RE.match(after):
+            continue  # page residue: "4 min di lettura"
         if qkind == "duration":
             per_event = unit in EVENT_DURATION_UNITS and not NOT_EVENT_DURATION_RE.search(before) and not re.match(
                 r"\s*(?:fa|prima|dopo|di guerra|di conflitto)\b", after)
@@ -354,6 +411,11 @@ def build_facts(
             side = _side(before[-35:], after[:25], noun)
             if side and (noun_key is None or noun_key in SIDED_NOUNS.values()):
                 noun_key = f"{noun_key or 'voti'} {side}" if side in ("favorevoli", "contrari", "astenuti") or noun_key else None
+            if noun_key is None and qkind == "count":
+                # a count without its noun: the people the sentence names, or, at an event that
+                # gathers a crowd, a large number is people ("In piazza erano 35mila")
+                if PEOPLE_RE.search(text.lower()) or (event_kinds.get(ev) in CROWD_KINDS and (low or 0) >= 50):
+                    noun_key = "persone"
             base = noun_key or f"{qkind} ({unit})"
             if CAPACITY_RE.search(before + " " + after[:30]):
                 measure = f"capienza {base}"
@@ -363,9 +425,30 @@ def build_facts(
             else:
                 measure = base
             comparable = noun_key is not None or qkind in ("percent", "money")
-        modality = "outcome" if measure.startswith("capienza") else modality_of(before, after)
+            if noun and noun.isupper() and len(noun) > 1:
+                comparable = False  # "2 MAG": a dateline, not a count
+        modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")
         add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
             comparable)
+
+    # counts of people the quantities table leaves without a row ("In piazza erano 35mila")
+    covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for sent_id, start, end in zip(*(q[c].to_list() for c in ("sent_id", "start", "end"))):
+        if sent_id in sid_of:
+            covered[sid_of[sent_id]].append((start, end))
+    crowd = sentences.filter(pl.col("event_id").is_in([e for e, k in event_kinds.items() if k in CROWD_KINDS])
+                             & pl.col("text").str.contains(r"(?i)\d|mila\b|mille\b"))
+    for sid, text in zip(crowd["sid"].to_list(), crowd["text"].to_list()):
+        for start, end, low, high, qual, surface in bare_people_counts(text or "", covered.get(sid, [])):
+            before = text[max(0, start - params.context_chars):start].lower()
+            after = text[end:end + 60].lower()
+            scope = _nearest_scope(before, after)
+            measure = "capienza persone" if CAPACITY_RE.search(before + " " + after[:30]) else (
+                "visitatori" if VISIT_RE.search(before + " " + after) else "persone")
+            if measure.startswith("capienza"):
+                scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
+            modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, True)
+            add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True)
 
     # the date each article gives its event
     for sid, at, surface, day, relative in event_dates:

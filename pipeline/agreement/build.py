@@ -156,8 +156,8 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     # --- tokens of the sentences of events reported by two or more articles (once each) ---
     multi = {eid for eid, c in all_clusters.items() if len(set(c.docs)) > 1}
     in_multi = sentences.filter(pl.col("event_id").is_in(list(multi)))
-    rest = in_multi.filter(~pl.col("sid").is_in(lead["sid"]))
-    tokens = pl.concat([lead_tokens.filter(pl.col("sid").is_in(in_multi["sid"])), token_table(rest["text"], rest["sid"])])
+    rest = in_multi.filter(~pl.col("sid").is_in(lead["sid"].implode()))
+    tokens = pl.concat([lead_tokens.filter(pl.col("sid").is_in(in_multi["sid"].implode())), token_table(rest["text"], rest["sid"])])
 
     # --- facts, claims, conflicts ---
     kinds = {eid: c.kind for eid, c in all_clusters.items()}

@@ -472,7 +472,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
         scored = sorted(((_cosine(c.terms, f.terms, idf), c.date, i) for i, c in enumerate(candidates)),
                         key=lambda t: (-t[0], t[1], t[2]))
         ok = bool(scored) and scored[0][0] >= params.min_content_similarity and (
-            len(scored) == 1 or (f.published is not None and scored[0][0] - scored[1][0] >= params.min_similarity_margin))
+            len(scored) == 1 or scored[0][0] - scored[1][0] >= params.min_similarity_margin)
         if ok:
             c = candidates[scored[0][2]]
             c.add(f)
@@ -547,12 +547,12 @@ def _undated_may_join(f: Frame, c: Cluster, window: int) -> bool:
         return False
     if not places_fit(f.places, c.places):
         return False
-    if f.published is not None:
-        days = (f.published - c.date).days
-        if f.is_planned:
-            return -window <= days <= 0
-        return 0 <= days <= window
-    return True
+    if f.published is None:
+        return False  # nothing dates it: any event of its kind could be its own
+    days = (f.published - c.date).days
+    if f.is_planned:
+        return -window <= days <= 0
+    return 0 <= days <= window
 
 
 # --- sentences -----------------------------------------------------------------------------------

@@ -508,7 +508,7 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
         return []
     tok = tokens.join(in_event, on="sid", how="inner")
     neg_sids = tok.filter(pl.col("word").is_in(list(NEGATORS)) | pl.col("lemma").is_in(list(ANTONYMS)))["sid"].unique()
-    seqs = _sequences(tok.filter(pl.col("sid").is_in(neg_sids)))
+    seqs = _sequences(tok.filter(pl.col("sid").is_in(neg_sids.implode())))
     event_of = dict(zip(in_event["sid"].to_list(), in_event["event_id"].to_list()))
     wanted: set[tuple[str, str]] = set()
     signs_of: dict[int, dict] = {}

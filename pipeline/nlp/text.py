@@ -333,7 +333,7 @@ def token_table(texts: pl.Series, sids: pl.Series | None = None) -> pl.DataFrame
     raw = (
         pl.DataFrame({"sid": sids, "text": texts.fill_null("")})
         .select("sid", pl.col("text").str.replace_all(*_CLOSING_STRAIGHT_QUOTE).str.extract_all(TOKEN_OR_BREAK_PATTERN).alias("raw"))
-        .explode("raw")
+        .explode("raw", empty_as_null=True)
         .drop_nulls("raw")
         .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("sid").alias("pos"))
     )

@@ -86,7 +86,12 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         .with_row_index("sid")
     )
     sid_of = dict(zip(sentences["sent_id"].to_list(), sentences["sid"].to_list()))
-    published = dict(zip(articles["doc_id"].to_list(), articles["published_date"].to_list()))
+    # A publication date the parser guessed from the rest of the corpus ("corpus") may be another
+    # event's date: for telling events apart it counts as unknown.
+    known = articles.with_columns(
+        pl.when(pl.col("published_date_source") == "corpus").then(None).otherwise(pl.col("published_date"))
+        .alias("published_date")) if "published_date_source" in articles.columns else articles
+    published = dict(zip(known["doc_id"].to_list(), known["published_date"].to_list()))
     entity_types = dict(zip(t["entities"]["entity_id"].to_list(), t["entities"]["type"].to_list()))
     names = dict(zip(t["entities"]["entity_id"].to_list(), t["entities"]["name"].to_list()))
 

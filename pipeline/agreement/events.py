@@ -89,6 +89,7 @@ OTHER_MODIFIER_RE = re.compile(
     r"\b(?:precedent[ei]|scors[ao]|passat[ao]|prossim[ao]|successiv[ao]|futur[ao]|ultim[ao] volta|"
     r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
     r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
+    r"|\b(?:giorni|settimane|mesi|anni) (?:dopo|prima) (?:(?:il|lo|la|i|gli|le|l['’])\s?)?(?= _)"
 )
 # In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
 # partecipato"): an occasion before the one reported.
@@ -473,6 +474,12 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
                         key=lambda t: (-t[0], t[1], t[2]))
         ok = bool(scored) and scored[0][0] >= params.min_content_similarity and (
             len(scored) == 1 or scored[0][0] - scored[1][0] >= params.min_similarity_margin)
+        if ok and f.published is None:
+            # with no date at all, it may join only the one event of its kind in the corpus that
+            # could be its own (persons and places fitting, even where either names none)
+            possible = [c for k in kinds for c in by_kind[k] if c.date is not None
+                        and persons_fit(f.persons, frozenset(c.persons)) and places_fit(f.places, c.places)]
+            ok = len(possible) == 1
         if ok:
             c = candidates[scored[0][2]]
             c.add(f)
@@ -548,7 +555,7 @@ def _undated_may_join(f: Frame, c: Cluster, window: int) -> bool:
     if not places_fit(f.places, c.places):
         return False
     if f.published is None:
-        return False  # nothing dates it: any event of its kind could be its own
+        return True  # nothing dates it: only the absence of any other event of its kind can decide
     days = (f.published - c.date).days
     if f.is_planned:
         return -window <= days <= 0

@@ -503,3 +503,39 @@ def test_entity_coverage_counts_mentions_per_source():
     c, _ = call_corpus(("d1", FEB12, "La telefonata è durata novanta minuti.", [minutes("novanta minuti", 90, 90)]))
     cov = {(r["entity_id"], r["source_id"]): r for r in c.run()["entity_coverage"].iter_rows(named=True)}
     assert cov[("donald-trump", "src-d1")]["n_mentions"] == 1 and cov[("donald-trump", "src-d1")]["first_sent_no"] == 0
+
+
+def test_two_votes_on_one_day_on_different_bills_stay_two_events():
+    c = Corpus()
+    leads = {
+        "d1": "Pensioni, via libera oggi alla riforma: il voto sulla previdenza chiude mesi di trattative.",
+        "d2": "Previdenza, la riforma delle pensioni passa oggi con il voto sulla quota di uscita anticipata.",
+        "d3": "Plastica e riciclo: oggi il voto sul regolamento degli imballaggi divide le imprese.",
+        "d4": "Imballaggi, approvato oggi il regolamento: il voto sul riciclo della plastica.",
+    }
+    for doc, lead in leads.items():
+        c.doc(doc, f"src-{doc}", FEB12)
+        c.sent(doc, lead, dates=[("oggi", FEB12)])
+    a = c.sent("d1", "Il testo ha raccolto 124 voti favorevoli.", quantities=[count("124 voti", 124, "voti")])
+    b = c.sent("d3", "Il testo ha raccolto 98 voti favorevoli.", quantities=[count("98 voti", 98, "voti")])
+    out = c.run()
+    assert event_of(out, a) != event_of(out, b)  # nothing ties them but the day and the kind
+    assert out["conflicts"].height == 0
+
+
+def test_a_few_reports_misdating_an_event_join_it_as_a_date_conflict_but_two_equal_groups_stay_apart():
+    def corpus(n_right: int, n_wrong: int) -> Corpus:
+        c = Corpus()
+        for i in range(n_right + n_wrong):
+            day = FEB12 if i < n_right else dt.date(2025, 2, 11)
+            surface = "12 febbraio" if i < n_right else "11 febbraio"
+            c.doc(f"d{i}", f"src-{i}", dt.date(2025, 2, 13))
+            c.sent(f"d{i}", f"Trump e Putin hanno avuto il {surface} una lunga telefonata sulla guerra in Ucraina.",
+                   dates=[(surface, day)])
+        return c
+    out = corpus(3, 1).run()
+    assert out["events"].filter(pl.col("event_type") == "call").height == 1
+    assert conflicts_of(out, "date").height == 3
+    out = corpus(2, 2).run()  # as many say one day as the other: two events, nothing compared
+    assert out["events"].filter(pl.col("event_type") == "call").height == 2
+    assert out["conflicts"].height == 0

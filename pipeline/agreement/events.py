@@ -119,6 +119,8 @@ FUTURE_CUE_RE = re.compile(
     r"\b(?:previst[aoie]|prossim[aoie]|atteso|attesa|attesi|attese|in programma|domani|imminente|"
     r"sarà|saranno|si terrà|si svolgerà)\b"
 )
+MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
+SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
 NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
 
 
@@ -445,9 +447,11 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
         near = [
             big for big in clusters
             if big is not small and id(big) not in merged and big.kind == small.kind and big.date is not None
-            and len(big.docs) > len(small.docs) and abs((big.date - small.date).days) <= params.date_conflict_days
+            and len(small.docs) * MISDATED_SHARE <= len(big.docs)
+            and abs((big.date - small.date).days) <= params.date_conflict_days
             and persons_fit(frozenset(small.persons), frozenset(big.persons)) and places_fit(small.places, big.places)
-            and _cosine(big.terms, frozenset(small.terms), idf) >= params.min_misdate_similarity
+            # the same persons or places named, not merely none: two votes days apart stay two
+            and _misdate_fits(small, big, idf, params.min_misdate_similarity)
         ]
         if len(near) != 1:
             continue
@@ -524,6 +528,16 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
     return clusters, of_doc
 
 
+def _misdate_fits(small: Cluster, big: Cluster, idf: dict[str, float], min_similarity: float) -> bool:
+    """Reports dating one event a few days apart: alike in words and naming the same persons or
+    places; with no names in common, only when their words are nearly the same (two votes of one
+    assembly days apart share names and most words, but not the bill's)."""
+    similarity = _cosine(big.terms, frozenset(small.terms), idf)
+    if set(small.persons) & set(big.persons) or small.places & big.places:
+        return similarity >= min_similarity
+    return similarity >= (1 + min_similarity) / 2
+
+
 def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: EventParams) -> list[Cluster] | None:
     """The one cluster whose lead words are clearly nearest the frame's, or None."""
     if len(fitting) == 1:
@@ -535,13 +549,16 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
 
 
 def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
+    """May a dated frame join an event of its kind and date? Its persons and places must not
+    contradict the event's, and something positive must tie them: a person or place in common,
+    or, when neither names any (two votes of one day), lead words this alike."""
     if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
         return False
+    shared = bool(f.persons & set(c.persons)) or bool(f.places & c.places)
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
-        shared = (f.persons & set(c.persons)) or (f.places & c.places)
-        return bool(shared) and _cosine(c.terms, f.terms, idf) >= 0.2
-    return True
+        return shared and _cosine(c.terms, f.terms, idf) >= 0.2
+    return shared or _cosine(c.terms, f.terms, idf) >= SAME_DAY_SIMILARITY
 
 
 def _undated_may_join(f: Frame, c: Cluster, window: int) -> bool:

@@ -186,7 +186,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     pairs = fact_pairs(facts, params.matching)
     fact_claim_key = fact_claims(facts, pairs)
     claim_of_fact = {f: claim_id_of(k) for f, k in fact_claim_key.items()}
-    conflicts = find_conflicts(pairs, claim_of_fact, names, params.conflicts)
+    conflicts = find_conflicts(pairs, facts, claim_of_fact, names, params.conflicts)
 
     fact_sids = set(facts.filter(pl.col("is_comparable"))["sid"].to_list())
     plain = in_multi.filter(~pl.col("sid").is_in(list(fact_sids)))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pipeline.common import stable_id
-from pipeline.nlp.intervals import intervals_disjoint, relative_gap, widen
+from pipeline.nlp.intervals import intervals_disjoint, relative_gap, widen, widened_bounds
 
 CONFLICT_COLUMNS = {
     "conflict_id": pl.Utf8, "claim_id": pl.Utf8, "kind": pl.Utf8,
@@ -89,24 +89,33 @@ def _who(attributed: str | None, names: dict[str, str]) -> str:
     return f" (secondo {names.get(attributed, attributed)})" if attributed else ""
 
 
+DETAIL_COLUMNS = ("fact_id", "event_id", "kind", "measure", "modality", "doc_id", "sent_id", "value", "low", "high",
+                  "qualifier", "unit", "scope", "attributed_to", "is_certain_speaker", "basis", "is_relative")
+
+
 def find_conflicts(
     pairs: pl.DataFrame,
+    facts: pl.DataFrame,
     claim_of_fact: dict[str, str],
     names: dict[str, str],
     params: ConflictParams,
 ) -> pl.DataFrame:
-    """Conflict rows from the fact pairs of `matching.fact_pairs` (with the internal `basis`
-    column: how each fact's sentence was tied to its event). `claim_of_fact`: fact_id ->
-    claim_id; `names`: entity_id -> name, for readable values."""
-    rows = []
-    cols = ["fact_id", "fact_id_b", "event_id", "kind", "measure", "modality", "doc_id", "doc_id_b", "sent_id",
-            "sent_id_b", "value", "value_b", "low", "high", "low_b", "high_b", "qualifier", "qualifier_b", "unit",
-            "scope", "scope_b", "attributed_to", "attributed_to_b", "is_certain_speaker", "is_certain_speaker_b",
-            "subject_dice", "basis", "basis_b", "is_relative", "is_relative_b"]
+    """Conflict rows from the fact pairs of `matching.fact_pairs`. `facts` carries the internal
+    `basis` column (how each fact's sentence was tied to its event); `claim_of_fact`: fact_id ->
+    claim_id; `names`: entity_id -> name, for readable values. Pairs of values are first screened
+    in columns (two intervals that overlap once widened are never a conflict); only the rest are
+    read one by one."""
     if pairs.height == 0:
         return pl.DataFrame(schema=CONFLICT_COLUMNS)
-    p = pairs
-    for r in p.select(cols).iter_rows(named=True):
+    detail = facts.select(*DETAIL_COLUMNS)
+    p = pairs.join(detail.drop("kind"), on="fact_id").join(
+        detail.drop("kind", "event_id", "measure", "modality").rename(lambda c: f"{c}_b"), on="fact_id_b")
+    p = p.with_columns(*widened_bounds("low", "high", "qualifier"), *widened_bounds("low_b", "high_b", "qualifier_b"))
+    disjoint = ((pl.col("high_w") < pl.col("low_b_w")) | (pl.col("high_b_w") < pl.col("low_w"))).fill_null(False)
+    # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
+    p = p.filter(pl.col("kind").is_in(["polarity", "quote", "time"]) | disjoint)
+    rows = []
+    for r in p.iter_rows(named=True):
         found = _incompatible(r)
         if found is None:
             continue

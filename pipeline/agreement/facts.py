@@ -350,7 +350,7 @@ def build_facts(
             eid == speaker and (e <= at or s >= at + len(qtext)) for s, e, eid in spans.get(sid, ()))
         quote_spans[sid].append((at, at + len(qtext), speaker, sure))
 
-    rows: list[dict] = []
+    columns: dict[str, list] = {name: [] for name in {**FACT_COLUMNS, **AUX_COLUMNS}}  # column-wise: no dict per fact
 
     def speaker_at(sid: int, offset: int) -> tuple[str | None, bool]:
         for qs, qe, speaker, sure in quote_spans.get(sid, ()):
@@ -370,14 +370,16 @@ def build_facts(
     def add(sid: int, kind: str, measure: str, scope, modality: str, attributed, unit, qualifier, low, high,
             value: str, comparable: bool, subject=(), certain_speaker=False, relative=False) -> None:
         sent_id, doc, src, ev = meta[sid]
-        rows.append({
+        row = {
             "fact_id": stable_id("fact", sent_id, kind, measure, value, low, high),
             "event_id": ev, "doc_id": doc, "sent_id": sent_id, "source_id": src, "kind": kind,
             "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
             "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
             "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
             "is_relative": relative,
-        })
+        }
+        for name, v in row.items():
+            columns[name].append(v)
 
     # quantities
     q = quantities.select("sent_id", "surface", "start", "end", "kind", "unit", "noun", "low", "high", "qualifier")
@@ -488,9 +490,10 @@ def build_facts(
 
     # polarity of predicates (module nlp.text.predicate_signs), only where it can be compared:
     # a predicate some sentence of the event negates or flips, and its affirmations in the event
-    rows.extend(_polarity_rows(sentences, tokens, meta, attribution))
-    df = pl.DataFrame(rows, schema={**FACT_COLUMNS, **AUX_COLUMNS}, orient="row") if rows else pl.DataFrame(
-        schema={**FACT_COLUMNS, **AUX_COLUMNS})
+    for row in _polarity_rows(sentences, tokens, meta, attribution):
+        for name, v in row.items():
+            columns[name].append(v)
+    df = pl.DataFrame(columns, schema={**FACT_COLUMNS, **AUX_COLUMNS})
     return df.unique("fact_id", keep="first", maintain_order=True)
 
 
@@ -506,8 +509,13 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
     in_event = sentences.filter(pl.col("event_id").is_not_null()).select("sid", "event_id")
     if in_event.height == 0 or tokens.height == 0:
         return []
+    # only the tokens of sentences of events with a negator or an antonym somewhere, and then of
+    # the sentences naming one of the predicates those negate
+    negating = tokens.filter(pl.col("word").is_in(list(NEGATORS)) | pl.col("lemma").is_in(list(ANTONYMS)))
+    neg_sids = negating.join(in_event, on="sid", how="semi")["sid"].unique()
+    events_with_negation = in_event.filter(pl.col("sid").is_in(neg_sids.implode()))["event_id"].unique()
+    in_event = in_event.filter(pl.col("event_id").is_in(events_with_negation.implode()))
     tok = tokens.join(in_event, on="sid", how="inner")
-    neg_sids = tok.filter(pl.col("word").is_in(list(NEGATORS)) | pl.col("lemma").is_in(list(ANTONYMS)))["sid"].unique()
     seqs = _sequences(tok.filter(pl.col("sid").is_in(neg_sids.implode())))
     event_of = dict(zip(in_event["sid"].to_list(), in_event["event_id"].to_list()))
     wanted: set[tuple[str, str]] = set()

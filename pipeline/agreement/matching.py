@@ -46,19 +46,23 @@ SCOPE_NEVER = frozenset({frozenset({"per_parte", "totale"})})
 
 
 def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
-    """Every pair of facts (a < b by fact_id, different documents) that state the same measure of
-    the same event with the same modality and fitting scope: the rows of `facts` for a and b,
-    suffixed `_b` for b."""
+    """Every pair of facts (fact_id < fact_id_b, different documents) that state the same measure
+    of the same event with the same modality and fitting scope: `fact_id`, `fact_id_b`, `kind`
+    and `subject_dice` (polarity and quotations; null otherwise). Lean columns: the pairs of a
+    large event are many, their values are joined back only for the few that may conflict."""
     f = facts.filter(pl.col("event_id").is_not_null() & pl.col("is_comparable"))
     keys = ["event_id", "kind", "measure", "modality"]
-    joined = (
-        f.join(f, on=keys, suffix="_b")
-        .filter((pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
+    valued = f.filter(pl.col("kind").is_in(["quantity", "time", "date"])).select(*keys, "fact_id", "doc_id", "scope")
+    numeric = (
+        valued.join(valued, on=keys, suffix="_b")
+        .filter((pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b"))
+                & (pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b"))))
+        .select("fact_id", "fact_id_b", "kind", pl.lit(None, dtype=pl.Float64).alias("subject_dice"))
     )
-    scope_ok = (
-        pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b"))
-    )
-    joined = joined.filter(pl.when(pl.col("kind").is_in(["quantity", "time"])).then(scope_ok).otherwise(True))
+    worded = f.filter(pl.col("kind").is_in(["polarity", "quote"])).select(
+        *keys, "fact_id", "doc_id", "attributed_to", "subject")
+    joined = worded.join(worded, on=keys, suffix="_b").filter(
+        (pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
     shared = pl.col("subject").list.set_intersection(pl.col("subject_b")).list.len()
     dice = 2 * shared / (pl.col("subject").list.len() + pl.col("subject_b").list.len()).clip(lower_bound=1)
     polarity_ok = (
@@ -66,12 +70,12 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
         & (pl.col("attributed_to").is_null() | pl.col("attributed_to_b").is_null()
            | (pl.col("attributed_to") == pl.col("attributed_to_b")))
     )
-    joined = joined.with_columns(dice.alias("subject_dice")).filter(
-        pl.when(pl.col("kind") == "polarity").then(polarity_ok)
-        .when(pl.col("kind") == "quote").then(pl.col("subject_dice") >= params.quote_similarity)
-        .otherwise(True)
+    worded_pairs = (
+        joined.with_columns(dice.cast(pl.Float64).alias("subject_dice"))
+        .filter(pl.when(pl.col("kind") == "polarity").then(polarity_ok).otherwise(pl.col("subject_dice") >= params.quote_similarity))
+        .select("fact_id", "fact_id_b", "kind", "subject_dice")
     )
-    return joined.sort("fact_id", "fact_id_b")
+    return pl.concat([numeric, worded_pairs]).sort("fact_id", "fact_id_b")
 
 
 def sentence_pairs(tokens: pl.DataFrame, sentences: pl.DataFrame, params: MatchParams) -> pl.DataFrame:

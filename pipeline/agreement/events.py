@@ -10,15 +10,20 @@
    date); the persons (certain links only), places and organisations of the lead; and the
    distinctive words of the lead.
 2. **Clustering** (`cluster_documents`): frames of one kind and one date are one event when
-   their persons and places fit (two strikes on one day in two cities are two events). An
-   undated frame joins a dated event only with positive evidence: it shares a person or place
-   with it, its publication date (when known) lies within `undated_window_days` after it, its
-   lead words are at least `min_content_similarity` alike, and no other event of that kind fits
-   nearly as well (`min_similarity_margin`); two undated frames of one kind published the same
-   day that share persons and words are one event. Anything else is an event known to its
-   article only (`identified_by` = `article`): its facts are listed, never compared. So an
-   undated event never matches "any" dated one, and the cost follows the sizes of the
-   (kind, date) groups, never the corpus squared.
+   their persons and places fit (two strikes on one day in two cities are two events) and
+   something ties them: a person or place in common, or lead words SAME_DAY_SIMILARITY alike
+   (two votes of one day on two bills stay two). A smaller group dating an event up to
+   `date_conflict_days` off joins it when it is at most half as large and alike in names and
+   words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
+   a dated event only with positive evidence: it shares a person or place with it, its
+   publication date lies within `undated_window_days` after it, its lead words are at least
+   `min_content_similarity` alike, and no other event of that kind is nearly as alike
+   (`min_similarity_margin`); with no publication date either, only when a single event of its
+   kind in the corpus could be its own. Two undated frames of one kind published the same day
+   that share persons and words are one event. Anything else is an event known to its article
+   only (`identified_by` = `article`): its facts are listed, never compared. So an undated
+   event never matches "any" dated one, and the cost follows the sizes of the (kind, date)
+   groups, never the corpus squared.
 3. **Sentences** (`assign_sentences`): each sentence belongs to its article's main event unless
    it refers explicitly to another one: an event word with "precedente", "scorsa", "prossima"
    beside it, "quella del …", "in precedenza", "la prossima settimana", an event word of another
@@ -132,7 +137,7 @@ class EventParams:
     undated_window_days: int = 7       # an undated report joins an event only if published within this many days after it
     date_conflict_days: int = 3        # a smaller group of reports dating an event this many days or less from a larger one ...
     min_misdate_similarity: float = 0.5  # ... joins it (a date conflict) when their lead words are this alike
-    min_content_similarity: float = 0.2  # lead-word cosine an undated report needs with the event it joins
+    min_content_similarity: float = 0.15  # lead-word cosine an undated report needs with the event it joins
     min_similarity_margin: float = 0.1   # ... and its lead over the next best event of that kind
 
 

@@ -1,4 +1,4 @@
-"""Stage `aggregate`: events, claims, evidence, typed conflicts and source agreement.
+"""Stage `aggregate`: events, facts, claims, evidence, typed conflicts and source agreement.
 
 Reads data/parsed/{articles,sources} and data/normalized/{sentences,entities,mentions,quotes,
 time_expressions,quantities}; writes the aggregated tables (pipeline.schemas, stage
@@ -27,8 +27,9 @@ def main() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(
-        f"aggregate: {metrics['n_events']} events, {metrics['n_claims']} claims "
-        f"({metrics['n_multi_source_claims']} multi-source), {metrics['n_conflicts']} conflicts, "
+        f"aggregate: {metrics['n_events']} events, {metrics['n_facts']} facts, {metrics['n_claims']} claims "
+        f"({metrics['n_multi_source_claims']} multi-source), {metrics['n_conflicts']} confirmed conflicts "
+        f"({metrics['n_conflicts_to_check']} to check), "
         f"{metrics['n_near_duplicate_pairs']} near-duplicate pairs",
         file=sys.stderr,
     )

@@ -45,8 +45,15 @@ WEEKDAYS = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato
 QUANTITY_KINDS = ("duration", "count", "money", "percent", "distance", "weight", "age", "other")
 QUALIFIERS = ("exact", "about", "more_than", "less_than", "almost", "range", "at_least", "at_most")
 STANCES = ("supports", "conflicts")
-CONFLICT_KINDS = ("quantity", "date", "polarity", "attribution")
-EVENT_TYPES = ("call", "meeting", "interview", "attack", "speech", "vote", "strike", "talks")
+CONFLICT_KINDS = ("quantity", "date", "time_of_day", "polarity", "attribution")
+CONFLICT_STATUSES = ("confirmed", "to_check")
+FACT_KINDS = ("quantity", "date", "time", "polarity", "quote")
+MODALITIES = ("outcome", "forecast", "provisional", "hypothetical")
+EVENT_TYPES = (
+    "call", "talks", "meeting", "funeral", "mass", "ceremony", "demonstration", "strike", "earthquake", "accident",
+    "attack", "trial", "vote", "match", "speech", "interview", "concert", "statement", "other",
+)
+EVENT_IDENTIFICATIONS = ("date", "content", "speaker", "article")
 
 
 @dataclass(frozen=True)
@@ -337,8 +344,12 @@ _register(Table(
         _c("event_date", D, "date of the event, null if unknown"),
         _c("label", S, "short readable label", False),
         _c("n_docs", I, "documents reporting the event", False, min=1),
-        _c("event_type", S, "kind of event (talks: a generic colloquio/conversazione)", False, values=EVENT_TYPES),
+        _c("event_type", S, "kind of event, from the event words of the reports (talks: a generic colloquio/conversazione; "
+           "statement: one speaker's remarks reported beside another event; other: no event word)", False, values=EVENT_TYPES),
         _c("is_planned", B, "a future, announced event rather than one that took place", False),
+        _c("identified_by", S, "how its reports were found to be one event: the date they give it, their words (an undated "
+           "report matched to the one event it fits), the speaker, or article (known to one article only: its facts "
+           "are never compared)", False, values=EVENT_IDENTIFICATIONS),
     ),
     key=("event_id",),
 ))
@@ -352,6 +363,7 @@ _register(Table(
         _c("label", S, "representative sentence or summary", False),
         _c("n_docs", I, "documents with evidence for the claim", False, min=1),
         _c("n_sources", I, "sources with evidence for the claim", False, min=1),
+        _c("measure", S, "the measure its facts state (facts.measure), null for a claim of sentences without a value"),
     ),
     key=("claim_id",),
     refs=(Ref(("event_id",), "events", ("event_id",)),),
@@ -377,6 +389,37 @@ _register(Table(
 ))
 
 _register(Table(
+    "facts", "aggregated", "aggregate",
+    "one row per value a sentence states about an event (a quantity, a date or time of day, the polarity "
+    "of a predicate, a quotation and its speaker)",
+    (
+        _c("fact_id", S, "stable fact key", False),
+        _c("event_id", S, "event the sentence is about, null when it cannot be told"),
+        _c("doc_id", S, "document key", False),
+        _c("sent_id", S, "evidence sentence", False),
+        _c("source_id", S, "source of the document", False),
+        _c("kind", S, "what sort of value", False, values=FACT_KINDS),
+        _c("measure", S, "what is measured: the counted noun and its role (durata telefonata, partecipanti piazza)", False),
+        _c("scope", S, "place or subset the value covers (per_parte, totale, a place), null if unstated"),
+        _c("modality", S, "a final value, a forecast, a provisional snapshot or a hypothesis", False, values=MODALITIES),
+        _c("attributed_to", S, "entity id or phrase giving the value, null when the outlet states it itself"),
+        _c("unit", S, "unit of low/high (minute, item, EUR, day = days since 1970-01-01, minute_of_day, truth)"),
+        _c("qualifier", S, "how the bounds were stated", values=QUALIFIERS),
+        _c("low", F, "lower bound of the stated interval, null when open or not a number"),
+        _c("high", F, "upper bound of the stated interval, null when open or not a number"),
+        _c("value", S, "the value as written, for a reader", False),
+        _c("is_comparable", B, "false when the value's role could not be established (e.g. a period, not the event's "
+           "duration): listed, never compared", False),
+    ),
+    key=("fact_id",),
+    refs=(
+        Ref(("event_id",), "events", ("event_id",)),
+        Ref(("sent_id",), "sentences", ("sent_id",)),
+        Ref(("source_id",), "sources", ("source_id",)),
+    ),
+))
+
+_register(Table(
     "conflicts", "aggregated", "aggregate",
     "one row per pair of sentences that state the same claim incompatibly",
     (
@@ -389,13 +432,20 @@ _register(Table(
         _c("doc_id_b", S, "document of the second sentence", False),
         _c("sent_id_b", S, "second sentence", False),
         _c("value_b", S, "what the second sentence states", False),
-        _c("explanation", S, "why the two cannot both hold, for a reader", False),
+        _c("explanation", S, "why the two statements are the same measure of the same event and cannot both hold", False),
+        _c("fact_id_a", S, "fact of the first sentence, where the conflict is between facts"),
+        _c("fact_id_b", S, "fact of the second sentence, where the conflict is between facts"),
+        _c("confidence", F, "how sure the pipeline is that this is a real disagreement, 0..1", False, min=0.0, max=1.0),
+        _c("status", S, "confirmed at or above aggregate min_conflict_confidence, else to_check", False,
+           values=CONFLICT_STATUSES),
     ),
     key=("conflict_id",),
     refs=(
         Ref(("claim_id",), "claims", ("claim_id",)),
         Ref(("sent_id_a",), "sentences", ("sent_id",)),
         Ref(("sent_id_b",), "sentences", ("sent_id",)),
+        Ref(("fact_id_a",), "facts", ("fact_id",)),
+        Ref(("fact_id_b",), "facts", ("fact_id",)),
     ),
 ))
 

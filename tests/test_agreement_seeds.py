@@ -1,9 +1,10 @@
 """The aggregate logic on the real seed tables, as the end-to-end run (`pipeline_run`) builds them.
 
-What we know of the seeds: several articles report the Trump–Putin call of 12 February 2025;
-one (the article with the 18 August reference) reports a later call and must never share a
-claim with the February reports; one article's mistranslation ("non era irrealistica") states
-the opposite of the others on NATO membership for Ukraine.
+What we know of the seeds: several articles report the Trump–Putin call of 12 February 2025
+(one dates it, "mercoledì"; the others give no date and may abstain); one (the article with
+the 18 August reference) reports a later call and must never share an event or a claim with
+the February reports; one article's mistranslation ("non era irrealistica") states the
+opposite of the others on NATO membership for Ukraine.
 """
 
 from __future__ import annotations
@@ -27,11 +28,19 @@ def _docs_with(sentences: pl.DataFrame, phrase: str) -> set[str]:
     return set(sentences.filter(pl.col("text").str.contains(phrase, literal=True))["doc_id"])
 
 
-def test_the_twelfth_february_call_is_one_event_of_several_articles(seeds):
+def test_the_twelfth_february_call_is_an_event_dated_by_its_article(seeds):
     _, out = seeds
     calls = out["events"].filter((pl.col("event_type") == "call") & (pl.col("event_date") == dt.date(2025, 2, 12)))
-    assert calls.height == 1
-    assert calls["n_docs"][0] >= 2
+    assert calls.height == 1 and calls["identified_by"][0] == "date"
+
+
+def test_the_october_call_is_never_the_february_one(seeds):
+    inputs, out = seeds
+    later = _docs_with(inputs["sentences"], "18 agosto")
+    february = _docs_with(inputs["sentences"], "12 febbraio") | _docs_with(inputs["sentences"], "mercoledì")
+    facts = out["facts"].filter(pl.col("event_id").is_not_null())
+    for docs in facts.group_by("event_id").agg(pl.col("doc_id").unique())["doc_id"].to_list():
+        assert not (set(docs) & later and set(docs) & february), docs
 
 
 def test_the_later_call_never_shares_a_claim_with_february_reports(seeds):

@@ -1,24 +1,26 @@
-"""Unit tests of the agreement building blocks: polarity, event words, intervals, blocking, MinHash."""
+"""Unit tests of the agreement building blocks: polarity and word analysis (nlp.text), the one
+interval module (nlp.intervals), event words and cues (events), fact roles (facts), MinHash and
+source agreement (scores). Every sentence here was written for these tests."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import polars as pl
 import pytest
 
-from pipeline.agreement.claims import (
-    ClaimParams,
-    SentenceFeatures,
-    candidate_pairs,
-    cluster_claims,
-    events_compatible,
+from pipeline.agreement import events as ev
+from pipeline.agreement.facts import (
+    attribution_in,
+    bare_people_counts,
+    fold_noun,
+    modality_of,
+    sentence_speaker,
+    time_of_day,
 )
-from pipeline.agreement.conflicts import Quantity, interval, intervals_overlap
-from pipeline.agreement.events import Event, find_mentions_in_sentence
 from pipeline.agreement.scores import near_duplicate_documents, source_agreement
-from pipeline.agreement.text import content_lemmas, matching_terms, polarity, shorten, stem, tokenize
+from pipeline.nlp.intervals import APPROXIMATE_TOLERANCE, intervals_disjoint, relative_gap, widen
+from pipeline.nlp.text import content_lemmas, matching_terms, polarity, shorten, stem, token_table, tokenize
 
 
 # --- polarity ----------------------------------------------------------------------------------
@@ -81,142 +83,6 @@ def test_content_lemmas_fold_inflection_and_keep_names():
 def test_shorten_cuts_at_a_word_boundary():
     assert shorten("uno due tre quattro cinque", 12) == "uno due tre…"
     assert shorten("breve", 12) == "breve"
-
-
-# --- event words -------------------------------------------------------------------------------
-
-def _mentions(text, dates=(), persons=(), published=None, later=False):
-    return find_mentions_in_sentence("d", "d:0:0", text, list(dates), list(persons), published, 6, later)
-
-
-def test_call_found_from_noun_adjective_or_phrase():
-    for text in (
-        "Macron e Scholz hanno avuto una lunga telefonata.",
-        "Il colloquio telefonico tra i due ministri è durato un'ora.",
-        "Il premier ha parlato per telefono con il cancelliere.",
-        "Il presidente ha trascorso un'ora al telefono con il collega.",
-    ):
-        assert [m.event_type for m in _mentions(text)] == ["call"], text
-
-
-def test_phone_interview_is_an_interview_not_a_call():
-    assert [m.event_type for m in _mentions("Ha rilasciato un'intervista telefonica al quotidiano.")] == ["interview"]
-
-
-def test_no_event_word_no_mention():
-    assert _mentions("Il governo ha approvato la legge di bilancio.") == []
-
-
-def test_future_cue_or_later_date_makes_a_planned_event():
-    pub = dt.date(2025, 3, 1)
-    assert _mentions("È previsto un nuovo incontro tra i due leader.", published=pub)[0].is_planned
-    assert _mentions("Un incontro tra i due leader si terrà a Roma.", published=pub)[0].is_planned
-    past = _mentions("L'incontro del 12 febbraio tra i due leader.", dates=[(12, dt.date(2025, 2, 12))], published=pub)
-    assert not past[0].is_planned and past[0].event_date == dt.date(2025, 2, 12)
-    assert _mentions("Un incontro è fissato la prossima settimana.", published=pub, later=True)[0].is_planned
-
-
-def test_persons_next_to_the_event_word_are_its_participants():
-    text = "La telefonata tra Macron e Scholz, ha riferito Rossi, è durata un'ora."
-    persons = [(text.index("Macron"), "macron"), (text.index("Scholz"), "scholz"), (text.index("Rossi"), "rossi")]
-    m = _mentions(text, persons=persons)[0]
-    assert m.near_participants == {"macron", "scholz"}
-    assert m.participants == {"macron", "scholz", "rossi"}
-
-
-# --- event compatibility -----------------------------------------------------------------------
-
-_founders = itertools.count()
-
-
-def _event(etype="call", date=None, planned=False, persons=("a", "b"), ref=None, doc=None):
-    founder = (f"{doc or 'd'}:{next(_founders)}:0", etype)  # each event its own founding mention
-    e = Event(etype, date, planned, frozenset(persons), doc, reference_date=ref, founder=founder)
-    e.person_counts.update(persons)
-    return e
-
-
-def test_event_compatibility_rules():
-    feb12, aug18 = dt.date(2025, 2, 12), dt.date(2025, 8, 18)
-    call12 = _event(date=feb12)
-    assert events_compatible(call12, call12) == "same"
-    assert events_compatible(call12, None) == "compatible"
-    feb14 = dt.date(2025, 2, 14)
-    assert events_compatible(call12, _event(date=feb14)) == "different_date"  # misdated, or a second call
-    assert events_compatible(call12, _event(date=aug18)) == "no"  # months apart: another call
-    assert events_compatible(call12, _event(date=feb14), date_conflict_days=1) == "no"
-    assert events_compatible(call12, _event(date=aug18, persons=("c", "d"))) == "no"
-    assert events_compatible(call12, _event("meeting", date=feb12)) == "no"
-    assert events_compatible(call12, _event(planned=True, doc="x")) == "no"
-    assert events_compatible(call12, _event("talks", doc="x")) == "compatible"
-    # an undated report published a week after the call may be about it, one published months later not
-    assert events_compatible(call12, _event(doc="x", ref=dt.date(2025, 2, 13))) == "compatible"
-    assert events_compatible(call12, _event(doc="x", ref=dt.date(2025, 6, 1))) == "no"
-    assert events_compatible(call12, _event(doc="x", ref=dt.date(2025, 2, 1))) == "no"
-
-
-
-def test_an_inherited_event_counts_only_by_date_and_participants():
-    # a sentence naming no event inherits its article's event: the kind of happening no longer
-    # separates it (the article on a call also reports words said at a meeting), dates and
-    # persons still do
-    feb12 = dt.date(2025, 2, 12)
-    call12 = _event(date=feb12)
-    meeting = _event("meeting", doc="x", ref=feb12)
-    assert events_compatible(call12, meeting) == "no"
-    assert events_compatible(call12, meeting, both_named=False) == "compatible"
-    assert events_compatible(call12, _event("meeting", date=feb12), both_named=False) == "compatible"
-    assert events_compatible(call12, _event("vote", date=dt.date(2023, 5, 2)), both_named=False) == "no"
-    assert events_compatible(call12, _event(date=feb12, persons=("c", "d")), both_named=False) == "no"
-    assert events_compatible(call12, _event(planned=True, doc="x", ref=feb12), both_named=False) == "compatible"
-
-
-# --- intervals ---------------------------------------------------------------------------------
-
-def _q(low, high, qualifier):
-    return Quantity(("duration", "minute", None), low, high, qualifier, "x")
-
-
-@pytest.mark.parametrize("a, b, overlap", [
-    (_q(60, None, "more_than"), _q(90, 90, "about"), True),  # "più di un'ora" vs "circa un'ora e mezza"
-    (_q(175, 175, "exact"), _q(150, 150, "exact"), False),
-    (_q(90, 90, "about"), _q(100, 100, "exact"), True),  # within ±15%
-    (_q(90, 90, "about"), _q(180, 180, "exact"), False),
-    (_q(180, 240, "range"), _q(200, 200, "exact"), True),
-    (_q(None, 30, "less_than"), _q(60, None, "more_than"), False),
-])
-def test_interval_overlap_with_tolerance(a, b, overlap):
-    assert intervals_overlap(interval(a, 0.15), interval(b, 0.15)) is overlap
-
-
-# --- blocking and clustering -------------------------------------------------------------------
-
-def _feature(i, doc, lemmas, entities=()):
-    return SentenceFeatures(f"{doc}:0:{i}", doc, doc, " ".join(lemmas), frozenset(lemmas), frozenset(entities),
-                            frozenset(), None, None)
-
-
-def test_blocking_pairs_only_different_documents_sharing_enough_rare_keys():
-    common = ["governo"]  # in every sentence: its posting list is over the cap
-    feats = [
-        _feature(0, "d1", common + ["sanzione", "banca", "europeo"]),
-        _feature(1, "d2", common + ["sanzione", "banca", "europeo", "nuovo"]),
-        _feature(2, "d1", common + ["sanzione", "banca", "europeo"]),  # same document as 0
-        _feature(3, "d3", common + ["calcio", "partita", "stadio"]),
-        _feature(4, "d4", common + ["calcio", "sanzione"]),  # shares too few keys with anyone
-    ]
-    pairs = candidate_pairs(feats, max_posting=3, min_shared_keys=2)
-    assert set(zip(pairs["a"], pairs["b"])) == {(0, 1), (1, 2)}
-
-
-def test_clustering_does_not_chain_through_a_bridge():
-    feats = [_feature(i, f"d{i}", ["x"]) for i in range(3)]
-    # 0-1 and 1-2 are similar, 0-2 not at all: a bridge sentence must not fuse 0 and 2
-    edges = {(0, 1): 0.9, (1, 2): 0.8, (0, 2): 0.0}
-    claims = cluster_claims(feats, edges, ClaimParams(similarity_threshold=0.5, min_average_similarity=0.5))
-    groups = sorted(sorted(c.members) for c in claims)
-    assert [0, 1, 2] not in groups
-    assert [0, 1] in groups
 
 
 # --- near duplicates and agreement -------------------------------------------------------------
@@ -292,27 +158,183 @@ def test_matching_terms_leave_polarity_alone():
     assert _terms("L'accordo è stato respinto.") == _terms("L'accordo è stato accettato.")
 
 
-def test_every_event_type_the_lexicon_can_produce_is_declared_in_the_schema():
-    from pipeline.agreement.events import EVENT_NOUNS, GENERIC_TYPE, TALKS_CAN_BE, TYPE_LABELS
+# --- the columnar token table -------------------------------------------------------------------
+
+def test_token_table_reads_each_sentence_once_with_breaks_names_and_terms():
+    t = token_table(pl.Series(["L'adesione della NATO non è «realistica», ha detto Rossi.", "Nessuna data."]))
+    first = t.filter(pl.col("sid") == 0)
+    assert first["pos"].to_list() == list(range(first.height))
+    words = dict(zip(first["word"].to_list(), first["is_name"].to_list()))
+    assert words["nato"] and words["rossi"] and not words["adesione"]
+    assert first.filter(pl.col("is_break"))["word"].to_list() == ["»", ",", "."]
+    assert set(t["sid"].to_list()) == {0, 1}
+    # the same terms as the per-sentence tokenizer
+    assert set(first["term"].drop_nulls().to_list()) == set(matching_terms(tokenize("L'adesione della NATO non è «realistica», ha detto Rossi.")))
+
+
+# --- intervals: one module for anomalies and conflicts ---------------------------------------------
+
+@pytest.mark.parametrize("a, b, disjoint", [
+    ((60, None, "more_than"), (90, 90, "about"), False),  # "più di un'ora" and "circa un'ora e mezza"
+    ((175, 175, "exact"), (150, 150, "exact"), True),
+    ((90, 90, "about"), (100, 100, "exact"), False),  # within the tolerance
+    ((90, 90, "almost"), (100, 100, "exact"), False),  # "quasi" widened exactly like "circa"
+    ((90, 90, "about"), (180, 180, "exact"), True),
+    ((180, 240, "range"), (200, 200, "exact"), False),
+    ((None, 30, "less_than"), (60, None, "more_than"), True),
+])
+def test_widened_intervals(a, b, disjoint):
+    assert intervals_disjoint(widen(*a), widen(*b)) is disjoint
+
+
+def test_about_and_almost_are_widened_the_same_and_exact_is_not():
+    assert widen(100, 100, "about") == widen(100, 100, "almost") == (100 - 100 * APPROXIMATE_TOLERANCE,
+                                                                     100 + 100 * APPROXIMATE_TOLERANCE)
+    assert widen(100, 100, "exact") == (100, 100)
+    assert relative_gap((150, 150), (175, 175)) == pytest.approx(25 / 175)
+    assert relative_gap((150, 200), (175, 175)) == 0.0
+
+
+def test_anomalies_use_the_same_interval_module():
+    from pipeline.nlp import anomalies, intervals
+
+    assert anomalies.intervals_disjoint is intervals.intervals_disjoint
+    assert anomalies.widen is intervals.widen
+
+
+# --- event words and references to other occasions -------------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("Macron e Scholz hanno avuto una lunga telefonata.", "call"),
+    ("Il premier ha parlato per telefono con il cancelliere.", "call"),
+    ("Migliaia di persone ai funerali del sindaco.", "funeral"),
+    ("La messa in suffragio sarà celebrata in Duomo.", "mass"),
+    ("Il corteo dei metalmeccanici ha attraversato il centro.", "demonstration"),
+    ("Lo sciopero dei treni è durato otto ore.", "strike"),
+    ("Una scossa di magnitudo 4 ha svegliato la valle.", "earthquake"),
+    ("Il processo all'ex sindaco riprende lunedì.", "trial"),
+    ("Il derby è finito in parità.", "match"),
+])
+def test_event_words_of_any_kind_of_news(text, kind):
+    assert [k for _, _, k in ev.event_words(text)][:1] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "La strada è stata messa in sicurezza dai vigili.",
+    "Il processo di pace resta fermo.",
+    "Il governo ha approvato la legge di bilancio.",
+])
+def test_words_that_only_look_like_events(text):
+    assert ev.event_words(text) == []
+
+
+def test_a_denied_event_word_names_no_event():
+    assert ev.read_sentence("Trenta giorni senza attacchi alle centrali.", []).words == []
+
+
+FEB12, MAR18 = dt.date(2025, 2, 12), dt.date(2025, 3, 18)
+
+
+def _relation(text, dates=(), main_kind="call", main_date=MAR18, planned=False, months=()):
+    return ev.sentence_relation(ev.read_sentence(text, list(dates), list(months)), main_kind, main_date, planned)
+
+
+def test_a_sentence_is_about_its_articles_event_unless_it_points_elsewhere():
+    assert _relation("La telefonata è durata due ore e mezza.") == "main"
+    assert _relation("I due leader hanno concordato uno scambio di prigionieri.") == "main"
+    text = "La telefonata di oggi arriva dopo quella del 12 febbraio, durata novanta minuti."
+    assert _relation(text, dates=[(text.index("12 febbraio"), FEB12)]) == "other"
+    assert _relation("Il precedente colloquio era durato novanta minuti.") == "other"
+    assert _relation("Una nuova telefonata è prevista la prossima settimana.") == "other"
+    assert _relation("A febbraio la telefonata era durata novanta minuti.") == "other"
+    assert _relation("A febbraio i due avevano parlato per novanta minuti.", months=[(2, dt.date(2025, 2, 1))]) == "other"
+    assert _relation("Il vertice di Bruxelles si è chiuso senza accordo.") == "other"  # another kind of event
+
+
+def test_parts_of_an_event_are_the_event():
+    assert _relation("La messa funebre è iniziata alle 11.", main_kind="funeral", main_date=None) == "main"
+    assert _relation("Il corteo funebre è partito da casa.", main_kind="funeral", main_date=None) == "main"
+    assert _relation("Ai funerali dell'11 aprile avevano partecipato in molti.", main_kind="mass", main_date=None) == "other"
+
+
+def test_a_date_the_text_marks_as_another_occasion_is_never_the_events():
+    text = "La telefonata, la prima dopo quella del 12 febbraio, è durata due ore."
+    r = ev.read_sentence(text, [(text.index("12 febbraio"), FEB12)])
+    assert r.dates[0][2]  # marked
+    sentences = pl.DataFrame({"sid": [0, 1], "doc_id": ["d", "d"], "sent_no": [0, 1]})
+    readings = {0: r, 1: ev.read_sentence("Trump e Putin si sono sentiti oggi.", [(26, MAR18)])}
+    frames = ev.document_frames(sentences, readings, {"d": MAR18}, {}, {}, {}, lead_sentences=4)
+    assert frames["d"].kind == "call" and frames["d"].date == MAR18
+
+
+def test_a_later_date_is_not_a_past_events_date():
+    text = "Lo sciopero generale, e il 13 novembre si replica."
+    r = ev.read_sentence(text, [(text.index("13 novembre"), dt.date(2026, 11, 13))])
+    sentences = pl.DataFrame({"sid": [0], "doc_id": ["d"], "sent_no": [0]})
+    frames = ev.document_frames(sentences, {0: r}, {"d": dt.date(2026, 10, 16)}, {}, {}, {}, lead_sentences=4)
+    assert frames["d"].kind == "strike" and frames["d"].date is None
+
+
+def test_every_event_kind_is_declared_in_the_schema():
     from pipeline.schemas import EVENT_TYPES
 
-    produced = set(EVENT_NOUNS.values()) | {GENERIC_TYPE, *TALKS_CAN_BE}
+    produced = {kind for _, kind in ev.EVENT_WORDS} | {ev.GENERIC_KIND, ev.STATEMENT_KIND, ev.UNKNOWN_KIND}
     assert produced <= set(EVENT_TYPES), sorted(produced - set(EVENT_TYPES))
-    assert set(TYPE_LABELS) == set(EVENT_TYPES)
+    assert set(ev.EVENT_KIND_LABELS) == set(EVENT_TYPES)
 
 
-def test_candidate_pairs_are_the_same_whatever_the_join_is_sliced_into(monkeypatch):
-    import pipeline.agreement.claims as claims_module
-    from pipeline.agreement.claims import SentenceFeatures, candidate_pairs
+# --- what a value measures -----------------------------------------------------------------------
 
-    def feature(i: int, doc: str, terms: set[str]) -> SentenceFeatures:
-        return SentenceFeatures(sent_id=f"{doc}:0:{i}", doc_id=doc, source_id=doc, text="", terms=frozenset(terms),
-                                entities=frozenset(), slots=frozenset(), event=None)
+def test_nouns_fold_onto_their_family():
+    assert fold_noun("fedeli") == fold_noun("manifestanti") == fold_noun("persone") == "persone"
+    assert fold_noun("detenuti") == fold_noun("prigionieri")
+    assert fold_noun("visitatori") != fold_noun("persone")
 
-    vocabulary = ["gas", "accordo", "prezzo", "tetto", "ministro", "europa", "vertice", "bruxelles"]
-    features = [feature(i, f"doc{i % 5}", {vocabulary[(i + k) % 8] for k in range(4)}) for i in range(40)]
-    whole = candidate_pairs(features, max_posting=100, min_shared_keys=3)
-    monkeypatch.setattr(claims_module, "PAIR_ROWS_PER_SLICE", 50)
-    sliced = candidate_pairs(features, max_posting=100, min_shared_keys=3)
-    assert whole.height > 0
-    assert sliced.equals(whole)
+
+@pytest.mark.parametrize("before, after, modality", [
+    ("per i funerali sono attese ", " persone", "forecast"),
+    ("la prefettura prevede fino a ", " persone", "forecast"),
+    ("alle 9 in piazza erano già ", "", "provisional"),
+    ("al momento i feriti sono ", "", "provisional"),
+    ("qualora dovessero arrivare ", " persone", "hypothetical"),
+    ("in piazza sono scese ", " persone", "outcome"),
+    ("al momento del voto si sono contati ", " astenuti", "outcome"),
+])
+def test_modality_of_a_count(before, after, modality):
+    assert modality_of(before, after, is_count=True) == modality
+
+
+def test_who_gives_a_figure():
+    assert attribution_in("Secondo la Questura i manifestanti erano 30mila.", [])[0] == "questura"
+    assert attribution_in("Per gli organizzatori in piazza c'erano 100mila persone.", [])[0] == "organizzatori"
+    assert attribution_in("Il Comune ne ha invece contate duecentomila.", [])[0] == "comune"
+    assert attribution_in("In piazza c'erano 100mila persone.", [])[0] is None
+    text = "Secondo Rossi i feriti sono dodici."
+    assert attribution_in(text, [(8, 13, "mario-rossi")])[0] == "mario-rossi"
+
+
+def test_the_speaker_of_a_reported_statement():
+    text = "Il ministro Bianchi ha dichiarato che l'accordo non è realistico."
+    assert sentence_speaker(text, [(12, 19, "luca-bianchi")]) == "luca-bianchi"
+    assert sentence_speaker("L'accordo non è realistico, secondo alcuni.", []) is None
+
+
+def test_times_of_day_as_intervals():
+    (_, _, low, high, q, _), = time_of_day("La scossa è stata avvertita alle 5.30 del mattino.")
+    assert (low, high, q) == (330, 330, "exact")
+    (_, _, low, high, _, _), = time_of_day("La scossa è arrivata poco dopo le sei.")
+    assert (low, high) == (360, 390)
+    assert time_of_day("Il governo ha approvato la riforma.") == []
+
+
+def test_bare_counts_of_people():
+    found = bare_people_counts("In piazza erano 35mila, secondo la Questura.", [])
+    assert [(low, high, q) for _, _, low, high, q, _ in found] == [(35000, 35000, "exact")]
+    found = bare_people_counts("Erano duecentocinquantamila le persone venute a salutarlo.", [])
+    assert found[0][2] == 250000
+    assert bare_people_counts("Oltre 200mila delle quali lungo il percorso.", [])[0][3] is None  # open above
+    assert bare_people_counts("In 34 città si sono svolti cortei.", []) == []  # a count of cities, small
+    text = "In piazza erano 35mila."
+    assert bare_people_counts(text, [(text.index("35mila"), len(text) - 1)]) == []  # already a quantity
+
+

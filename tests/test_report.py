@@ -210,7 +210,7 @@ def test_metrics_count_the_fixture(built):
     assert metrics["events"] == 2
     assert metrics["claims"] == 7
     assert metrics["claims_multi_source"] == 3
-    assert metrics["conflicts"] == {"quantity": 1, "date": 0, "polarity": 0, "attribution": 0}
+    assert metrics["conflicts"] == {"quantity": 1, "date": 0, "time_of_day": 0, "polarity": 0, "attribution": 0}
     assert list(metrics["conflicts"]) == list(CONFLICT_KINDS)
     assert metrics["mean_agreement_rate"] == pytest.approx((1.0 + 0.5 + 1.0) / 3, abs=1e-4)
     assert metrics["pooled_agreement_rate"] == pytest.approx(6 / 7, abs=1e-4)

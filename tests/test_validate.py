@@ -143,7 +143,7 @@ def valid_tables() -> dict[str, pl.DataFrame]:
         ],
         "anomalies": [],
         "events": [{"event_id": "ev-call", "event_date": call_date, "label": "Telefonata Trump-Putin", "n_docs": 2,
-                    "event_type": "call", "is_planned": False}],
+                    "event_type": "call", "is_planned": False, "identified_by": "date"}],
         "claims": [
             {"claim_id": "cl-call", "event_id": "ev-call", "label": "Trump e Putin hanno parlato al telefono",
              "n_docs": 2, "n_sources": 2},
@@ -165,6 +165,7 @@ def valid_tables() -> dict[str, pl.DataFrame]:
             "doc_id_a": DOC_A, "sent_id_a": a_call, "value_a": "2025-02-12",
             "doc_id_b": DOC_B, "sent_id_b": b_quote, "value_b": "2025-02-13",
             "explanation": "mercoledì 12 febbraio e giovedì 13 febbraio non sono lo stesso giorno",
+            "confidence": 0.9, "status": "confirmed",
         }],
         "source_agreement": [{
             "source_a": "corriere-della-sera", "source_b": "la-repubblica", "n_shared_claims": 2, "n_agreeing": 1,
@@ -172,6 +173,16 @@ def valid_tables() -> dict[str, pl.DataFrame]:
             "coverage_jaccard": 1.0,
         }],
         "near_duplicates": [],
+        "facts": [
+            {"fact_id": "fa-duration-a", "event_id": "ev-call", "doc_id": DOC_A, "sent_id": a_call,
+             "source_id": "corriere-della-sera", "kind": "quantity", "measure": "durata telefonata", "scope": None,
+             "modality": "outcome", "attributed_to": None, "unit": "minute", "qualifier": "more_than", "low": 60.0,
+             "high": None, "value": "più di un'ora", "is_comparable": True},
+            {"fact_id": "fa-duration-b", "event_id": "ev-call", "doc_id": DOC_B, "sent_id": b_duration,
+             "source_id": "la-repubblica", "kind": "quantity", "measure": "durata telefonata", "scope": None,
+             "modality": "outcome", "attributed_to": "dmitrij-peskov", "unit": "minute", "qualifier": "about",
+             "low": 90.0, "high": 90.0, "value": "circa novanta minuti", "is_comparable": True},
+        ],
         "entity_coverage": list(coverage.values()),
     }
     return {name: _frame(name, rows) for name, rows in tables.items()}

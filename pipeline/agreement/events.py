@@ -1,340 +1,647 @@
-"""Events: the real-world happenings (a phone call, a meeting, an attack) the corpus reports.
+"""Events first: which real-world event each document, and each of its sentences, reports.
 
-An *event mention* is a word of a general event lexicon ("telefonata", "vertice", "attacco",
-"colloquio telefonico", "al telefono" …) with the sentence's evidence about it: the resolved day
-date nearest to the word, whether it is planned (a future cue near the word, or a date after
-publication), the persons the sentence names and those named in the word's own clause. Mentions
-become events by
-
-1. dated mentions: the same (type, date, planned) across the corpus, split by participants when
-   the persons named do not fit (Trump–Putin vs Trump–Zelensky on the same day) and by places
-   when the places named share none (a strike in Milano and one in Napoli on the same day);
-2. generic talk words ("colloquio", "conversazione") join a call, else a meeting, of the same
-   date, else they form a "talks" event;
-3. before that, an article that states exactly one day date and dates no event itself lends that
-   date to its undated past mentions; the undated mentions left join the one event of their own
-   article that fits (most persons in common, then the specific type, then a dated one), else
-   form an event local to the article (its date unknown; `reference_date` is the article's
-   publication date, which claims use to rule out matches);
-4. sentences without an event word attach to their article's main event when one event holds at
-   least `main_event_share` of the article's mentions and more than any other, else to none.
-
-A planned call and a past call are different events; so are calls on different dates. An
-event's participants are the two persons its mentions name most (persons in the event word's
-clause count double). Every event is founded by exactly one mention (the first, in a fixed
-order, that fits no existing event) and every mention founds at most one event, so event_id
-hashes the founding mention (its sentence and event type): unique by construction, also for two
-undated events of one article that name nobody, and for generic talks later found to be a call.
+1. **The article's main event** (`document_frames`): its kind, from the event words of its
+   title and lead (an open news lexicon: calls, meetings, funerals, Masses, ceremonies,
+   demonstrations, strikes, earthquakes, accidents, attacks, trials, votes, matches, speeches…;
+   an article with none is of kind `other` and is identified by the rest alone); its date, from
+   the day dates the text gives *for that event* (a date the text marks as another event — "dopo
+   quella del 12 febbraio", "l'ultima volta… il 18 agosto", a date after publication for a past
+   event — is never the event's date, and the publication date is never used as the event's
+   date); the persons (certain links only), places and organisations of the lead; and the
+   distinctive words of the lead.
+2. **Clustering** (`cluster_documents`): frames of one kind and one date are one event when
+   their persons and places fit (two strikes on one day in two cities are two events) and
+   something ties them: a person or place in common, or lead words SAME_DAY_SIMILARITY alike
+   (two votes of one day on two bills stay two). A smaller group dating an event up to
+   `date_conflict_days` off joins it when it is at most half as large and alike in names and
+   words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
+   a dated event only with positive evidence: it shares a person or place with it, its
+   publication date lies within `undated_window_days` after it, its lead words are at least
+   `min_content_similarity` alike, and no other event of that kind is nearly as alike
+   (`min_similarity_margin`); with no publication date either, only when a single event of its
+   kind in the corpus could be its own. Two undated frames of one kind published the same day
+   that share persons and words are one event. Anything else is an event known to its article
+   only (`identified_by` = `article`): its facts are listed, never compared. So an undated
+   event never matches "any" dated one, and the cost follows the sizes of the (kind, date)
+   groups, never the corpus squared.
+3. **Sentences** (`assign_sentences`): each sentence belongs to its article's main event unless
+   it refers explicitly to another one: an event word with "precedente", "scorsa", "prossima"
+   beside it, "quella del …", "in precedenza", "la prossima settimana", an event word of another
+   kind, or a day date other than the event's. Such a sentence belongs to no event, except a
+   statement by a speaker linked with certainty, which belongs to that speaker's *statement
+   event* (one speaker's remarks reported by articles published within `undated_window_days` of
+   each other, naming places that fit): what Hegseth said at a NATO meeting is one event
+   whichever call the article is about.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import polars as pl
 
-from pipeline.agreement.frames import columns
-from pipeline.agreement.text import CLAUSE_BREAK_RE, Token, tokenize
-from pipeline.common import progress, stable_id
+from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
 
-# Head nouns (lemma or surface) -> event type. A general news lexicon, not the seeds' words.
-EVENT_NOUNS: dict[str, str] = {
-    "telefonata": "call", "chiamata": "call", "chiamate": "call", "videochiamata": "call",
-    "videoconferenza": "call",
-    "incontro": "meeting", "vertice": "meeting", "summit": "meeting", "riunione": "meeting",
-    "visita": "meeting", "bilaterale": "meeting",
-    "intervista": "interview",
-    "attacco": "attack", "bombardamento": "attack", "raid": "attack", "attentato": "attack",
-    "offensiva": "attack", "strage": "attack", "esplosione": "attack", "incursione": "attack",
-    "discorso": "speech", "comizio": "speech", "conferenza": "speech",
-    "elezione": "vote", "referendum": "vote", "ballottaggio": "vote",
-    "voto": "vote", "votazione": "vote", "votare": "vote", "scrutinio": "vote",
-    "sciopero": "strike", "scioperare": "strike",
-    "colloquio": "talks", "conversazione": "talks",
+# --- the event lexicon --------------------------------------------------------------------------
+# (regex of the word forms, kind). General Italian news vocabulary, matched on lower-cased text.
+EVENT_WORDS: tuple[tuple[str, str], ...] = (
+    (r"videochiamat[ae]|videoconferenz[ae]|telefonat[ae]|chiamat[ae](?! a\b)", "call"),
+    (r"colloqui(?:o)? telefonic[oi]|conversazion[ei] telefonic[ae]|telefonicamente|(?:al|per) telefono|ha telefonato", "call"),
+    (r"colloqui[o]?|conversazion[ei]|interlocuzion[ei]", "talks"),
+    (r"incontr[oi](?! di calcio)|vertic[ei]|summit|riunion[ei]|bilateral[ei]|visita di stato", "meeting"),
+    (r"funeral[ei]|esequie|camera ardente|(?:messa|funzione|rito|corteo|cerimonia) funebre", "funeral"),
+    (r"mess[ae](?! (?:in (?:sicurezza|onda|scena|atto|moto|campo|discussione|luce|evidenza|dubbio|opera|pratica|vendita|"
+     r"mora|liquidazione|stato|funzione|piega|risalto|guardia|rete|commercio|cassa|servizio|produzione)|a (?:punto|"
+     r"disposizione|terra|fuoco|dimora|segno|nudo|regime|sistema|confronto|rischio|bando)|al (?:bando|sicuro|corrente)|"
+     r"insieme)\b)|omelia|celebrazion[ei] eucaristic[ae]|rosario", "mass"),
+    (r"cerimoni[ae]|commemorazion[ei]|inaugurazion[ei]|insediament[oi]|giurament[oi]|beatificazion[ei]|canonizzazion[ei]", "ceremony"),
+    (r"manifestazion[ei]|corte[oi]|fiaccolat[ae]|sit-in|protest[ae]|presidi(?:o)?(?= (?:di|davanti|sotto|in)\b)", "demonstration"),
+    (r"scioper[oi]", "strike"),
+    (r"terremot[oi]|sism[ai]|scoss[ae]", "earthquake"),
+    (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),
+    (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]", "attack"),
+    (r"process[oi](?! (?:di|del|della) pace)|udienz[ae]|sentenz[ae]", "trial"),
+    (r"elezion[ei]|votazion[ei]|referendum|ballottaggi(?:o)?|scrutini(?:o)?|conclave|primarie|voto(?= (?:sul|sulla|sullo|finale|di fiducia|in aula)\b)", "vote"),
+    (r"partit[ae](?= (?:di|tra|contro|del|della)\b)|derby", "match"),
+    (r"discors[oi]|comizi(?:o)?|conferenza stampa", "speech"),
+    (r"intervist[ae]", "interview"),
+    (r"concert[oi]|festival", "concert"),
+)
+EVENT_KIND_LABELS = {
+    "call": "telefonata", "talks": "colloqui", "meeting": "incontro", "funeral": "funerali",
+    "mass": "messa", "ceremony": "cerimonia", "demonstration": "manifestazione", "strike": "sciopero",
+    "earthquake": "terremoto", "accident": "incidente", "attack": "attacco", "trial": "processo",
+    "vote": "voto", "match": "partita", "speech": "discorso", "interview": "intervista",
+    "concert": "concerto", "statement": "dichiarazioni", "other": "evento",
 }
-# Words that make generic talks a phone call ("colloquio telefonico", "parlato al telefono").
-PHONE_WORDS = frozenset({"telefonico", "telefonica", "telefonicamente", "telefono", "telefonare", "cornetta"})
-# Phone words that report a call on their own: "ha telefonato a", "parlato telefonicamente",
-# "un'ora al telefono", "sentito per telefono" (a preposition before "telefono").
-STANDALONE_CALL_WORDS = frozenset({"telefonicamente", "telefonare"})
-PHONE_PREPOSITIONS = frozenset({"al", "per"})
-# Event types that generic talks ("colloquio", "conversazione") can be, in order of preference.
+EVENT_KINDS = tuple(EVENT_KIND_LABELS)
+GENERIC_KIND = "talks"  # "colloquio", "conversazione": a call when the article names a phone, else talks
 TALKS_CAN_BE = ("call", "meeting")
-GENERIC_TYPE = "talks"
-TYPE_LABELS = {
-    "call": "telefonata", "meeting": "incontro", "interview": "intervista", "attack": "attacco",
-    "speech": "discorso", "vote": "voto", "strike": "sciopero", "talks": "colloqui",
-}
-# Future cues near the event word: a planned event. Lemmas, plus future-tense endings below.
-FUTURE_LEMMAS = frozenset({
-    "previsto", "prevedere", "prossimo", "futuro", "imminente", "programmare", "programmato",
-    "programma", "domani", "atteso", "attendere", "annunciato", "dovrebbe",
-})
-FUTURE_ENDINGS = ("rà", "ranno", "remo", "rò")
-# Characters around an event word, within its clause, where a named person is taken as a participant.
-NEAR_BEFORE, NEAR_AFTER = 40, 80
-# Cheap prefilter: most sentences name no event; only those matching a stem are tokenized.
-_STEMS = sorted({w[:-1] for w in (*EVENT_NOUNS, *PHONE_WORDS)})
-EVENT_WORD_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, _STEMS)) + ")", re.IGNORECASE)
+UNKNOWN_KIND = "other"
+STATEMENT_KIND = "statement"
+_EVENT_GROUPS = [f"(?P<k{i}>{rx})" for i, (rx, _) in enumerate(EVENT_WORDS)]
+EVENT_RE = re.compile(r"\b(?:" + "|".join(_EVENT_GROUPS) + r")\b")
+_KIND_OF_GROUP = {f"k{i}": kind for i, (_, kind) in enumerate(EVENT_WORDS)}
+PHONE_RE = re.compile(r"\btelefon|\bcornetta\b")
+
+# An event word with one of these beside it (three words either side) names another event.
+OTHER_MODIFIER_RE = re.compile(
+    r"\b(?:precedent[ei]|scors[ao]|passat[ao]|prossim[ao]|successiv[ao]|futur[ao]|ultim[ao] volta|"
+    r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
+    r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
+    r"|\b(?:giorni|settimane|mesi|anni) (?:dopo|prima) (?:(?:il|lo|la|i|gli|le|l['’])\s?)?(?= _)"
+)
+# In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
+# partecipato"): an occasion before the one reported.
+PLUPERFECT_RE = re.compile(r"\b(?:aveva|avevano|era|erano|erano stat[ie]|era stat[ao])\s+(?:\w+\s+)?\w{2,}(?:at|ut|it|ss|st)[aoie]\b")
+# Just before an event word: it is denied, not reported ("senza attacchi", "nessun incontro").
+DENIED_BEFORE_RE = re.compile(r"\b(?:senza|nessun[ao]?|niente|alcun[ao]?)\s+(?:\w+\s+)?$")
+# Future tense anywhere in the sentence: something yet to happen ("visiterà", "si terranno").
+FUTURE_TENSE_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno|eremo|iremo|aremo)\b")
+# Anywhere in a sentence: an explicit reference to another occasion.
+OTHER_PAST_RE = re.compile(
+    r"\b(?:in precedenza|precedentemente|nei giorni scorsi|nelle settimane scorse|la settimana scorsa|"
+    r"il mese scorso|l['’]anno scorso|lo scorso (?:mese|anno)|già in passato|(?:giorni|settimane|mesi|anni) fa|"
+    r"quell[ao] (?:del|dello|della|dell['’]|di)\b|dopo quell[ao]|rispetto a quell[ao]|l['’]ultima volta)"
+)
+OTHER_FUTURE_RE = re.compile(
+    r"\b(?:la prossima settimana|il prossimo mese|nei prossimi giorni|nelle prossime settimane|domani|si replica|"
+    r"si terrà|si terranno|si svolgerà|in programma|è previst[ao] per|sono previst[ie] per|dovrebbe tenersi)\b"
+)
+# Before a day date, within its sentence: the date is another occasion's, not the event's.
+OTHER_DATE_CUE_RE = re.compile(
+    r"\b(?:quell[aoie]|precedent[ei]|ultim[aoie]|dopo|rispetto|già|dal|dall['’]|fino|prima (?:del|dell['’]|della|di))\b[^.;:]{0,40}$"
+)
+# After a day date: the occasion is a repeat to come ("E il 13 novembre si replica").
+OTHER_DATE_AFTER_RE = re.compile(r"[^.;:]{0,25}?\b(?:si replica|si ripete|si torna in piazza|replicherà|il bis)\b")
+# Planned: a future cue next to the main event word.
+FUTURE_CUE_RE = re.compile(
+    r"\b(?:previst[aoie]|prossim[aoie]|atteso|attesa|attesi|attese|in programma|domani|imminente|"
+    r"sarà|saranno|si terrà|si svolgerà)\b"
+)
+MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
+SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
+NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
+
+
+@dataclass(frozen=True)
+class EventParams:
+    """params.yaml `aggregate.events`."""
+
+    lead_sentences: int = 4            # title, subtitle and first sentences that say what the article is about
+    undated_window_days: int = 7       # an undated report joins an event only if published within this many days after it
+    date_conflict_days: int = 3        # a smaller group of reports dating an event this many days or less from a larger one ...
+    min_misdate_similarity: float = 0.5  # ... joins it (a date conflict) when their lead words are this alike
+    min_content_similarity: float = 0.15  # lead-word cosine an undated report needs with the event it joins
+    min_similarity_margin: float = 0.1   # ... and its lead over the next best event of that kind
 
 
 @dataclass
-class Mention:
+class Frame:
+    """What one article says about its main event (or one speaker's remarks, for statements)."""
+
     doc_id: str
-    sent_id: str
-    event_type: str
-    event_date: dt.date | None
-    is_planned: bool
-    participants: frozenset[str]
-    published: dt.date | None = None  # publication date of the mentioning document
-    cue_start: int = 0  # offset of the event word in the sentence
-    near_participants: frozenset[str] = frozenset()  # persons named right around the event word
-    places: frozenset[str] = frozenset()  # places the sentence names
-
-    @property
-    def is_generic(self) -> bool:
-        return self.event_type == GENERIC_TYPE
+    kind: str
+    date: dt.date | None
+    published: dt.date | None
+    persons: frozenset[str]
+    places: frozenset[str]
+    terms: frozenset[str]
+    is_planned: bool = False
+    date_at: tuple[int, int] | None = None  # (sentence id, offset) of the date it was given
 
 
 @dataclass
-class Event:
-    event_type: str
-    event_date: dt.date | None
-    is_planned: bool
-    participants: frozenset[str]  # persons of the mention that founded the event (for matching)
-    local_doc: str | None = None  # set for an undated event known only to one document
-    reference_date: dt.date | None = None  # publication date of local_doc, if known
-    founder: tuple[str, str] = ("", "")  # (sent_id, event type) of the mention that founded it
-    places: frozenset[str] = frozenset()  # places of the first of its mentions that names any
-    sent_ids: set[str] = field(default_factory=set)
-    doc_ids: set[str] = field(default_factory=set)
-    person_counts: Counter = field(default_factory=Counter)  # persons over all its mentions
+class Cluster:
+    kind: str
+    date: dt.date | None
+    identified_by: str  # date | content | article | speaker
+    docs: list[str] = field(default_factory=list)
+    persons: Counter = field(default_factory=Counter)
+    places: set[str] = field(default_factory=set)
+    terms: Counter = field(default_factory=Counter)
+    planned_votes: int = 0
+    founder: str = ""
+    speaker: str | None = None
+    joined_by_words: set[str] = field(default_factory=set)  # documents matched by their words, not their date
 
     @property
-    def main_participants(self) -> tuple[str, ...]:
-        """The (at most) two persons its mentions name most: who the event is between."""
-        ranked = sorted(self.person_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return tuple(sorted(p for p, _ in ranked[:2]))
-
-    @cached_property
     def event_id(self) -> str:
-        """Hash of the founding mention: no two events share one (see the module docstring)."""
-        return stable_id("event", *self.founder)
+        if self.speaker:
+            return stable_id("statement", self.speaker, self.founder)
+        return stable_id("event", self.founder)
+
+    def add(self, f: Frame) -> None:
+        if not self.docs:
+            self.founder = f.doc_id
+        self.docs.append(f.doc_id)
+        self.persons.update(f.persons)
+        self.places |= f.places
+        self.terms.update(f.terms)
+        self.planned_votes += 1 if f.is_planned else -1
+
+    @property
+    def main_persons(self) -> frozenset[str]:
+        ranked = sorted(self.persons.items(), key=lambda kv: (-kv[1], kv[0]))
+        return frozenset(p for p, _ in ranked[:2])
 
 
-def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the clause (between punctuation marks) holding text[start:end]."""
-    before = [m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, start)]
-    after = CLAUSE_BREAK_RE.search(text, end)
-    return (before[-1] if before else 0), (after.start() if after else len(text))
+# Kinds of event whose place tells two events apart (a call's places are its topics).
+LOCATED_KINDS = frozenset({"meeting", "funeral", "mass", "ceremony", "demonstration", "strike", "earthquake", "accident",
+                           "attack", "trial", "match", "speech", "concert", "other"})
 
 
-def _is_future_word(tok: Token) -> bool:
-    return tok.lemma in FUTURE_LEMMAS or tok.text in FUTURE_LEMMAS or (
-        len(tok.text) > 4 and tok.text.endswith(FUTURE_ENDINGS)
-    )
+# Kinds that are parts of another kind's event: a funeral has a ceremony, a Mass, a cortege and
+# a homily; a strike has marches; a call is talks. Naming them does not point to another event.
+PART_OF: dict[str, frozenset[str]] = {
+    "funeral": frozenset({"ceremony", "mass", "demonstration", "speech"}),
+    "mass": frozenset({"ceremony", "speech"}),
+    "ceremony": frozenset({"mass", "speech"}),
+    "call": frozenset({"talks"}),
+    "talks": frozenset({"call", "meeting"}),
+    "meeting": frozenset({"talks", "speech"}),
+    "strike": frozenset({"demonstration"}),
+    "demonstration": frozenset({"strike", "speech"}),
+    "attack": frozenset({"accident"}),
+    "earthquake": frozenset({"accident"}),
+    "vote": frozenset({"speech"}),
+    "trial": frozenset({"speech"}),
+}
 
 
-def find_mentions_in_sentence(
-    doc_id: str,
-    sent_id: str,
-    text: str,
-    dates: list[tuple[int, dt.date]],
-    persons: list[tuple[int, str]],
-    published: dt.date | None,
-    future_window: int,
-    later_than_published: bool = False,
-    places: list[tuple[int, str]] = (),
-) -> list[Mention]:
-    """Event mentions of one sentence: one per event type named in it.
+def is_own_kind(kind: str, main_kind: str) -> bool:
+    """Does an event word of `kind` name the article's own event of `main_kind` (or a part of it)?"""
+    return kind in (main_kind, GENERIC_KIND) or kind in PART_OF.get(main_kind, ())
 
-    `dates` are the sentence's resolved day dates and `persons` the persons it names, each with
-    its character offset; each mention takes the date nearest to its event word, and the persons
-    named just around the word ("la telefonata tra Trump e Putin") count double as participants. `later_than_published`: the sentence has a time
-    expression of any precision after the publication date.
+
+def persons_fit(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Either unknown, or sharing min(2, |a|, |b|) persons."""
+    return not a or not b or len(a & b) >= min(2, len(a), len(b))
+
+
+def places_fit(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
+    """Either unknown, or sharing one."""
+    return not a or not b or bool(set(a) & set(b))
+
+
+# --- per-sentence reading ------------------------------------------------------------------------
+
+def event_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each event word of a sentence (lower-cased matching)."""
+    out = []
+    for m in EVENT_RE.finditer(text.lower()):
+        out.append((m.start(), m.end(), _KIND_OF_GROUP[m.lastgroup]))
+    return out
+
+
+def _window(text: str, start: int, end: int, n_words: int) -> str:
+    before = text[:start].split()[-n_words:]
+    after = text[end:].split()[:n_words]
+    return " ".join(before + ["_"] + after).lower()
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in ",;:.()«»\"“”")
+    rights = [i for i in (text.find(c, end) for c in ",;:.()«»\"“”") if i >= 0]
+    return text[left + 1: min(rights) if rights else len(text)]
+
+
+@dataclass
+class SentenceReading:
+    """What one sentence says about events: its event words (with whether each names another
+    occasion or a planned one), whether the sentence points elsewhere, its dates."""
+
+    words: list[tuple[int, int, str, bool, bool]]  # start, end, kind, names_other, is_future
+    past_cue: bool
+    future_cue: bool
+    dates: list[tuple[int, dt.date, bool]]  # start, day, marked as another occasion's
+    months: list[dt.date] = field(default_factory=list)  # first days of the months it names without a day
+
+
+def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tuple[int, dt.date]] = ()) -> SentenceReading:
+    """What a sentence says about events (see SentenceReading). `dates`: its day dates with
+    offsets; `months`: its month-precision dates ("a marzo")."""
+    low = text.lower()
+    words = []
+    for start, end, kind in event_words(text):
+        if DENIED_BEFORE_RE.search(low[max(0, start - 25):start]):
+            continue
+        near = _window(text, start, end, NEAR_WORDS)
+        clause = _clause(low, start, end)
+        words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)),
+                      bool(FUTURE_CUE_RE.search(clause))))
+    marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]) or OTHER_DATE_AFTER_RE.match(low, at)))
+              for at, day in dates]
+    return SentenceReading(words, bool(OTHER_PAST_RE.search(low) or PLUPERFECT_RE.search(low)),
+                           bool(OTHER_FUTURE_RE.search(low) or FUTURE_TENSE_RE.search(low)), marked,
+                           [d for _, d in months])
+
+
+# --- document frames -----------------------------------------------------------------------------
+
+def document_frames(
+    sentences: pl.DataFrame,
+    readings: dict[int, SentenceReading],
+    published: dict[str, dt.date | None],
+    persons_of: dict[int, list[tuple[int, str]]],
+    places_of: dict[int, list[tuple[int, str]]],
+    terms_of_doc: dict[str, frozenset[str]],
+    lead_sentences: int,
+    phone_docs: set[str] = frozenset(),
+) -> dict[str, Frame]:
+    """The main-event frame of every document (see the module docstring, step 1).
+
+    `sentences` has sid, doc_id, sent_no (sorted by doc, sent_no); `readings` the sentences
+    read by `read_sentence` (those without event words or dates may be missing); `phone_docs`
+    the articles that name a phone (their generic talks are a call).
     """
-    if not EVENT_WORD_RE.search(text):
-        return []
-    tokens = tokenize(text)
-    has_phone = any(t.lemma in PHONE_WORDS or t.text in PHONE_WORDS for t in tokens)
-    found: dict[str, int] = {}  # type -> index of its first word
-    for i, tok in enumerate(tokens):
-        etype = EVENT_NOUNS.get(tok.text) or EVENT_NOUNS.get(tok.lemma)
-        if etype == GENERIC_TYPE and has_phone:
-            etype = "call"
-        if etype is None and (
-            tok.lemma in STANDALONE_CALL_WORDS
-            or (tok.text == "telefono" and i > 0 and tokens[i - 1].text in PHONE_PREPOSITIONS)
-        ):
-            etype = "call"
-        if etype is not None and etype not in found:
-            found[etype] = i
-    if "call" in found and "interview" in found:
-        # "intervista telefonica": the phone word qualifies the interview, not a call.
-        if not any(EVENT_NOUNS.get(t.text) == "call" or EVENT_NOUNS.get(t.lemma) == "call" for t in tokens):
-            del found["call"]
-    everyone = frozenset(p for _, p in persons)
-    mentions = []
-    for etype, i in found.items():
-        cue = tokens[i]
-        date = min(dates, key=lambda d: (abs(d[0] - cue.start), d[1]))[1] if dates else None
-        planned = any(_is_future_word(t) for t in tokens[max(0, i - future_window): i + future_window + 1])
-        adjacent_future = any(_is_future_word(t) for t in tokens[max(0, i - 2): i + 3])
-        if adjacent_future and (date is None or published is None or date <= published):
-            planned, date = True, None  # "il previsto incontro": a past date nearby is another event's
-        elif date is not None and published is not None:
-            planned = date > published  # a stated date outranks looser tense cues
-        elif later_than_published:
-            planned = True  # "la prossima settimana", "a marzo": a coarser date still in the future
-        clause_start, clause_end = _clause_around(text, cue.start, cue.end)
-        near = frozenset(
-            p for at, p in persons
-            if max(clause_start, cue.start - NEAR_BEFORE) <= at <= min(clause_end, cue.end + NEAR_AFTER)
-        )
-        mentions.append(Mention(doc_id, sent_id, etype, date, planned, everyone, published, cue.start, near,
-                                frozenset(p for _, p in places)))
-    return mentions
+    frames = {}
+    by_doc = defaultdict(list)
+    for sid, doc, sent_no in zip(*(sentences[c].to_list() for c in ("sid", "doc_id", "sent_no"))):
+        by_doc[doc].append((sent_no, sid))
+    for doc, rows in by_doc.items():
+        rows.sort()
+        sids = [sid for _, sid in rows]
+        lead = sids[:lead_sentences]
+        pub = published.get(doc)
+        kind, planned = _main_kind(lead, sids, readings)
+        if kind == GENERIC_KIND and doc in phone_docs:
+            kind = "call"
+        date, date_at = _main_date(kind, lead, sids, readings, pub, planned)
+        # who and where: the persons and places named with the event word in the lead (a byline
+        # or a quoted commentator is not a participant); else the lead's places
+        naming = [s for s in lead if readings.get(s) is not None and any(
+            is_own_kind(k, kind) and not other for _, _, k, other, _ in readings[s].words)]
+        persons = frozenset(p for s in naming for _, p in persons_of.get(s, ()))
+        places = frozenset(p for s in naming for _, p in places_of.get(s, ())) or frozenset(
+            p for s in lead for _, p in places_of.get(s, ()))
+        if kind not in LOCATED_KINDS:
+            places = frozenset()
+        frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at)
+    return frames
 
 
-def participants_fit(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Compatible person sets: either unknown, or sharing min(2, |a|, |b|) persons."""
-    if not a or not b:
-        return True
-    return len(a & b) >= min(2, len(a), len(b))
+def _main_kind(lead: list[int], sids: list[int], readings: dict[int, SentenceReading]) -> tuple[str, bool]:
+    """The kind of the article's own event: the first event word of the lead not naming another
+    occasion (specific kinds over generic talks), else the commonest such kind of the article."""
+    def own_words(ids):
+        for s in ids:
+            r = readings.get(s)
+            if r is None:
+                continue
+            for start, end, kind, other, future in r.words:
+                if not other:
+                    yield kind, future or r.future_cue
+    lead_words = list(own_words(lead))
+    specific = [(k, f) for k, f in lead_words if k != GENERIC_KIND]
+    if specific:
+        return specific[0]
+    if lead_words:
+        return lead_words[0]
+    counts = Counter(k for k, _ in own_words(sids))
+    if not counts:
+        return UNKNOWN_KIND, False
+    return max(sorted(counts), key=lambda k: (k != GENERIC_KIND, counts[k])), False
 
 
-def places_fit(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Compatible place sets: either unknown, or sharing one (two strikes on one day, one in
-    Milano and one in Napoli, are two events)."""
-    return not a or not b or bool(a & b)
+def _main_date(kind: str, lead: list[int], sids: list[int], readings: dict[int, SentenceReading],
+               published: dt.date | None, planned: bool) -> tuple[dt.date | None, tuple[int, int] | None]:
+    """The event's day: in a sentence naming the event (not another occasion), the date nearest
+    its event word; else the first unmarked date of the lead. Dates marked as another occasion's
+    and, for a past event, dates after publication are never the event's."""
+    def usable(r: SentenceReading, day: dt.date, marked: bool) -> bool:
+        if marked or r.past_cue:
+            return False
+        if published is None:
+            return True
+        return day > published if planned else day <= published
+
+    for s in sids:
+        r = readings.get(s)
+        if r is None or not r.dates:
+            continue
+        own = [(st, k) for st, _, k, other, _ in r.words if not other and is_own_kind(k, kind)]
+        if not own:
+            continue
+        candidates = [(abs(at - own[0][0]), day, at) for at, day, marked in r.dates if usable(r, day, marked)]
+        if candidates:
+            _, day, at = min(candidates)
+            return day, (s, at)
+    for s in lead:
+        r = readings.get(s)
+        if r is None:
+            continue
+        if any(other for *_, other, _ in r.words):
+            continue
+        for at, day, marked in r.dates:
+            if usable(r, day, marked):
+                return day, (s, at)
+    return None, None
 
 
-def _best_fit(m: Mention, candidates: list[Event]) -> Event | None:
-    fitting = [e for e in candidates
-               if participants_fit(m.participants, e.participants) and places_fit(m.places, e.places)]
-    if not fitting:
-        return None
-    return max(fitting, key=lambda e: (len(m.participants & e.participants), len(e.sent_ids), -candidates.index(e)))
+# --- clustering ----------------------------------------------------------------------------------
+
+def _cosine(a: Counter | frozenset, b: frozenset, idf: dict[str, float]) -> float:
+    keys_a = set(a)
+    shared = keys_a & b
+    if not shared:
+        return 0.0
+    na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
+    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in b))
+    return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
 
 
-def _attach(event: Event, m: Mention) -> None:
-    event.sent_ids.add(m.sent_id)
-    event.doc_ids.add(m.doc_id)
-    if not event.places:
-        event.places = m.places
-    if not event.person_counts or m.participants & set(event.person_counts):
-        # a mention attached leniently (no person in common) does not redefine who takes part
-        event.person_counts.update(m.participants)
-        event.person_counts.update(m.near_participants)
+def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[list[Cluster], dict[str, Cluster]]:
+    """Events from document frames (module docstring, step 2). Returns the clusters and each
+    document's cluster."""
+    n = max(len(frames), 1)
+    df = Counter(t for f in frames.values() for t in f.terms)
+    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    clusters: list[Cluster] = []
+    of_doc: dict[str, Cluster] = {}
+    order = sorted(frames.values(), key=lambda f: (-len(f.persons), f.doc_id))
+
+    # 1. dated frames: one (kind, date) group at a time
+    groups: dict[tuple, list[Cluster]] = defaultdict(list)
+    for f in order:
+        if f.date is None or f.kind == GENERIC_KIND:
+            continue
+        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf)]
+        if len(fitting) > 1:
+            # several events of this kind that day fit: the persons in common, else the words, decide
+            best = max(len(f.persons & set(c.persons)) for c in fitting)
+            fitting = [c for c in fitting if len(f.persons & set(c.persons)) == best]
+            fitting = _by_words(f, fitting, idf, params)
+            if fitting is None:
+                continue  # cannot be told apart: left for the article
+        c = max(fitting, key=lambda c: len(c.docs), default=None)
+        if c is None:
+            c = Cluster(f.kind, f.date, "date")
+            clusters.append(c)
+            groups[(f.kind, f.date)].append(c)
+        c.add(f)
+        of_doc[f.doc_id] = c
+    # dated generic talks join the one call or meeting of their day that fits, else found talks
+    for f in order:
+        if f.date is None or f.kind != GENERIC_KIND:
+            continue
+        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf)]
+        if len(fitting) > 1:
+            fitting = _by_words(f, fitting, idf, params)
+            if fitting is None:
+                continue
+        c = fitting[0] if fitting else None
+        if c is None:
+            c = Cluster(GENERIC_KIND, f.date, "date")
+            clusters.append(c)
+            groups[(GENERIC_KIND, f.date)].append(c)
+        c.add(f)
+        of_doc[f.doc_id] = c
+
+    # 1b. one event misdated by a few reports: a smaller (kind, date) event joins the one larger
+    # event of its kind at most date_conflict_days away that its persons, places and words fit
+    merged: set[int] = set()
+    for small in sorted(clusters, key=lambda c: (len(c.docs), c.date, c.founder)):
+        if id(small) in merged:
+            continue
+        near = [
+            big for big in clusters
+            if big is not small and id(big) not in merged and big.kind == small.kind and big.date is not None
+            and len(small.docs) * MISDATED_SHARE <= len(big.docs)
+            and abs((big.date - small.date).days) <= params.date_conflict_days
+            and persons_fit(frozenset(small.persons), frozenset(big.persons)) and places_fit(small.places, big.places)
+            # the same persons or places named, not merely none: two votes days apart stay two
+            and _misdate_fits(small, big, idf, params.min_misdate_similarity)
+        ]
+        if len(near) != 1:
+            continue
+        big = near[0]
+        for d in small.docs:
+            big.add(frames[d])
+            big.joined_by_words.add(d)
+            of_doc[d] = big
+        merged.add(id(small))
+    clusters = [c for c in clusters if id(c) not in merged]
+
+    # 2. undated frames: the one dated event of their kind they fit, by positive evidence
+    by_kind: dict[str, list[Cluster]] = defaultdict(list)
+    for c in clusters:
+        by_kind[c.kind].append(c)
+    undated = [f for f in order if f.doc_id not in of_doc and f.date is None and f.kind != UNKNOWN_KIND]
+    left = []
+    for f in undated:
+        kinds = (f.kind,) + (TALKS_CAN_BE if f.kind == GENERIC_KIND else ())
+        # every event of its kind naming the same persons (or places) is a candidate, however its
+        # words compare: words alone do not tell two calls between the same leaders apart
+        candidates = [c for k in kinds for c in by_kind[k] if _undated_may_join(f, c, params.undated_window_days)]
+        scored = sorted(((_cosine(c.terms, f.terms, idf), c.date, i) for i, c in enumerate(candidates)),
+                        key=lambda t: (-t[0], t[1], t[2]))
+        ok = bool(scored) and scored[0][0] >= params.min_content_similarity and (
+            len(scored) == 1 or scored[0][0] - scored[1][0] >= params.min_similarity_margin)
+        if ok and f.published is None:
+            # with no date at all, it may join only the one event of its kind in the corpus that
+            # could be its own (persons and places fitting, even where either names none)
+            possible = [c for k in kinds for c in by_kind[k] if c.date is not None
+                        and persons_fit(f.persons, frozenset(c.persons)) and places_fit(f.places, c.places)]
+            ok = len(possible) == 1
+        if ok:
+            c = candidates[scored[0][2]]
+            c.add(f)
+            c.joined_by_words.add(f.doc_id)
+            of_doc[f.doc_id] = c
+        else:
+            left.append(f)
+    # undated frames of one kind, published the same day, sharing persons and words
+    by_day: dict[tuple, list[Cluster]] = defaultdict(list)
+    for f in left:
+        if f.published is None or not (f.persons or f.places):
+            continue
+        fitting = [
+            c for c in by_day[(f.kind, f.published)]
+            if (f.persons & set(c.persons) or (not f.persons and f.places & c.places))
+            and persons_fit(f.persons, frozenset(c.persons)) and places_fit(f.places, c.places)
+            and _cosine(c.terms, f.terms, idf) >= params.min_content_similarity
+        ]
+        if len(fitting) > 1:
+            continue
+        if fitting:
+            fitting[0].add(f)
+            fitting[0].identified_by = "content"
+            fitting[0].joined_by_words.add(f.doc_id)
+            of_doc[f.doc_id] = fitting[0]
+        else:
+            c = Cluster(f.kind, None, "article")
+            c.add(f)
+            clusters.append(c)
+            by_day[(f.kind, f.published)].append(c)
+            of_doc[f.doc_id] = c
+    # 3. everything else is known to its article only
+    for f in order:
+        if f.doc_id not in of_doc:
+            c = Cluster(f.kind, f.date, "article")
+            c.add(f)
+            clusters.append(c)
+            of_doc[f.doc_id] = c
+    for c in clusters:
+        if c.identified_by == "content" and len(c.docs) == 1:
+            c.identified_by = "article"
+    return clusters, of_doc
 
 
-def _fits_in_article(m: Mention, e: Event) -> bool:
-    """Lenient fit for an undated mention and an event of its own article: persons named beside
-    the event (a lone spokesperson) do not make another event, unless two or more are named and
-    none of them takes part in it."""
-    return len(m.participants) < 2 or not e.person_counts or bool(m.participants & set(e.person_counts))
+def _misdate_fits(small: Cluster, big: Cluster, idf: dict[str, float], min_similarity: float) -> bool:
+    """Reports dating one event a few days apart: alike in words and naming the same persons or
+    places; with no names in common, only when their words are nearly the same (two votes of one
+    assembly days apart share names and most words, but not the bill's)."""
+    similarity = _cosine(big.terms, frozenset(small.terms), idf)
+    if set(small.persons) & set(big.persons) or small.places & big.places:
+        return similarity >= min_similarity
+    return similarity >= (1 + min_similarity) / 2
 
 
-def _pick_in_article(m: Mention, fitting: list[Event]) -> Event | None:
-    """The one event of the article an undated mention belongs to, or None if ambiguous."""
+def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: EventParams) -> list[Cluster] | None:
+    """The one cluster whose lead words are clearly nearest the frame's, or None."""
     if len(fitting) == 1:
-        return fitting[0]
-
-    def overlap(e: Event) -> int:
-        return len(m.participants & set(e.person_counts))
-
-    def type_rank(e: Event) -> int:
-        return TALKS_CAN_BE.index(e.event_type) if m.is_generic and e.event_type in TALKS_CAN_BE else 0
-
-    for narrow in (
-        lambda es: [e for e in es if overlap(e) == max(map(overlap, es))],
-        lambda es: [e for e in es if type_rank(e) == min(map(type_rank, es))],
-        lambda es: [e for e in es if e.event_date is not None] or es,
-    ):
-        fitting = narrow(fitting)
-        if len(fitting) == 1:
-            return fitting[0]
+        return fitting
+    scored = sorted(((_cosine(c.terms, f.terms, idf), i) for i, c in enumerate(fitting)), reverse=True)
+    if scored[0][0] >= params.min_content_similarity and scored[0][0] - scored[1][0] >= params.min_similarity_margin:
+        return [fitting[scored[0][1]]]
     return None
 
 
-def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str, str], Event]]:
-    """Events from mentions (steps 1–3 of the module docstring).
+def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
+    """May a dated frame join an event of its kind and date? Its persons and places must not
+    contradict the event's, and something positive must tie them: a person or place in common,
+    or, when neither names any (two votes of one day), lead words this alike."""
+    if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
+        return False
+    shared = bool(f.persons & set(c.persons)) or bool(f.places & c.places)
+    if f.kind == UNKNOWN_KIND:
+        # no event word: the date alone says little; shared names and words must say the rest
+        return shared and _cosine(c.terms, f.terms, idf) >= 0.2
+    return shared or _cosine(c.terms, f.terms, idf) >= SAME_DAY_SIMILARITY
 
-    Returns the events and, for every (sent_id, type) mention, the event it belongs to.
-    """
-    order = sorted(mentions, key=lambda m: (-len(m.participants), m.event_type, m.doc_id, m.sent_id))
-    events: list[Event] = []
-    by_key: dict[tuple, list[Event]] = defaultdict(list)
-    assigned: dict[tuple[str, str], Event] = {}
 
-    def new_event(m: Mention, etype: str, local_doc: str | None = None) -> Event:
-        e = Event(etype, m.event_date, m.is_planned, m.participants, local_doc,
-                  reference_date=m.published if local_doc else None, founder=(m.sent_id, m.event_type),
-                  places=m.places)
-        events.append(e)
-        by_key[(etype, m.event_date, m.is_planned)].append(e)
-        return e
+def _undated_may_join(f: Frame, c: Cluster, window: int) -> bool:
+    if c.date is None:
+        return False
+    if f.persons:
+        if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
+            return False
+    elif not (f.places & c.places):
+        return False
+    if not places_fit(f.places, c.places):
+        return False
+    if f.published is None:
+        return True  # nothing dates it: only the absence of any other event of its kind can decide
+    days = (f.published - c.date).days
+    if f.is_planned:
+        return -window <= days <= 0
+    return 0 <= days <= window
 
-    # 1. dated, specific mentions
-    for m in order:
-        if m.event_date is None or m.is_generic:
+
+# --- sentences -----------------------------------------------------------------------------------
+
+def sentence_relation(r: SentenceReading | None, main_kind: str, main_date: dt.date | None, planned: bool) -> str:
+    """`main` when the sentence is about its article's event, `other` when it refers explicitly
+    to another occasion (module docstring, step 3)."""
+    if r is None:
+        return "main"
+    own = False
+    for _, _, kind, other, _ in r.words:
+        if other:
+            return "other"
+        if is_own_kind(kind, main_kind):
+            own = True
+        else:
+            return "other"
+    for _, day, marked in r.dates:
+        if marked or (main_date is not None and day != main_date):
+            return "other"
+    if main_date is not None and any((m.year, m.month) != (main_date.year, main_date.month) for m in r.months):
+        return "other"
+    if (r.past_cue and not own) or (r.future_cue and not planned):
+        return "other"
+    return "main"
+
+
+def statement_clusters(statements: list[tuple[str, int, str, frozenset[str]]], published: dict[str, dt.date | None],
+                       window: int) -> dict[int, Cluster]:
+    """Statement events: (doc_id, sid, speaker, places) of sentences that refer to another occasion
+    and report what a speaker linked with certainty said. One speaker's remarks reported by
+    articles published within `window` days of each other (or undated), naming places that fit,
+    are one event; a speaker with two such candidate events abstains. Returns sid -> cluster."""
+    by_speaker: dict[str, list[Cluster]] = defaultdict(list)
+    out: dict[int, Cluster] = {}
+    own: dict[tuple[str, str], Cluster] = {}
+    for doc, sid, speaker, places in sorted(statements, key=lambda t: (t[2], t[0], t[1])):
+        if (doc, speaker) in own:
+            c = own[(doc, speaker)]
+            c.places |= places
+            out[sid] = c
             continue
-        e = _best_fit(m, by_key[(m.event_type, m.event_date, m.is_planned)]) or new_event(m, m.event_type)
-        _attach(e, m)
-        assigned[(m.sent_id, m.event_type)] = e
-    # 2. dated generic talks join any specific event of that date, else form a talks event
-    for m in order:
-        if m.event_date is None or not m.is_generic:
-            continue
-        e = None
-        for etype in TALKS_CAN_BE:
-            e = _best_fit(m, by_key[(etype, m.event_date, m.is_planned)])
-            if e is not None:
-                break
-        e = e or new_event(m, GENERIC_TYPE)
-        _attach(e, m)
-        assigned[(m.sent_id, m.event_type)] = e
-    # 3. undated mentions: specific ones first, so generic words can join what they found
-    docs_events: dict[str, list[Event]] = defaultdict(list)
-    for e in events:
-        for d in sorted(e.doc_ids):
-            docs_events[d].append(e)
-    for generic in (False, True):
-        for m in order:
-            if m.event_date is not None or m.is_generic != generic:
+        pub = published.get(doc)
+        fitting = []
+        for c in by_speaker[speaker]:
+            if not places_fit(places, c.places):
                 continue
-            own = [e for e in docs_events[m.doc_id] if e.is_planned == m.is_planned and (
-                e.event_type == m.event_type
-                or (generic and e.event_type in TALKS_CAN_BE)
-                or (e.event_type == GENERIC_TYPE and m.event_type in TALKS_CAN_BE)
-            )]
-            e = _pick_in_article(m, [e for e in own if _fits_in_article(m, e)])
-            if e is None:
-                e = new_event(m, m.event_type, local_doc=m.doc_id)
-                docs_events[m.doc_id].append(e)
-            elif e.event_type == GENERIC_TYPE and not generic:
-                e.event_type = m.event_type  # "colloquio" of a date, now known to be a call
-            _attach(e, m)
-            assigned[(m.sent_id, m.event_type)] = e
-    return events, assigned
-
-
-def lend_sole_doc_date(mentions: list[Mention], doc_dates: dict[str, set[dt.date]]) -> list[Mention]:
-    """Undated past mentions of a document that states exactly one day date take that date,
-    unless the document already dates some event itself."""
-    dated_docs = {m.doc_id for m in mentions if m.event_date is not None}
-    out = []
-    for m in mentions:
-        dates = doc_dates.get(m.doc_id, set())
-        if m.event_date is None and not m.is_planned and m.doc_id not in dated_docs and len(dates) == 1:
-            m = dataclasses.replace(m, event_date=next(iter(dates)))
-        out.append(m)
+            pubs = [published.get(d) for d in c.docs]
+            if pub is not None and any(p is not None and abs((p - pub).days) > window for p in pubs):
+                continue
+            fitting.append(c)
+        if len(fitting) > 1:
+            continue
+        c = fitting[0] if fitting else None
+        if c is None:
+            c = Cluster(STATEMENT_KIND, None, "speaker", speaker=speaker)
+            by_speaker[speaker].append(c)
+        c.add(Frame(doc, STATEMENT_KIND, None, pub, frozenset({speaker}), places, frozenset()))
+        own[(doc, speaker)] = c
+        out[sid] = c
     return out
 
 
@@ -343,120 +650,12 @@ def _italian_date(d: dt.date) -> str:
     return f"{d.day} {month} {d.year}"
 
 
-def event_label(e: Event, names: dict[str, str]) -> str:
-    who = " – ".join(sorted(names.get(p, p) for p in e.main_participants))
-    parts = [TYPE_LABELS.get(e.event_type, e.event_type)]
-    if who:
-        parts.append(who)
-    label = " ".join(parts)
-    label += f", {_italian_date(e.event_date)}" if e.event_date else ", data non nota"
-    if e.is_planned:
+def event_label(c: Cluster, names: dict[str, str]) -> str:
+    who = " – ".join(sorted(names.get(p, p) for p in c.main_persons))
+    label = EVENT_KIND_LABELS.get(c.kind, c.kind) + (f" {who}" if who else "")
+    label += f", {_italian_date(c.date)}" if c.date else ", data non nota"
+    if c.kind != STATEMENT_KIND and c.planned_votes > 0:
         label += " (prevista)"
+    if c.identified_by == "article":
+        label += " (solo in questo articolo)"
     return label
-
-
-EVENT_SENTENCE_SCHEMA = {"sent_id": pl.Utf8, "doc_id": pl.Utf8, "event_id": pl.Utf8, "is_mention": pl.Boolean}
-
-
-def find_events(
-    sentences: pl.DataFrame,
-    mentions: pl.DataFrame,
-    entities: pl.DataFrame,
-    time_expressions: pl.DataFrame,
-    articles: pl.DataFrame,
-    future_window: int = 6,
-    main_event_share: float = 0.5,
-) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Event]]:
-    """Events and the sentence -> event assignment.
-
-    Returns (events rows, sentence_events with one row per sentence attached to an event,
-    event objects by id). Grain of events: one row per event; sentence_events: one row per
-    attached sentence (is_mention: the sentence names the event itself).
-    """
-    persons_of = _named_by_sentence(mentions, entities, "person")
-    places_of = _named_by_sentence(mentions, entities, "place")
-    dates_of, doc_dates = _dates_by_sentence(time_expressions, articles)
-    published = dict(zip(*columns(articles, "doc_id", "published_date")))
-    future_sents = set(
-        time_expressions.join(articles.select("doc_id", "published_date"), on="doc_id", how="inner")
-        .filter(pl.col("value_date") > pl.col("published_date"))["sent_id"].to_list()
-    )
-    raw: list[Mention] = []
-    rows = zip(*columns(sentences, "sent_id", "doc_id", "text"))
-    for sent_id, doc_id, text in progress(rows, "events: sentences", total=sentences.height):
-        raw.extend(find_mentions_in_sentence(
-            doc_id, sent_id, text or "", dates_of.get(sent_id, []), persons_of.get(sent_id, []),
-            published.get(doc_id), future_window, later_than_published=sent_id in future_sents,
-            places=places_of.get(sent_id, []),
-        ))
-    raw = lend_sole_doc_date(raw, doc_dates)
-    events, assigned = resolve_events(raw)
-    by_id = {e.event_id: e for e in events}
-
-    # one event per mentioning sentence: a specific one over generic talks, then the one named first
-    rank = {}
-    for m in raw:
-        e = assigned[(m.sent_id, m.event_type)]
-        key = (e.event_type == GENERIC_TYPE, m.cue_start, e.event_id)
-        if m.sent_id not in rank or key < rank[m.sent_id][0]:
-            rank[m.sent_id] = (key, e, m.doc_id)
-    rows = [(sid, doc, e.event_id, True) for sid, (_, e, doc) in rank.items()]
-
-    # 4. other sentences join their document's main event when it is unambiguous
-    per_doc: dict[str, Counter] = defaultdict(Counter)
-    for sid, (_, e, doc) in rank.items():
-        per_doc[doc][e.event_id] += 1
-    main_event = {}
-    for doc, counts in per_doc.items():
-        (top, n_top), *rest = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        if n_top >= main_event_share * sum(counts.values()) and (not rest or rest[0][1] < n_top):
-            main_event[doc] = top
-    for sent_id, doc_id in zip(*columns(sentences, "sent_id", "doc_id")):
-        if sent_id not in rank and doc_id in main_event:
-            rows.append((sent_id, doc_id, main_event[doc_id], False))
-    sentence_events = pl.DataFrame(rows, schema=EVENT_SENTENCE_SCHEMA, orient="row")
-
-    names = dict(zip(*columns(entities, "entity_id", "name"))) if entities.height else {}
-    event_rows = [
-        {
-            "event_id": e.event_id, "event_date": e.event_date, "label": event_label(e, names),
-            "n_docs": len(e.doc_ids), "event_type": e.event_type, "is_planned": e.is_planned,
-        }
-        for e in events
-    ]
-    events_df = pl.DataFrame(event_rows, schema={
-        "event_id": pl.Utf8, "event_date": pl.Date, "label": pl.Utf8, "n_docs": pl.Int64,
-        "event_type": pl.Utf8, "is_planned": pl.Boolean,
-    })
-    return events_df, sentence_events, by_id
-
-
-def _named_by_sentence(mentions: pl.DataFrame, entities: pl.DataFrame, entity_type: str) -> dict[str, list[tuple[int, str]]]:
-    """Entities of one type (persons, places) each sentence names, with the offset of each mention."""
-    if mentions.height == 0:
-        return {}
-    persons = (
-        mentions.join(entities.select("entity_id", "type"), on="entity_id", how="left")
-        .filter(pl.col("type") == entity_type)
-        .sort("sent_id", "start", "entity_id")
-    )
-    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for sid, start, eid in zip(*columns(persons, "sent_id", "start", "entity_id")):
-        out[sid].append((start, eid))
-    return out
-
-
-def _dates_by_sentence(
-    time_expressions: pl.DataFrame, articles: pl.DataFrame
-) -> tuple[dict[str, list[tuple[int, dt.date]]], dict[str, set[dt.date]]]:
-    """Day-precision dates per sentence (with offsets) and the distinct past day dates per document."""
-    days = time_expressions.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
-    by_sent: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
-    by_doc: dict[str, set[dt.date]] = defaultdict(set)
-    published = dict(zip(*columns(articles, "doc_id", "published_date")))
-    for doc_id, sent_id, start, value in zip(*columns(days, "doc_id", "sent_id", "start", "value_date")):
-        by_sent[sent_id].append((start, value))
-        pub = published.get(doc_id)
-        if pub is None or value <= pub:
-            by_doc[doc_id].add(value)
-    return by_sent, by_doc

@@ -16,8 +16,11 @@ from itertools import combinations
 import numpy as np
 import polars as pl
 
-from pipeline.agreement.frames import columns
-from pipeline.agreement.text import TOKEN_RE
+from pipeline.nlp.text import TOKEN_RE
+
+def columns(df: pl.DataFrame, *names: str) -> list[list]:
+    return [df[name].to_list() for name in names]
+
 
 _PRIME = 4_294_967_311  # > 2**32, so (a*x + b) stays below 2**64 for 32-bit x and a
 
@@ -141,6 +144,24 @@ def source_agreement(
         "n_conflicting": pl.Int64, "n_only_a": pl.Int64, "n_only_b": pl.Int64, "n_copied_claims": pl.Int64,
         "agreement_rate": pl.Float64, "coverage_jaccard": pl.Float64,
     })
+
+
+def dissenters(pairs: list[tuple[str, str]], representative: str | None) -> set[str]:
+    """In each conflicting pair of one claim, the sentence at odds with more of the claim gets
+    stance `conflicts` (the majority view stands); on a tie the claim's representative stands."""
+    degree: dict[str, int] = defaultdict(int)
+    for a, b in set(pairs):
+        degree[a] += 1
+        degree[b] += 1
+    out = set()
+    for a, b in sorted(set(pairs)):
+        if degree[a] != degree[b]:
+            out.add(a if degree[a] > degree[b] else b)
+        elif representative in (a, b):
+            out.add(b if representative == a else a)
+        else:
+            out.add(max(a, b))  # no majority and no representative: a stable, documented choice
+    return out
 
 
 def entity_coverage(mentions: pl.DataFrame, sentences: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:

@@ -5,4 +5,6 @@
 - `quotes`: quotations and reported statements with their cue and speaker.
 - `italian`, `times`, `quantities`, `anomalies`, `pubdate`: lexicon, time expressions,
   quantities, in-article anomalies, publication dates.
+- `text`: Italian word analysis (tokens, lemmas, matching terms, polarity) for the `aggregate` stage.
+- `intervals`: value intervals and their tolerance, shared by in-article anomalies and cross-source conflicts.
 """

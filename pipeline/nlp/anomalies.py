@@ -12,7 +12,7 @@ document-level problem. Rules:
   same counted noun for counts, and at least one shared content word (crude stem of a word of five
   letters or more, not a generic one like "durata", "circa" or "stati") among the
   CONTEXT_WORDS nearest content words on either side of the two quantities ("la telefonata è durata almeno due ore" / "una telefonata di 40 minuti").
-  Approximate values ('about') are widened by ABOUT_TOLERANCE on each side before comparing.
+  Approximate values ('about', 'almost') are widened as `nlp.intervals` does for cross-source conflicts.
   Interval semantics are those of the quantities table, so "almeno due ore" and "quasi quattro
   ore" are compatible (≥120 and 192–240 overlap) and are not flagged.
 * truncated_ending — the last paragraph block of a document does not end with terminal
@@ -27,6 +27,7 @@ from itertools import combinations
 
 import polars as pl
 
+from pipeline.nlp.intervals import intervals_disjoint, widen
 from pipeline.nlp.italian import (
     ENGLISH_MONTHS,
     ENGLISH_WEEKDAYS,
@@ -37,8 +38,6 @@ from pipeline.schemas import TABLES
 
 # Content words on each side of a quantity that define what it is about.
 CONTEXT_WORDS = 4
-# Relative widening of 'about' intervals before two quantities are called disjoint.
-ABOUT_TOLERANCE = 0.15
 
 _TERMINAL = tuple(".!?…»”\"')]")
 _FUNCTION_WORDS = frozenset(
@@ -75,21 +74,6 @@ def _context_stems(text: str, start: int, end: int, exclude: str | None) -> set[
     before = _content_stems(_WORD.findall(text[:start]), excluded)[-CONTEXT_WORDS:]
     after = _content_stems(_WORD.findall(text[end:]), excluded)[:CONTEXT_WORDS]
     return set(before) | set(after)
-
-
-def _widened(low: float | None, high: float | None, qualifier: str) -> tuple[float | None, float | None]:
-    if qualifier != "about":
-        return low, high
-    return (None if low is None else low * (1 - ABOUT_TOLERANCE),
-            None if high is None else high * (1 + ABOUT_TOLERANCE))
-
-
-def intervals_disjoint(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> bool:
-    """True when no value lies in both intervals (None = open end)."""
-    (a_low, a_high), (b_low, b_high) = a, b
-    return (a_high is not None and b_low is not None and a_high < b_low) or (
-        b_high is not None and a_low is not None and b_high < a_low
-    )
 
 
 def _describe_interval(low: float | None, high: float | None, unit: str) -> str:
@@ -147,7 +131,7 @@ def inconsistent_quantities(sentences: pl.DataFrame, quantities: pl.DataFrame) -
             shared = ctx_a & ctx_b
             if not shared:
                 continue
-            if not intervals_disjoint(_widened(*iv_a, q_a), _widened(*iv_b, q_b)):
+            if not intervals_disjoint(widen(*iv_a, q_a), widen(*iv_b, q_b)):
                 continue
             about = f"'{noun}'" if noun else f"{kind}"
             rows.append((doc_id, sid_b, "inconsistent_quantity",

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+import polars as pl
 import simplemma
 
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -262,30 +263,109 @@ def polarity(text: str, tokens: list[Token] | None = None) -> dict[str, int]:
     """
     tokens = tokenize(text) if tokens is None else tokens
     breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
-    signs: dict[str, set[int]] = {}
-    pending: list[int] = []  # remaining scope (content words) of each open negator
-    next_break = 0  # index of the first clause break not yet passed
+    seq: list[tuple[str, str, bool]] = []
+    next_break = 0
     for tok in tokens:
         if next_break < len(breaks) and breaks[next_break] < tok.start:
-            pending = []  # a clause break lies between the previous token and this one
+            seq.append(("", "", True))
             while next_break < len(breaks) and breaks[next_break] < tok.start:
                 next_break += 1
-        if tok.text in NEGATORS:
+        seq.append((tok.text, tok.lemma, False))
+    return {base: sign for base, (sign, _) in predicate_signs(seq).items()}
+
+
+def predicate_signs(seq: list[tuple]) -> dict[str, tuple[int, int]]:
+    """The polarity rule of `polarity` over a token sequence of (text, lemma, is_clause_break, …):
+    base predicate -> (sign, index of its token in `seq`)."""
+    signs: dict[str, set[int]] = {}
+    where: dict[str, int] = {}
+    pending: list[int] = []  # remaining scope (content words) of each open negator
+    for i, item in enumerate(seq):
+        text, lemma, is_break = item[0], item[1], item[2]
+        if is_break:
+            pending = []
+            continue
+        if text in NEGATORS:
             # "né X né Y" negates X and Y once each: a new "né" replaces the open scopes, while
             # "non" stacks ("non è irrealistico" cancels out).
-            pending = [NEGATION_SCOPE] if tok.text in ("né", "ne'") else pending + [NEGATION_SCOPE]
+            pending = [NEGATION_SCOPE] if text in ("né", "ne'") else pending + [NEGATION_SCOPE]
             continue
-        if not is_content(tok) and tok.lemma not in ANTONYMS:
+        if not _is_content_word(text, lemma) and lemma not in ANTONYMS:
             continue
-        flip = -1 if tok.lemma in ANTONYMS else 1
-        base = ANTONYMS.get(tok.lemma, tok.lemma)
+        flip = -1 if lemma in ANTONYMS else 1
+        base = ANTONYMS.get(lemma, lemma)
         negations = len(pending)
         pending = [n - 1 for n in pending if n > 1]
-        if not _is_predicate(tok.lemma):
+        if not _is_predicate(lemma):
             continue
-        sign = flip * (-1 if negations % 2 else 1)
-        signs.setdefault(base, set()).add(sign)
-    return {base: next(iter(s)) for base, s in signs.items() if len(s) == 1}
+        signs.setdefault(base, set()).add(flip * (-1 if negations % 2 else 1))
+        where.setdefault(base, i)
+    return {base: (next(iter(s)), where[base]) for base, s in signs.items() if len(s) == 1}
+
+
+def _is_content_word(text: str, lemma: str) -> bool:
+    return (len(text) >= 3 and not text.isdigit() and text not in STOPWORDS and lemma not in STOPWORDS
+            and text not in NEGATORS)
+
+
+# --- the columnar token table: every sentence tokenized once ---------------------------------
+#
+# Hot paths (events, claim matching, polarity) read one table of tokens built with polars string
+# kernels, not a Python object per token: word tokens and clause breaks in order, each word with
+# its lemma (simplemma, computed once per distinct word) and matching term. A straight double
+# quote closes a clause when it follows a word or a stop (rewritten to ” before tokenizing),
+# as CLAUSE_BREAK_RE reads it.
+
+TOKEN_OR_BREAK_PATTERN = r"[^\W_]+|[.;:!?,()\[\]»”]"
+_CLOSING_STRAIGHT_QUOTE = (r'([^\s(\[«“"])"', "$1”")
+TOKEN_SCHEMA = {"sid": pl.UInt32, "pos": pl.UInt32, "word": pl.Utf8, "is_name": pl.Boolean,
+                "is_break": pl.Boolean, "lemma": pl.Utf8, "term": pl.Utf8}
+
+
+def token_table(texts: pl.Series, sids: pl.Series | None = None) -> pl.DataFrame:
+    """One row per token of each text, in order: `sid` (the text's id, default its row number),
+    `pos`, `word` (lower-cased), `is_name` (capitalised after the first token, or an acronym:
+    kept unlemmatized), `is_break` (a clause break), `lemma` and `term` (text.matching_term;
+    null for breaks, stopwords and intensifiers)."""
+    sids = pl.Series("sid", range(len(texts)), dtype=pl.UInt32) if sids is None else sids.cast(pl.UInt32).alias("sid")
+    if len(texts) == 0:
+        return pl.DataFrame(schema=TOKEN_SCHEMA)
+    raw = (
+        pl.DataFrame({"sid": sids, "text": texts.fill_null("")})
+        .select("sid", pl.col("text").str.replace_all(*_CLOSING_STRAIGHT_QUOTE).str.extract_all(TOKEN_OR_BREAK_PATTERN).alias("raw"))
+        .explode("raw", empty_as_null=True)
+        .drop_nulls("raw")
+        .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("sid").alias("pos"))
+    )
+    first = pl.col("raw").str.slice(0, 1)
+    raw = raw.with_columns(
+        pl.col("raw").str.to_lowercase().alias("word"),
+        pl.col("raw").str.contains(r"^[.;:!?,()\[\]»”]$").alias("is_break"),
+        ((pl.col("raw").str.len_chars() > 1) & (first != first.str.to_lowercase())
+         & ((pl.col("pos") > 0) | (pl.col("raw") == pl.col("raw").str.to_uppercase()))).alias("is_name"),
+    )
+    vocab = raw.filter(~pl.col("is_break")).select("word", "is_name").unique()
+    words, names = vocab["word"].to_list(), vocab["is_name"].to_list()
+    lemmas, terms = [], []
+    for w, is_name in zip(words, names):
+        tok = Token(w, w if is_name else lemma_of(w), 0, 0, is_name)
+        lemmas.append(tok.lemma)
+        terms.append(matching_term(tok))
+    vocab = vocab.with_columns(pl.Series("lemma", lemmas, dtype=pl.Utf8), pl.Series("term", terms, dtype=pl.Utf8))
+    return (
+        raw.join(vocab, on=["word", "is_name"], how="left")
+        .select(list(TOKEN_SCHEMA))
+        .sort("sid", "pos")
+    )
+
+
+def token_sequences(tokens: pl.DataFrame, sids) -> dict[int, list[tuple[str, str, bool]]]:
+    """The (word, lemma, is_break) sequences of the given sentence ids, from a token table."""
+    part = tokens.filter(pl.col("sid").is_in(list(sids)))
+    out: dict[int, list[tuple[str, str, bool]]] = {}
+    for sid, word, lemma, brk in zip(*(part[c].to_list() for c in ("sid", "word", "lemma", "is_break"))):
+        out.setdefault(sid, []).append((word, lemma or "", brk))
+    return out
 
 
 def shorten(text: str, max_chars: int) -> str:

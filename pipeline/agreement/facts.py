@@ -1,0 +1,579 @@
+"""Facts: one row per value a sentence states about its event, with what the value measures.
+
+A figure is a measure, not a noun. Each fact carries:
+
+- `measure`: the counted noun folded onto its family ("fedeli", "manifestanti", "presenti" are
+  `persone`) *and* its role in the sentence: a venue's `capienza` ("la piazza può contenere
+  40mila persone"), `visitatori` (people filing past, "hanno reso omaggio"), the `durata` of the
+  event ("la telefonata è durata due ore" → `durata telefonata`), the time of day of a moment
+  (`ora inizio`, `ora scossa`), a predicate's polarity (`polarità realistico`), a quotation;
+- `scope`: `per_parte` ("175 prigionieri per parte") or `totale`, or the place counted (`piazza`,
+  `percorso`, `interno`, `esterno`, `tv`); null when unstated;
+- `modality`: `forecast` ("attesi", "previsti", "fino a", future tense), `provisional` ("al
+  momento", "finora", "alle 9", "in mattinata"), `hypothetical` ("se", "qualora", "potrebbe"),
+  else `outcome`;
+- `attributed_to`: who gives the value ("secondo la Questura", "per gli organizzatori", "fonti
+  del Cremlino", a quotation's speaker, "X ha detto che…"): an entity id when a certain mention
+  names it, else the phrase folded ("questura", "organizzatori"); null when the outlet states it;
+- `is_comparable`: false when the role could not be established (a duration with nothing saying
+  it is the event's: "la prima telefonata in tre anni"): listed, never compared.
+
+Facts are built for every sentence; only those of an event (event_id not null) are compared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
+from pipeline.common import stable_id
+from pipeline.nlp.text import ANTONYMS, NEGATORS, lemma_of, predicate_signs, shorten
+
+FACT_COLUMNS = {
+    "fact_id": pl.Utf8, "event_id": pl.Utf8, "doc_id": pl.Utf8, "sent_id": pl.Utf8, "source_id": pl.Utf8,
+    "kind": pl.Utf8, "measure": pl.Utf8, "scope": pl.Utf8, "modality": pl.Utf8, "attributed_to": pl.Utf8,
+    "unit": pl.Utf8, "qualifier": pl.Utf8, "low": pl.Float64, "high": pl.Float64, "value": pl.Utf8,
+    "is_comparable": pl.Boolean,
+}
+# Internal columns carried beside the contract ones for matching and conflicts (never written).
+AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
+               "is_relative": pl.Boolean}
+
+_EPOCH = dt.date(1970, 1, 1)
+
+# --- what a count counts ------------------------------------------------------------------------
+NOUN_FAMILIES = {
+    **dict.fromkeys(("persone", "persona", "fedeli", "fedele", "partecipanti", "manifestanti", "pellegrini",
+                     "presenti", "spettatori", "cittadini", "gente", "tifosi", "dimostranti", "lavoratori in piazza"),
+                    "persone"),
+    **dict.fromkeys(("visitatori", "visitatore"), "visitatori"),
+    **dict.fromkeys(("prigionieri", "prigioniero", "detenuti", "detenuto"), "prigionieri"),
+    **dict.fromkeys(("morti", "morto", "vittime", "vittima", "deceduti", "decessi"), "morti"),
+    **dict.fromkeys(("feriti", "ferito"), "feriti"),
+    **dict.fromkeys(("delegazioni", "delegazione"), "delegazioni"),
+    **dict.fromkeys(("astenuti", "astenuto", "voti", "voto"), "voti"),
+    **dict.fromkeys(("droni", "drone"), "droni"),
+    **dict.fromkeys(("missili", "missile"), "missili"),
+}
+# Words that make one counted noun two measures: "voti favorevoli" and "voti contrari", "droni
+# lanciati" and "droni abbattuti", "feriti gravi" and "feriti lievi". A count with no noun takes
+# the side alone ("Contro il testo hanno votato in 121" → voti contrari).
+SIDE_RULES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\bfavorevol\w*|\ba favore\b|\bsì\b"), "favorevoli"),
+    (re.compile(r"\bcontrar[io]\w*|\bcontro\b"), "contrari"),
+    (re.compile(r"\bastenut\w*|\bastension\w*|\bsi sono astenut\w*"), "astenuti"),
+    (re.compile(r"\babbattut\w*|\bintercettat\w*|\bneutralizzat\w*"), "abbattuti"),
+    (re.compile(r"\blanciat\w*"), "lanciati"),
+    (re.compile(r"\bgrav[ei]\b"), "gravi"),
+    (re.compile(r"\bliev[ei]\b"), "lievi"),
+)
+SIDED_NOUNS = {"voti": "voti", "voto": "voti", "drone": "droni", "droni": "droni", "feriti": "feriti", "missile": "missili",
+               "missili": "missili", "astenuti": "voti"}
+PEOPLE_RE = re.compile(r"\b(?:persone|fedeli|partecipanti|manifestanti|pellegrini|presenti|spettatori|cittadini)\b")
+CROWD_KINDS = frozenset({"funeral", "mass", "ceremony", "demonstration", "strike", "match", "concert"})
+NOT_A_FACT_AFTER_RE = re.compile(r"\s*(?:di lettura|per leggere)\b")
+CAPACITY_RE = re.compile(
+    r"\b(?:capienza|(?:può|possono|potrà|potranno) (?:contenere|ospitare|accogliere)|ne contiene|contiene al massimo|"
+    r"posti a sedere|posti|capace di (?:contenere|ospitare|accogliere)|fino a un massimo)\b")
+VISIT_RE = re.compile(r"\b(?:visitator\w*|reso omaggio|rendere omaggio|sfilat[ie]|in fila|visitat[aoie]|sono passat[ie])\b")
+SCOPE_RULES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\bper (?:ciascuna|ogni) parte\b|\bper parte\b|\bciascun[oa]\b|\ba testa\b|"
+                r"\bda (?:ogni|ciascuna|entrambe le) part[ei]\b|\bper lato\b|\bper schieramento\b"), "per_parte"),
+    (re.compile(r"\bin totale\b|\bcomplessivament\w*|\bin tutto\b|\btotal[ei]\b|\bcomplessiv[aoi]\b|"
+                r"\btra (?:la )?piazza e\b"), "totale"),
+    (re.compile(r"\bin piazza\b|\bsul sagrato\b|\bnella piazza\b"), "piazza"),
+    (re.compile(r"\blungo (?:il percorso|le strade|via|il corteo|il tragitto)\b|\bper le strade\b|\bnelle strade\b"), "percorso"),
+    (re.compile(r"\ball['’]interno\b|\bdentro\b|\bin basilica\b|\bin chiesa\b|\bnella (?:basilica|cattedrale|chiesa)\b"), "interno"),
+    (re.compile(r"\ball['’]esterno\b|\bfuori\b"), "esterno"),
+    (re.compile(r"\bin diretta\b|\bin tv\b|\bdavanti alla tv\b|\bin streaming\b|telespettator\w*"), "tv"),
+)
+MODALITY_RULES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b(?:qualora|nel caso (?:in cui|che)|se (?:fosse|fossero|dovesse|dovessero|venisse|venissero)|"
+                r"ipotesi|ipotizzat\w+)\b"), "hypothetical"),
+    (re.compile(r"\b(?:attes[aeio]|previst[aeio]|si attend\w+|si prevede\w*|si stima che|stimat[aeio] in arrivo|"
+                r"dovrebbero|dovrebbe|potrebbero|potrebbe|fino a|saranno|sarà|arriveranno|parteciperanno|attendono|aspettano|"
+                r"si aspett\w+|vigilia)\b"), "forecast"),
+    (re.compile(r"\b(?:al momento(?! del| della| dell| in cui)|finora|fino ad ora|fino a questo momento|per ora|"
+                r"ancora in corso|provvisori[aoe]|parzial[ei]|primo bilancio|bilancio provvisorio)\b"), "provisional"),
+)
+# A count taken at a time of day, or "già" so many, is a snapshot of a crowd still growing.
+SNAPSHOT_RE = re.compile(r"\b(?:alle (?:ore )?\d{1,2}(?:[.:]\d{2})?|già|in mattinata|nelle prime ore|a metà (?:giornata|mattina|pomeriggio))\b")
+FUTURE_VERB_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno)\b")
+DURATION_CUE_RE = re.compile(
+    r"\b(?:durat[aoie]|dura|durerà|durare|durante|protratt[aoie]|trascors[aoie]|trascorso|andat[ao] avanti|"
+    r"parlat[oi]|conversazione|colloquio|telefonata|al telefono|riunione|incontro|vertice|sciopero|udienza)\b")
+NOT_EVENT_DURATION_RE = re.compile(r"\b(?:in|da|dopo|entro|tra|fra|ogni|oltre|prima di)\s+(?:circa |quasi |più di |oltre )?$")
+EVENT_DURATION_UNITS = ("minute", "day")
+
+# --- who gives a value --------------------------------------------------------------------------
+AUTHORITY = (r"questura|prefettura|polizia|forze dell['’]ordine|carabinieri|vigili del fuoco|protezione civile|"
+             r"organizzatori|organizzazione|promotori|sindacat[oi]|vaticano|sala stampa vaticana|santa sede|comune|"
+             r"regione|ministero(?: \w+)?|governo|cremlino|casa bianca|pentagono|esercito|autorità(?: \w+)?|"
+             r"fonti (?:del|della|dello|di) \w+(?: \w+)?|agenzia \w+|stampa \w+")
+ATTRIBUTION_RE = re.compile(
+    r"\b(?:secondo|stando a|per|a detta d(?:i|ella|el|egli|ei))\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who>" + AUTHORITY + r")\b"
+    r"|\b(?P<who2>fonti (?:del|della|dello|di) \w+(?: \w+)?)\b"
+    r"|\bsecondo (?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who3>[A-ZÀ-Ý][\w’'-]+(?: [A-ZÀ-Ý][\w’'-]+)?)"
+    r"|\b(?P<who4>" + AUTHORITY + r")\s+(?:(?:ne|lo|la|le|li)\s+)?(?:ha|hanno)\s+(?:\w+\s+)?(?:detto|riferit\w|"
+    r"comunicat\w|annunciat\w|reso not\w|stimat\w|contat\w|fatto sapere|parlato di|indicat\w|confermat\w)\b",
+    re.IGNORECASE)
+AUTHORITY_FOLD = {"polizia": "questura", "forze dell'ordine": "questura", "forze dell’ordine": "questura",
+                  "organizzazione": "organizzatori", "promotori": "organizzatori", "sala stampa vaticana": "vaticano",
+                  "santa sede": "vaticano", "sindacato": "sindacati"}
+SPEECH_VERB_RE = re.compile(
+    r"[^.;:«»\"“”]{0,50}?\b(?:ha|hanno|aveva|avevano|avrebbe|avrebbero)\s+(?:(?:poi|anche|inoltre|invece|più volte|ancora)\s+)?"
+    r"(?:detto|dichiarato|affermato|sottolineato|spiegato|ribadito|riferito|precisato|aggiunto|avvertito|osservato|"
+    r"scritto|annunciato|definito|assicurato|sostenuto|chiarito|ammesso|negato|confermato|smentito|risposto|"
+    r"ricordato|rivelato|garantito|promesso|minacciato)\b")
+# Mention-finding methods that are guesses or stand-ins for a name: never a certain speaker.
+UNCERTAIN_METHODS = frozenset({"nickname", "surname_in_corpus", "pronoun", "epithet", "coreference", "role"})
+
+# --- time of day --------------------------------------------------------------------------------
+_HOUR_WORDS = {w: i for i, w in enumerate(
+    "zero una due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici "
+    "sedici diciassette diciotto diciannove venti ventuno ventidue ventitré".split())}
+_HOUR_WORDS["l'una"] = 1
+TIME_RE = re.compile(
+    r"\b(?P<prep>poco dopo (?:le|l['’])|poco prima (?:delle|dell['’])|intorno (?:alle|all['’])|attorno (?:alle|all['’])|"
+    r"verso (?:le|l['’])|alle|all['’]|dalle|dall['’])\s*(?:ore\s+)?"
+    r"(?P<h>\d{1,2}|una|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|quattordici|quindici|"
+    r"sedici|diciassette|diciotto|diciannove|venti|ventuno|ventidue|ventitré)"
+    r"(?:[.:](?P<m>\d{2})|\s+e\s+(?P<mw>mezza|un quarto|trenta|quindici|quarantacinque|tre quarti))?\b",
+    re.IGNORECASE)
+_MINUTE_WORDS = {"mezza": 30, "un quarto": 15, "trenta": 30, "quindici": 15, "quarantacinque": 45, "tre quarti": 45}
+MOMENT_RULES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b(?:inizi\w*|cominci\w*|avviat\w*|al via|apertura|aperto)\b"), "inizio"),
+    (re.compile(r"\b(?:termin\w*|finit\w*|finir\w*|conclu\w*|chius\w*|fine)\b"), "fine"),
+    (re.compile(r"\b(?:arrivat\w*|arrivo|giunt\w*)\b"), "arrivo"),
+    (re.compile(r"\b(?:partit\w*|partenza)\b"), "partenza"),
+    (re.compile(r"\b(?:scoss\w*|sisma|terremoto|avvertit\w*)\b"), "scossa"),
+    (re.compile(r"\b(?:esplosion\w*|boato|crollo|schianto|incidente)\b"), "accaduto"),
+)
+
+
+@dataclass(frozen=True)
+class FactParams:
+    """params.yaml `aggregate.facts`."""
+
+    context_chars: int = 60   # characters before a value searched for its role, scope, modality and attribution
+    max_event_duration_days: float = 10.0  # longer durations are periods ("in tre anni"), not an event's duration
+
+
+def fold_noun(noun: str | None) -> str | None:
+    if not noun:
+        return None
+    low = noun.lower()
+    return NOUN_FAMILIES.get(low) or NOUN_FAMILIES.get(lemma_of(low)) or lemma_of(low)
+
+
+def _side(before: str, after: str, noun: str | None) -> str | None:
+    """The side word qualifying a count: right after it first, else the nearest before it."""
+    if noun and noun.lower() in ("astenuti", "astenuto"):
+        return "astenuti"
+    for rx, name in SIDE_RULES:
+        if rx.match(after.lstrip(" ,")) or rx.search(after[: after.find(" ", len(noun or "") + 2) if noun else 12]):
+            return name
+    best = None
+    for rx, name in SIDE_RULES:
+        for m in rx.finditer(before):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), name)
+    return best[1] if best else None
+
+
+BARE_COUNT_RE = re.compile(
+    r"(?<![\w.,])(?P<q>(?:circa|oltre|più di|quasi|almeno|ben)\s+)?"
+    r"(?P<n>\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?\s?mila|\d+(?:,\d+)?\s?milion[ei]|[a-zàèéìòù]*mila|mille)(?![\w])"
+    r"(?=\s*(?:[.,;:!?)»”\"]|$|(?:hanno|erano|sono|in|tra|per|secondo|le|i|gli|a|al|alla|nel|nella|davanti|dentro|"
+    r"fuori|lungo|sul|sulla|delle quali|dei quali|all['’])\b))",
+    re.IGNORECASE)
+_QUALIFIER_WORDS = {"circa": "about", "quasi": "about", "oltre": "more_than", "più di": "more_than", "almeno": "at_least",
+                    "ben": "exact"}
+
+
+def bare_people_counts(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, float, float | None, str, str]]:
+    """(start, end, low, high, qualifier, surface) of the numbers of people a sentence gives without
+    a noun ("erano 35mila", "in duecentocinquantamila", "oltre 200mila delle quali") that no
+    quantities row covers."""
+    from pipeline.nlp.italian import number_word_value, parse_number
+
+    out = []
+    for m in BARE_COUNT_RE.finditer(text):
+        start, end = m.span()
+        if any(s < end and start < e for s, e in covered):
+            continue
+        n = m.group("n").lower().replace(" ", "")
+        if "milion" in n:
+            base = parse_number(n.split("milion")[0])
+            value = None if base is None else base * 1_000_000
+        elif n.endswith("mila") and n[0].isdigit():
+            base = parse_number(n[:-4])
+            value = None if base is None else base * 1000
+        elif n[0].isdigit():
+            value = parse_number(n)
+        else:
+            value = number_word_value(n)
+        if value is None or value < 50:
+            continue
+        qual = _QUALIFIER_WORDS.get((m.group("q") or "").strip().lower(), "exact")
+        high = None if qual in ("more_than", "at_least") else float(value)
+        out.append((start, end, float(value), high, qual, m.group(0)))
+    return out
+
+
+def _first(rules, text: str) -> str | None:
+    for rx, name in rules:
+        if rx.search(text):
+            return name
+    return None
+
+
+def _nearest_scope(before: str, after: str) -> str | None:
+    best = None
+    for rx, name in SCOPE_RULES:
+        for m in rx.finditer(after):
+            if best is None or m.start() < best[0]:
+                best = (m.start(), name)
+        for m in rx.finditer(before):
+            d = len(before) - m.end()
+            if best is None or d < best[0]:
+                best = (d, name)
+    return best[1] if best else None
+
+
+def modality_of(before: str, after: str, is_count: bool = False) -> str:
+    window = before + " " + after[:25]
+    found = _first(MODALITY_RULES, window)
+    if found is None and FUTURE_VERB_RE.search(window):
+        found = "forecast"
+    if found is None and is_count and SNAPSHOT_RE.search(window):
+        found = "provisional"
+    return found or "outcome"
+
+
+def attribution_in(text: str, entity_spans: list[tuple[int, int, str]]) -> tuple[str | None, int]:
+    """Who the sentence says gives its values: (entity id or folded phrase, offset) or (None, -1)."""
+    m = ATTRIBUTION_RE.search(text)
+    if not m:
+        return None, -1
+    name = next(g for g in ("who", "who2", "who3", "who4") if m.group(g))
+    start, end = m.span(name)
+    for s, e, eid in entity_spans:
+        if s < end and start < e:
+            return eid, start
+    phrase = re.sub(r"\s+", " ", m.group(name).lower()).strip()
+    return AUTHORITY_FOLD.get(phrase, phrase), start
+
+
+def sentence_speaker(text: str, person_spans: list[tuple[int, int, str]]) -> str | None:
+    """The certain person a sentence reports as saying something ("Hegseth ha dichiarato che…")."""
+    for s, e, eid in person_spans:
+        if SPEECH_VERB_RE.match(text, e):
+            return eid
+    return None
+
+
+def time_of_day(text: str) -> list[tuple[int, int, float, float, str, str]]:
+    """(start, end, low, high, qualifier, surface) of each time of day, in minutes after midnight."""
+    out = []
+    for m in TIME_RE.finditer(text):
+        h = m.group("h").lower()
+        hour = int(h) if h.isdigit() else _HOUR_WORDS.get(h)
+        if hour is None or hour > 24:
+            continue
+        minute = int(m.group("m")) if m.group("m") else _MINUTE_WORDS.get((m.group("mw") or "").lower(), 0)
+        if minute >= 60:
+            continue
+        t = hour * 60 + minute
+        prep = m.group("prep").lower()
+        if prep.startswith("poco dopo"):
+            low, high, q = t, t + 30, "range"
+        elif prep.startswith("poco prima"):
+            low, high, q = t - 30, t, "range"
+        elif prep.startswith(("intorno", "attorno", "verso")):
+            low, high, q = t - 15, t + 15, "range"
+        else:
+            low, high, q = t, t, "exact"
+        out.append((m.start(), m.end(), float(low), float(high), q, m.group(0)))
+    return out
+
+
+def build_facts(
+    sentences: pl.DataFrame,
+    quantities: pl.DataFrame,
+    quotes: pl.DataFrame,
+    mentions: pl.DataFrame,
+    entity_types: dict[str, str],
+    event_kinds: dict[str, str],
+    tokens: pl.DataFrame,
+    params: FactParams = FactParams(),
+    event_dates: list[tuple[int, int, str, "dt.date", bool]] = (),
+) -> pl.DataFrame:
+    """The facts of every sentence (module docstring), contract columns plus AUX_COLUMNS.
+
+    `sentences`: sid, sent_id, doc_id, source_id, text, event_id (nullable), sorted by sid;
+    `event_kinds`: event_id -> kind; `tokens`: the token table (nlp.text.token_table) of at least
+    the sentences of events; `event_dates`: (sid, offset, surface, day, is_relative) of the date
+    each article gives its event (events.Frame.date_at).
+    """
+    text_of = dict(zip(sentences["sid"].to_list(), sentences["text"].to_list()))
+    meta = {sid: (sent, doc, src, ev) for sid, sent, doc, src, ev in zip(
+        *(sentences[c].to_list() for c in ("sid", "sent_id", "doc_id", "source_id", "event_id")))}
+    sid_of = {v[0]: k for k, v in meta.items()}
+    certain = mentions.filter(~pl.col("is_uncertain") & ~pl.col("method").is_in(list(UNCERTAIN_METHODS)))
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    person_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for sent_id, start, end, eid in zip(*(certain[c].to_list() for c in ("sent_id", "start", "end", "entity_id"))):
+        sid = sid_of.get(sent_id)
+        if sid is None:
+            continue
+        etype = entity_types.get(eid)
+        if etype in ("org", "person", "media"):
+            spans[sid].append((start, end, eid))
+        if etype == "person":
+            person_spans[sid].append((start, end, eid))
+    quote_spans: dict[int, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
+    for sent_id, qtext, speaker in zip(*(quotes[c].to_list() for c in ("sent_id", "text", "speaker_entity_id"))):
+        sid = sid_of.get(sent_id)
+        if sid is None or not qtext:
+            continue
+        text = text_of[sid] or ""
+        at = text.find(qtext)
+        if at < 0:
+            continue
+        sure = speaker is not None and any(
+            eid == speaker and (e <= at or s >= at + len(qtext)) for s, e, eid in spans.get(sid, ()))
+        quote_spans[sid].append((at, at + len(qtext), speaker, sure))
+
+    columns: dict[str, list] = {name: [] for name in {**FACT_COLUMNS, **AUX_COLUMNS}}  # column-wise: no dict per fact
+
+    def speaker_at(sid: int, offset: int) -> tuple[str | None, bool]:
+        for qs, qe, speaker, sure in quote_spans.get(sid, ()):
+            if qs <= offset < qe:
+                return (speaker if sure else None), sure
+        return None, False
+
+    def attribution(sid: int, offset: int) -> str | None:
+        quoted, sure = speaker_at(sid, offset)
+        if quoted:
+            return quoted
+        who, _ = attribution_in(text_of[sid] or "", spans.get(sid, []))
+        if who:
+            return who
+        return sentence_speaker(text_of[sid] or "", person_spans.get(sid, []))
+
+    def add(sid: int, kind: str, measure: str, scope, modality: str, attributed, unit, qualifier, low, high,
+            value: str, comparable: bool, subject=(), certain_speaker=False, relative=False) -> None:
+        sent_id, doc, src, ev = meta[sid]
+        row = {
+            "fact_id": stable_id("fact", sent_id, kind, measure, value, low, high),
+            "event_id": ev, "doc_id": doc, "sent_id": sent_id, "source_id": src, "kind": kind,
+            "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
+            "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
+            "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
+            "is_relative": relative,
+        }
+        for name, v in row.items():
+            columns[name].append(v)
+
+    # quantities
+    q = quantities.select("sent_id", "surface", "start", "end", "kind", "unit", "noun", "low", "high", "qualifier")
+    for sent_id, surface, start, end, qkind, unit, noun, low, high, qual in zip(*(q[c].to_list() for c in q.columns)):
+        sid = sid_of.get(sent_id)
+        if sid is None:
+            continue
+        text = text_of[sid] or ""
+        before = text[max(0, start - params.context_chars):start].lower()
+        after = text[end:end + 60].lower()
+        ev = meta[sid][3]
+        kind_word = EVENT_KIND_LABELS.get(event_kinds.get(ev, ""), "evento")
+        comparable = True
+        scope = _nearest_scope(before, after)
+        if qkind != "count" and scope not in ("per_parte", "totale"):
+            scope = None  # a place says where people were counted, not where a duration or a share was
+        if NOT_A_FACT_AFTER_RE.match(after):
+            continue  # page residue: "4 min di lettura"
+        if qkind == "duration":
+            per_event = unit in EVENT_DURATION_UNITS and not NOT_EVENT_DURATION_RE.search(before) and not re.match(
+                r"\s*(?:fa|prima|dopo|di guerra|di conflitto)\b", after)
+            cue = DURATION_CUE_RE.search(before[-45:] + " " + after[:30])
+            if unit == "day" and low is not None and low > params.max_event_duration_days:
+                per_event = False
+            comparable = per_event and bool(cue)
+            measure = f"durata {kind_word}" if ev and event_kinds.get(ev) != STATEMENT_KIND else "durata"
+            if not comparable:
+                measure = f"periodo ({unit})"
+        else:
+            noun_key = fold_noun(noun)
+            side = _side(before[-35:], after[:25], noun)
+            if side and (noun_key is None or noun_key in SIDED_NOUNS.values()):
+                noun_key = f"{noun_key or 'voti'} {side}" if side in ("favorevoli", "contrari", "astenuti") or noun_key else None
+            if noun_key is None and qkind == "count":
+                # a count without its noun: the people the sentence names, or, at an event that
+                # gathers a crowd, a large number is people ("In piazza erano 35mila")
+                if PEOPLE_RE.search(text.lower()) or (event_kinds.get(ev) in CROWD_KINDS and (low or 0) >= 50):
+                    noun_key = "persone"
+            base = noun_key or f"{qkind} ({unit})"
+            if CAPACITY_RE.search(before + " " + after[:30]):
+                measure = f"capienza {base}"
+                scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
+            elif noun_key == "persone" and VISIT_RE.search(before + " " + after):
+                measure = "visitatori"
+            else:
+                measure = base
+            comparable = noun_key is not None or qkind in ("percent", "money")
+            if noun and noun.isupper() and len(noun) > 1:
+                comparable = False  # "2 MAG": a dateline, not a count
+        modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")
+        add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
+            comparable)
+
+    # counts of people the quantities table leaves without a row ("In piazza erano 35mila")
+    covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for sent_id, start, end in zip(*(q[c].to_list() for c in ("sent_id", "start", "end"))):
+        if sent_id in sid_of:
+            covered[sid_of[sent_id]].append((start, end))
+    crowd = sentences.filter(pl.col("event_id").is_in([e for e, k in event_kinds.items() if k in CROWD_KINDS])
+                             & pl.col("text").str.contains(r"(?i)\d|mila\b|mille\b"))
+    for sid, text in zip(crowd["sid"].to_list(), crowd["text"].to_list()):
+        for start, end, low, high, qual, surface in bare_people_counts(text or "", covered.get(sid, [])):
+            before = text[max(0, start - params.context_chars):start].lower()
+            after = text[end:end + 60].lower()
+            scope = _nearest_scope(before, after)
+            measure = "capienza persone" if CAPACITY_RE.search(before + " " + after[:30]) else (
+                "visitatori" if VISIT_RE.search(before + " " + after) else "persone")
+            if measure.startswith("capienza"):
+                scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
+            modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, True)
+            add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True)
+
+    # the date each article gives its event
+    for sid, at, surface, day, relative in event_dates:
+        if meta[sid][3] is None:
+            continue
+        kind_word = EVENT_KIND_LABELS.get(event_kinds.get(meta[sid][3], ""), "evento")
+        ordinal = float((day - _EPOCH).days)
+        add(sid, "date", f"data {kind_word}", None, "outcome", attribution(sid, at), "day", "exact", ordinal, ordinal,
+            surface, True, relative=relative)
+
+    # times of day, in sentences of events that state no count (a time beside a count is the
+    # snapshot's time, which makes the count provisional)
+    counted = set(quantities.filter(pl.col("kind") == "count")["sent_id"].to_list())
+    candidates = sentences.filter(pl.col("event_id").is_not_null() & pl.col("text").str.contains(r"(?i)\b(?:alle|all['’]|dalle|verso le|poco dopo le|poco prima delle)\s*\w"))
+    for sid, sent_id, text in zip(*(candidates[c].to_list() for c in ("sid", "sent_id", "text"))):
+        if sent_id in counted:
+            continue
+        for start, end, low, high, qual, surface in time_of_day(text or ""):
+            window = (text[max(0, start - 80):start] + " " + text[end:end + 60]).lower()
+            moment = _first(MOMENT_RULES, window)
+            kind_word = EVENT_KIND_LABELS.get(event_kinds.get(meta[sid][3], ""), "evento")
+            measure = f"ora {moment or kind_word}"
+            modality = modality_of(text[max(0, start - 60):start].lower(), text[end:end + 30].lower())
+            if modality == "provisional":
+                modality = "outcome"  # "alle 5.30" is the time itself, not a snapshot of it
+            add(sid, "time", measure, None, modality, attribution(sid, start), "minute_of_day", qual, low, high,
+                surface, moment is not None)
+
+    # quotations and their speakers
+    for sid, items in sorted(quote_spans.items()):
+        text = text_of[sid] or ""
+        for qs, qe, speaker, sure in items:
+            quoted = text[qs:qe]
+            add(sid, "quote", "citazione", None, "outcome", speaker if sure else None, None, None, None, None,
+                shorten(quoted, 200), sure and meta[sid][3] is not None, subject=_quote_terms(tokens, sid, quoted),
+                certain_speaker=sure)
+
+    # polarity of predicates (module nlp.text.predicate_signs), only where it can be compared:
+    # a predicate some sentence of the event negates or flips, and its affirmations in the event
+    for row in _polarity_rows(sentences, tokens, meta, attribution):
+        for name, v in row.items():
+            columns[name].append(v)
+    df = pl.DataFrame(columns, schema={**FACT_COLUMNS, **AUX_COLUMNS})
+    return df.unique("fact_id", keep="first", maintain_order=True)
+
+
+def _quote_terms(tokens: pl.DataFrame, sid: int, quoted: str) -> frozenset[str]:
+    from pipeline.nlp.text import matching_terms, tokenize
+    return matching_terms(tokenize(quoted))
+
+
+SUBJECT_WINDOW = 7  # content tokens either side of a predicate, within its clause, that say what it is about
+
+
+def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, attribution) -> list[dict]:
+    in_event = sentences.filter(pl.col("event_id").is_not_null()).select("sid", "event_id")
+    if in_event.height == 0 or tokens.height == 0:
+        return []
+    # only the tokens of sentences of events with a negator or an antonym somewhere, and then of
+    # the sentences naming one of the predicates those negate
+    negating = tokens.filter(pl.col("word").is_in(list(NEGATORS)) | pl.col("lemma").is_in(list(ANTONYMS)))
+    neg_sids = negating.join(in_event, on="sid", how="semi")["sid"].unique()
+    events_with_negation = in_event.filter(pl.col("sid").is_in(neg_sids.implode()))["event_id"].unique()
+    in_event = in_event.filter(pl.col("event_id").is_in(events_with_negation.implode()))
+    tok = tokens.join(in_event, on="sid", how="inner")
+    seqs = _sequences(tok.filter(pl.col("sid").is_in(neg_sids.implode())))
+    event_of = dict(zip(in_event["sid"].to_list(), in_event["event_id"].to_list()))
+    wanted: set[tuple[str, str]] = set()
+    signs_of: dict[int, dict] = {}
+    for sid, seq in seqs.items():
+        signs = predicate_signs(seq)
+        signs_of[sid] = signs
+        for base, (sign, i) in signs.items():
+            if sign < 0 or seq[i][1] in ANTONYMS:
+                wanted.add((event_of[sid], base))
+    if not wanted:
+        return []
+    bases = {b for _, b in wanted}
+    folded = pl.col("lemma").replace(ANTONYMS)
+    hits = tok.filter(folded.is_in(list(bases)))
+    more = [s for s in hits["sid"].unique().to_list() if s not in signs_of]
+    for sid, seq in _sequences(tok.filter(pl.col("sid").is_in(more))).items():
+        signs_of[sid] = predicate_signs(seq)
+        seqs[sid] = seq
+    out = []
+    for sid in sorted(signs_of):
+        seq = seqs[sid]
+        for base, (sign, i) in sorted(signs_of[sid].items()):
+            if (event_of[sid], base) not in wanted:
+                continue
+            sent_id, doc, src, ev = meta[sid]
+            value = ("non " if sign < 0 else "") + base
+            out.append({
+                "fact_id": stable_id("fact", sent_id, "polarity", base, sign), "event_id": ev, "doc_id": doc,
+                "sent_id": sent_id, "source_id": src, "kind": "polarity", "measure": f"polarità {base}",
+                "scope": None, "modality": "outcome", "attributed_to": attribution(sid, -1), "unit": "truth",
+                "qualifier": "exact", "low": float(sign), "high": float(sign), "value": value, "is_comparable": True,
+                "sid": sid, "subject": sorted(_subject_terms(seq, i, base)), "is_certain_speaker": False,
+                "is_relative": False,
+            })
+    return out
+
+
+def _sequences(tok: pl.DataFrame) -> dict[int, list[tuple[str, str, bool, str | None]]]:
+    out: dict[int, list] = {}
+    for sid, word, lemma, brk, term in zip(*(tok[c].to_list() for c in ("sid", "word", "lemma", "is_break", "term"))):
+        out.setdefault(sid, []).append((word, lemma or "", brk, term))
+    return out
+
+
+def _subject_terms(seq, i: int, base: str) -> frozenset[str]:
+    """Content terms around the predicate at seq[i], within its clause but across a "che"."""
+    terms = []
+    j = i - 1
+    while j >= 0 and len(terms) < SUBJECT_WINDOW and not seq[j][2]:
+        if seq[j][3]:
+            terms.append(seq[j][3])
+        j -= 1
+    j, after = i + 1, 0
+    while j < len(seq) and after < SUBJECT_WINDOW and not seq[j][2]:
+        if seq[j][3]:
+            terms.append(seq[j][3])
+            after += 1
+        j += 1
+    own = seq[i][3]
+    return frozenset(t for t in terms if t != own and not t.startswith(base[:5]))

@@ -1,0 +1,157 @@
+"""Matching: which facts, and which sentences, state the same thing about the same event.
+
+Everything here is scoped by event: candidate pairs come from one event's facts or sentences
+only, so the cost follows the sum of the squared event sizes and quality does not depend on the
+corpus's size (no corpus-wide posting caps).
+
+- **Fact pairs** (`fact_pairs`): a self-join of the comparable facts of events on (event, kind,
+  measure, modality), between different documents. For quantities and times the scopes must fit
+  (equal, or one unstated; `per_parte` against `totale` never). Polarity facts also need the same
+  subject (at least `min_subject_terms` shared words around the predicate, Dice at least
+  `min_subject_dice`) and no two different speakers; quotations need the same words (Dice of
+  their terms at least `quote_similarity`).
+- **Sentence pairs** (`sentence_pairs`): sentences of one event that state no fact and share
+  enough words (Dice of matching terms at least `similarity_threshold`, at least
+  `min_shared_terms` words; words in more than `max_term_share` of the event's sentences do not
+  count): the same non-numeric statement in other words.
+- **Claims** (`claims_from_pairs`): connected groups of such pairs (a document states a fact
+  once: a group never holds two sentences of one document for a sentence claim), and every
+  fact left alone is a claim of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.common import stable_id
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    """params.yaml `aggregate.matching`."""
+
+    min_subject_terms: int = 2        # words a polarity's subject must share ("adesione … Ucraina … NATO")
+    min_subject_dice: float = 0.3     # and their Dice
+    quote_similarity: float = 0.5     # Dice of two quotations' words at which they are the same statement
+    similarity_threshold: float = 0.5  # Dice of two fact-less sentences of one event that state the same thing
+    min_shared_terms: int = 3         # words they share at least
+    max_term_share: float = 0.5       # a word in more than this share of an event's sentences says nothing (events of 4+ sentences)
+    label_chars: int = 160            # claim labels: the representative sentence cut to this many characters
+
+
+PAIR_SCHEMA = {"fact_id_a": pl.Utf8, "fact_id_b": pl.Utf8}
+SCOPE_NEVER = frozenset({frozenset({"per_parte", "totale"})})
+
+
+def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
+    """Every pair of facts (fact_id < fact_id_b, different documents) that state the same measure
+    of the same event with the same modality and fitting scope: `fact_id`, `fact_id_b`, `kind`
+    and `subject_dice` (polarity and quotations; null otherwise). Lean columns: the pairs of a
+    large event are many, their values are joined back only for the few that may conflict."""
+    f = facts.filter(pl.col("event_id").is_not_null() & pl.col("is_comparable"))
+    keys = ["event_id", "kind", "measure", "modality"]
+    valued = f.filter(pl.col("kind").is_in(["quantity", "time", "date"])).select(*keys, "fact_id", "doc_id", "scope")
+    numeric = (
+        valued.join(valued, on=keys, suffix="_b")
+        .filter((pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b"))
+                & (pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b"))))
+        .select("fact_id", "fact_id_b", "kind", pl.lit(None, dtype=pl.Float64).alias("subject_dice"))
+    )
+    worded = f.filter(pl.col("kind").is_in(["polarity", "quote"])).select(
+        *keys, "fact_id", "doc_id", "attributed_to", "subject")
+    joined = worded.join(worded, on=keys, suffix="_b").filter(
+        (pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
+    shared = pl.col("subject").list.set_intersection(pl.col("subject_b")).list.len()
+    dice = 2 * shared / (pl.col("subject").list.len() + pl.col("subject_b").list.len()).clip(lower_bound=1)
+    polarity_ok = (
+        (shared >= params.min_subject_terms) & (dice >= params.min_subject_dice)
+        & (pl.col("attributed_to").is_null() | pl.col("attributed_to_b").is_null()
+           | (pl.col("attributed_to") == pl.col("attributed_to_b")))
+    )
+    worded_pairs = (
+        joined.with_columns(dice.cast(pl.Float64).alias("subject_dice"))
+        .filter(pl.when(pl.col("kind") == "polarity").then(polarity_ok).otherwise(pl.col("subject_dice") >= params.quote_similarity))
+        .select("fact_id", "fact_id_b", "kind", "subject_dice")
+    )
+    return pl.concat([numeric, worded_pairs]).sort("fact_id", "fact_id_b")
+
+
+def sentence_pairs(tokens: pl.DataFrame, sentences: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
+    """(sid_a, sid_b, similarity) of fact-less sentences of one event in different documents that
+    state the same thing (module docstring). `sentences`: sid, doc_id, event_id of the
+    candidates."""
+    if sentences.height < 2:
+        return pl.DataFrame(schema={"sid": pl.UInt32, "sid_b": pl.UInt32, "similarity": pl.Float64})
+    post = (
+        tokens.filter(pl.col("term").is_not_null()).select("sid", "term").unique()
+        .join(sentences.select("sid", "doc_id", "event_id"), on="sid", how="inner")
+    )
+    n_terms = post.group_by("sid").agg(pl.len().alias("n"))
+    n_sent = sentences.group_by("event_id").agg(pl.len().alias("n_event"))
+    df = post.group_by("event_id", "term").agg(pl.len().alias("df")).join(n_sent, on="event_id")
+    common = df.filter((pl.col("n_event") >= 4) & (pl.col("df") > params.max_term_share * pl.col("n_event")))
+    post = post.join(common.select("event_id", "term"), on=["event_id", "term"], how="anti")
+    pairs = (
+        post.join(post, on=["event_id", "term"], suffix="_b")
+        .filter((pl.col("sid") < pl.col("sid_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
+        .group_by("sid", "sid_b").agg(pl.len().alias("shared"))
+        .filter(pl.col("shared") >= params.min_shared_terms)
+        .join(n_terms, on="sid").join(n_terms.rename({"sid": "sid_b", "n": "n_b"}), on="sid_b")
+        .with_columns((2 * pl.col("shared") / (pl.col("n") + pl.col("n_b"))).alias("similarity"))
+        .filter(pl.col("similarity") >= params.similarity_threshold)
+    )
+    return pairs.select("sid", "sid_b", "similarity").sort("sid", "sid_b")
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict = {}
+
+    def find(self, x):
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def fact_claims(facts: pl.DataFrame, pairs: pl.DataFrame) -> dict[str, str]:
+    """fact_id -> claim key (the smallest fact_id of its group). Pairs join groups; the facts of
+    one (event, kind, measure, modality) that fit one another form one claim."""
+    uf = _UnionFind()
+    for a, b in zip(pairs["fact_id"].to_list(), pairs["fact_id_b"].to_list()):
+        uf.union(a, b)
+    return {f: uf.find(f) for f in facts["fact_id"].to_list()}
+
+
+def sentence_claims(pairs: pl.DataFrame, doc_of: dict[int, str]) -> tuple[dict[int, int], dict[int, float]]:
+    """sid -> group root for sentences in some pair, strongest pairs first, never two sentences of
+    one document in a group; and each sentence's best similarity within its group."""
+    uf = _UnionFind()
+    docs: dict[int, set[str]] = {}
+    best: dict[int, float] = {}
+    ordered = sorted(zip(pairs["similarity"].to_list(), pairs["sid"].to_list(), pairs["sid_b"].to_list()),
+                     key=lambda t: (-t[0], t[1], t[2]))
+    for sim, a, b in ordered:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        da, db = docs.get(ra, {doc_of[a]}), docs.get(rb, {doc_of[b]})
+        if da & db:
+            continue
+        uf.union(a, b)
+        docs[uf.find(a)] = da | db
+        best[a] = max(best.get(a, 0.0), sim)
+        best[b] = max(best.get(b, 0.0), sim)
+    return {s: uf.find(s) for s in best}, best
+
+
+def claim_id_of(key: str) -> str:
+    return stable_id("claim", key)

@@ -75,6 +75,9 @@ def run(root: Path = ROOT) -> dict:
             data.event_source_grid(tables.events, tables.claims, tables.claim_evidence, labels, limits),
             figures_dir, dpi,
         ), figures_dir, dpi),
+        "figures": _draw("figures", lambda: figures.figures_by_outlet(
+            data.outlet_figures(tables.facts, tables.events, labels, limits), figures_dir, dpi,
+        ), figures_dir, dpi),
     }
     metrics = data.summary_metrics(tables)
     quality = read_quality_summary(root / QUALITY_SUMMARY)
@@ -93,7 +96,8 @@ def main() -> None:
     metrics = run(ROOT)
     print(
         f"report: {metrics['documents']} documents, {metrics['sources']} sources, {metrics['claims']} claims, "
-        f"{metrics['conflicts_total']} conflicts -> {REPORT_DIR}/report.html",
+        f"{metrics['conflicts_total']} confirmed conflicts, {metrics['conflicts_to_check']} to check "
+        f"-> {REPORT_DIR}/report.html",
         file=sys.stderr,
     )
 

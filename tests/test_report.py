@@ -24,6 +24,7 @@ from pipeline.reporting import data
 from pipeline.reporting.content import quality_sentence, summary_sentences
 from pipeline.reporting.page import Code, Evidence, Report, Section, Table, md_escape, render_html, render_markdown
 from pipeline.schemas import CONFLICT_KINDS, TABLES
+from tests.helpers import contract_frame, fact, write_contract_table
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -41,6 +42,7 @@ SENTENCES = {
     f"{D2}:2:0": "Zelensky ha chiesto garanzie di sicurezza all'Europa.",
     f"{D3}:1:0": "Trump e Putin si sono sentiti per oltre due ore.",
     f"{D3}:1:1": "Mosca ha parlato di un colloquio franco e costruttivo.",
+    f"{D3}:2:0": "Per la Casa Bianca il colloquio è durato 90 minuti, per il Cremlino oltre due ore.",
     f"{D4}:1:0": "Secondo fonti di Kiev, la ricostruzione costerà 5$ miliardi e 10$ al giorno.",
     f"{D4}:1:1": "La tregua di trenta giorni riguarda solo le infrastrutture energetiche.",
     f"{D5}:1:0": "Il vertice di Riad si terrà la prossima settimana.",
@@ -65,22 +67,31 @@ CLAIMS = {
 DOC_SOURCE = {D1: IL_POST, D2: ANSA, D3: CORRIERE, D4: CORRIERE, D5: UNKNOWN}
 
 
-def _write(name: str, df: pl.DataFrame, root: Path) -> None:
-    """write_table, after giving any required column this fixture does not know yet a neutral value
-    (first allowed value, 0, False or ""), so columns added to the contract later do not break it."""
-    for column in TABLES[name].columns:
-        if column.name in df.columns or column.nullable:
-            continue
-        if column.values:
-            value = column.values[0]
-        elif column.dtype == pl.Boolean:
-            value = False
-        elif column.dtype in (pl.Int64, pl.Float64):
-            value = column.min or 0
-        else:
-            value = ""
-        df = df.with_columns(pl.lit(value).cast(column.dtype).alias(column.name))
-    write_table(name, df, root)
+_write = write_contract_table
+
+# Values the sentences state (facts): the call's duration by three outlets, one of them giving two
+# attributed figures in one sentence; a measure only one outlet states; values whose event is unknown.
+FACTS = [
+    fact("f-dur-ilpost", "e-call", f"{D1}:1:0", IL_POST, "durata telefonata", 120, 120, "circa due ore",
+         unit="minute", qualifier="about"),
+    fact("f-dur-ansa", "e-call", f"{D2}:1:0", ANSA, "durata telefonata", 90, 90, "un'ora e mezza", unit="minute"),
+    fact("f-dur-corriere", "e-call", f"{D3}:1:0", CORRIERE, "durata telefonata", 120, None, "oltre due ore",
+         unit="minute", qualifier="more_than"),
+    fact("f-dur-cb", "e-call", f"{D3}:2:0", CORRIERE, "durata telefonata", 90, 90, "90 minuti",
+         unit="minute", attributed_to="Casa Bianca"),
+    fact("f-dur-cremlino", "e-call", f"{D3}:2:0", CORRIERE, "durata telefonata", 120, None, "oltre due ore",
+         unit="minute", qualifier="more_than", attributed_to="Cremlino"),
+    fact("f-truce-ilpost", "e-call", f"{D1}:2:1", IL_POST, "durata tregua", 30, 30, "30 giorni", unit="day"),
+    fact("f-truce-corriere", "e-call", f"{D4}:1:1", CORRIERE, "durata tregua", 30, 30, "trenta giorni", unit="day"),
+    fact("f-prisoners", "e-call", f"{D1}:2:1", IL_POST, "prigionieri per parte", 175, 175, "175 prigionieri"),
+    fact("f-cost-corriere", None, f"{D4}:1:0", CORRIERE, "costo ricostruzione", 5e9, 5e9, "5$ miliardi", unit="EUR"),
+    fact("f-cost-ansa", None, f"{D2}:2:0", ANSA, "costo ricostruzione", 6e9, 6e9, "6 miliardi", unit="EUR"),
+    fact("f-polarity-a", "e-call", f"{D1}:1:1", IL_POST, "telefonata franca", 1, 1, "franca", kind="polarity",
+         unit="truth"),
+    fact("f-polarity-b", "e-call", f"{D2}:1:1", ANSA, "telefonata franca", 1, 1, "franca", kind="polarity",
+         unit="truth"),
+]
+TO_CHECK_EXPLANATION = "Oltre due ore secondo il Cremlino e un'ora e mezza: forse non la stessa telefonata."
 
 
 def write_fake_warehouse(root: Path) -> Path:
@@ -142,11 +153,15 @@ def write_fake_warehouse(root: Path) -> Path:
         "n_docs": [len({s.split(":")[0] for s, _, _ in v[2]}) for v in CLAIMS.values()],
         "n_sources": [len({src for _, src, _ in v[2]}) for v in CLAIMS.values()],
     }), root)
+    _write("facts", contract_frame("facts", FACTS), root)
     _write("conflicts", pl.DataFrame({
-        "conflict_id": ["k-1"], "claim_id": ["c-duration"], "kind": ["quantity"],
-        "doc_id_a": [D1], "sent_id_a": [f"{D1}:1:0"], "value_a": ["circa 120 minuti"],
-        "doc_id_b": [D2], "sent_id_b": [f"{D2}:1:0"], "value_b": ["circa 90 minuti"],
-        "explanation": ["Circa due ore e un'ora e mezza non possono descrivere la stessa telefonata."],
+        "conflict_id": ["k-1", "k-2"], "claim_id": ["c-duration", "c-duration"], "kind": ["quantity", "quantity"],
+        "doc_id_a": [D1, D3], "sent_id_a": [f"{D1}:1:0", f"{D3}:2:0"], "value_a": ["circa 120 minuti", "oltre 120 minuti"],
+        "doc_id_b": [D2, D2], "sent_id_b": [f"{D2}:1:0", f"{D2}:1:0"], "value_b": ["circa 90 minuti", "90 minuti"],
+        "explanation": ["Circa due ore e un'ora e mezza non possono descrivere la stessa telefonata.",
+                        TO_CHECK_EXPLANATION],
+        "fact_id_a": ["f-dur-ilpost", "f-dur-cremlino"], "fact_id_b": ["f-dur-ansa", "f-dur-ansa"],
+        "confidence": [0.93, 0.55], "status": ["confirmed", "to_check"],
     }), root)
     pairs = [  # a, b, shared, agreeing, conflicting, only_a, only_b, copied, rate, jaccard
         (ANSA, CORRIERE, 2, 2, 0, 1, 2, 0, 1.0, 0.4),
@@ -199,7 +214,8 @@ def test_run_writes_every_output(built):
     for name in ("report.html", "report.md", "metrics.json"):
         assert (reports / name).stat().st_size > 0
     pngs = sorted(p.name for p in (reports / "figures").glob("*.png"))
-    assert pngs == ["agreement_heatmap.png", "claim_source_matrix.png", "entity_coverage.png", "event_timeline.png"]
+    assert pngs == ["agreement_heatmap.png", "claim_source_matrix.png", "entity_coverage.png", "event_timeline.png",
+                    "figures_by_outlet.png"]
 
 
 def test_metrics_count_the_fixture(built):
@@ -238,7 +254,7 @@ def test_html_is_offline_and_self_contained(built):
     page = (built / "reports" / "report.html").read_text()
     assert "http://" not in page and "https://" not in page
     srcs = [chunk.split('"', 1)[0] for chunk in page.split(' src="')[1:]]
-    assert len(srcs) == 4 and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert len(srcs) == 5 and all(s.startswith("data:image/png;base64,") for s in srcs)
     assert '<link' not in page and "@import" not in page and "url(" not in page
 
 
@@ -318,7 +334,7 @@ def test_empty_tables_give_placeholders_not_crashes(tmp_path):
     assert metrics["conflicts"] == {kind: 0 for kind in CONFLICT_KINDS}
     page = (root / "reports" / "report.html").read_text()
     assert "No two sentences were found stating the same fact incompatibly." in page
-    assert len(list((root / "reports" / "figures").glob("*.png"))) == 4
+    assert len(list((root / "reports" / "figures").glob("*.png"))) == 5
     assert "No article was accepted, so there are no sources to compare." in page  # the chart's alt text
 
 
@@ -421,7 +437,8 @@ def test_summary_sentences_handle_no_shared_facts():
     metrics = {"documents": 1, "sources": 1, "rejected": 0, "claims": 4, "claims_multi_source": 0,
                "conflicts": {k: 0 for k in CONFLICT_KINDS}, "conflicts_total": 0, "claims_in_conflict": 0}
     pairs = data.pair_rows(
-        data.Tables(**{n: empty_table(n) for n in data.COLUMNS}, sentences=empty_table("sentences").lazy()),
+        data.Tables(**{n: empty_table(n) for n in data.COLUMNS}, conflicts_to_check=empty_table("conflicts"),
+                    sentences=empty_table("sentences").lazy()),
         {}, data.Limits(),
     )
     text = " ".join(summary_sentences(metrics, pairs, empty_table("events"), empty_table("anomalies"), 3))
@@ -473,3 +490,222 @@ def test_quality_sentence_reads_verdict_and_counts():
     assert quality_sentence({"unrelated": 1}) is None
     failing = quality_sentence({"is_passing": False, "totals": {"evaluated": 10, "failed": 2}})
     assert "did NOT pass" in failing and "10 checks, 2 failed" in failing
+
+
+# --- confirmed conflicts, pairs to check, figures by outlet ------------------------------------
+
+
+def _section(root: Path, anchor: str) -> str:
+    page = (root / "reports" / "report.html").read_text()
+    return page.split(f'id="{anchor}"')[1].split("</section>")[0]
+
+
+def test_headline_rates_and_tables_count_confirmed_conflicts_only(built, tables):
+    metrics = json.loads((built / "reports" / "metrics.json").read_text())
+    assert metrics["conflicts_total"] == 1 and metrics["conflicts"]["quantity"] == 1  # k-2 is to_check
+    assert metrics["conflicts_to_check"] == 1
+    disagreements = _section(built, "disagreements")
+    assert "k-1" in disagreements and "k-2" not in disagreements
+    assert "confidence 0.93" in disagreements
+    summary = _section(built, "summary")
+    assert "(1 pair of incompatible sentences" in summary and "1 more pair of sentences may disagree" in summary
+    assert "oltre 120 minuti" not in summary  # no example is taken from a pair to check
+    # Corriere is only in the to-check pair: it is in no conflict
+    per_source = {r["source_id"]: r["n_conflicts"] for r in data.source_rows(tables, {}).iter_rows(named=True)}
+    assert per_source[CORRIERE] == 0 and per_source[ANSA] == 1 and per_source[IL_POST] == 1
+
+
+def test_to_check_section_quotes_both_sentences_values_confidence_and_why(built):
+    section = _section(built, "to-check")
+    assert "k-2" in section and "k-1" not in section
+    for sent_id in (f"{D3}:2:0", f"{D2}:1:0"):
+        assert sent_id in section
+    assert "per il Cremlino oltre due ore" in section and "durata un&#x27;ora e mezza" in section
+    assert "Corriere della Sera" in section and "ANSA" in section
+    assert "oltre 120 minuti" in section and "90 minuti" in section
+    assert "according to Cremlino" in section  # who gives the value, from the conflict's fact
+    assert "confidence 0.55" in section
+    assert "forse non la stessa telefonata" in section
+    md = (built / "reports" / "report.md").read_text()
+    assert "## To check" in md and "## Figures by outlet" in md
+
+
+def test_to_check_pairs_are_listed_most_confident_first(tables):
+    base = tables.conflicts_to_check.row(0, named=True)
+    more = pl.DataFrame([{**base, "conflict_id": cid, "confidence": c} for cid, c in (("k-low", 0.2), ("k-high", 0.7))])
+    conflicts = pl.concat([tables.conflicts_to_check, more.cast(tables.conflicts_to_check.schema)])
+    rows = data.conflict_rows(tables, conflicts, {}, 10, by_confidence=True)
+    assert rows["conflict_id"].to_list() == ["k-high", "k-2", "k-low"]
+    assert data.conflict_rows(tables, conflicts, {}, 2, by_confidence=True)["conflict_id"].to_list() == ["k-high", "k-2"]
+
+
+def test_conflicts_without_a_status_are_all_confirmed(tmp_path):
+    old = empty_table("conflicts").drop("status", "confidence", "fact_id_a", "fact_id_b")
+    confirmed, to_check = data.split_conflicts(old)
+    assert to_check.is_empty() and {"status", "confidence"} <= set(confirmed.columns)
+    # a warehouse written before conflicts had a status: every conflict counts
+    root = write_fake_warehouse(tmp_path)
+    path = root / "data" / "aggregated" / "conflicts.parquet"
+    pl.read_parquet(path).drop("status", "confidence", "fact_id_a", "fact_id_b").write_parquet(path)
+    metrics = run(root)
+    assert metrics["conflicts_total"] == 2 and metrics["conflicts_to_check"] == 0
+    assert "k-2" in _section(root, "disagreements")
+    assert "Every disagreement found is confirmed" in _section(root, "to-check")
+
+
+def test_a_null_status_is_not_confirmed():
+    frame = pl.DataFrame({"conflict_id": ["a", "b"], "status": ["confirmed", None]}, schema_overrides={"status": pl.Utf8})
+    confirmed, to_check = data.split_conflicts(frame)
+    assert confirmed["conflict_id"].to_list() == ["a"] and to_check["conflict_id"].to_list() == ["b"]
+
+
+def test_a_sentence_contradicting_only_in_pairs_to_check_is_not_a_contradiction():
+    evidence = pl.DataFrame({
+        "claim_id": ["c"] * 4, "sent_id": ["s1", "s2", "s3", "s4"], "source_id": ["a", "b", "c", "d"],
+        "stance": ["supports", "conflicts", "conflicts", "conflicts"],
+    })
+    sides = ["claim_id", "sent_id_a", "sent_id_b"]
+    confirmed = pl.DataFrame([("c", "s1", "s2")], schema=sides, orient="row")
+    to_check = pl.DataFrame([("c", "s1", "s3"), ("c", "s1", "s2"), ("other", "s1", "s4")], schema=sides, orient="row")
+    out = data.confirmed_stances(evidence, confirmed, to_check)
+    # s2 is also in a confirmed conflict; s3 only to check; s4's pair to check is of another claim
+    assert out["stance"].to_list() == ["supports", "conflicts", "supports", "conflicts"]
+    assert out.columns == evidence.columns
+
+
+def _figure_rows(facts: list[dict], limits: data.Limits | None = None) -> data.OutletFigures:
+    events = pl.DataFrame({"event_id": ["e-call", "e-funerale"], "label": ["Telefonata", "Funerali"],
+                           "event_date": [date(2025, 3, 18), date(2025, 4, 26)]})
+    return data.outlet_figures(contract_frame("facts", facts), events, {}, limits or data.Limits())
+
+
+def test_figures_by_outlet_one_row_per_value_each_with_interval_and_attribution():
+    figures = _figure_rows(FACTS)
+    rows = figures.rows
+    assert set(rows["measure"]) == {"durata telefonata", "durata tregua"}  # prisoners: one source; cost: no event
+    assert figures.n_measures_total == 2 and figures.n_unplaced_facts == 2
+    duration = rows.filter(pl.col("measure") == "durata telefonata")
+    assert duration["panel_no"].unique().to_list() == [0]  # three sources first
+    got = {(r["source_id"], r["attributed_to"], r["low"], r["high"], r["qualifier"]) for r in duration.iter_rows(named=True)}
+    assert got == {
+        (IL_POST, None, 120.0, 120.0, "about"), (ANSA, None, 90.0, 90.0, "exact"),
+        (CORRIERE, None, 120.0, None, "more_than"), (CORRIERE, "Casa Bianca", 90.0, 90.0, "exact"),
+        (CORRIERE, "Cremlino", 120.0, None, "more_than"),
+    }
+    truce = rows.filter(pl.col("measure") == "durata tregua")
+    assert truce.height == truce.select("event_id", "measure", "source_id").n_unique() == 2
+    assert set(truce["sent_id"]) == {f"{D1}:2:1", f"{D4}:1:1"}
+    assert rows.filter(pl.col("kind") == "polarity").is_empty()
+
+
+def test_figures_by_outlet_skip_a_measure_one_source_states_even_twice():
+    facts = [
+        fact("a1", "e-funerale", "d1:0:0", "testata-a", "partecipanti piazza", 200000, 200000, "200mila",
+             attributed_to="Questura"),
+        fact("a2", "e-funerale", "d1:0:1", "testata-a", "partecipanti piazza", 250000, 250000, "250mila",
+             attributed_to="organizzatori"),
+        fact("b1", "e-funerale", "d2:0:0", "testata-b", "capienza piazza", 40000, 40000, "40mila"),
+    ]
+    assert _figure_rows(facts).rows.is_empty()
+
+
+def test_figures_by_outlet_merge_one_value_repeated_by_a_source():
+    facts = [
+        fact("a1", "e-funerale", "d1:0:0", "testata-a", "partecipanti piazza", 250000, 250000, "250mila"),
+        fact("a2", "e-funerale", "d3:0:4", "testata-a", "partecipanti piazza", 250000, 250000, "duecentocinquantamila"),
+        fact("b1", "e-funerale", "d2:0:0", "testata-b", "partecipanti piazza", 200000, 200000, "200mila",
+             attributed_to="Questura"),
+        fact("b2", "e-funerale", "d2:0:1", "testata-b", "partecipanti piazza", 150000, None, "oltre 150mila",
+             modality="provisional", qualifier="more_than"),
+    ]
+    rows = _figure_rows(facts).rows
+    assert rows.height == 3
+    a = rows.filter(pl.col("source_id") == "testata-a").row(0, named=True)
+    assert (a["n_sentences"], a["sent_id"], a["value"]) == (2, "d1:0:0", "250mila")
+    assert rows["sent_id"].to_list() == ["d2:0:1", "d2:0:0", "d1:0:0"]  # by value: the open 150k bound first
+    assert rows["modality"].to_list() == ["provisional", "outcome", "outcome"]
+
+
+def test_figures_by_outlet_are_capped_with_the_totals_kept():
+    facts = [
+        fact(f"f{m}-{s}", "e-funerale", f"d{s}:{m}:0", f"testata-{s:02d}", f"misura {m:02d}", s, s, str(s))
+        for m in range(5) for s in range(m + 2)
+    ]
+    figures = _figure_rows(facts, data.Limits(max_figure_measures=3, max_values_per_measure=4))
+    assert figures.n_measures_total == 5
+    assert sorted(figures.rows["measure"].unique()) == ["misura 02", "misura 03", "misura 04"]  # most sources
+    per_panel = figures.rows.group_by("measure").agg(pl.len(), pl.col("n_values").first())
+    assert per_panel.sort("measure").rows() == [("misura 02", 4, 4), ("misura 03", 4, 5), ("misura 04", 4, 6)]
+
+
+def test_interval_text_reads_dates_times_and_open_bounds():
+    day = (date(2025, 4, 26) - date(1970, 1, 1)).days
+    assert data.interval_text(day, day, "date", "day") == "2025-04-26"
+    assert data.interval_text(330, 330, "time", "minute_of_day") == "05:30"
+    assert data.interval_text(360, 390, "time", "minute_of_day") == "06:00–06:30"
+    assert data.interval_text(250000, 250000, "quantity", "item", "about") == "about 250,000"
+    assert data.interval_text(120, None, "quantity", "minute") == "≥ 120 minute"
+    assert data.interval_text(None, 3, "quantity", None) == "≤ 3"
+    assert data.interval_text(None, None, "quantity", None) == "not a number"
+    assert data.value_text(1.5, "quantity") == "1.5"
+
+
+def test_figures_section_traces_each_value_to_its_sentence(built):
+    section = _section(built, "figures")
+    assert "figures_by_outlet.png" not in section or "data:image/png;base64," in section
+    for sent_id in (f"{D1}:1:0", f"{D2}:1:0", f"{D3}:1:0", f"{D3}:2:0", f"{D1}:2:1", f"{D4}:1:1"):
+        assert sent_id in section
+    assert "Casa Bianca" in section and "Cremlino" in section and "the outlet itself" in section
+    assert "≥ 120 minute" in section and "about 120 minute" in section and "as written: oltre due ore" in section
+    assert "prigionieri" not in section and "costo ricostruzione" not in section
+    assert "2 values whose event could not be told are compared with nothing" in section
+
+
+def test_figures_chart_is_byte_identical_across_renders_and_drawn_once(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from pipeline.reporting import figures
+
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(1), original(self, renderer))[1])
+    outputs = []
+    for name in ("one", "two"):
+        chart = figures.figures_by_outlet(_figure_rows(FACTS), tmp_path / name, 110)
+        assert not chart.is_placeholder and chart.file == "figures_by_outlet.png"
+        outputs.append((tmp_path / name / chart.file).read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0][:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"Software" not in outputs[0] and b"matplotlib" not in outputs[0].lower()
+    assert len(draws) == 2  # once per render: no measuring pass
+
+
+def test_every_chart_is_drawn_once(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(1), original(self, renderer))[1])
+    run(write_fake_warehouse(tmp_path))
+    assert len(draws) == 5
+
+
+def test_no_figures_gives_an_explanatory_placeholder(tmp_path):
+    from pipeline.reporting import figures
+
+    chart = figures.figures_by_outlet(_figure_rows(FACTS[7:]), tmp_path, 110)  # one source, no event, polarity
+    assert chart.is_placeholder and "stated by two or more sources" in chart.alt
+    assert (tmp_path / chart.file).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_figures_by_outlet_cap_keeps_every_distinct_value_before_repeats():
+    facts = [  # ten outlets say 200mila, one says 250mila, one says "oltre 300mila"
+        fact(f"a{s}", "e-funerale", f"d{s}:0:0", f"testata-{s:02d}", "partecipanti piazza", 200000, 200000, "200mila")
+        for s in range(10)
+    ] + [
+        fact("b", "e-funerale", "d20:0:0", "testata-20", "partecipanti piazza", 250000, 250000, "250mila"),
+        fact("c", "e-funerale", "d21:0:0", "testata-21", "partecipanti piazza", 300000, None, "oltre 300mila",
+             qualifier="more_than"),
+    ]
+    rows = _figure_rows(facts, data.Limits(max_values_per_measure=4)).rows
+    assert rows["low"].to_list() == [200000, 200000, 250000, 300000]
+    assert rows["n_values"].to_list() == [12] * 4

@@ -108,7 +108,7 @@ def check_page(browser, root: Path) -> dict[str, PageVisit]:
         assert seen.n_scripts == 0
         outside = [url for url in seen.requests if not url.startswith(LOCAL_SCHEMES)]
         assert outside == [], f"the page requested {outside}"
-        assert len(seen.images) == 4 and all(complete and w > 0 for complete, w in seen.images), seen.images
+        assert len(seen.images) == 5 and all(complete and w > 0 for complete, w in seen.images), seen.images
         assert seen.scroll_width <= width, f"{name}: page is {seen.scroll_width}px wide in a {width}px viewport"
         visits[name] = seen
     return visits
@@ -125,7 +125,9 @@ def test_fixture_report_renders_cleanly_offline(browser, fixture_report):
     visits = check_page(browser, fixture_report)
     assert (fixture_report / "reports" / "report-screenshot.png").stat().st_size > 0
     assert (fixture_report / "reports" / "report-screenshot-phone.png").stat().st_size > 0
-    assert "Where the sources disagree" in visits["phone"].text
+    for heading in ("Where the sources disagree", "To check", "Figures by outlet"):
+        assert heading in visits["phone"].text
+    assert "according to Cremlino" in visits["desktop"].text  # the to-check pair names who gives each value
 
 
 def test_article_markup_shows_as_text_and_never_runs(browser, fixture_report):

@@ -18,6 +18,7 @@ from pipeline.reporting.figures import Chart
 from pipeline.reporting.page import (
     Bullets,
     Cards,
+    Cell,
     Code,
     Evidence,
     Heading,
@@ -109,6 +110,12 @@ def summary_sentences(
         )
     elif shared:
         out.append("No contradiction was found between sources on the facts they share.")
+    to_check = metrics.get("conflicts_to_check", 0)
+    if to_check:
+        out.append(
+            f"{plural(to_check, 'more pair')} of sentences may disagree but {'is' if to_check == 1 else 'are'} not "
+            "certain enough to count: they are left to a reader to judge (see To check) and are in no rate or chart."
+        )
 
     solid = pairs.filter(~pl.col("is_small_sample") & pl.col("agreement_rate").is_not_null())
     if solid.height:
@@ -184,6 +191,7 @@ def _summary_section(
             (f"{metrics['claims']:,}", "facts extracted"),
             (f"{metrics['claims_multi_source']:,}", "facts shared by ≥ 2 sources"),
             (f"{metrics['claims_in_conflict']:,}", "facts in dispute"),
+            (f"{metrics.get('conflicts_to_check', 0):,}", "pairs to check"),
             (
                 percent(metrics["mean_agreement_rate"]),
                 f"mean agreement ({plural(metrics['source_pairs_sharing_claims'], 'source pair')})",
@@ -192,7 +200,7 @@ def _summary_section(
         )
     )
     bullets = summary_sentences(metrics, pairs, t.events, t.anomalies, limits.min_shared_claims)
-    bullets += dispute_examples(data.conflict_rows(t, labels, MAX_SUMMARY_EXAMPLES))
+    bullets += dispute_examples(data.conflict_rows(t, t.conflicts, labels, MAX_SUMMARY_EXAMPLES))
     quality_line = quality_sentence(quality)
     if quality_line:
         bullets.append(quality_line)
@@ -206,31 +214,115 @@ def _summary_section(
     return Section("summary", "At a glance", tuple(blocks))
 
 
-def _conflicts_section(t: Tables, labels: dict[str, str], limits: Limits) -> Section:
-    rows = data.conflict_rows(t, labels, limits.max_rows)
-    table = Table(
-        columns=("Fact in dispute", "Kind", "One source says", "Value", "Another source says", "Value", "Why both cannot hold"),
+def _kind_cell(kind: str, confidence: float | None) -> Cell:
+    return kind if confidence is None else (kind, f"confidence {confidence:.2f}")
+
+
+def _value_cell(value: str | None, attributed_to: str | None) -> Cell:
+    return (value, f"according to {attributed_to}") if attributed_to else value
+
+
+def _conflict_table(rows: pl.DataFrame, why: str, empty: str, note: str) -> Table:
+    return Table(
+        columns=("Fact in dispute", "Kind", "One source says", "Value", "Another source says", "Value", why),
         rows=[
             (
                 (r["claim"] or "(claim not found)", Code(r["claim_id"]), Code(r["conflict_id"])),
-                r["kind"],
+                _kind_cell(r["kind"], r["confidence"]),
                 _evidence(r["source_a"], r["sent_id_a"], r["text_a"]),
-                r["value_a"],
+                _value_cell(r["value_a"], r["attributed_to_a"]),
                 _evidence(r["source_b"], r["sent_id_b"], r["text_b"]),
-                r["value_b"],
+                _value_cell(r["value_b"], r["attributed_to_b"]),
                 r["explanation"],
             )
             for r in rows.iter_rows(named=True)
         ],
-        empty="No two sentences were found stating the same fact incompatibly.",
-        note=_shown_note(rows.height, t.conflicts.height, "conflicts", "the conflicts table"),
+        empty=empty,
+        note=note,
         wide=frozenset({0, 2, 4, 6}),
+    )
+
+
+def _conflicts_section(t: Tables, labels: dict[str, str], limits: Limits) -> Section:
+    rows = data.conflict_rows(t, t.conflicts, labels, limits.max_rows)
+    table = _conflict_table(
+        rows, "Why both cannot hold",
+        empty="No two sentences were found stating the same fact incompatibly.",
+        note=_shown_note(rows.height, t.conflicts.height, "conflicts", "the conflicts table (status confirmed)"),
     )
     intro = Paragraph(
         "Each row is a pair of sentences from the articles that report the same fact in ways that cannot both be "
-        "true. The sentence identifiers (sent_id) locate each sentence in the sentences table."
+        "true, with the pipeline's confidence that they do. The sentence identifiers (sent_id) locate each "
+        "sentence in the sentences table. Pairs it is less sure of are under To check, not here."
     )
     return Section("disagreements", "Where the sources disagree", (intro, table))
+
+
+def _to_check_section(t: Tables, labels: dict[str, str], limits: Limits) -> Section:
+    rows = data.conflict_rows(t, t.conflicts_to_check, labels, limits.max_rows, by_confidence=True)
+    table = _conflict_table(
+        rows, "Why they may be the same measure",
+        empty="Every disagreement found is confirmed: nothing is left to check.",
+        note=_shown_note(rows.height, t.conflicts_to_check.height, "pairs to check",
+                         "the conflicts table (status to_check)"),
+    )
+    intro = Paragraph(
+        "Pairs of sentences that look incompatible, but where the pipeline is not sure that both speak of the "
+        "same measure of the same event (confidence below the aggregate stage's min_conflict_confidence). They "
+        "count in no headline, rate or chart. Most likely first: read both sentences and decide."
+    )
+    return Section("to-check", "To check", (intro, table))
+
+
+def _figures_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Limits) -> Section:
+    figures = data.outlet_figures(t.facts, t.events, labels, limits)
+    rows = figures.rows
+    texts = dict(data.sentence_texts(t.sentences, rows["sent_id"].to_list()).rows())
+    table = Table(
+        columns=("Event and measure", "Source", "Given by", "Modality", "Scope", "Value", "Evidence"),
+        rows=[
+            (
+                (
+                    f"{r['event_label'] or r['event_id']}"
+                    + (f" ({r['event_date'].isoformat()})" if r["event_date"] else ""),
+                    r["measure"],
+                ),
+                r["source"],
+                r["attributed_to"] or "the outlet itself",
+                r["modality"],
+                r["scope"],
+                (data.interval_text(r["low"], r["high"], r["kind"], r["unit"], r["qualifier"]), f"as written: {r['value']}"),
+                (_evidence(None, r["sent_id"], texts.get(r["sent_id"])),)
+                + ((f"… and {r['n_sentences'] - 1} more sentences saying the same",) if r["n_sentences"] > 1 else ()),
+            )
+            for r in rows.iter_rows(named=True)
+        ],
+        empty="No measure of an event is stated by two or more sources.",
+        note=_join_sentences(
+            f"Showing {rows['panel_no'].n_unique() if rows.height else 0:,} of {figures.n_measures_total:,} "
+            "measures (those stated by the most sources); all values are in the facts table."
+            if figures.n_measures_total > limits.max_figure_measures else "",
+            f"At most {limits.max_values_per_measure} values per measure; some measures have more."
+            if rows.height and (rows["n_values"] > limits.max_values_per_measure).any() else "",
+            f"{plural(figures.n_unplaced_facts, 'value')} whose event could not be told "
+            f"{'is' if figures.n_unplaced_facts == 1 else 'are'} compared with nothing and not shown."
+            if figures.n_unplaced_facts else "",
+        ),
+        wide=frozenset({0, 6}),
+    )
+    caption = (
+        "Each panel is one measure of one event (e.g. the crowd in the square at a funeral) that two or more "
+        "sources state; each row is one value, with the outlet and who gives the figure (police, organisers, a "
+        "government), coloured by modality: a forecast or a snapshot is not a final count."
+    )
+    return Section(
+        "figures", "Figures by outlet",
+        (Image(chart.file, chart.title, chart.alt, caption), Heading("The values and their sentences"), table),
+    )
+
+
+def _join_sentences(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
 
 
 def _agreement_section(t: Tables, pairs: pl.DataFrame, labels: dict[str, str], chart: Chart, limits: Limits) -> Section:
@@ -488,6 +580,11 @@ def _method_section(limits: Limits) -> Section:
                     "of the other; the agreement rate of a pair is agreeing ÷ shared facts.",
                     f"Rates resting on fewer than {limits.min_shared_claims} shared facts are marked as small samples.",
                     "A source that does not report a fact is silent, not in disagreement.",
+                    "A disagreement counts (headline, rates, charts) only when confirmed: the aggregate stage's "
+                    "confidence that both sentences give the same measure of the same event reaches its "
+                    "min_conflict_confidence. The others are listed under To check.",
+                    "Figures by outlet compare values of one measure of one event only (what is counted, where, "
+                    "and whether it is a forecast, a snapshot or a final figure), each with who gives it.",
                     "Every sentence is quoted with its sent_id (document:block:sentence); query it with "
                     "SELECT * FROM sentences WHERE sent_id = '…' in data/warehouse.duckdb.",
                 )
@@ -506,6 +603,8 @@ def build_report(
     sections = (
         _summary_section(t, metrics, pairs, labels, limits, quality),
         _conflicts_section(t, labels, limits),
+        _to_check_section(t, labels, limits),
+        _figures_section(t, labels, charts["figures"], limits),
         _agreement_section(t, pairs, labels, charts["agreement"], limits),
         _shared_section(t, labels, charts["claims"], limits),
         _alone_section(t, labels, sources, limits),

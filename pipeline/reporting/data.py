@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.common import dataclass_from_params, empty_table, table_path
-from pipeline.schemas import CONFLICT_KINDS
+from pipeline.schemas import CONFLICT_KINDS, CONFLICT_STATUSES
 
 # The columns the report reads from each table; large text columns it never shows are skipped.
 # `sentences` is scanned lazily and only the sentences the report quotes are materialized.
@@ -34,6 +34,7 @@ COLUMNS: dict[str, list[str] | None] = {
     "claims": None,
     "claim_evidence": None,
     "conflicts": None,
+    "facts": None,
     "source_agreement": None,
     "entity_coverage": None,
     "near_duplicates": None,
@@ -58,6 +59,8 @@ class Limits:
     max_solo_claims_per_source: int = 10
     source_label_chars: int = 28
     claim_label_chars: int = 70
+    max_figure_measures: int = 10
+    max_values_per_measure: int = 12
 
     @classmethod
     def from_params(cls, params: dict) -> Limits:
@@ -77,8 +80,10 @@ class Tables:
     anomalies: pl.DataFrame
     events: pl.DataFrame
     claims: pl.DataFrame
-    claim_evidence: pl.DataFrame
-    conflicts: pl.DataFrame
+    claim_evidence: pl.DataFrame  # stance `conflicts` only where a confirmed conflict backs it
+    conflicts: pl.DataFrame  # confirmed conflicts only: the headline, the tables and the charts count these
+    conflicts_to_check: pl.DataFrame  # conflicts below aggregate's min_conflict_confidence, for a person to judge
+    facts: pl.DataFrame
     source_agreement: pl.DataFrame
     entity_coverage: pl.DataFrame
     near_duplicates: pl.DataFrame
@@ -96,7 +101,7 @@ def load_tables(root: Path | None = None) -> Tables:
 
     The report is the last stage and must explain a broken run rather than crash on it, so a
     table that cannot be read is replaced by an empty frame of its declared schema and named in
-    `unreadable` (the page shows the list).
+    `unreadable` (the page shows the list). Conflicts are split by status (`split_conflicts`).
     """
     frames: dict[str, pl.DataFrame] = {}
     unreadable: list[str] = []
@@ -116,7 +121,55 @@ def load_tables(root: Path | None = None) -> Tables:
     else:
         unreadable.append("sentences: file not found")
         sentences = _empty("sentences", SENTENCE_COLUMNS).lazy()
-    return Tables(**frames, sentences=sentences, unreadable=tuple(unreadable))
+    confirmed, to_check = split_conflicts(frames.pop("conflicts"))
+    frames["claim_evidence"] = confirmed_stances(frames["claim_evidence"], confirmed, to_check)
+    return Tables(
+        **frames, conflicts=confirmed, conflicts_to_check=to_check, sentences=sentences, unreadable=tuple(unreadable)
+    )
+
+
+def split_conflicts(conflicts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(confirmed, to_check) rows of the conflicts table, both with `status` and `confidence`.
+
+    A table written before conflicts had a status (older data) is confirmed throughout, with a
+    null confidence: it is what the pipeline then reported.
+    """
+    if "status" not in conflicts.columns:
+        conflicts = conflicts.with_columns(pl.lit(CONFLICT_STATUSES[0]).alias("status"))
+    if "confidence" not in conflicts.columns:
+        conflicts = conflicts.with_columns(pl.lit(None, dtype=pl.Float64).alias("confidence"))
+    is_confirmed = (pl.col("status") == "confirmed").fill_null(False)  # an unknown status is not confirmed
+    return conflicts.filter(is_confirmed), conflicts.filter(~is_confirmed)
+
+
+def _conflict_sides(conflicts: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat([
+        conflicts.select("claim_id", pl.col("sent_id_a").alias("sent_id")),
+        conflicts.select("claim_id", pl.col("sent_id_b").alias("sent_id")),
+    ]).unique()
+
+
+def confirmed_stances(evidence: pl.DataFrame, confirmed: pl.DataFrame, to_check: pl.DataFrame) -> pl.DataFrame:
+    """Evidence whose stance is `conflicts` only because of to-check conflicts reads `supports`.
+
+    The aggregate stage marks a sentence `conflicts` when it is on one side of a conflict of its
+    claim; a sentence whose every conflict is still to be checked must not show as a contradiction
+    in the charts (which count confirmed conflicts only). Nothing else changes.
+    """
+    if to_check.is_empty() or evidence.is_empty():
+        return evidence
+    unconfirmed = _conflict_sides(to_check).join(_conflict_sides(confirmed), on=["claim_id", "sent_id"], how="anti")
+    flagged = unconfirmed.with_columns(pl.lit(True).alias("is_unconfirmed"))
+    return (
+        evidence.join(flagged, on=["claim_id", "sent_id"], how="left")
+        .with_columns(
+            pl.when(pl.col("is_unconfirmed").fill_null(False) & (pl.col("stance") == "conflicts"))
+            .then(pl.lit("supports"))
+            .otherwise(pl.col("stance"))
+            .alias("stance")
+        )
+        .select(evidence.columns)
+    )
 
 
 # --- names ---------------------------------------------------------------------------------------
@@ -179,7 +232,11 @@ def _round(value: float | None, digits: int = 4) -> float | None:
 
 
 def summary_metrics(t: Tables) -> dict:
-    """The numbers in reports/metrics.json (DVC metrics): counts, conflicts by kind, agreement."""
+    """The numbers in reports/metrics.json (DVC metrics): counts, conflicts by kind, agreement.
+
+    Conflict counts are of confirmed conflicts; `conflicts_to_check` counts the others. The
+    agreement rates are the aggregate stage's (`source_agreement`, built on confirmed conflicts).
+    """
     kinds = Counter(t.conflicts["kind"].to_list())
     by_kind = {kind: kinds.get(kind, 0) for kind in CONFLICT_KINDS}
     by_kind.update({kind: n for kind, n in sorted(kinds.items()) if kind not in by_kind})
@@ -196,6 +253,7 @@ def summary_metrics(t: Tables) -> dict:
         "claims_in_conflict": t.conflicts["claim_id"].n_unique(),
         "conflicts": by_kind,
         "conflicts_total": t.conflicts.height,
+        "conflicts_to_check": t.conflicts_to_check.height,
         "anomalies": t.anomalies.height,
         "near_duplicate_pairs": t.near_duplicates.height,
         "source_pairs": t.source_agreement.height,
@@ -438,30 +496,158 @@ def event_source_grid(
     )
 
 
+# Facts drawn as values on an axis (polarity and quotations are not numbers).
+FIGURE_FACT_KINDS = ("quantity", "date", "time")
+PANEL_KEY = ["event_id", "measure", "kind", "unit"]
+PLAIN_UNITS = (None, "", "item")  # counts: the number says it all
+
+
+def value_text(x: float | None, kind: str | None) -> str:
+    """One bound as a reader reads it: a date (kind `date`: days since 1970-01-01), a time of day
+    (kind `time`: minutes after midnight) or a number with thousands separators."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "?"
+    if kind == "date":
+        return date.fromordinal(date(1970, 1, 1).toordinal() + int(round(x))).isoformat()
+    if kind == "time":
+        minutes = int(round(x))
+        return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+APPROXIMATE_WORDS = {"about": "about ", "almost": "almost "}
+
+
+def interval_text(
+    low: float | None, high: float | None, kind: str | None, unit: str | None, qualifier: str | None = None
+) -> str:
+    """'200,000', 'about 250,000', '180,000–220,000', '≥ 120 minute', '≤ 3' or 'not a number'."""
+    has_low, has_high = low is not None, high is not None
+    if has_low and has_high:
+        text = (
+            APPROXIMATE_WORDS.get(qualifier, "") + value_text(low, kind) if low == high
+            else f"{value_text(low, kind)}–{value_text(high, kind)}"
+        )
+    elif has_low:
+        text = f"≥ {value_text(low, kind)}"
+    elif has_high:
+        text = f"≤ {value_text(high, kind)}"
+    else:
+        return "not a number"
+    return text if kind in ("date", "time") or unit in PLAIN_UNITS else f"{text} {unit}"
+
+
+@dataclass(frozen=True)
+class OutletFigures:
+    """Figures by outlet: the measures of one event stated by two or more sources, every value.
+
+    `rows` holds one row per distinct statement of a shown measure: (event, measure, source,
+    attribution, modality, scope, interval); several sentences stating the same are one row
+    (`n_sentences`, the first of them quoted). One outlet giving the police's and the organisers'
+    figure has two rows. Rows are in value order; over `max_values_per_measure`, every distinct
+    value is kept before any repeat of one. Columns: panel_no, event_id, event_label, event_date, measure, kind, unit,
+    n_sources, n_values (rows of the measure before the cap), source_id, source, attributed_to,
+    modality, scope, qualifier, low, high, value, doc_id, sent_id, n_sentences.
+    """
+
+    rows: pl.DataFrame
+    n_measures_total: int  # measures stated by two or more sources, before the cap
+    n_unplaced_facts: int  # value facts without an event: listed nowhere here, never compared
+
+
+def outlet_figures(facts: pl.DataFrame, events: pl.DataFrame, labels: dict[str, str], limits: Limits) -> OutletFigures:
+    values = facts.filter(pl.col("kind").is_in(FIGURE_FACT_KINDS))
+    n_unplaced = values.filter(pl.col("event_id").is_null()).height
+    values = values.filter(pl.col("event_id").is_not_null())
+    statement = [*PANEL_KEY, "source_id", "attributed_to", "modality", "scope", "low", "high"]
+    statements = (
+        values.sort("sent_id")
+        .group_by(statement, maintain_order=True)
+        .agg(
+            pl.col("qualifier").first(), pl.col("value").first(), pl.col("doc_id").first(),
+            pl.col("sent_id").first(), pl.len().cast(pl.Int64).alias("n_sentences"),
+        )
+    )
+    panels = (
+        statements.group_by(PANEL_KEY)
+        .agg(
+            pl.col("source_id").n_unique().cast(pl.Int64).alias("n_sources"),
+            pl.len().cast(pl.Int64).alias("n_values"),
+            pl.struct("low", "high").n_unique().cast(pl.Int64).alias("n_distinct"),
+        )
+        .filter(pl.col("n_sources") >= 2)
+        .join(events.select("event_id", pl.col("label").alias("event_label"), "event_date"), on="event_id", how="left")
+        .sort(
+            ["n_sources", "n_distinct", "event_date", "event_label", "event_id", "measure", "kind", "unit"],
+            descending=[True, True, False, False, False, False, False, False], nulls_last=True,
+        )
+    )
+    shown = panels.head(limits.max_figure_measures).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("panel_no")
+    )
+    rows = statements.join(shown, on=PANEL_KEY, how="inner", nulls_equal=True)
+    rows = with_source_label(rows, labels).with_columns(
+        pl.coalesce("low", "high").alias("sort_value"),
+        pl.col("attributed_to").fill_null("").alias("sort_attribution"),
+    )
+    order = ["panel_no", "sort_value", "high", "source", "sort_attribution", "modality", "sent_id"]
+    # Over the cap, every distinct value is kept before any repeat of one: the spread stays visible.
+    rows = (
+        rows.sort(order, nulls_last=True)
+        .with_columns(pl.int_range(pl.len()).over(["panel_no", "low", "high"]).alias("repeat_no"))
+        .sort(["panel_no", "repeat_no", *order[1:]], nulls_last=True)
+        .with_columns(pl.int_range(pl.len()).over("panel_no").alias("rank"))
+        .filter(pl.col("rank") < limits.max_values_per_measure)
+        .sort(order, nulls_last=True)
+        .select(
+            "panel_no", "event_id", "event_label", "event_date", "measure", "kind", "unit", "n_sources", "n_values",
+            "source_id", "source", "attributed_to", "modality", "scope", "qualifier", "low", "high", "value",
+            "doc_id", "sent_id", "n_sentences",
+        )
+    )
+    return OutletFigures(rows=rows, n_measures_total=panels.height, n_unplaced_facts=n_unplaced)
+
+
 # --- table data ----------------------------------------------------------------------------------
 
 
-def conflict_rows(t: Tables, labels: dict[str, str], limit: int) -> pl.DataFrame:
-    """One row per conflict, both sentences side by side with their sources, capped at `limit`."""
+def conflict_rows(
+    t: Tables, conflicts: pl.DataFrame, labels: dict[str, str], limit: int, by_confidence: bool = False
+) -> pl.DataFrame:
+    """One row per conflict of `conflicts` (t.conflicts or t.conflicts_to_check), both sentences side
+    by side with their sources and, where the conflict is between facts, who gives each value;
+    capped at `limit`. Ordered by kind then fact, or most confident first (`by_confidence`).
+    """
     kind_order = {k: i for i, k in enumerate(CONFLICT_KINDS)}
+    order = ["kind_order", "claim", "conflict_id"]
+    if by_confidence:
+        order = ["confidence_order", *order]
     rows = (
-        t.conflicts.join(t.claims.select("claim_id", pl.col("label").alias("claim")), on="claim_id", how="left")
-        .with_columns(pl.col("kind").replace_strict(kind_order, default=len(kind_order)).alias("kind_order"))
-        .sort(["kind_order", "claim", "conflict_id"], nulls_last=True)
+        conflicts.join(t.claims.select("claim_id", pl.col("label").alias("claim")), on="claim_id", how="left")
+        .with_columns(
+            pl.col("kind").replace_strict(kind_order, default=len(kind_order)).alias("kind_order"),
+            (-pl.col("confidence").fill_null(0.0)).alias("confidence_order"),
+        )
+        .sort(order, nulls_last=True)
         .head(limit)
     )
     texts = sentence_texts(t.sentences, rows["sent_id_a"].to_list() + rows["sent_id_b"].to_list())
     docs = doc_sources(t.articles)
+    attributions = t.facts.select("fact_id", "attributed_to")
     for side in ("a", "b"):
+        if f"fact_id_{side}" not in rows.columns:
+            rows = rows.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f"fact_id_{side}"))
         rows = (
             rows.join(docs.rename({"doc_id": f"doc_id_{side}", "source_id": f"source_id_{side}"}), on=f"doc_id_{side}", how="left")
             .join(texts.rename({"sent_id": f"sent_id_{side}", "text": f"text_{side}"}), on=f"sent_id_{side}", how="left")
+            .join(attributions.rename({"fact_id": f"fact_id_{side}", "attributed_to": f"attributed_to_{side}"}),
+                  on=f"fact_id_{side}", how="left")
         )
         rows = with_source_label(rows, labels, on=f"source_id_{side}", to=f"source_{side}")
-    return rows.sort(["kind_order", "claim", "conflict_id"], nulls_last=True).select(
-        "conflict_id", "claim_id", "claim", "kind",
-        "source_a", "doc_id_a", "sent_id_a", "text_a", "value_a",
-        "source_b", "doc_id_b", "sent_id_b", "text_b", "value_b",
+    return rows.sort(order, nulls_last=True).select(
+        "conflict_id", "claim_id", "claim", "kind", "confidence", "status",
+        "source_a", "doc_id_a", "sent_id_a", "text_a", "value_a", "attributed_to_a",
+        "source_b", "doc_id_b", "sent_id_b", "text_b", "value_b", "attributed_to_b",
         "explanation",
     )
 

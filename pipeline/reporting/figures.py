@@ -21,8 +21,11 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib import dates as mdates
 from matplotlib import ticker
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.image import imsave
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from pipeline.reporting.data import (
@@ -34,6 +37,10 @@ from pipeline.reporting.data import (
     ClaimMatrix,
     EntityMatrix,
     EventGrid,
+    PLAIN_UNITS,
+    OutletFigures,
+    truncate,
+    value_text,
 )
 
 # Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
@@ -63,6 +70,7 @@ FILES = {
     "claims": "claim_source_matrix.png",
     "entities": "entity_coverage.png",
     "events": "event_timeline.png",
+    "figures": "figures_by_outlet.png",
 }
 
 LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 1.0}  # keeps a label legible over hatching
@@ -88,10 +96,42 @@ def _size(n: int, per_item: float, base: float, low: float, high: float) -> floa
     return float(min(max(base + per_item * n, low), high))
 
 
+PAD_INCHES = 0.15  # white margin around a chart's content
+MAX_GROWS = 2  # times a figure whose content overflows it is enlarged and drawn again
+
+
 def _save(fig: Figure, path: Path, dpi: int) -> None:
+    """Draw `fig` and write it as a PNG cropped to its content plus a margin, without metadata
+    (no version string, no date: same chart, same bytes).
+
+    This gives what savefig's bbox_inches="tight" gives, which draws every figure twice (once to
+    measure it, once to render it), with one draw: the rendered canvas is cropped to the content's
+    box. Only when content overflows the canvas (a title or legend wider than the figure, which
+    constrained layout cannot shrink) is the figure enlarged by the overflow and drawn again.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    # bbox "tight": long labels and notes grow the canvas instead of being clipped.
-    fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    slack = 1.0 / dpi  # one pixel
+    for _ in range(MAX_GROWS + 1):
+        canvas.draw()
+        box = fig.get_tightbbox(canvas.get_renderer())  # inches; text extents come from the draw above
+        width, height = fig.get_size_inches()
+        grow_x = max(-box.x0, 0.0) + max(box.x1 - width, 0.0)
+        grow_y = max(-box.y0, 0.0) + max(box.y1 - height, 0.0)
+        if grow_x <= slack and grow_y <= slack:
+            break
+        fig.set_size_inches(width + (grow_x if grow_x > slack else 0.0), height + (grow_y if grow_y > slack else 0.0))
+    else:  # still overflowing: let savefig grow the canvas around the content
+        fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=PAD_INCHES)
+        return
+    rgba = np.asarray(canvas.buffer_rgba())
+    n_rows, n_cols = rgba.shape[:2]
+    left = max(int(np.floor((box.x0 - PAD_INCHES) * dpi)), 0)
+    right = min(int(np.ceil((box.x1 + PAD_INCHES) * dpi)), n_cols)
+    top = max(int(np.floor(n_rows - (box.y1 + PAD_INCHES) * dpi)), 0)  # pixel rows count from the top
+    bottom = min(int(np.ceil(n_rows - (box.y0 - PAD_INCHES) * dpi)), n_rows)
+    imsave(path, rgba[top:bottom, left:right], format="png", dpi=dpi, metadata={"Software": None})
 
 
 def _headline(fig: Figure, title: str) -> None:
@@ -108,8 +148,10 @@ def _cap_note(shown: int, total: int, what: str, how: str) -> str:
     return f"Showing {shown} of {total} {what} ({how})." if total > shown else ""
 
 
-def _join_notes(*notes: str) -> str:
-    return "\n".join(textwrap.fill(n, 110) for n in notes if n)
+def _join_notes(*notes: str, width: int | None = None) -> str:
+    """One line per note; cut at `width` characters where the text cannot wrap itself (a title
+    set with wrap=True wraps at the figure's edge)."""
+    return "\n".join(textwrap.fill(n, width) if width else n for n in notes if n)
 
 
 def _source_ticks(ax, labels: list[str], axis: str = "x") -> None:
@@ -202,6 +244,7 @@ def agreement_heatmap(grid: AgreementGrid, out_dir: Path, dpi: int) -> Chart:
                 "" if annotate else "Too many sources to print counts in the cells: see the table of pairs.",
             ),
             color=MUTED,
+            wrap=True,  # wrapped at the figure's edge, so a long note never widens the chart
         )
         fig.legend(
             handles=[
@@ -265,6 +308,7 @@ def claim_matrix(matrix: ClaimMatrix, out_dir: Path, dpi: int) -> Chart:
                 _cap_note(n_cols, matrix.n_sources_total, "sources", "those reporting the most of these facts"),
             ),
             color=MUTED,
+            wrap=True,  # wrapped at the figure's edge, so a long note never widens the chart
         )
         fig.legend(
             handles=[
@@ -327,6 +371,7 @@ def entity_coverage(matrix: EntityMatrix, out_dir: Path, dpi: int) -> Chart:
                 _cap_note(n_cols, matrix.n_sources_total, "sources", "those mentioning these entities most"),
             ),
             color=MUTED,
+            wrap=True,  # wrapped at the figure's edge, so a long note never widens the chart
         )
         _save(fig, out_dir / file, dpi)
     alt = (
@@ -399,6 +444,7 @@ def event_timeline(grid: EventGrid, out_dir: Path, dpi: int) -> Chart:
                 _cap_note(n_rows, grid.n_events_total, "events", "reported by the most articles"),
             ),
             color=MUTED,
+            wrap=True,  # wrapped at the figure's edge, so a long note never widens the chart
         )
 
         if n_cols:
@@ -418,10 +464,148 @@ def event_timeline(grid: EventGrid, out_dir: Path, dpi: int) -> Chart:
             _join_notes("● = the source reports the event",
                         _cap_note(n_cols, grid.n_sources_total, "sources", "most events")),
             color=MUTED,
+            wrap=True,  # wrapped at the figure's edge, so a long note never widens the chart
         )
         _save(fig, out_dir / file, dpi)
     alt = (
         f"Timeline of {n_rows} events in date order with, for each, a dot under every source that reports it "
         f"({n_cols} sources shown). The events are also listed in the page's event table."
+    )
+    return Chart(file, title, alt)
+
+
+# Colour of each modality (a forecast or a snapshot is not a final count); the row label says it too.
+MODALITY_COLOURS = {
+    "outcome": OKABE_BLUE,
+    "forecast": OKABE_ORANGE,
+    "provisional": OKABE_GREEN,
+    "hypothetical": "#888888",
+}
+MODALITY_WORDS = {
+    "outcome": "final figure",
+    "forecast": "forecast",
+    "provisional": "provisional (a snapshot)",
+    "hypothetical": "hypothetical",
+}
+APPROXIMATE = ("about", "almost")
+ROW_INCHES, PANEL_INCHES = 0.27, 0.75  # height of one value row, and of a panel's title and axis
+
+
+def _figure_row_label(row: dict) -> str:
+    parts = [row["source"]]
+    if row["modality"] and row["modality"] != "outcome":  # before the attribution, which may be cut
+        parts.append(row["modality"])
+    parts.append(f"per {truncate(row['attributed_to'], 28)}" if row["attributed_to"] else "own figure")
+    if row["scope"]:
+        parts.append(row["scope"])
+    return truncate(" · ".join(parts), 64)
+
+
+def _draw_interval(ax, y: float, row: dict, x_left: float, x_right: float) -> None:
+    """One value: a dot (a point value; hollow when approximate), a bar (a range), or an arrow
+    from the stated bound to the edge of the axis (an open bound: "oltre", "fino a")."""
+    colour = MODALITY_COLOURS.get(row["modality"], MUTED)
+    low, high = row["low"], row["high"]
+    hollow = row["qualifier"] in APPROXIMATE
+    marker = {"color": colour, "markeredgecolor": colour, "markerfacecolor": "white" if hollow else colour,
+              "markersize": 6.5, "linestyle": "none", "zorder": 3}
+    arrow = {"arrowstyle": "-|>", "color": colour, "linewidth": 1.6, "shrinkA": 0, "shrinkB": 0}
+    if low is not None and high is not None:
+        if low == high:
+            ax.plot([low], [y], marker="o", **marker)
+        else:
+            ax.plot([low, high], [y, y], color=colour, linewidth=3.2, solid_capstyle="butt", zorder=2)
+            ax.plot([low, high], [y, y], marker="|", markersize=9, color=colour, linestyle="none", zorder=3)
+        end = high
+    elif low is not None:  # at least `low`: open to the right
+        ax.plot([low], [y], marker="|", markersize=9, color=colour, linestyle="none", zorder=3)
+        ax.annotate("", xy=(x_right, y), xytext=(low, y), arrowprops=arrow)
+        end = low
+    elif high is not None:  # at most `high`: open to the left
+        ax.plot([high], [y], marker="|", markersize=9, color=colour, linestyle="none", zorder=3)
+        ax.annotate("", xy=(x_left, y), xytext=(high, y), arrowprops=arrow)
+        end = high
+    else:
+        ax.text(x_left, y, " (no number)", va="center", fontsize=7, color=MUTED)
+        return
+    ax.annotate(
+        truncate(row["value"], 28), (end, y), xytext=(6, 2.5 if low is not None and high is None else 0),
+        textcoords="offset points", va="bottom" if low is not None and high is None else "center",
+        fontsize=7, color=INK,
+    )
+
+
+def figures_by_outlet(figures: OutletFigures, out_dir: Path, dpi: int) -> Chart:
+    """Small multiples: one panel per (event, measure) stated by two or more sources, one row per value."""
+    file = FILES["figures"]
+    title = "Figures by outlet: the same measure of the same event, as each source gives it"
+    rows = figures.rows
+    if rows.is_empty():
+        why = "No measure of an event (a count, a duration, a date or a time) is stated by two or more sources."
+        placeholder(out_dir / file, title, why, dpi)
+        return Chart(file, title, why, is_placeholder=True)
+
+    panels = [group for _, group in rows.group_by("panel_no", maintain_order=True)]
+    panels.sort(key=lambda g: g["panel_no"][0])
+    heights = [g.height * ROW_INCHES + PANEL_INCHES for g in panels]
+    with _style():
+        fig = Figure(figsize=(9.5, sum(heights) + 1.1), layout="constrained")
+        _headline(fig, title)
+        grid_spec = fig.add_gridspec(len(panels), 1, height_ratios=heights)
+        for k, group in enumerate(panels):
+            ax = fig.add_subplot(grid_spec[k])
+            items = group.to_dicts()
+            first = items[0]
+            unit, kind = first["unit"], first["kind"]
+            bounds = [x for r in items for x in (r["low"], r["high"]) if x is not None]
+            lo, hi = (min(bounds), max(bounds)) if bounds else (0.0, 1.0)
+            if hi > lo:
+                x_left, x_right = lo - 0.12 * (hi - lo), hi + 0.12 * (hi - lo)
+            else:  # every source gives one value: centre it
+                half = max(abs(hi) * 0.1, 3.0)
+                x_left, x_right = lo - half, hi + half
+            for y, row in enumerate(items):
+                _draw_interval(ax, float(y), row, x_left, x_right)
+            ax.set_xlim(x_left, x_right)
+            ax.set_ylim(len(items) - 0.5, -0.5)  # first value on top
+            ax.set_yticks(np.arange(len(items)), [_figure_row_label(r) for r in items], fontsize=8)
+            is_whole = kind in ("date", "time") or all(float(x).is_integer() for x in bounds)
+            ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=6, integer=is_whole))
+            ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _, k=kind: value_text(v, k)))
+            ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+            ax.set_axisbelow(True)
+            for spine in ("top", "right"):
+                ax.spines[spine].set_visible(False)
+            when = f" ({first['event_date'].isoformat()})" if first["event_date"] else ""
+            unit_note = "" if kind in ("date", "time") or unit in PLAIN_UNITS else f" [{unit}]"
+            more = first["n_values"] - group.height
+            ax.set_title(
+                _join_notes(
+                    f"{truncate(first['event_label'] or first['event_id'], 60)}{when} — {first['measure']}{unit_note}"
+                    f" · {first['n_sources']} sources",
+                    f"{more} more values not shown (see the table)." if more > 0 else "",
+                ),
+                color=INK, fontsize=8.5, wrap=True,
+            )
+        fig.legend(
+            handles=[
+                Line2D([], [], marker="o", linestyle="none", color=colour, label=MODALITY_WORDS[modality])
+                for modality, colour in MODALITY_COLOURS.items()
+            ],
+            loc="outside lower left", ncols=4, fontsize=8, alignment="left", title_fontsize=7.5,
+            title=_join_notes(
+                "Dot: a value (hollow: approximate, 'circa'); bar: a range; arrow: an open bound ('oltre', "
+                "'fino a'). Each row: the outlet, then who gives the figure ('own figure' when the outlet states it "
+                "itself). Colour: the modality.",
+                _cap_note(len(panels), figures.n_measures_total, "measures", "those stated by the most sources"),
+                width=110,
+            ),
+        )
+        _save(fig, out_dir / file, dpi)
+    n_values = rows.height
+    alt = (
+        f"{len(panels)} panels, one per measure of an event stated by two or more sources, showing {n_values} "
+        "values as dots, ranges or open-ended arrows, each labelled with its outlet and who gives the figure. "
+        "The same values and their sentences are in the table below the chart."
     )
     return Chart(file, title, alt)

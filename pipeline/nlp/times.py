@@ -28,7 +28,8 @@ words (see `italian.TokenIndex`); overlapping candidates keep the earliest, then
   hedged ("quasi due mesi fa"): the period `pub` minus N units falls in.
 
 `value_date` is always the first day of the period named (Monday for a week) and is null when
-there is no publication date to resolve against or the date does not exist (31 febbraio). One
+there is no publication date to resolve against, the date does not exist (31 febbraio), or it
+would fall outside the calendar (years 1 to 9999). One
 exception: in an article with no publication date, a day and month without a year take the corpus's
 dominant year (`with_corpus_year`), so "venerdì 8 febbraio" can still be checked against its weekday.
 Not time expressions: "Articolo 5", "15 anni", "G7", counts, times of day ("alle 10.30").
@@ -457,7 +458,14 @@ def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpr
             m = rule.pattern.match(text, start)
             if m is None:
                 continue
-            found = rule.handler(m, text, published)
+            try:
+                found = rule.handler(m, text, published)
+            except (OverflowError, ValueError):
+                if published is None:
+                    raise
+                # a publication date at the edge of the calendar ("domani" of 31/12/9999): the
+                # expression is kept, unresolved, as if there were no date to resolve against
+                found = rule.handler(m, text, None)
             if found is not None and found.end > found.start:
                 candidates.append(found)
     candidates.sort(key=lambda t: (t.start, -(t.end - t.start)))

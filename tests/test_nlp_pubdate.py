@@ -268,3 +268,12 @@ def test_event_cues_stay_in_their_clause_and_near_the_date():
         dt.date(2025, 2, 12), "text")
     # "dopo il voto del" names the article's own event, not another of its kind
     assert single("Dopo il voto del 3 marzo 2024 la maggioranza si è divisa.") == (dt.date(2024, 3, 3), "text")
+
+
+def test_distances_beyond_the_calendar_give_no_date_instead_of_raising():
+    assert single("Novecentomila anni fa, il 12 febbraio 2025, si votò.") == (None, None)
+    dated_9999 = ("dated", "Testo.", None, dt.date(9999, 5, 1))
+    assert infer(dated_9999, ("d", "Novecento anni fa, il 12 febbraio, si votò.", None, None))["d"] == (None, None)
+    assert infer(dated_9999, ("d", "Ieri, 31 dicembre, si è votato.", None, None))["d"] == (None, None)
+    dated_1 = ("dated", "Testo.", None, dt.date(1, 5, 1))
+    assert infer(dated_1, ("d", "Domani, 1 gennaio, si vota.", None, None))["d"] == (None, None)

@@ -32,9 +32,10 @@ Ranges, and what is not a range:
   or after a verb of change ("i morti sono saliti da 10 a 15") it is a change, read as two exact
   values (300 and 200 persone), never as one interval.
 * "A-B" (hyphen or dash) is an interval only when it ascends ("10-15 persone"); a joined pair that
-  descends or looks like a date, a season or a score is not a quantity at all: "2025-04",
-  "2024-25", "2024-2025", "12-04-2025", "3-1", a small pair after a match cue ("ha vinto 1-2") or
-  before "per"/"contro" ("1-2 per la Roma"), and any pair of digits joined by "/" ("10/12").
+  descends or looks like a date, a season or a score is not a quantity at all, and no part of it is
+  read alone ("3-1 gol" is not "1 gol"): "2025-04", "2024-25", "2024-2025", "12-04-2025", "3-1",
+  a small pair after a match word ("la partita è finita 1-2", "ha vinto 1-2"), and any pair of
+  digits joined by "/" ("10/12": a date or a fraction).
 * A multiplier written once applies to both ends ("1,5-2 milioni") when the first number is not
   larger than the second as written; otherwise ("tra 500 e 1 milione") the reading is ambiguous
   and nothing is read.

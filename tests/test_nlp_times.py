@@ -251,3 +251,19 @@ def test_a_publication_date_at_the_calendar_edge_leaves_the_expression_unresolve
     found = find_time_expressions(text, published)
     assert len(found) == 1 and found[0].value_date is None
     assert text[found[0].start:found[0].end] == found[0].surface
+
+
+def test_the_guard_drops_any_expression_that_breaks_the_contract():
+    from pipeline.nlp.times import TimeExpression, is_well_formed
+
+    text = "Si vota il 12 febbraio 2025."
+    good = TimeExpression(11, 27, "12 febbraio 2025", dt.date(2025, 2, 12), "day", False)
+    assert is_well_formed(good, text)
+    for bad in (
+        TimeExpression(11, 11, "", None, "day", False),
+        TimeExpression(11, 40, "12 febbraio 2025", None, "day", False),
+        TimeExpression(10, 26, "12 febbraio 2025", None, "day", False),
+        TimeExpression(11, 27, "12 febbraio 2025", None, "hour", False),
+        TimeExpression(11, 27, "12 febbraio 2025", None, "day", False, stated_weekday="friday"),
+    ):
+        assert not is_well_formed(bad, text), bad

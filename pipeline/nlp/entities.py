@@ -759,6 +759,8 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
             print(f"normalize: names skipped in {sent_id}: {exc!r}", file=sys.stderr)
             continue
         for cand in found:
+            if not (0 <= cand.start < cand.end <= len(text) and text[cand.start:cand.end] == cand.surface):
+                continue  # a mention row must point at its own words: never write one that does not
             cand.key = name_key(cand.words)
             by_doc[doc_id].append((sent_id, cand))
             if cand.entity_id is None and not cand.weak and cand.key:

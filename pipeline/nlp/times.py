@@ -60,7 +60,8 @@ from pipeline.nlp.italian import (
     triggers_of,
     weekday_name,
 )
-from pipeline.schemas import TABLES
+from pipeline.schemas import GRANULARITIES, TABLES
+from pipeline.schemas import WEEKDAYS as SCHEMA_WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -447,6 +448,17 @@ _TRIGGERS = triggers_of(GRAMMAR)
 PREFILTER = prefilter_regex(_TRIGGERS, "[0-9]")
 
 
+def is_well_formed(t: TimeExpression, text: str) -> bool:
+    """Does `t` make a valid `time_expressions` row for `text`: offsets inside the text, the surface
+    the text between them, granularity and stated weekday in the contract's value sets?"""
+    return (
+        0 <= t.start < t.end <= len(text)
+        and text[t.start:t.end] == t.surface
+        and t.granularity in GRANULARITIES
+        and (t.stated_weekday is None or t.stated_weekday in SCHEMA_WEEKDAYS)
+    )
+
+
 def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpression]:
     """All time expressions in `text`, non-overlapping (earliest, then longest, wins), in order."""
     index = TokenIndex(text, _TRIGGERS)
@@ -466,7 +478,7 @@ def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpr
                 # a publication date at the edge of the calendar ("domani" of 31/12/9999): the
                 # expression is kept, unresolved, as if there were no date to resolve against
                 found = rule.handler(m, text, None)
-            if found is not None and found.end > found.start:
+            if found is not None and is_well_formed(found, text):
                 candidates.append(found)
     candidates.sort(key=lambda t: (t.start, -(t.end - t.start)))
     kept: list[TimeExpression] = []

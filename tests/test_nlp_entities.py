@@ -252,3 +252,13 @@ def test_apostrophe_names_and_elisions():
     assert surfaces("Ha parlato con Conan O'Brien e con Massimo D'Alema.") == ["Conan O'Brien", "Massimo D'Alema"]
     assert surfaces("D'Alema ha parlato.") == ["D'Alema"]
     assert surfaces("L'Ucraina chiede aiuto all'Onu.", default_lexicon()) == ["Ucraina", "Onu"]
+
+
+def test_an_entity_id_is_never_empty():
+    from pipeline.nlp.entities import entity_slug
+
+    assert entity_slug("Dmitrij Peskov") == "dmitrij-peskov"
+    assert entity_slug("", "Lavrov") == "lavrov"
+    no_ascii = entity_slug("Ƣƣƣ Ƥƥƥ")
+    assert no_ascii.startswith("entity-") and no_ascii != entity_slug("Ǝǝǝ Ɣɣɣ")
+    assert no_ascii == entity_slug("Ƣƣƣ Ƥƥƥ")  # deterministic

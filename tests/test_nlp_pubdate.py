@@ -209,3 +209,71 @@ def test_offset_estimate_rolls_over_new_year():
     assert with_corpus_2025("Il primo incontro c'era stato due mesi fa, il 20 novembre.") == (
         dt.date(2025, 1, 20), "corpus")
     assert with_corpus_2025("Ieri, 31 dicembre, la festa in piazza.") == (dt.date(2025, 1, 1), "corpus")
+
+
+# --- dates of other events: earlier and later ones of the kind the article reports ---------------
+
+
+def test_the_date_of_an_earlier_event_is_never_the_publication_date():
+    for text in (
+        "Trump e Putin si sono sentiti per oltre due ore, dopo quella del 12 febbraio.",
+        "È la seconda telefonata in un mese: la precedente telefonata del 12 febbraio era durata 90 minuti.",
+        "Il numero dei prigionieri scambiati è raddoppiato rispetto al 12 febbraio.",
+        "I toni sono cambiati rispetto alla riunione del 12 febbraio, dicono fonti del governo.",
+    ):
+        assert with_corpus_2025(text)[0] != dt.date(2025, 2, 12), text
+        assert with_corpus_2025(text) == (None, None), text
+        assert single(text.replace("12 febbraio", "12 febbraio 2025")) == (None, None), text
+
+
+def test_an_earlier_event_does_not_hide_the_article_s_own_date():
+    text = ("La telefonata del 18 marzo tra i due presidenti è durata due ore e mezza, "
+            "dopo quella del 12 febbraio che si era chiusa senza accordo.")
+    assert with_corpus_2025(text) == (dt.date(2025, 3, 18), "corpus")
+    full = text.replace("18 marzo", "18 marzo 2025").replace("12 febbraio", "12 febbraio 2025")
+    assert single(full) == (dt.date(2025, 3, 18), "text")
+
+
+def test_an_earlier_event_later_than_every_other_date_leaves_the_date_unknown():
+    # the article is after 12 febbraio 2025; the vote of 3 febbraio cannot be its lower bound
+    text = "Il voto del 3 febbraio 2025 aveva diviso la maggioranza, poi è cambiato tutto dopo quella del 12 febbraio 2025."
+    assert single(text) == (None, None)
+
+
+def test_the_date_of_a_later_event_is_no_evidence():
+    for text in (
+        "I due leader si sono sentiti a lungo e hanno parlato del prossimo vertice del 3 aprile.",
+        "Il governo lavora al testo in vista del 3 aprile, quando il consiglio voterà.",
+        "L'incontro, fissato per il 3 aprile, si terrà a Ginevra.",
+        "L'udienza è stata rinviata al 3 aprile per un difetto di notifica.",
+    ):
+        assert with_corpus_2025(text) == (None, None), text
+        assert single(text.replace("3 aprile", "3 aprile 2025")) == (None, None), text
+
+
+def test_a_later_event_leaves_the_article_s_own_date():
+    text = "Ieri, 10 marzo 2025, il ministro ha firmato; l'incontro con i sindacati è fissato per il 3 aprile 2025."
+    assert single(text) == (dt.date(2025, 3, 11), "text")
+    text = "Il 10 marzo 2025 il ministro ha firmato il decreto in vista del 3 aprile 2025."
+    assert single(text) == (dt.date(2025, 3, 10), "text")
+
+
+def test_an_event_named_by_a_pronoun_is_another_event():
+    assert with_corpus_2025("Più lunga di quella del 12 febbraio, la conversazione ha toccato molti temi.") == (None, None)
+
+
+def test_event_cues_stay_in_their_clause_and_near_the_date():
+    # "precedente" belongs to another clause: the date is the article's own event
+    assert single("Il precedente accordo era fallito. La firma è arrivata il 12 febbraio 2025.") == (
+        dt.date(2025, 2, 12), "text")
+    # "dopo il voto del" names the article's own event, not another of its kind
+    assert single("Dopo il voto del 3 marzo 2024 la maggioranza si è divisa.") == (dt.date(2024, 3, 3), "text")
+
+
+def test_distances_beyond_the_calendar_give_no_date_instead_of_raising():
+    assert single("Novecentomila anni fa, il 12 febbraio 2025, si votò.") == (None, None)
+    dated_9999 = ("dated", "Testo.", None, dt.date(9999, 5, 1))
+    assert infer(dated_9999, ("d", "Novecento anni fa, il 12 febbraio, si votò.", None, None))["d"] == (None, None)
+    assert infer(dated_9999, ("d", "Ieri, 31 dicembre, si è votato.", None, None))["d"] == (None, None)
+    dated_1 = ("dated", "Testo.", None, dt.date(1, 5, 1))
+    assert infer(dated_1, ("d", "Domani, 1 gennaio, si vota.", None, None))["d"] == (None, None)

@@ -209,3 +209,110 @@ def test_vectorised_gate_never_drops_a_quantity():
     expected = sum(len(find_quantities(t)) for t in texts)
     assert expected >= 14
     assert extract_quantities(sentences).height == expected
+
+
+# --- descending and odd ranges: read correctly, or not read at all; never low > high ---------------
+
+
+def readings(text: str) -> list[tuple]:
+    return [(q.surface, q.kind, q.unit, q.noun, q.low, q.high, q.qualifier) for q in find_quantities(text)]
+
+
+def test_a_descending_da_a_is_a_change_read_as_two_values():
+    assert readings("Nel fine settimana i presidi sono passati da 300 a 200 persone.") == [
+        ("300", "count", "item", "persone", 300.0, 300.0, "exact"),
+        ("200 persone", "count", "item", "persone", 200.0, 200.0, "exact"),
+    ]
+    assert readings("La seduta si è accorciata da 5 a 3 ore.") == [
+        ("5", "duration", "minute", None, 300.0, 300.0, "exact"),
+        ("3 ore", "duration", "minute", None, 180.0, 180.0, "exact"),
+    ]
+    assert readings("La disoccupazione è scesa dal 9 al 7 per cento.") == [
+        ("9", "percent", "percent", None, 9.0, 9.0, "exact"),
+        ("7 per cento", "percent", "percent", None, 7.0, 7.0, "exact"),
+    ]
+
+
+def test_an_ascending_da_a_after_a_verb_of_change_is_a_change_too():
+    assert readings("Il bilancio delle vittime è salito da 12 a 15 morti.") == [
+        ("12", "count", "item", "morti", 12.0, 12.0, "exact"),
+        ("15 morti", "count", "item", "morti", 15.0, 15.0, "exact"),
+    ]
+    # without a verb of change it is an interval, as before
+    assert readings("Il tragitto richiede da 20 a 30 minuti.") == [
+        ("da 20 a 30 minuti", "duration", "minute", None, 20.0, 30.0, "range")]
+
+
+def test_tra_e_is_an_interval_whatever_the_order():
+    assert readings("Secondo i sondaggi il partito perderebbe tra il 5 e il 3 per cento.") == [
+        ("tra il 5 e il 3 per cento", "percent", "percent", None, 3.0, 5.0, "range")]
+    assert readings("Il calo è stimato fra il 3 e il 5 per cento.") == [
+        ("fra il 3 e il 5 per cento", "percent", "percent", None, 3.0, 5.0, "range")]
+    assert readings("Sono attesi tra 800 e 600 delegati.") == [
+        ("tra 800 e 600 delegati", "count", "item", "delegati", 600.0, 800.0, "range")]
+    assert readings("Ci vorranno quattro o tre ore.") == [
+        ("quattro o tre ore", "duration", "minute", None, 180.0, 240.0, "range")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La stagione 2024-25 si è chiusa con 40 partite.",  # a season: only the 40 matches are read
+        "Il bilancio 2024-2025 si è chiuso in pareggio con 40 partite.",
+        "date 2025-04 notizie 40 partite",  # a scraped metadata line
+        "Pubblicato il 2025-04-12 persone 40 partite",
+        "La partita è finita 3-1 per la Roma, davanti a 40 partite di stagione.",
+        "Il Milan ha vinto 1-2 in trasferta dopo 40 partite.",
+        "Il derby si è chiuso 2-2 dopo 40 partite.",
+        "Il voto è fissato per il 10/12 con 40 partite.",
+        "Ha segnato 3-1 gol e giocato 40 partite.",
+    ],
+)
+def test_dates_seasons_and_scores_are_not_quantities(text):
+    assert readings(text) == [("40 partite", "count", "item", "partite", 40.0, 40.0, "exact")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il finanziamento sarà tra 500 e 1 milione di euro.",  # 500 or 500 milioni? abstain
+        "Sono stati 12-1 voti.",  # a descending pair is never a range
+        "Un danno da 2-1,5 milioni di euro.",
+        "Dati 2025-04 persone.",
+        "Erano 10/12 persone in sala.",
+    ],
+)
+def test_ambiguous_or_descending_pairs_read_as_nothing(text):
+    assert readings(text) == []
+
+
+def test_an_ascending_pair_is_still_a_range():
+    assert readings("Servono 10-15 persone per turno.") == [
+        ("10-15 persone", "count", "item", "persone", 10.0, 15.0, "range")]
+    assert readings("Il rialzo sarà del 2–3 per cento.") == [
+        ("2–3 per cento", "percent", "percent", None, 2.0, 3.0, "range")]
+    assert readings("Costerà 2-3 milioni di euro.") == [
+        ("2-3 milioni di euro", "money", "EUR", None, 2_000_000.0, 3_000_000.0, "range")]
+
+
+def test_the_guard_drops_any_row_that_breaks_the_contract():
+    from pipeline.nlp.quantities import Quantity, is_well_formed
+
+    text = "Sono 300 persone."
+    good = Quantity(5, 16, "300 persone", "count", "item", "persone", 300.0, 300.0, "exact")
+    assert is_well_formed(good, text)
+    for bad in (
+        Quantity(5, 16, "300 persone", "count", "item", "persone", 300.0, 200.0, "range"),  # low > high
+        Quantity(5, 16, "300 persone", "count", "item", "persone", float("nan"), 300.0, "exact"),
+        Quantity(5, 16, "300 persone", "count", "item", "persone", float("inf"), None, "more_than"),
+        Quantity(5, 16, "300 persone", "count", "item", "persone", None, None, "exact"),
+        Quantity(5, 17, "300 persone", "count", "item", "persone", 300.0, 300.0, "exact"),  # surface off
+        Quantity(5, 5, "", "count", "item", "persone", 300.0, 300.0, "exact"),
+        Quantity(5, 16, "300 persone", "crowd", "item", "persone", 300.0, 300.0, "exact"),  # kind not declared
+        Quantity(5, 16, "300 persone", "count", "item", "persone", 300.0, 300.0, "roughly"),
+    ):
+        assert not is_well_formed(bad, text), bad
+
+
+def test_a_number_too_large_for_a_float_is_not_read():
+    assert readings("Sono " + "9" * 400 + " persone.") == []

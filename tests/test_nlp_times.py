@@ -234,3 +234,36 @@ def test_corpus_year_is_not_used_without_one_or_when_the_article_is_dated():
     dated = _table_for(text, dt.date(2024, 3, 10), 2025)
     assert dated["value_date"].to_list() == [dt.date(2024, 3, 4)]
     assert dated["is_weekday_consistent"].to_list() == [True]
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Il decreto sarà firmato domani.", dt.date.max),
+        ("Lo ha detto ieri il ministro.", dt.date.min),
+        ("Se ne riparlerà la prossima settimana.", dt.date(9999, 12, 30)),
+        ("Tra 999 anni nessuno se ne ricorderà.", dt.date(9500, 1, 1)),
+        ("Tre anni fa si era votato.", dt.date(2, 6, 1)),
+        ("Lunedì prossimo si vota.", dt.date.max),
+    ],
+)
+def test_a_publication_date_at_the_calendar_edge_leaves_the_expression_unresolved(text, published):
+    found = find_time_expressions(text, published)
+    assert len(found) == 1 and found[0].value_date is None
+    assert text[found[0].start:found[0].end] == found[0].surface
+
+
+def test_the_guard_drops_any_expression_that_breaks_the_contract():
+    from pipeline.nlp.times import TimeExpression, is_well_formed
+
+    text = "Si vota il 12 febbraio 2025."
+    good = TimeExpression(11, 27, "12 febbraio 2025", dt.date(2025, 2, 12), "day", False)
+    assert is_well_formed(good, text)
+    for bad in (
+        TimeExpression(11, 11, "", None, "day", False),
+        TimeExpression(11, 40, "12 febbraio 2025", None, "day", False),
+        TimeExpression(10, 26, "12 febbraio 2025", None, "day", False),
+        TimeExpression(11, 27, "12 febbraio 2025", None, "hour", False),
+        TimeExpression(11, 27, "12 febbraio 2025", None, "day", False, stated_weekday="friday"),
+    ):
+        assert not is_well_formed(bad, text), bad

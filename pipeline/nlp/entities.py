@@ -42,6 +42,7 @@ Everything is dictionary lookups: linear in the number of mentions.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import sys
 import unicodedata
@@ -242,6 +243,16 @@ _NICKNAME_KEYS = {translit_key(k): translit_key(v) for k, v in NICKNAMES.items()
 def split_words(name: str) -> list[str]:
     """Words of a name, hyphens and apostrophes as separators ('Jean-Noel' → Jean, Noel)."""
     return [w for w in re.split(r"[\s\-'.]+", name) if w]
+
+
+def entity_slug(*names: str) -> str:
+    """The entity id for a name: its ASCII slug ('Dmitrij Peskov' -> 'dmitrij-peskov'), trying
+    each name in turn; a name with no ASCII letter or digit at all gets 'entity-' and a hash of
+    its text, so that an id is never empty and two such names never share one."""
+    for name in names:
+        if slug := slugify(name):
+            return slug
+    return "entity-" + hashlib.sha256(names[0].encode("utf-8")).hexdigest()[:12]
 
 
 def name_key(words: list[str] | tuple[str, ...]) -> str:
@@ -748,6 +759,8 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
             print(f"normalize: names skipped in {sent_id}: {exc!r}", file=sys.stderr)
             continue
         for cand in found:
+            if not (0 <= cand.start < cand.end <= len(text) and text[cand.start:cand.end] == cand.surface):
+                continue  # a mention row must point at its own words: never write one that does not
             cand.key = name_key(cand.words)
             by_doc[doc_id].append((sent_id, cand))
             if cand.entity_id is None and not cand.weak and cand.key:
@@ -784,7 +797,7 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
         if key not in corpus_entity_id:
             ent = corpus[key]
             name = sorted(ent.surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-            corpus_entity_id[key] = slugify(name) or slugify(key)
+            corpus_entity_id[key] = entity_slug(name, key)
         return corpus_entity_id[key]
 
     for doc_id in iterate(sorted(by_doc), desc="entities", total=len(by_doc)):
@@ -891,4 +904,4 @@ def _resolve(cand, lexicon, doc_surnames, corpus_surnames, corpus, pick, corpus_
         return None
     if key in corpus:
         return corpus_id(key), cand.method, False
-    return slugify(cand.surface), cand.method, False
+    return entity_slug(cand.surface), cand.method, False

@@ -36,7 +36,11 @@ rank above 3c):
 Dates the text marks as past can never be the publication date, which is strictly after them:
 "lo scorso 18 agosto", "il 18 agosto scorso", "risale al 18 agosto", "l'ultima volta … il 18
 agosto" (same sentence, no other date between), "due mesi fa, il 18 agosto", "ieri, 18
-agosto". Such a date is not a 3c/4 candidate, and when it is at least as late as every unmarked
+agosto", and the date of an earlier event of the kind the article reports: "dopo quella del 12
+febbraio", "la precedente telefonata del 12 febbraio", "rispetto al 12 febbraio". The date of a
+later event ("il prossimo vertice del 3 aprile", "in vista del 3 aprile", "fissato per il 3
+aprile", "rinviato al 3 aprile") or of another one that the text does not place ("quella del 12
+febbraio") is no evidence at all (see `event_reference`). Such a date is not a 3c/4 candidate, and when it is at least as late as every unmarked
 one, the latest-date rule gives nothing: the publication is only known to be after it. We
 deliberately do not return "the day after" as a lower bound: a writer says "lo scorso 18 agosto"
 weeks or months later (the day after, it would be "ieri"), so that day is almost always wrong,
@@ -142,12 +146,25 @@ _CLAUSE_BREAK = re.compile(r"[,;:.!?«»\"“”()\[\]\n]")
 FUTURE_WINDOW_BEFORE = 4
 FUTURE_WINDOW_AFTER = 2
 _WORD_REACH = 200
+# Cues, in the few words before a date and in its clause, that make it the date of another event
+# than the one the article reports: an earlier one ("dopo quella del 12 febbraio", "la precedente
+# telefonata del", "rispetto al"), a later one ("il prossimo vertice del", "in vista del",
+# "fissato per il", "rinviato al"), or one of the same kind named by a pronoun ("quella del").
+EVENT_CUE_WINDOW = 6
+_EARLIER_EVENT = re.compile(
+    r"\bprecedent[ei]\b|\bdopo\s+quell[oaie]\b|\brispetto\s+a(?:l|lla|lle|gli|i|llo|ll['’])?(?!\w)", re.I)
+_LATER_EVENT = re.compile(
+    r"\bprossim[oaie]\b|\bin\s+vista\b|\bin\s+programma\b|\bannunciat[oaie]\s+per\b"
+    r"|\b(?:fissat|convocat|programmat|calendarizzat|rinviat|posticipat|slittat|previst)[oaie]\b",
+    re.I,
+)
+_ANOTHER_EVENT = re.compile(r"\bquell[oaie]\s+(?:del|dello|della|dell['’]|di)\s*$", re.I)
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -189,6 +206,27 @@ def _is_about_the_future(text: str, start: int, end: int, clause_breaks: list[in
     before = text[max(left, start - _WORD_REACH):start].split()[-FUTURE_WINDOW_BEFORE:]
     after = text[end:min(right, end + _WORD_REACH)].split()[:FUTURE_WINDOW_AFTER]
     return bool(FUTURE_CLAUSE.search(" ".join(before) + " | " + " ".join(after)))
+
+
+def event_reference(text: str, start: int, clause_breaks: list[int]) -> str | None:
+    """Does the text mark the date at `start` as the date of another event than the article's?
+
+    'earlier' ("dopo quella del 12 febbraio", "la precedente telefonata del 12 febbraio",
+    "rispetto al 12 febbraio"), 'later' ("il prossimo vertice del 3 aprile", "in vista del 3
+    aprile", "fissato per il 3 aprile"), 'other' ("quella del 12 febbraio": one of the same kind,
+    when nothing says which way), else None. Only the last EVENT_CUE_WINDOW words before the date
+    in its clause are read; `clause_breaks` are the offsets of all _CLAUSE_BREAK characters.
+    """
+    k = bisect.bisect_left(clause_breaks, start)
+    left = clause_breaks[k - 1] + 1 if k else 0
+    before = " ".join(text[max(left, start - _WORD_REACH):start].split()[-EVENT_CUE_WINDOW:])
+    if _LATER_EVENT.search(before):
+        return "later"
+    if _EARLIER_EVENT.search(before):
+        return "earlier"
+    if _ANOTHER_EVENT.search(before):
+        return "other"
+    return None
 
 
 def _head_date(text: str) -> tuple[dt.date | None, tuple[int, int] | None]:
@@ -287,13 +325,17 @@ def _breaks_between(breaks: list[int], start: int, end: int) -> bool:
     return k < len(breaks) and breaks[k] < end
 
 
-def _shift(stated: dt.date, offset: Offset) -> dt.date:
+def _shift(stated: dt.date, offset: Offset) -> dt.date | None:
+    """`stated` moved by `offset`; None when that leaves the calendar ("novecentomila anni fa")."""
     n, unit = offset
-    if unit == "day":
-        return stated + dt.timedelta(days=n)
-    if unit == "week":
-        return stated + dt.timedelta(weeks=n)
-    return add_months(stated, n if unit == "month" else 12 * n)
+    try:
+        if unit == "day":
+            return stated + dt.timedelta(days=n)
+        if unit == "week":
+            return stated + dt.timedelta(weeks=n)
+        return add_months(stated, n if unit == "month" else 12 * n)
+    except (OverflowError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -309,10 +351,8 @@ class YearlessDate:
         day gets the year that puts the estimate in `year` ("due mesi fa, il 20 novembre" with
         2025 -> 20 novembre 2024 + 2 mesi = 20 gennaio 2025)."""
         stated = _safe_date(year, self.month, self.day)
-        if stated is None:
-            return None
-        estimate = _shift(stated, self.offset)
-        if estimate.year != year:  # the distance crossed New Year ("ieri, 31 dicembre")
+        estimate = _shift(stated, self.offset) if stated else None
+        if estimate is not None and estimate.year != year:  # the distance crossed New Year ("ieri, 31 dicembre")
             stated = _safe_date(year - (estimate.year - year), self.month, self.day)
             estimate = _shift(stated, self.offset) if stated else None
         return estimate
@@ -381,6 +421,12 @@ def _text_evidence(text: str) -> TextEvidence:
             else:
                 anchored_yearless = anchored_yearless or YearlessDate(expr.month, expr.day, offset)
         direction = _direction_of(expr.surface)
+        if direction is None and offset is None:
+            reference = event_reference(text, expr.start, clause_breaks)
+            if reference in ("later", "other"):
+                continue  # another event's date: not a bound on this article's date either way
+            if reference == "earlier":
+                direction = "past"
         if direction == "future" or (offset is not None and offset[0] < 0):
             continue
         if direction is None and offset is None and _is_about_the_future(text, expr.start, expr.end, clause_breaks):

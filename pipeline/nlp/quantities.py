@@ -26,6 +26,24 @@ Interval representation (`low`, `high`) by qualifier, v the stated value:
   "decine", "centinaia", "migliaia", "milioni" mean "at least two of them": at_least [2·unit, open)
   ("migliaia di persone" = at least 2000).
 
+Ranges, and what is not a range:
+* "tra A e B" ("tra il 5 e il 3 per cento") and "A o B" are intervals whatever the order: [3, 5].
+* "da A a B" ("dal 10 al 15") is an interval when it ascends; descending ("da 300 a 200 persone")
+  or after a verb of change ("i morti sono saliti da 10 a 15") it is a change, read as two exact
+  values (300 and 200 persone), never as one interval.
+* "A-B" (hyphen or dash) is an interval only when it ascends ("10-15 persone"); a joined pair that
+  descends or looks like a date, a season or a score is not a quantity at all, and no part of it is
+  read alone ("3-1 gol" is not "1 gol"): "2025-04", "2024-25", "2024-2025", "12-04-2025", "3-1",
+  a small pair after a match word ("la partita è finita 1-2", "ha vinto 1-2"), and any pair of
+  digits joined by "/" ("10/12": a date or a fraction).
+* A multiplier written once applies to both ends ("1,5-2 milioni") when the first number is not
+  larger than the second as written; otherwise ("tra 500 e 1 milione") the reading is ambiguous
+  and nothing is read.
+Whatever rule produced it, a candidate that is not a well-formed row (offsets outside the text,
+surface not the text between them, low > high, a value that is not finite, both bounds open,
+a kind or qualifier outside the contract) is dropped in `find_quantities`, the one place every
+quantity passes through.
+
 Not quantities: anything inside a time expression (dates, "nel 2022", "tre anni fa"), times of
 day ("alle 10.30"), law and article numbers ("Articolo 5", "comma 3"), ordinals ("1°"), numbers
 in names ("G7", "F-16"), phone numbers (digit groups), and the articles "un/una/uno" (a number
@@ -34,6 +52,7 @@ word only next to a unit or a multiplier: "un'ora", "un milione di").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -56,7 +75,7 @@ from pipeline.nlp.italian import (
     triggers_of,
 )
 from pipeline.nlp.times import find_time_expressions
-from pipeline.schemas import TABLES
+from pipeline.schemas import QUALIFIERS, QUANTITY_KINDS, TABLES
 
 # "quasi N" is read as at least this fraction of N.
 ALMOST_LOW_FACTOR = 0.8
@@ -161,26 +180,138 @@ def _amount(num: str, qualifier_words: str | None) -> tuple[float | None, float 
     return low, high, qualifier
 
 
-def _range_or_amount(m: re.Match[str]) -> tuple[float | None, float | None, str] | None:
-    """(low, high, qualifier) from the qualifier and either the range or the single number."""
+@dataclass(frozen=True)
+class _Reading:
+    """How a matched value reads: an interval (`low`, `high`, `qualifier`), or, for a change
+    ("da 300 a 200"), the two values with their offsets: `change` = ((start, end, value) of the
+    first number, (start, value) of the second, whose span runs to the end of the match)."""
+
+    low: float | None
+    high: float | None
+    qualifier: str
+    change: tuple[tuple[int, int, float], tuple[int, float]] | None = None
+
+
+# A pair read as a date, a season, a score or an ambiguous range: no quantity, and no part of it
+# may be read as one either ("3-1 gol" is not "1 gol").
+NOT_A_QUANTITY = _Reading(None, None, "exact")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A span that holds no quantity and that no shorter candidate inside it may take."""
+
+    start: int
+    end: int
+
+
+# Verbs of change before "da A a B": the two numbers are a before and an after, not an interval.
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:pass(?:a|ano|at[oaie]|er[àa]|ati|ando)|sal(?:e|gono|it[oaie]|iva|ivano|ir[àa])"
+    r"|scend(?:e|ono|eva|evano|er[àa])|sces[oaie]|ris(?:alit|ces)[oaie]"
+    r"|(?:aument|cal|dimezz|raddoppi|triplic|balz|croll|lievit|schizz|precipit|aggiorn|rialz|abbass|port|cambi)"
+    r"(?:a|ano|at[oaie]|ava|avano|er[àa])"
+    r"|diminu(?:it[oaie]|isce|iscono)|cresc(?:e|ono|iut[oaie])|ridott[oaie]|riduc(?:e|ono)|rivist[oaie]"
+    r"|corrett[oaie])\b(?:\s+[\w'’]+){0,4}\s+$",
+    re.I,
+)
+# A small pair joined by a dash after a match word is a score ("la partita è finita 1-2").
+_SCORE_BEFORE = re.compile(
+    r"\b(?:finit[oa]|terminat[oa]|chius[oa]|vint[oa]|vinc[eo]\w*|pers[oa]|perde\w*|battut[oa]|batte\w*"
+    r"|pareggi\w*|risultat[oi]|punteggi[oi]|impost[oa]|impone|sconfitt[aoe]|successo|vittoria|rimonta"
+    r"|gara|partita|match|derby|set|finale|andata|ritorno)\b[^.;:!?]{0,30}$",
+    re.I,
+)
+_SCORE_MAX = 30
+_YEAR_DIGITS = re.compile(r"(?:19|20)[0-9]{2}")
+
+
+def _range_form(m: re.Match[str]) -> str | None:
+    """'between' (tra A e B), 'from_to' (da A a B), 'or' (A o B), 'joined' (A-B, A/B), or None."""
+    groups = m.groupdict()
+    if groups.get("a"):
+        return "between"
+    if groups.get("a2"):
+        return "from_to"
+    if groups.get("a3"):
+        joiner = m.string[m.end("a3"):m.start("b3")].strip()
+        return "or" if fold(joiner) == "o" else "joined"
+    return None
+
+
+def _joined_pair_is_a_range(m: re.Match[str], first: str, last: str) -> bool:
+    """Is "A-B" (or "A/B") an interval, rather than a date, a season, a score or a code?"""
+    text = m.string
+    joiner = text[m.end("a3"):m.start("b3")].strip()
+    first_digits = re.match(r"[0-9][0-9.,]*", first)
+    last_digits = re.match(r"[0-9][0-9.,]*", last)
+    if first_digits is None or last_digits is None:
+        return True  # number words: "venti-trenta persone"
+    if joiner == "/":
+        return False  # "10/12": a date or a fraction
+    a_text, b_text = first_digits.group(), last_digits.group()
+    if re.match(r"0[0-9]", a_text) or re.match(r"0[0-9]", b_text):
+        return False  # "2025-04", "1-05": dates and codes
+    if _YEAR_DIGITS.fullmatch(a_text) and (len(b_text) == 2 or _YEAR_DIGITS.fullmatch(b_text)):
+        return False  # "2024-25", "2024-2025": a season or a span of years
+    if re.search(r"[0-9]\s*[-–/.]\s*$", text[:m.start("a3")]) or re.match(r"\s*[-–/]\s*[0-9]", text[m.end("b3"):]):
+        return False  # one link of a longer chain: "12-04-2025", "1-2-3"
+    a, b = parse_number(a_text), parse_number(b_text)
+    small = a is not None and b is not None and a.is_integer() and b.is_integer() and max(a, b) <= _SCORE_MAX
+    if small and _SCORE_BEFORE.search(text, max(0, m.start() - 60), m.start("a3")):
+        return False  # "ha vinto 1-2", "la partita è finita 1-2"
+    return True
+
+
+def _range_or_amount(m: re.Match[str]) -> _Reading | None:
+    """How the qualifier and either the range or the single number read (see the module docstring)."""
     number, first, last = _value_parts(m)
-    if first and last:
-        a, b = number_value(first), number_value(last)
-        if a is None or b is None or a == b:
-            return None
-        # "1,5-2 milioni": the multiplier written once applies to both ends.
-        last_multiplier = re.search(_MULT, fold(last))
-        if last_multiplier and a < b and not re.search(_MULT, fold(first)):
-            a *= MULTIPLIERS[last_multiplier.group()]
-        return a, b, "range"
-    return _amount(number, m["qual"])
+    if not (first and last):
+        read = _amount(number, m["qual"])
+        return None if read is None else _Reading(*read)
+    form = _range_form(m)
+    a, b = number_value(first), number_value(last)
+    if a is None or b is None or a == b:
+        return None
+    # "1,5-2 milioni": the multiplier written once applies to both ends.
+    last_multiplier = re.search(_MULT, fold(last))
+    if last_multiplier and not re.search(_MULT, fold(first)):
+        factor = MULTIPLIERS[last_multiplier.group()]
+        if a > b / factor:
+            return NOT_A_QUANTITY  # "tra 500 e 1 milione": 500 or 500 milioni? Abstain.
+        a *= factor
+    if form in ("between", "or"):
+        return _Reading(min(a, b), max(a, b), "range")
+    if form == "from_to":
+        if a > b or _CHANGE_BEFORE.search(m.string, max(0, m.start() - 80), m.start()):
+            return _Reading(None, None, "exact", change=((m.start("a2"), m.end("a2"), a), (m.start("b2"), b)))
+        return _Reading(a, b, "range")
+    if a > b or not _joined_pair_is_a_range(m, first, last):
+        return NOT_A_QUANTITY
+    return _Reading(a, b, "range")
+
+
+def _change(m: re.Match[str], read: _Reading, kind: str, unit: str, noun: str | None,
+            convert, convert_last=None) -> tuple[Quantity, Quantity]:
+    """The two exact values of a change ("da 300 a 200 persone"): "300", then "200 persone"."""
+    (start, end, first), (second_start, second) = read.change
+    convert_last = convert_last or convert
+    text = m.string
+    return (
+        Quantity(start, end, text[start:end], kind, unit, noun, convert(first), convert(first), "exact"),
+        Quantity(second_start, m.end(), text[second_start:m.end()], kind, unit, noun,
+                 convert_last(second), convert_last(second), "exact"),
+    )
 
 
 def _value_group(num: str) -> str:
-    """A number, or a range of two numbers: 'tra 10 e 15', 'da 10 a 15', 'tre o quattro', '10-15'."""
+    """A number, or a range of two numbers: 'tra 10 e 15', 'tra il 5 e il 3', 'da 10 a 15',
+    'dal 10 al 15', 'tre o quattro', '10-15'."""
+    article = rf"(?:(?:il|lo|la|i|gli|le)\s+|l{_AP}\s*)"
     return (
-        rf"(?:(?:tra|fra)\s+(?P<a>{num})\s+e\s+(?P<b>{num})"
-        rf"|(?:da|dai|dalle)\s+(?P<a2>{num})\s+(?:a|ai|alle)\s+(?P<b2>{num})"
+        rf"(?:(?:tra|fra)\s+{article}?(?P<a>{num})\s+e\s+{article}?(?P<b>{num})"
+        rf"|(?:(?:da|dai|dalle|dal|dallo|dagli)\s+|dall{_AP}\s*)(?P<a2>{num})\s+"
+        rf"(?:(?:a|ai|alle|al|allo|agli)\s+|all{_AP}\s*)(?P<b2>{num})"
         rf"|(?P<a3>{num})\s*(?:o|-|–|/)\s*(?P<b3>{num})"
         rf"|(?P<n>{num}))"
     )
@@ -235,7 +366,7 @@ _DURATION_CONTEXT_BEFORE = re.compile(
 )
 
 
-def _duration_hours(m: re.Match[str], text: str) -> Quantity | None:
+def _duration_hours(m: re.Match[str], text: str) -> Quantity | tuple[Quantity, ...] | Claim | None:
     number, first, _ = _value_parts(m)
     unit_word = fold(m["unit"])
     if unit_word == "ora" and fold(number or "").strip() not in ("un'", "un", "una", "1"):
@@ -245,7 +376,9 @@ def _duration_hours(m: re.Match[str], text: str) -> Quantity | None:
     read = _range_or_amount(m)
     if read is None:
         return None
-    low, high, qualifier = read
+    if read is NOT_A_QUANTITY:
+        return Claim(m.start(), m.end())
+    low, high, qualifier = read.low, read.high, read.qualifier
     extra = 0.0
     if m["frac"]:
         frac = fold(m["frac"])
@@ -253,6 +386,8 @@ def _duration_hours(m: re.Match[str], text: str) -> Quantity | None:
         if extra is None:
             minutes = number_value(m["fracmin"])
             extra = minutes if minutes is not None and minutes < 60 else 0.0
+    if read.change:  # "da 3 a 2 ore e mezza": the fraction goes with the second value
+        return _change(m, read, "duration", "minute", None, lambda v: v * 60, lambda v: v * 60 + extra)
     if m["suffix"] and qualifier == "exact":
         qualifier = "about"
     if qualifier == "range":
@@ -290,7 +425,7 @@ def _duration_couple(m: re.Match[str], text: str) -> Quantity | None:
     return Quantity(m.start(), m.end(), m.group(), "duration", unit, None, 2 * factor, 2 * factor, "about")
 
 
-def _duration_other(m: re.Match[str], text: str) -> Quantity | None:
+def _duration_other(m: re.Match[str], text: str) -> Quantity | tuple[Quantity, ...] | Claim | None:
     single, first, _ = _value_parts(m)
     unit_word = fold(m["unit"])
     number = fold(single or first or "").strip()
@@ -316,10 +451,14 @@ def _duration_other(m: re.Match[str], text: str) -> Quantity | None:
     read = _range_or_amount(m)
     if read is None:
         return None
-    low, high, qualifier = read
+    if read is NOT_A_QUANTITY:
+        return Claim(m.start(), m.end())
+    unit, factor = _duration_unit(unit_word)
+    if read.change:
+        return _change(m, read, "duration", unit, None, lambda v: v * factor)
+    low, high, qualifier = read.low, read.high, read.qualifier
     if m["suffix"] and qualifier == "exact":
         qualifier = "about"
-    unit, factor = _duration_unit(unit_word)
     low = None if low is None else low * factor
     high = None if high is None else high * factor
     return Quantity(m.start(), m.end(), m.group(), "duration", unit, None, low, high, qualifier)
@@ -346,11 +485,15 @@ _MEASURE_UNITS = {"km": ("distance", "km", 1.0), "chilometri": ("distance", "km"
                   "chilogrammi": ("weight", "kg", 1.0)}
 
 
-def _scaled(m: re.Match[str], kind: str, unit: str, factor: float = 1.0) -> Quantity | None:
+def _scaled(m: re.Match[str], kind: str, unit: str, factor: float = 1.0) -> Quantity | tuple[Quantity, ...] | Claim | None:
     read = _range_or_amount(m)
     if read is None:
         return None
-    low, high, qualifier = read
+    if read is NOT_A_QUANTITY:
+        return Claim(m.start(), m.end())
+    if read.change:
+        return _change(m, read, kind, unit, None, lambda v: v * factor)
+    low, high, qualifier = read.low, read.high, read.qualifier
     low = None if low is None else low * factor
     high = None if high is None else high * factor
     return Quantity(m.start(), m.end(), m.group(), kind, unit, None, low, high, qualifier)
@@ -384,7 +527,8 @@ _NOT_NOUNS = frozenset(
     fanno stati state stato stata volte volta anni anno mesi mese giorni giorno ore ora minuti
     settimane settimana secondi euro dollari per cento percento mila milioni miliardi milione
     miliardo cui questi queste quelli quelle loro suoi sue nostri vostri tutti tutte ci si ne mi
-    ti vi""".split()
+    ti vi contro dopo prima verso senza sopra sotto dentro fuori presso durante entro mentre quando
+    dove perché però poi già ancora sempre mai ieri oggi domani""".split()
 ) | frozenset(MONTHS)
 # Verb endings (3rd person plural, conditional, imperfect) and adverbs are not counted nouns.
 _NOT_NOUN_ENDINGS = re.compile(r"(?:ano|ono|ebbero|evano|ivano|avano|rono|mente)$")
@@ -408,7 +552,7 @@ _LABEL_BEFORE = re.compile(
 )
 
 
-def _count(m: re.Match[str], text: str) -> Quantity | None:
+def _count(m: re.Match[str], text: str) -> Quantity | tuple[Quantity, ...] | Claim | None:
     single, first, _ = _value_parts(m)
     noun = fold(m["noun"])
     if noun in _NOT_NOUNS or noun in NUMBER_WORDS or _NOT_NOUN_ENDINGS.search(noun):
@@ -421,8 +565,11 @@ def _count(m: re.Match[str], text: str) -> Quantity | None:
     read = _range_or_amount(m)
     if read is None:
         return None
-    low, high, qualifier = read
-    return Quantity(m.start(), m.end(), m.group(), "count", "item", noun, low, high, qualifier)
+    if read is NOT_A_QUANTITY:
+        return Claim(m.start(), m.end())
+    if read.change:
+        return _change(m, read, "count", "item", noun, float)
+    return Quantity(m.start(), m.end(), m.group(), "count", "item", noun, read.low, read.high, read.qualifier)
 
 
 # "I voti contrari sono stati 18.", "Le vittime sono salite a 30.": the number closes the clause
@@ -498,13 +645,13 @@ GRAMMAR: tuple[Rule, ...] = (
     Rule(DURATION_CLOCK, _duration_clock, on_digit=True, lookback=0),
     Rule(DURATION_HALF_HOUR, _duration_half_hour, frozenset({"mezz", "mezzora", "quarto", "quarti"}), lookback=5),
     Rule(DURATION_COUPLE, _duration_couple, frozenset({"paio"}), lookback=5),
-    Rule(DURATION_HOURS, _duration_hours, frozenset({"ore", "ora", "h"}), on_digit=True, lookback=5),
+    Rule(DURATION_HOURS, _duration_hours, frozenset({"ore", "ora", "h"}), on_digit=True, lookback=8),
     Rule(DURATION_OTHER, _duration_other, frozenset(
-        "minuti minuto min secondi giorni giorno settimane settimana mesi mese anni anno".split()), lookback=5),
+        "minuti minuto min secondi giorni giorno settimane settimana mesi mese anni anno".split()), lookback=8),
     Rule(MONEY_BEFORE, _money_before, _CURRENCY_KEYS, lookback=3),
-    Rule(MONEY_AFTER, _money_after, _CURRENCY_KEYS, lookback=6),
-    Rule(PERCENT, _percent, frozenset({"%", "cento", "percento", "percentuali"}), lookback=6),
-    Rule(DISTANCE_WEIGHT, _distance_weight, frozenset(_MEASURE_UNITS), lookback=6),
+    Rule(MONEY_AFTER, _money_after, _CURRENCY_KEYS, lookback=9),
+    Rule(PERCENT, _percent, frozenset({"%", "cento", "percento", "percentuali"}), lookback=9),
+    Rule(DISTANCE_WEIGHT, _distance_weight, frozenset(_MEASURE_UNITS), lookback=9),
     Rule(COLLECTIVE, _collective, frozenset(_COLLECTIVE_WORDS), lookback=4),
     Rule(COUNT, _count, _NUMBER_KEYS, on_digit=True, lookback=3),
     Rule(PREDICATE_COUNT, _predicate_count, _NUMBER_KEYS, on_digit=True, at_start=True),
@@ -520,29 +667,48 @@ PREFILTER = prefilter_regex(
 )
 
 
+def is_well_formed(q: Quantity, text: str) -> bool:
+    """Does `q` make a valid `quantities` row for `text`: offsets inside the text, the surface
+    the text between them, low <= high, finite values, not both bounds open, kind and qualifier
+    in the contract's value sets?"""
+    return (
+        0 <= q.start < q.end <= len(text)
+        and text[q.start:q.end] == q.surface
+        and q.kind in QUANTITY_KINDS
+        and q.qualifier in QUALIFIERS
+        and bool(q.unit)
+        and (q.low is not None or q.high is not None)
+        and all(v is None or math.isfinite(v) for v in (q.low, q.high))
+        and (q.low is None or q.high is None or q.low <= q.high)
+    )
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, non-overlapping (earliest, then longest wins), outside time
     expressions."""
     index = TokenIndex(text, _TRIGGERS)
     if not index.hits:
         return []
-    candidates: list[Quantity] = []
+    candidates: list[Quantity | Claim] = []
     for rule in GRAMMAR:
         for start in index.starts_for(rule):
             m = rule.pattern.match(text, start)
-            if m is not None and (found := rule.handler(m, text)) is not None:
-                candidates.append(found)
+            if m is None or (found := rule.handler(m, text)) is None:
+                continue
+            # the one guard every quantity passes: no rule can emit a row that breaks the contract
+            candidates.extend(q for q in (found if isinstance(found, tuple) else (found,))
+                              if isinstance(q, Claim) or is_well_formed(q, text))
     if not candidates:
         return []
     # a time expression ("tre anni fa", "nel 2022", "12 febbraio") owns its words
     taken = [(t.start, t.end) for t in find_time_expressions(text, None)]
     candidates = [q for q in candidates if not any(q.start < end and start < q.end for start, end in taken)]
     candidates.sort(key=lambda q: (q.start, -(q.end - q.start)))
-    kept: list[Quantity] = []
+    kept: list[Quantity | Claim] = []
     for cand in candidates:
         if not kept or cand.start >= kept[-1].end:
             kept.append(cand)
-    return kept
+    return [q for q in kept if isinstance(q, Quantity)]
 
 
 def extract_quantities(sentences: pl.DataFrame) -> pl.DataFrame:

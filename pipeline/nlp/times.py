@@ -28,7 +28,8 @@ words (see `italian.TokenIndex`); overlapping candidates keep the earliest, then
   hedged ("quasi due mesi fa"): the period `pub` minus N units falls in.
 
 `value_date` is always the first day of the period named (Monday for a week) and is null when
-there is no publication date to resolve against or the date does not exist (31 febbraio). One
+there is no publication date to resolve against, the date does not exist (31 febbraio), or it
+would fall outside the calendar (years 1 to 9999). One
 exception: in an article with no publication date, a day and month without a year take the corpus's
 dominant year (`with_corpus_year`), so "venerdì 8 febbraio" can still be checked against its weekday.
 Not time expressions: "Articolo 5", "15 anni", "G7", counts, times of day ("alle 10.30").
@@ -59,7 +60,8 @@ from pipeline.nlp.italian import (
     triggers_of,
     weekday_name,
 )
-from pipeline.schemas import TABLES
+from pipeline.schemas import GRANULARITIES, TABLES
+from pipeline.schemas import WEEKDAYS as SCHEMA_WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -446,6 +448,17 @@ _TRIGGERS = triggers_of(GRAMMAR)
 PREFILTER = prefilter_regex(_TRIGGERS, "[0-9]")
 
 
+def is_well_formed(t: TimeExpression, text: str) -> bool:
+    """Does `t` make a valid `time_expressions` row for `text`: offsets inside the text, the surface
+    the text between them, granularity and stated weekday in the contract's value sets?"""
+    return (
+        0 <= t.start < t.end <= len(text)
+        and text[t.start:t.end] == t.surface
+        and t.granularity in GRANULARITIES
+        and (t.stated_weekday is None or t.stated_weekday in SCHEMA_WEEKDAYS)
+    )
+
+
 def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpression]:
     """All time expressions in `text`, non-overlapping (earliest, then longest, wins), in order."""
     index = TokenIndex(text, _TRIGGERS)
@@ -457,8 +470,15 @@ def find_time_expressions(text: str, published: dt.date | None) -> list[TimeExpr
             m = rule.pattern.match(text, start)
             if m is None:
                 continue
-            found = rule.handler(m, text, published)
-            if found is not None and found.end > found.start:
+            try:
+                found = rule.handler(m, text, published)
+            except (OverflowError, ValueError):
+                if published is None:
+                    raise
+                # a publication date at the edge of the calendar ("domani" of 31/12/9999): the
+                # expression is kept, unresolved, as if there were no date to resolve against
+                found = rule.handler(m, text, None)
+            if found is not None and is_well_formed(found, text):
                 candidates.append(found)
     candidates.sort(key=lambda t: (t.start, -(t.end - t.start)))
     kept: list[TimeExpression] = []

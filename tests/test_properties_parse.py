@@ -82,9 +82,6 @@ def test_parse_document_never_raises(fmt_and_text):
     assert all(b.kind is not None for b in parsed.blocks)
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
-    "pipeline/parse.py: units_from_html visits the tree recursively and raises RecursionError on deeply "
-    "nested HTML (issue 10 item 4; falsifying example: '<div>' * 1000 + '<p>Il testo.</p>' + '</div>' * 1000)"))
 @pytest.mark.parametrize("tag", ["div", "blockquote"])
 def test_parse_document_never_raises_on_deeply_nested_html(tag):
     # an example test, not a property: a failing deep example would make Hypothesis shrink for minutes

@@ -61,21 +61,34 @@ ABBREVIATIONS = frozenset(
 
 _STOP = r"[.!?\u2026]+"
 _CLOSERS = "\"'»”“’)]"
-_BOUNDARY_RE = re.compile(rf"{_STOP}[{re.escape(_CLOSERS)}]*(?=\s)")
+# The lookbehind starts a match only at the first stop of a run: otherwise a long run of dots
+# with no space after it would be rescanned from each of its positions (quadratic).
+_BOUNDARY_RE = re.compile(rf"(?<![.!?\u2026]){_STOP}[{re.escape(_CLOSERS)}]*(?=\s)")
 _SENTENCE_START = re.compile(r"[^\W\d_]|\d|[«\"“„'‘(\[\-–—•]")
 _LINE_BREAK_RE = re.compile(r"\n\s*")
-_TOKEN_BEFORE_RE = re.compile(r"(\S+)$")
 _DOTTED_ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _HAS_WORD_RE = re.compile(r"\w")
 _OPENERS = "«\"“„'‘([—–-"
 
 
+def _token_before(text: str, end: int) -> str:
+    """The run of non-space characters that ends at `end` (empty after a space or at the start).
+
+    Scans back from `end` only: a search anchored at the end of `text[:end]` would try every
+    start position from 0, which made splitting a long block quadratic in its length.
+    """
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def _is_abbreviation(text: str, stop_start: int) -> bool:
     """Does the single dot at `stop_start` close an abbreviation or an initial?"""
-    m = _TOKEN_BEFORE_RE.search(text, 0, stop_start)
-    if not m:
+    token = _token_before(text, stop_start)
+    if not token:
         return False
-    token = m.group(1).lstrip(_OPENERS).replace("’", "'").rsplit("'", 1)[-1]  # "l'art" → "art"
+    token = token.lstrip(_OPENERS).replace("’", "'").rsplit("'", 1)[-1]  # "l'art" → "art"
     if not token:
         return False
     if len(token) == 1 and token.isalpha() and token.isupper():

@@ -220,7 +220,8 @@ def _best_fit(m: Mention, candidates: list[Event]) -> Event | None:
                if participants_fit(m.participants, e.participants) and places_fit(m.places, e.places)]
     if not fitting:
         return None
-    return max(fitting, key=lambda e: (len(m.participants & e.participants), len(e.sent_ids), -candidates.index(e)))
+    position = {id(e): i for i, e in enumerate(candidates)}  # not candidates.index(e): quadratic
+    return max(fitting, key=lambda e: (len(m.participants & e.participants), len(e.sent_ids), -position[id(e)]))
 
 
 def _attach(event: Event, m: Mention) -> None:
@@ -247,20 +248,20 @@ def _pick_in_article(m: Mention, fitting: list[Event]) -> Event | None:
         return fitting[0]
 
     def overlap(e: Event) -> int:
-        return len(m.participants & set(e.person_counts))
+        return len(m.participants & e.person_counts.keys()) if m.participants else 0
 
     def type_rank(e: Event) -> int:
         return TALKS_CAN_BE.index(e.event_type) if m.is_generic and e.event_type in TALKS_CAN_BE else 0
 
-    for narrow in (
-        lambda es: [e for e in es if overlap(e) == max(map(overlap, es))],
-        lambda es: [e for e in es if type_rank(e) == min(map(type_rank, es))],
-        lambda es: [e for e in es if e.event_date is not None] or es,
-    ):
-        fitting = narrow(fitting)
+    # each best score computed once per step, not once per event (that was quadratic)
+    for score in (lambda e: -overlap(e), type_rank):
+        scores = [score(e) for e in fitting]
+        best = min(scores, default=0)
+        fitting = [e for e, s in zip(fitting, scores) if s == best]
         if len(fitting) == 1:
             return fitting[0]
-    return None
+    fitting = [e for e in fitting if e.event_date is not None] or fitting
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str, str], Event]]:
@@ -301,28 +302,105 @@ def resolve_events(mentions: list[Mention]) -> tuple[list[Event], dict[tuple[str
         _attach(e, m)
         assigned[(m.sent_id, m.event_type)] = e
     # 3. undated mentions: specific ones first, so generic words can join what they found
-    docs_events: dict[str, list[Event]] = defaultdict(list)
+    articles: dict[str, _ArticleEvents] = defaultdict(_ArticleEvents)
+    homes: dict[int, list[_ArticleEvents]] = defaultdict(list)  # id(event) -> the articles indexing it
     for e in events:
         for d in sorted(e.doc_ids):
-            docs_events[d].append(e)
+            articles[d].add(e)
+            homes[id(e)].append(articles[d])
     for generic in (False, True):
         for m in order:
             if m.event_date is not None or m.is_generic != generic:
                 continue
-            own = [e for e in docs_events[m.doc_id] if e.is_planned == m.is_planned and (
-                e.event_type == m.event_type
-                or (generic and e.event_type in TALKS_CAN_BE)
-                or (e.event_type == GENERIC_TYPE and m.event_type in TALKS_CAN_BE)
-            )]
-            e = _pick_in_article(m, [e for e in own if _fits_in_article(m, e)])
+            article = articles[m.doc_id]
+            e = article.pick(m)
             if e is None:
                 e = new_event(m, m.event_type, local_doc=m.doc_id)
-                docs_events[m.doc_id].append(e)
-            elif e.event_type == GENERIC_TYPE and not generic:
-                e.event_type = m.event_type  # "colloquio" of a date, now known to be a call
-            _attach(e, m)
+                _attach(e, m)
+                article.add(e)
+                homes[id(e)].append(article)
+            else:
+                old_kind, was_unnamed = (e.is_planned, e.event_type), not e.person_counts
+                new_persons = [p for p in m.participants | m.near_participants if p not in e.person_counts]
+                if e.event_type == GENERIC_TYPE and not generic:
+                    e.event_type = m.event_type  # "colloquio" of a date, now known to be a call
+                _attach(e, m)
+                added = [p for p in new_persons if p in e.person_counts]
+                for a in homes[id(e)]:
+                    a.update(e, old_kind, added, was_unnamed)
             assigned[(m.sent_id, m.event_type)] = e
     return events, assigned
+
+
+class _ArticleEvents:
+    """One article's events for step 3 of resolve_events, indexed by (is_planned, type), by date
+    and by person, so that picking the event of an undated mention costs in proportion to the
+    events that share a person with it, not to all the events of the article (scanning them all
+    for every mention was quadratic in a long article). `pick` gives what `_pick_in_article`
+    gives on the article's events of the mention's kinds that `_fits_in_article`."""
+
+    def __init__(self) -> None:
+        self.events: dict[tuple, dict[int, Event]] = defaultdict(dict)  # kind -> events
+        self.dated: dict[tuple, dict[int, Event]] = defaultdict(dict)
+        self.unnamed: dict[tuple, dict[int, Event]] = defaultdict(dict)  # events naming no person
+        self.unnamed_dated: dict[tuple, dict[int, Event]] = defaultdict(dict)
+        self.by_person: dict[tuple, dict[int, Event]] = defaultdict(dict)  # (*kind, person) -> events
+
+    def _pools(self, e: Event, unnamed: bool):
+        pools = [self.events, self.dated] if e.event_date is not None else [self.events]
+        if unnamed:
+            pools += [self.unnamed, self.unnamed_dated] if e.event_date is not None else [self.unnamed]
+        return pools
+
+    def add(self, e: Event) -> None:
+        kind = (e.is_planned, e.event_type)
+        for pool in self._pools(e, not e.person_counts):
+            pool[kind][id(e)] = e
+        for p in e.person_counts:
+            self.by_person[(*kind, p)][id(e)] = e
+
+    def update(self, e: Event, old_kind: tuple, added: list[str], was_unnamed: bool) -> None:
+        """Re-index `e` after a mention was attached: its type and persons may have changed."""
+        kind = (e.is_planned, e.event_type)
+        if kind != old_kind:
+            for pool in self._pools(e, was_unnamed):
+                pool[old_kind].pop(id(e), None)
+            for p in e.person_counts:
+                if p not in added:
+                    self.by_person[(*old_kind, p)].pop(id(e), None)
+            self.add(e)
+            return
+        if was_unnamed and e.person_counts:
+            self.unnamed[kind].pop(id(e), None)
+            self.unnamed_dated[kind].pop(id(e), None)
+        for p in added:
+            self.by_person[(*kind, p)][id(e)] = e
+
+    def pick(self, m: Mention) -> Event | None:
+        types = {m.event_type}
+        if m.is_generic:
+            types.update(TALKS_CAN_BE)
+        if m.event_type in TALKS_CAN_BE:
+            types.add(GENERIC_TYPE)
+        kinds = [(m.is_planned, t) for t in sorted(types)]
+        sharing: dict[int, Event] = {}
+        for kind in kinds:
+            for p in m.participants:
+                sharing.update(self.by_person.get((*kind, p), {}))
+        if sharing:
+            # the events naming one of its persons fit and have the most persons in common
+            return _pick_in_article(m, list(sharing.values()))
+        # No event names one of its persons: all fitting events tie on persons (none in common).
+        # With two or more persons only the events naming nobody fit.
+        events, dated = (self.events, self.dated) if len(m.participants) < 2 else (self.unnamed, self.unnamed_dated)
+        ranked = [k for k in kinds if events.get(k)]
+        if m.is_generic and ranked:
+            rank = {k: TALKS_CAN_BE.index(k[1]) if k[1] in TALKS_CAN_BE else 0 for k in ranked}
+            ranked = [k for k in ranked if rank[k] == min(rank.values())]
+        pool = [dated[k] for k in ranked if dated.get(k)] or [events[k] for k in ranked]
+        if sum(map(len, pool)) != 1:
+            return None
+        return next(iter(next(p for p in pool if p).values()))
 
 
 def lend_sole_doc_date(mentions: list[Mention], doc_dates: dict[str, set[dt.date]]) -> list[Mention]:

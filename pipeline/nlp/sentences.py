@@ -15,6 +15,12 @@ An opening quotation mark after a boundary belongs to the next sentence (``parla
 and a closing one to the sentence its stop ends (``…finire.» Poi``). A line break inside a
 block also ends a sentence unless the next line starts in lower case (a soft wrap).
 
+A "sentence" longer than ``MAX_SENTENCE_CHARS`` (text with no stops: a transcript, a list, a
+lower-case hard-wrapped page) is cut into pieces of at most that length, after the last clause
+mark (``; : ,``) or else the last space of each piece. No real sentence is that long, and every
+extractor downstream works sentence by sentence: without the cap one 2 MB sentence would make
+their cost grow with the square of its length.
+
 Text normalization is length-preserving (one character in, one character out), so offsets
 computed on the block text stay valid on the normalized sentence text:
 
@@ -58,6 +64,9 @@ ABBREVIATIONS = frozenset(
     es ca tel ecc.mo st mr mrs ms jr sr
     """.split()
 )
+
+# Longest sentence kept whole (characters); longer runs without a boundary are cut (see above).
+MAX_SENTENCE_CHARS = 2000
 
 _STOP = r"[.!?\u2026]+"
 _CLOSERS = "\"'»”“’)]"
@@ -136,7 +145,40 @@ def split_spans(text: str) -> list[tuple[int, int]]:
                 spans[-1] = (spans[-1][0], end)
             continue
         spans.append((start, end))
+    if any(end - start > MAX_SENTENCE_CHARS for start, end in spans):
+        spans = [piece for span in spans for piece in _cut_long(text, *span)]
     return spans
+
+
+_CLAUSE_MARK_RE = re.compile(r"[;:,](?=\s)")
+_SPACE_RE = re.compile(r"\s")
+
+
+def _cut_long(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """`(start, end)` as pieces of at most `limit` characters, each cut after the last clause mark,
+    else at the last space, in the second half of its window (a hard cut when there is neither)."""
+    pieces = []
+    while end - start > limit:
+        window_end = start + limit
+        floor = start + limit // 2
+        cut = None
+        for m in _CLAUSE_MARK_RE.finditer(text, floor, window_end):
+            cut = m.end()
+        if cut is None:
+            for m in _SPACE_RE.finditer(text, floor, window_end):
+                cut = m.start()
+        if cut is None:
+            cut = window_end
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def split_sentences(

@@ -10,7 +10,12 @@ temporary folder (the working tree is never touched):
    `os.wait4`); then score the pipeline's claims, conflicts, events and ingest decisions
    against the generator's truth;
 2. a fresh scratch copy with the real seeds: `dvc repro` from clean, then a no-op `dvc repro`;
-3. writes `reports/bench/results.json` (after every step, so a run cut short keeps what it
+3. long articles (`--case long-article` runs only these): one adversarial article alone in
+   `seeds/`, built by `pipeline.long_articles` at 0.5, 1 and 2 MB (just under
+   `ingest.max_bytes`), in two layouts: a single paragraph, and about 20,000 short paragraphs.
+   Every stage is timed as above; the log-log slope of time against article length says whether
+   any stage grows faster than linearly with the length of one document;
+4. writes `reports/bench/results.json` (after every step, so a run cut short keeps what it
    measured) and `reports/bench/scaling.png` (per-stage wall time against corpus size, log-log,
    with a linear reference), and prints a summary with each target met or missed.
 
@@ -53,10 +58,14 @@ import polars as pl
 import yaml
 
 from pipeline.common import ROOT, load_params
+from pipeline.long_articles import LAYOUTS, long_article
 from pipeline.schemas import TABLES
 from pipeline.synthetic import lookalike_reason
 
 DEFAULT_SIZES = (1000, 7600, 100_000)
+# Long-article lengths (bytes): the largest just under the default ingest.max_bytes (2,000,000).
+DEFAULT_LONG_BYTES = (500_000, 1_000_000, 1_999_000)
+CASES = ("all", "corpus", "long-article")
 RESULTS_DIR = Path("reports/bench")
 # Never copied into a scratch repository: environments, VCS and DVC state, data, earlier bench runs.
 COPY_EXCLUDE_TOP = {".git", ".venv", ".tools", "data", "seeds", ".pytest_cache", "dvc.lock"}
@@ -75,6 +84,9 @@ TARGETS = {
     "no_cross_event_conflicts": "no confirmed conflict between two different true events, at every size",
     "claims_precision_0_85_recall_0_75": "claim pairwise precision ≥ 0.85 and recall ≥ 0.75 at every size",
     "aggregate_100000_under_150s_3gb": "`aggregate` at 100,000 files < 150 s wall and < 3 GB peak memory",
+    "long_article_under_30s": "each 2 MB article (one paragraph; ~20,000 short paragraphs) through all stages < 30 s",
+    "long_article_linear": "time grows linearly with one article's length (log-log slope of CPU time between the "
+                           "two longest articles ≤ 1.2, end to end and for every stage)",
 }
 
 
@@ -588,7 +600,72 @@ def bench_size(n: int, seed: int, work: Path, stage_timeout: float | None, profi
     return result
 
 
-def profile_stage(stage: str, cmd: str, repo: Path, env: dict, n: int, out_dir: Path) -> str:
+def bench_long_article(layout: str, n_bytes: int, work: Path, stage_timeout: float | None, profile: set[str],
+                       out_dir: Path) -> dict:
+    """One adversarial article of `n_bytes` (pipeline.long_articles) alone in `seeds/`, through every stage."""
+    root = work / f"long-{layout}-{n_bytes}"
+    if root.exists():
+        shutil.rmtree(root)
+    repo = scratch_copy(ROOT, root / "repo")
+    text = long_article(layout, n_bytes)
+    (repo / "seeds").mkdir()
+    (repo / "seeds" / f"{layout}.txt").write_text(text, encoding="utf-8")
+    env = child_env(repo)
+    result: dict = {"layout": layout, "n_bytes": len(text.encode("utf-8")), "n_chars": len(text),
+                    "n_paragraphs": text.count("\n\n"), "stages": {},
+                    "load_average_before": round(os.getloadavg()[0], 2)}
+    for stage, cmd in stage_commands(repo):
+        print(f"  {layout} {n_bytes:,} bytes: {stage} …", file=sys.stderr, flush=True)
+        m = run_measured(shlex.split(cmd) if "&&" not in cmd else ["sh", "-c", cmd], repo, env,
+                         root / "logs" / f"{stage}.log", stage_timeout)
+        entry = asdict(m)
+        if m.status != "ok":
+            entry["error"] = _tail(root / "logs" / f"{stage}.log")
+        result["stages"][stage] = entry
+        if stage in profile and m.status == "ok":
+            entry["profile"] = profile_stage(stage, cmd, repo, env, n_bytes, out_dir, prefix=f"profile_{layout}")
+    ran = list(result["stages"].values())
+    result["end_to_end_s"] = round(sum(s["wall_s"] for s in ran), 3)
+    result["end_to_end_cpu_s"] = round(sum(s["cpu_s"] for s in ran), 3)
+    result["peak_rss_mb"] = max((s["max_rss_mb"] for s in ran), default=None)
+    result["complete"] = all(s["status"] == "ok" for s in ran)
+    counts = {}
+    for table in ("documents", "rejected", "blocks", "sentences", "mentions", "quotes", "time_expressions",
+                  "quantities", "anomalies", "events", "claims"):
+        path = repo / TABLES[table].path
+        if path.exists():
+            counts[table] = pl.scan_parquet(path).select(pl.len()).collect().item()
+    result["rows"] = counts
+    return result
+
+
+def long_article_scaling(runs: list[dict]) -> dict:
+    """Per layout: log-log slopes of time against article length, end to end and per stage.
+
+    Start-up costs (imports, the quality suite's set-up) are the same at every length and
+    flatten the end-to-end slope; the per-stage slopes of the stages that do real work per
+    character (normalize, aggregate) are the ones that would show quadratic growth.
+    """
+    out = {}
+    for layout in sorted({r["layout"] for r in runs}):
+        done = sorted((r for r in runs if r["layout"] == layout and r.get("complete")), key=lambda r: r["n_bytes"])
+        if len(done) < 2:
+            continue
+        xs = [r["n_bytes"] for r in done]
+
+        def slopes(walls: list[float], cpus: list[float]) -> dict:
+            return {"all_sizes": log_log_slope(xs, walls), "largest_two": log_log_slope(xs[-2:], walls[-2:]),
+                    "largest_two_cpu": log_log_slope(xs[-2:], cpus[-2:])}
+
+        entry = {"n_bytes": xs,
+                 "end_to_end": slopes([r["end_to_end_s"] for r in done], [r["end_to_end_cpu_s"] for r in done])}
+        for stage in done[-1]["stages"]:
+            entry[stage] = slopes([r["stages"][stage]["wall_s"] for r in done], [r["stages"][stage]["cpu_s"] for r in done])
+        out[layout] = entry
+    return out
+
+
+def profile_stage(stage: str, cmd: str, repo: Path, env: dict, n: int, out_dir: Path, prefix: str = "profile") -> str:
     """Re-run a `python -m module` stage under cProfile; write the top functions to a text file."""
     parts = shlex.split(cmd)
     if parts[:2] != ["python", "-m"]:
@@ -605,7 +682,7 @@ def profile_stage(stage: str, cmd: str, repo: Path, env: dict, n: int, out_dir: 
     stats.sort_stats("tottime").print_stats(30)
     report = (text.getvalue().replace(str(repo) + "/", "").replace(str(repo.parent), "<scratch>")
               .replace(str(Path(sys.prefix)) + "/", "<venv>/"))
-    target = out_dir / f"profile_{stage}_{n}.txt"
+    target = out_dir / f"{prefix}_{stage}_{n}.txt"
     target.write_text(report, encoding="utf-8")
     return str(target)
 
@@ -676,6 +753,13 @@ def judge_targets(results: dict) -> dict:
     aggregate = (r or {}).get("stages", {}).get("aggregate", {})
     out["aggregate_100000_under_150s_3gb"] = (aggregate["wall_s"] < 150 and aggregate["max_rss_mb"] < 3072
                                               and aggregate["status"] == "ok") if "wall_s" in aggregate else None
+    long_runs = results.get("long_articles", {}).get("runs", [])
+    largest = [r for r in long_runs if r["n_bytes"] >= 1_900_000]
+    out["long_article_under_30s"] = (all(r.get("complete") and r["end_to_end_s"] < 30 for r in largest)
+                                     if {r["layout"] for r in largest} == set(LAYOUTS) else None)
+    long_slopes = [v["largest_two_cpu"] for entry in results.get("long_articles", {}).get("scaling", {}).values()
+                   for v in entry.values() if isinstance(v, dict)]
+    out["long_article_linear"] = (all(x is not None and x <= 1.2 for x in long_slopes) if long_slopes else None)
     return {k: {"target": TARGETS[k], "met": v} for k, v in out.items()}
 
 
@@ -765,6 +849,16 @@ def summary_text(results: dict) -> str:
             lines.append(f"  claims P {k['precision']:.3f} R {k['recall']:.3f} | events P {e['precision']:.3f} "
                          f"R {e['recall']:.3f} | fact sentences matched {t['sentences']['match_rate']:.3f} | "
                          f"ingest {t['ingest']['reason_accuracy']:.3f}")
+    long_runs = results.get("long_articles", {}).get("runs", [])
+    if long_runs:
+        lines.append("\nlong articles (one file alone in seeds/), wall / cpu seconds per stage:")
+        for r in sorted(long_runs, key=lambda r: (r["layout"], r["n_bytes"])):
+            stages = "  ".join(f"{k} {v['wall_s']:.1f}/{v['cpu_s']:.1f}" for k, v in r["stages"].items())
+            lines.append(f"  {r['layout']:<16} {r['n_bytes']:>9,} B: total {r['end_to_end_s']:6.1f} s wall "
+                         f"{r['end_to_end_cpu_s']:6.1f} s cpu, peak {r['peak_rss_mb']:.0f} MB  ({stages})")
+        for layout, entry in results.get("long_articles", {}).get("scaling", {}).items():
+            lines.append(f"  {layout}: log-log slope of cpu time between the two longest (1 = linear): "
+                         + ", ".join(f"{k} {v['largest_two_cpu']}" for k, v in entry.items() if isinstance(v, dict)))
     dvc = results.get("dvc", {})
     if dvc:
         clean, noop = dvc.get("seeds_from_clean", {}), dvc.get("noop_repro", {})
@@ -806,18 +900,27 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--profile", default="", help="comma-separated stages to re-run under cProfile")
     parser.add_argument("--stop-on-failure", action="store_true", help="skip the stages after a failed one")
     parser.add_argument("--until", default=None, help="run the stages only up to this one (partial, not judged)")
+    parser.add_argument("--case", choices=CASES, default="all",
+                        help="corpus: synthetic corpora (--sizes) and dvc timings; long-article: only the long "
+                             "single articles (--long-bytes); all: both")
+    parser.add_argument("--long-bytes", default=",".join(map(str, DEFAULT_LONG_BYTES)),
+                        help="comma-separated lengths in bytes of the long articles (each layout)")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.case != "long-article" else []
+    long_bytes = [int(s) for s in args.long_bytes.split(",") if s.strip()] if args.case != "corpus" else []
+    no_dvc = args.no_dvc or args.case == "long-article"
     profile = {s.strip() for s in args.profile.split(",") if s.strip()}
     out_dir = args.out if args.out.is_absolute() else ROOT / args.out
     out_dir.mkdir(parents=True, exist_ok=True)
     results_path = out_dir / "results.json"
     results: dict = {"sizes": []}
-    if args.merge and results_path.exists():
-        previous = json.loads(results_path.read_text(encoding="utf-8"))
+    previous = json.loads(results_path.read_text(encoding="utf-8")) if results_path.exists() else {}
+    if args.merge or args.case == "long-article":  # running one case keeps what the others measured
         results["sizes"] = [r for r in previous.get("sizes", []) if r["n_files"] not in sizes]
-        if args.no_dvc and "dvc" in previous:
+        if no_dvc and "dvc" in previous:
             results["dvc"] = previous["dvc"]
+    if not long_bytes and "long_articles" in previous:
+        results["long_articles"] = previous["long_articles"]
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "system": f"{platform.system()} {platform.machine()}"}
     results["code"] = _git_state()
@@ -831,6 +934,8 @@ def main(argv: list[str] | None = None) -> dict:
     def save() -> None:
         results["sizes"].sort(key=lambda r: r["n_files"])
         results["scaling"] = scaling(results)
+        if "long_articles" in results:
+            results["long_articles"]["scaling"] = long_article_scaling(results["long_articles"]["runs"])
         results["targets"] = judge_targets(results)
         results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         plot(results, out_dir / "scaling.png")
@@ -844,7 +949,17 @@ def main(argv: list[str] | None = None) -> dict:
             save()
             if not args.keep:
                 shutil.rmtree(work / f"n{n}", ignore_errors=True)
-        if not args.no_dvc:
+        if long_bytes:
+            results["long_articles"] = {"runs": []}
+            for layout in LAYOUTS:
+                for n_bytes in long_bytes:
+                    print(f"benchmark: long article, {layout}, {n_bytes:,} bytes", file=sys.stderr, flush=True)
+                    results["long_articles"]["runs"].append(
+                        bench_long_article(layout, n_bytes, work, args.stage_timeout, profile, out_dir))
+                    save()
+                    if not args.keep:
+                        shutil.rmtree(work / f"long-{layout}-{n_bytes}", ignore_errors=True)
+        if not no_dvc:
             print("benchmark: seed corpus with dvc repro", file=sys.stderr, flush=True)
             results["dvc"] = bench_dvc(work)
         save()

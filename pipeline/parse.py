@@ -1036,7 +1036,10 @@ def _rejoin_split_paragraphs(units: list[Unit]) -> list[Unit]:
         i += 1
         if u.kind != "paragraph" or u.hint == "item":
             continue
-        while not is_terminated(u.text):
+        # The pieces are joined once at the end: joining them one by one copied the growing text
+        # at every line, quadratic in a long hard-wrapped paragraph.
+        texts, raws, tail = [], [u.raw], u.text
+        while not is_terminated(tail):
             j = i
             while j < len(blocks) and blocks[j].kind == "boilerplate":
                 j += 1
@@ -1045,11 +1048,15 @@ def _rejoin_split_paragraphs(units: list[Unit]) -> list[Unit]:
             nxt = blocks[j]
             if nxt.hint == "item" or not (starts_lowercase(nxt.text) or nxt.raw[:1] in "*_`[" and first_letter(nxt.text)):
                 break
-            u.text = f"{u.text} {nxt.text}".strip()
-            u.raw = f"{u.raw}\n{nxt.raw}"
+            # nxt.text holds a letter, so the joined text ends (and is terminated or not) as it does
+            tail = nxt.text.rstrip()
+            texts += [" ", tail] if texts else [f"{u.text} {nxt.text}".strip()]
+            raws.append(nxt.raw)
             u.links.extend(nxt.links)
             out.extend(blocks[i:j])  # the boilerplate between the two halves
             i = j + 1
+        if texts:
+            u.text, u.raw = "".join(texts), "\n".join(raws)
     return out
 
 

@@ -20,6 +20,7 @@ from pipeline.bench import (
     scores,
     stage_commands,
 )
+from pipeline.long_articles import LAYOUTS, long_article
 
 
 def _members(rows: list[tuple[int, int, str]]) -> pl.DataFrame:
@@ -97,7 +98,7 @@ def test_run_measured_reports_exit_code_and_memory(tmp_path):
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory) -> tuple[dict, Path]:
     out = tmp_path_factory.mktemp("bench")
-    results = main(["--sizes", "100", "--no-dvc", "--until", "aggregate", "--out", str(out),
+    results = main(["--case", "corpus", "--sizes", "100", "--no-dvc", "--until", "aggregate", "--out", str(out),
                     "--workdir", str(out / "work")])
     return results, out
 
@@ -112,7 +113,7 @@ def test_small_run_writes_results_with_stage_measures(small_run):
     assert on_disk["sizes"] == results["sizes"]
     (run,) = results["sizes"]
     assert run["n_files"] == 100 and run["generate"]["status"] == "ok"
-    assert list(run["stages"])[:4] == ["ingest", "parse", "normalize", "aggregate"]
+    assert list(run["stages"])[:5] == ["scan", "ingest", "parse", "normalize", "aggregate"]
     for stage in run["stages"].values():
         assert stage["status"] == "ok", stage.get("error")
         assert stage["wall_s"] > 0 and stage["max_rss_mb"] > 0 and stage["files_per_s"] > 0
@@ -132,3 +133,32 @@ def test_small_run_scores_the_pipeline_against_the_truth(small_run):
         assert block["n_truth"] > 0
     assert set(truth["conflicts"]["by_kind"]) <= {"quantity", "date", "polarity", "attribution"}
     assert _in_unit_interval(truth["ingest"]["status_accuracy"])
+
+
+def test_long_articles_are_deterministic_bounded_and_shaped_as_asked():
+    for layout in LAYOUTS:
+        text = long_article(layout, 50_000, seed=1)
+        assert text == long_article(layout, 50_000, seed=1)
+        assert 49_500 < len(text.encode("utf-8")) <= 50_000
+        assert "«" in text and "%" in text and "." in text
+    assert long_article("single-paragraph", 50_000).count("\n\n") == 1  # the title, then one paragraph
+    big = long_article("short-paragraphs", 1_999_000)
+    assert 18_000 <= big.count("\n\n") <= 22_000  # about 20,000 short paragraphs in 2 MB
+    assert max(len(p) for p in big.split("\n\n")) < 500
+    with pytest.raises(ValueError):
+        long_article("two-columns", 1000)
+
+
+def test_long_article_case_runs_every_stage_on_one_article(tmp_path):
+    results = main(["--case", "long-article", "--long-bytes", "30000", "--out", str(tmp_path),
+                    "--workdir", str(tmp_path / "work")])
+    runs = results["long_articles"]["runs"]
+    assert sorted(r["layout"] for r in runs) == sorted(LAYOUTS)
+    for run in runs:
+        assert run["complete"], {k: v.get("error") for k, v in run["stages"].items()}
+        assert list(run["stages"])[:5] == ["scan", "ingest", "parse", "normalize", "aggregate"]
+        assert run["rows"]["documents"] == 1 and run["rows"]["rejected"] == 0
+        assert run["rows"]["sentences"] > 200 and run["rows"]["quantities"] > 0
+        assert run["peak_rss_mb"] > 0 and run["end_to_end_cpu_s"] > 0
+    assert results["sizes"] == []  # the corpus case did not run
+    assert {"long_article_under_30s", "long_article_linear"} <= set(results["targets"])

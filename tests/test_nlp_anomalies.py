@@ -6,7 +6,8 @@ import datetime as dt
 
 import polars as pl
 
-from pipeline.nlp.anomalies import find_anomalies, intervals_disjoint
+from pipeline.nlp.anomalies import find_anomalies
+from pipeline.nlp.intervals import intervals_disjoint
 from pipeline.nlp.quantities import extract_quantities
 from pipeline.nlp.times import extract_time_expressions
 from pipeline.schemas import TABLES
@@ -131,3 +132,92 @@ def test_intervals_disjoint():
     assert not intervals_disjoint((120, None), (192, 240))
     assert not intervals_disjoint((None, 60), (None, 30))
     assert intervals_disjoint((10, 10), (11, 11))
+
+
+# --- inconsistent quantities: one row per contradicting quantity, in time linear in the article ---
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.nlp.anomalies import _context_stems, inconsistent_quantities  # noqa: E402
+from pipeline.nlp.intervals import widen  # noqa: E402
+
+
+def test_each_contradicting_quantity_names_the_first_earlier_statement():
+    found = article("d", [
+        "La telefonata tra i due presidenti è durata almeno due ore.",
+        "Secondo il Cremlino la telefonata è durata 40 minuti.",
+        "Per Washington la telefonata è durata 30 minuti.",
+    ])
+    assert kinds(found) == ["inconsistent_quantity", "inconsistent_quantity"]
+    assert found["sent_id"].to_list() == ["d:1:0", "d:2:0"]
+    # both later figures contradict the first one; 40 and 30 minutes also disagree, but a third
+    # row would make an article that repeats a figure n ways give n²/2 rows
+    assert all("in sentence d:0:0" in detail and "almeno due ore" in detail for detail in found["detail"])
+
+
+def test_a_long_article_gives_at_most_one_row_per_quantity():
+    # 2,000 sentences about the same call, alternating two incompatible durations
+    paragraphs = [f"La telefonata con il premier è durata {'20 minuti' if i % 2 else 'tre ore'}." for i in range(2000)]
+    found = article("d", paragraphs)
+    rows = found.filter(pl.col("kind") == "inconsistent_quantity")
+    # one row per later sentence (1,999), not one per contradicting pair (1,000,000): each
+    # '20 minuti' names the first 'tre ore' (sentence 0), each later 'tre ore' the first '20 minuti'
+    assert rows["sent_id"].to_list() == [f"d:{i}:0" for i in range(1, 2000)]
+    named = [d.split(" in sentence ")[1].split(" and as ")[0] for d in rows["detail"]]
+    assert named == ["d:0:0" if i % 2 else "d:1:0" for i in range(1, 2000)]
+
+
+_WORDS = ["telefonata", "vertice", "riunione", "sciopero", "presidente", "durata", "il", "con"]
+_QUALIFIERS = ["exact", "about", "more_than", "less_than", "almost", "range"]
+
+
+@st.composite
+def _article_quantities(draw):
+    n = draw(st.integers(2, 12))
+    sent_rows, qty_rows = [], []
+    for i in range(n):
+        before = " ".join(draw(st.lists(st.sampled_from(_WORDS), max_size=4)))
+        after = " ".join(draw(st.lists(st.sampled_from(_WORDS), max_size=4)))
+        text = f"{before} 40 minuti {after}".strip()
+        start = text.index("40 minuti")
+        sent_id = f"d:{i}:0"
+        sent_rows.append((sent_id, "d", i, text))
+        for _ in range(draw(st.integers(1, 2))):  # two quantities in one sentence are never compared
+            low = draw(st.one_of(st.none(), st.integers(0, 300).map(float)))
+            high = draw(st.one_of(st.none(), st.integers(0, 300).map(float)))
+            if low is not None and high is not None and low > high:
+                low, high = high, low
+            qty_rows.append(("d", sent_id, "40 minuti", start, start + 9, "duration", "minute", None,
+                             low, high, draw(st.sampled_from(_QUALIFIERS))))
+    sentences = pl.DataFrame(sent_rows, schema=["sent_id", "doc_id", "sent_no", "text"], orient="row")
+    quantities = pl.DataFrame(qty_rows, schema={
+        "doc_id": pl.Utf8, "sent_id": pl.Utf8, "surface": pl.Utf8, "start": pl.Int64, "end": pl.Int64,
+        "kind": pl.Utf8, "unit": pl.Utf8, "noun": pl.Utf8, "low": pl.Float64, "high": pl.Float64,
+        "qualifier": pl.Utf8}, orient="row").unique(["sent_id", "low", "high", "qualifier"], maintain_order=True)
+    return sentences, quantities.with_row_index("n").with_columns((pl.col("start") + pl.col("n")).alias("start")).drop("n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(_article_quantities())
+def test_first_contradicted_statement_matches_a_pairwise_search(frames):
+    sentences, quantities = frames
+    texts = dict(zip(sentences["sent_id"], sentences["text"]))
+    order = {sid: i for i, sid in enumerate(sentences["sent_id"])}
+    items = sorted(quantities.iter_rows(named=True), key=lambda r: (order[r["sent_id"]], r["start"]))
+    context = [_context_stems(texts[r["sent_id"]], min(r["start"], len(texts[r["sent_id"]])),
+                              min(r["end"], len(texts[r["sent_id"]])), None) for r in items]
+
+    def disjoint(a, b):
+        (al, ah), (bl, bh) = widen(a["low"], a["high"], a["qualifier"]), widen(b["low"], b["high"], b["qualifier"])
+        return (ah is not None and bl is not None and ah < bl) or (bh is not None and al is not None and bh < al)
+
+    expected = []
+    for j, b in enumerate(items):  # the slow, obviously right search: every earlier quantity in turn
+        first = next((i for i in range(j) if items[i]["sent_id"] != b["sent_id"]
+                      and context[i] & context[j] and disjoint(items[i], b)), None)
+        if first is not None:
+            expected.append((b["sent_id"], items[first]["sent_id"]))
+    rows = inconsistent_quantities(sentences, quantities)
+    found = [(sid, detail.split(" in sentence ")[1].split(" and as ")[0]) for _, sid, _, detail in rows]
+    assert sorted(found) == sorted(expected)

@@ -14,7 +14,9 @@ document-level problem. Rules:
   CONTEXT_WORDS nearest content words on either side of the two quantities ("la telefonata è durata almeno due ore" / "una telefonata di 40 minuti").
   Approximate values ('about', 'almost') are widened as `nlp.intervals` does for cross-source conflicts.
   Interval semantics are those of the quantities table, so "almeno due ore" and "quasi quattro
-  ore" are compatible (≥120 and 192–240 overlap) and are not flagged.
+  ore" are compatible (≥120 and 192–240 overlap) and are not flagged. One row per later
+  quantity that contradicts an earlier one, naming the first earlier one it contradicts (not one
+  row per contradicting pair, which grows with the square of the article's length).
 * truncated_ending — the last paragraph block of a document does not end with terminal
   punctuation (. ! ? … » ” " ) ]); the detail says when it ends with a function word
   ("…al piano di"), a comma or a colon, the surest signs of a cut.
@@ -22,12 +24,13 @@ document-level problem. Rules:
 
 from __future__ import annotations
 
+import math
 import re
-from itertools import combinations
+from bisect import bisect_right
 
 import polars as pl
 
-from pipeline.nlp.intervals import intervals_disjoint, widen
+from pipeline.nlp.intervals import widen
 from pipeline.nlp.italian import (
     ENGLISH_MONTHS,
     ENGLISH_WEEKDAYS,
@@ -68,11 +71,43 @@ def _content_stems(words: list[str], excluded: str | None) -> list[str]:
     ]
 
 
+def _words_before(text: str, start: int, n_stems: int, excluded: str | None) -> list[str]:
+    """Content stems of the words before `start`, at least the last `n_stems` of them when there are.
+
+    Reads a window that doubles until it holds enough, so a quantity in a very long sentence costs
+    time in proportion to its neighbourhood, not to everything before it.
+    """
+    width = 256
+    while True:
+        lo = max(0, start - width)
+        words = _WORD.findall(text, lo, start)
+        if lo > 0 and words and _WORD.match(text, lo - 1) and text.startswith(words[0], lo):
+            words = words[1:]  # a word cut by the window's edge
+        stems = _content_stems(words, excluded)
+        if len(stems) >= n_stems or lo == 0:
+            return stems
+        width *= 4
+
+
+def _words_after(text: str, end: int, n_stems: int, excluded: str | None) -> list[str]:
+    """Content stems of the words after `end`, at least the first `n_stems` of them when there are."""
+    width = 256
+    while True:
+        hi = min(len(text), end + width)
+        words = _WORD.findall(text, end, hi)
+        if hi < len(text) and words and _WORD.match(text, hi) and text.endswith(words[-1], 0, hi):
+            words = words[:-1]
+        stems = _content_stems(words, excluded)
+        if len(stems) >= n_stems or hi == len(text):
+            return stems
+        width *= 4
+
+
 def _context_stems(text: str, start: int, end: int, exclude: str | None) -> set[str]:
     """Stems of the CONTEXT_WORDS nearest content words on each side of a quantity."""
     excluded = _stem(exclude) if exclude else None
-    before = _content_stems(_WORD.findall(text[:start]), excluded)[-CONTEXT_WORDS:]
-    after = _content_stems(_WORD.findall(text[end:]), excluded)[:CONTEXT_WORDS]
+    before = _words_before(text, start, CONTEXT_WORDS, excluded)[-CONTEXT_WORDS:]
+    after = _words_after(text, end, CONTEXT_WORDS, excluded)[:CONTEXT_WORDS]
     return set(before) | set(after)
 
 
@@ -105,7 +140,50 @@ def weekday_mismatches(time_expressions: pl.DataFrame) -> list[tuple[str, str | 
     return rows
 
 
+def _bounds(low: float | None, high: float | None) -> tuple[float, float]:
+    """An interval with open ends as infinities (NaN, never disjoint from anything, likewise)."""
+    lo = -math.inf if low is None or math.isnan(low) else low
+    hi = math.inf if high is None or math.isnan(high) else high
+    return lo, hi
+
+
+class _EarlierStatements:
+    """Quantities already read that share one context stem, in reading order.
+
+    Keeps the running minimum of their upper bounds and maximum of their lower bounds, so the
+    first earlier quantity lying wholly below (or above) a new interval is found by bisection:
+    each query costs O(log n) instead of one comparison per earlier quantity.
+    """
+
+    __slots__ = ("items", "neg_min_high", "max_low")
+
+    def __init__(self) -> None:
+        self.items: list[int] = []
+        self.neg_min_high: list[float] = []  # -min(high of items[0..i]): non-decreasing
+        self.max_low: list[float] = []  # max(low of items[0..i]): non-decreasing
+
+    def add(self, item: int, low: float, high: float) -> None:
+        if self.items:
+            high, low = min(high, -self.neg_min_high[-1]), max(low, self.max_low[-1])
+        self.items.append(item)
+        self.neg_min_high.append(-high)
+        self.max_low.append(low)
+
+    def first_disjoint(self, low: float, high: float) -> int | None:
+        """The earliest item whose interval ends below `low` or starts above `high`."""
+        below = bisect_right(self.neg_min_high, -low)  # first i with min_high < low
+        above = bisect_right(self.max_low, high)  # first i with max_low > high
+        first = min(below, above)
+        return self.items[first] if first < len(self.items) else None
+
+
 def inconsistent_quantities(sentences: pl.DataFrame, quantities: pl.DataFrame) -> list[tuple[str, str | None, str, str]]:
+    """One row per quantity that contradicts an earlier quantity of the same thing in its article.
+
+    The row names the first such earlier statement in reading order. (One row per quantity, not
+    one per contradicting pair: an article stating one figure n times in n ways would otherwise
+    give n²/2 rows, quadratic in its length.)
+    """
     rows = []
     if quantities.is_empty():
         return rows
@@ -121,23 +199,34 @@ def inconsistent_quantities(sentences: pl.DataFrame, quantities: pl.DataFrame) -
         if group.height < 2:
             continue
         items = [
-            (r["sent_id"], r["surface"], (r["low"], r["high"]), r["qualifier"],
+            (r["sent_id"], r["surface"], (r["low"], r["high"]), _bounds(*widen(r["low"], r["high"], r["qualifier"])),
              _context_stems(r["sentence"], r["start"], r["end"], noun))
             for r in group.iter_rows(named=True)
         ]
-        for (sid_a, surf_a, iv_a, q_a, ctx_a), (sid_b, surf_b, iv_b, q_b, ctx_b) in combinations(items, 2):
-            if sid_a == sid_b:
-                continue
-            shared = ctx_a & ctx_b
-            if not shared:
-                continue
-            if not intervals_disjoint(widen(*iv_a, q_a), widen(*iv_b, q_b)):
-                continue
-            about = f"'{noun}'" if noun else f"{kind}"
-            rows.append((doc_id, sid_b, "inconsistent_quantity",
-                         f"The article states the {about} of the same thing (context: {', '.join(sorted(shared))}) "
-                         f"as '{surf_a}' ({_describe_interval(*iv_a, unit)}) in sentence {sid_a} and as "
-                         f"'{surf_b}' ({_describe_interval(*iv_b, unit)}) in sentence {sid_b}; both cannot hold."))
+        by_stem: dict[str, _EarlierStatements] = {}
+        i = 0
+        while i < len(items):
+            # the quantities of one sentence are compared with earlier sentences only
+            j = i
+            while j < len(items) and items[j][0] == items[i][0]:
+                j += 1
+            for sid_b, surf_b, iv_b, (low_b, high_b), ctx_b in items[i:j]:
+                firsts = [by_stem[s].first_disjoint(low_b, high_b) for s in ctx_b if s in by_stem]
+                first = min((f for f in firsts if f is not None), default=None)
+                if first is None:
+                    continue
+                sid_a, surf_a, iv_a, _, ctx_a = items[first]
+                shared = ctx_a & ctx_b
+                about = f"'{noun}'" if noun else f"{kind}"
+                rows.append((doc_id, sid_b, "inconsistent_quantity",
+                             f"The article states the {about} of the same thing (context: {', '.join(sorted(shared))}) "
+                             f"as '{surf_a}' ({_describe_interval(*iv_a, unit)}) in sentence {sid_a} and as "
+                             f"'{surf_b}' ({_describe_interval(*iv_b, unit)}) in sentence {sid_b}; both cannot hold."))
+            for k in range(i, j):
+                low, high = items[k][3]
+                for stem in items[k][4]:
+                    by_stem.setdefault(stem, _EarlierStatements()).add(k, low, high)
+            i = j
     return rows
 
 

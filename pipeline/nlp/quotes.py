@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -130,10 +131,12 @@ def find_quote_spans(text: str) -> list[_Quote]:
             if depth == 0:
                 spans.append(_Quote(open_at + 1, i, open_at))
     # Straight double quotes: direction from context.
+    guillemet_opens = [q.open_pos for q in spans]  # in order, disjoint
     open_at = -1
     for m in _DOUBLE_QUOTE_RE.finditer(text):
         i = m.start()
-        if any(q.open_pos < i < q.end for q in spans):
+        k = bisect_left(guillemet_opens, i)  # the last span opening before i is the only one that may hold i
+        if k and i < spans[k - 1].end:
             continue
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
@@ -151,8 +154,35 @@ def find_quote_spans(text: str) -> list[_Quote]:
     return [q for q in spans if text[q.start : q.end].strip()]
 
 
-def _inside(pos: int, quotes: list[_Quote]) -> bool:
-    return any(q.open_pos <= pos <= q.end for q in quotes)
+class _Quotes(list):
+    """A block's quotations sorted by opening mark, indexed so that each question about a position
+    costs O(log n), not one look at every quotation (which made long blocks quadratic)."""
+
+    def __init__(self, quotes: list[_Quote]) -> None:
+        super().__init__(sorted(quotes, key=lambda q: q.open_pos))
+        self.opens = [q.open_pos for q in self]
+        self.max_end: list[int] = []  # max end of the quotations opened so far (they may nest)
+        for q in self:
+            self.max_end.append(max(q.end, self.max_end[-1]) if self.max_end else q.end)
+
+    def inside(self, pos: int) -> bool:
+        """Is `pos` between the opening mark and the end of some quotation (both included)?"""
+        k = bisect_right(self.opens, pos)
+        return k > 0 and self.max_end[k - 1] >= pos
+
+    def opens_in(self, a: int, b: int) -> bool:
+        """Does some quotation open at a position in [a, b)?"""
+        k = bisect_left(self.opens, a)
+        return k < len(self.opens) and self.opens[k] < b
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Does some quotation open before `b` and end at or after `a`?"""
+        k = bisect_left(self.opens, b)
+        return k > 0 and self.max_end[k - 1] >= a
+
+
+def _inside(pos: int, quotes: _Quotes) -> bool:
+    return quotes.inside(pos)
 
 
 def _clean(text: str) -> str:
@@ -169,9 +199,23 @@ class _Block:
     block_no: int
     text: str
     sentences: list[tuple[str, int, int, int]]  # sent_id, sent_no, start, end (block offsets)
-    mentions: list[tuple[int, int, str, str]]  # start, end, entity_id, type (block offsets)
+    mentions: list[tuple[int, int, str, str]]  # start, end, entity_id, type (block offsets), sorted
+
+    def __post_init__(self) -> None:
+        # bisection indexes: a long block must not be scanned once per quotation, cue or mention
+        self._sentence_starts = [s[2] for s in self.sentences]
+        self._sentences_in_order = all(s[2] <= s[3] for s in self.sentences) and all(
+            a[3] <= b[2] for a, b in zip(self.sentences, self.sentences[1:])
+        )
+        self.mention_starts = [m[0] for m in self.mentions]
 
     def sentence_at(self, pos: int) -> tuple[str, int, int, int]:
+        if self._sentences_in_order:
+            k = bisect_right(self._sentence_starts, pos) - 1
+            if k >= 0 and pos < self.sentences[k][3]:
+                return self.sentences[k]
+            # whitespace between sentences belongs to the next one
+            return self.sentences[k + 1] if k + 1 < len(self.sentences) else self.sentences[-1]
         for s in self.sentences:
             if s[2] <= pos < s[3]:
                 return s
@@ -180,6 +224,10 @@ class _Block:
                 return s
         return self.sentences[-1]
 
+    def mentions_from(self, pos: int) -> range:
+        """Indexes of the mentions starting at or after `pos`, in order."""
+        return range(bisect_left(self.mention_starts, pos), len(self.mentions))
+
 
 def _speaker_after(block: _Block, pos: int, limit: int) -> str | None:
     """The subject after an inverted verb, reached through an article and role words only.
@@ -187,9 +235,10 @@ def _speaker_after(block: _Block, pos: int, limit: int) -> str | None:
     A person wins over an organisation in the same stretch ("il portavoce del Cremlino Peskov").
     """
     first_other = None
-    for m_start, m_end, eid, etype in block.mentions:
-        if m_start < pos or m_start > limit:
-            continue
+    for k in block.mentions_from(pos):
+        m_start, m_end, eid, etype = block.mentions[k]
+        if m_start > limit:
+            break  # mentions are sorted by start
         between = block.text[pos:m_start]
         if any(c in between for c in ".;:!?«»\"()"):
             break
@@ -210,8 +259,11 @@ def _speaker_before(block: _Block, sent_start: int, pos: int, quotes: list[_Quot
     """
     best = None
     best_person = None
-    for m_start, m_end, eid, etype in block.mentions:
-        if m_start < sent_start or m_end > pos or _inside(m_start, quotes):
+    for k in block.mentions_from(sent_start):
+        m_start, m_end, eid, etype = block.mentions[k]
+        if m_start > pos:
+            break  # sorted by start, and a mention ends after it starts
+        if m_end > pos or _inside(m_start, quotes):
             continue
         between = block.text[m_end:pos]
         if etype not in SPEAKER_TYPES and etype != _UNCERTAIN and not (etype == "place" and not between.strip()):
@@ -297,7 +349,7 @@ def _reported_clause(block: _Block, cue: _Cue, quotes: list[_Quote]) -> tuple[in
             return None
     else:
         return None
-    if any(q.open_pos < span[1] and span[0] <= q.end for q in quotes):
+    if quotes.overlaps(span[0], span[1]):
         return None
     return span
 
@@ -383,8 +435,10 @@ def _block_quotes(
 ) -> tuple[list[tuple], tuple[int, str | None]]:
     """Statements (start, sent_id, text, speaker, cue) of one block, and the latest speaker."""
     text = block.text
-    quotes = [q for q in find_quote_spans(text) if _is_statement(_clean(text[q.start : q.end]), min_words)]
+    quotes = _Quotes([q for q in find_quote_spans(text) if _is_statement(_clean(text[q.start : q.end]), min_words)])
     cues = _find_cues(block, quotes)
+    cue_starts = [c.start for c in cues]  # cues are disjoint matches in order: starts and ends both sorted
+    cue_ends = [c.end for c in cues]
     items: list[tuple[int, str, str, str | None, str | None]] = []
     used: set[int] = set()
     previous = last_speaker
@@ -394,7 +448,7 @@ def _block_quotes(
         return previous[1] if 0 <= sent_no - previous[0] <= carry_sentences else None
 
     def quote_between(a: int, b: int) -> bool:
-        return any(a <= q.open_pos < b for q in quotes)
+        return quotes.opens_in(a, b)
 
     # Quotes and cues in reading order; at each sentence end, a sentence that named no speaker
     # still hands its subject on to a following subjectless verb ("X ha presentato il piano.
@@ -417,8 +471,9 @@ def _block_quotes(
             sent_id, sent_no, s_start, s_end = block.sentence_at(q.open_pos)
             _, end_sent_no, e_start, e_end = block.sentence_at(max(q.end - 1, q.start))
             after = None
-            for c in cues:
-                if c.start <= q.end or c.start in used:
+            for k in range(bisect_right(cue_starts, q.end), len(cues)):
+                c = cues[k]
+                if c.start in used:
                     continue
                 gap = text[q.end + 1 : c.start]
                 # "…», ha detto X", "…", è quanto ha scritto"; "…». A parlare è X" in the next sentence.
@@ -427,10 +482,14 @@ def _block_quotes(
                 break
             before = None
             if after is None:
-                before = next(
-                    (c for c in reversed(cues) if s_start <= c.start and c.end <= q.open_pos and not quote_between(c.end, q.open_pos)),
-                    None,
-                )
+                # the last cue of the sentence that ends before the quotation, with no quotation between
+                for k in range(bisect_right(cue_ends, q.open_pos) - 1, -1, -1):
+                    c = cues[k]
+                    if c.start < s_start:
+                        break
+                    if not quote_between(c.end, q.open_pos):
+                        before = c
+                        break
             cue = after or before
             content = _clean(text[q.start : q.end])
             speaker, cue_text = None, None
@@ -445,9 +504,14 @@ def _block_quotes(
                 if colon:  # headline style: "Rutte: «…»"
                     c_start = q.open_pos - len(clause) + colon.start(1)
                     c_end = q.open_pos - len(clause) + colon.end(1)
-                    speaker = next(
-                        (m[2] for m in block.mentions if m[0] == c_start and m[1] == c_end and m[3] in SPEAKER_TYPES), None
-                    )
+                    speaker = None
+                    for k in block.mentions_from(c_start):
+                        m = block.mentions[k]
+                        if m[0] != c_start:
+                            break
+                        if m[1] == c_end and m[3] in SPEAKER_TYPES:
+                            speaker = m[2]
+                            break
                     cue_text = ":" if speaker else None
                 if speaker is None and re.fullmatch(r"\s*(?:(?:\w+\s*){1,3}:)?\s*", prefix):
                     speaker = prev_speaker(sent_no)  # the quotation continues the previous one
@@ -461,8 +525,10 @@ def _block_quotes(
             sent_id, sent_no, _, _ = block.sentence_at(c.start)
             speaker = _cue_speaker(block, c, quotes, prev_speaker(sent_no))
             span = _reported_clause(block, c, quotes)
-            if span is not None and any(o is not c and span[0] <= o.start < span[1] for o in cues):
-                span = None  # "Secondo il Post, Trump avrebbe detto di …": the inner cue governs
+            if span is not None:
+                n_inside = bisect_left(cue_starts, span[1]) - bisect_left(cue_starts, span[0])
+                if n_inside - (span[0] <= c.start < span[1]) > 0:
+                    span = None  # "Secondo il Post, Trump avrebbe detto di …": the inner cue governs
             if span is not None:
                 content = _clean(text[span[0] : span[1]].rstrip(" ."))
                 if _n_words(content) >= min_words:

@@ -15,6 +15,12 @@ An opening quotation mark after a boundary belongs to the next sentence (``parla
 and a closing one to the sentence its stop ends (``…finire.» Poi``). A line break inside a
 block also ends a sentence unless the next line starts in lower case (a soft wrap).
 
+A "sentence" longer than ``MAX_SENTENCE_CHARS`` (text with no stops: a transcript, a list, a
+lower-case hard-wrapped page) is cut into pieces of at most that length, after the last clause
+mark (``; : ,``) or else the last space of each piece. No real sentence is that long, and every
+extractor downstream works sentence by sentence: without the cap one 2 MB sentence would make
+their cost grow with the square of its length.
+
 Text normalization is length-preserving (one character in, one character out), so offsets
 computed on the block text stay valid on the normalized sentence text:
 
@@ -59,23 +65,39 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+# Longest sentence kept whole (characters); longer runs without a boundary are cut (see above).
+MAX_SENTENCE_CHARS = 2000
+
 _STOP = r"[.!?\u2026]+"
 _CLOSERS = "\"'»”“’)]"
-_BOUNDARY_RE = re.compile(rf"{_STOP}[{re.escape(_CLOSERS)}]*(?=\s)")
+# The lookbehind starts a match only at the first stop of a run: otherwise a long run of dots
+# with no space after it would be rescanned from each of its positions (quadratic).
+_BOUNDARY_RE = re.compile(rf"(?<![.!?\u2026]){_STOP}[{re.escape(_CLOSERS)}]*(?=\s)")
 _SENTENCE_START = re.compile(r"[^\W\d_]|\d|[«\"“„'‘(\[\-–—•]")
 _LINE_BREAK_RE = re.compile(r"\n\s*")
-_TOKEN_BEFORE_RE = re.compile(r"(\S+)$")
 _DOTTED_ACRONYM_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _HAS_WORD_RE = re.compile(r"\w")
 _OPENERS = "«\"“„'‘([—–-"
 
 
+def _token_before(text: str, end: int) -> str:
+    """The run of non-space characters that ends at `end` (empty after a space or at the start).
+
+    Scans back from `end` only: a search anchored at the end of `text[:end]` would try every
+    start position from 0, which made splitting a long block quadratic in its length.
+    """
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def _is_abbreviation(text: str, stop_start: int) -> bool:
     """Does the single dot at `stop_start` close an abbreviation or an initial?"""
-    m = _TOKEN_BEFORE_RE.search(text, 0, stop_start)
-    if not m:
+    token = _token_before(text, stop_start)
+    if not token:
         return False
-    token = m.group(1).lstrip(_OPENERS).replace("’", "'").rsplit("'", 1)[-1]  # "l'art" → "art"
+    token = token.lstrip(_OPENERS).replace("’", "'").rsplit("'", 1)[-1]  # "l'art" → "art"
     if not token:
         return False
     if len(token) == 1 and token.isalpha() and token.isupper():
@@ -123,7 +145,40 @@ def split_spans(text: str) -> list[tuple[int, int]]:
                 spans[-1] = (spans[-1][0], end)
             continue
         spans.append((start, end))
+    if any(end - start > MAX_SENTENCE_CHARS for start, end in spans):
+        spans = [piece for span in spans for piece in _cut_long(text, *span)]
     return spans
+
+
+_CLAUSE_MARK_RE = re.compile(r"[;:,](?=\s)")
+_SPACE_RE = re.compile(r"\s")
+
+
+def _cut_long(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """`(start, end)` as pieces of at most `limit` characters, each cut after the last clause mark,
+    else at the last space, in the second half of its window (a hard cut when there is neither)."""
+    pieces = []
+    while end - start > limit:
+        window_end = start + limit
+        floor = start + limit // 2
+        cut = None
+        for m in _CLAUSE_MARK_RE.finditer(text, floor, window_end):
+            cut = m.end()
+        if cut is None:
+            for m in _SPACE_RE.finditer(text, floor, window_end):
+                cut = m.start()
+        if cut is None:
+            cut = window_end
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def split_sentences(

@@ -340,13 +340,20 @@ def _year(m: re.Match[str], text: str, pub: dt.date | None) -> TimeExpression | 
     return TimeExpression(start, end, surface, dt.date(year, 1, 1), "year", False, year=year)
 
 
+_CAPITALISED_WORD_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
+
+
 def _weekday(m: re.Match[str], text: str, pub: dt.date | None) -> TimeExpression | None:
     word = m["weekday"]
     # Weekdays are lowercase in Italian: capitalised mid-sentence before another capitalised
     # word they are names ("Domenica Rossi", "Sabato De Sarno").
-    before = text[:m.start("weekday")].rstrip()
-    mid_sentence = bool(before) and before[-1] not in ".!?«\"“:("
-    if mid_sentence and word[0].isupper() and re.match(r"\s+[A-ZÀ-Ý]", text[m.end("weekday"):]):
+    # The last non-space character before the weekday, found by stepping back over spaces only:
+    # slicing off everything before it made whole-document reads (pubdate) quadratic.
+    k = m.start("weekday")
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    mid_sentence = k > 0 and text[k - 1] not in ".!?«\"“:("
+    if mid_sentence and word[0].isupper() and _CAPITALISED_WORD_AFTER.match(text, m.end("weekday")):
         return None
     stated = weekday_name(word)
     if stated is None:

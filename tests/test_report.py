@@ -609,6 +609,17 @@ def test_figures_by_outlet_skip_a_measure_one_source_states_even_twice():
     assert _figure_rows(facts).rows.is_empty()
 
 
+def test_figures_by_outlet_leave_out_values_whose_role_is_unknown():
+    facts = [
+        fact("a1", "e-guerra", "d1:0:0", "testata-a", "periodo", 3, 3, "tre anni", unit="year"),
+        fact("b1", "e-guerra", "d2:0:0", "testata-b", "periodo", 10, 15, "10 o 15 anni", unit="year",
+             qualifier="range", is_comparable=False),
+    ]
+    assert _figure_rows(facts).rows.is_empty()
+    facts[1]["is_comparable"] = True  # positive control: both comparable, both shown
+    assert _figure_rows(facts).rows.height == 2
+
+
 def test_figures_by_outlet_merge_one_value_repeated_by_a_source():
     facts = [
         fact("a1", "e-funerale", "d1:0:0", "testata-a", "partecipanti piazza", 250000, 250000, "250mila"),

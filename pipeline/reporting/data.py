@@ -557,6 +557,8 @@ class OutletFigures:
 
 def outlet_figures(facts: pl.DataFrame, events: pl.DataFrame, labels: dict[str, str], limits: Limits) -> OutletFigures:
     values = facts.filter(pl.col("kind").is_in(FIGURE_FACT_KINDS))
+    if "is_comparable" in values.columns:  # a value whose role is unknown is listed, never set beside others
+        values = values.filter(pl.col("is_comparable"))
     n_unplaced = values.filter(pl.col("event_id").is_null()).height
     values = values.filter(pl.col("event_id").is_not_null())
     statement = [*PANEL_KEY, "source_id", "attributed_to", "modality", "scope", "low", "high"]

@@ -204,8 +204,14 @@ def strip_markup(text: str) -> str:
     """`text` without tags (see above); other characters, line breaks included, stay."""
     if "<" not in text or not MARKUP_TAG.search(text):
         return text
-    stripped = MARKUP_TAG.sub(lambda m: " " if _SPACING_TAG.match(m.group(0)) else "", text)
-    return re.sub(r"[^\S\n]{2,}", " ", stripped).strip()
+    # A tag inside an attribute value (<p title="<b>">) only shows its outer tag once the inner one
+    # is gone: repeat, a bounded number of linear passes.
+    for _ in range(8):
+        stripped = MARKUP_TAG.sub(lambda m: " " if _SPACING_TAG.match(m.group(0)) else "", text)
+        if stripped == text:
+            break
+        text = stripped
+    return re.sub(r"[^\S\n]{2,}", " ", text).strip()
 
 
 def _inline_html(text: str, links: list[Link]) -> str:

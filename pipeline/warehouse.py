@@ -11,7 +11,6 @@ the way readers ask questions (see README).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ CONVENIENCE_VIEWS = {
         SELECT c.conflict_id, c.kind, cl.label AS claim,
                aa.source_id AS source_a, sa.text AS sentence_a, c.value_a,
                ab.source_id AS source_b, sb.text AS sentence_b, c.value_b,
-               c.explanation
+               c.explanation, c.status, c.confidence
         FROM conflicts c
         JOIN claims cl USING (claim_id)
         JOIN sentences sa ON sa.sent_id = c.sent_id_a
@@ -55,10 +54,10 @@ def build_warehouse(root: Path, db_path: Path) -> list[str]:
     present, _ = present_tables(root)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     db_path.unlink(missing_ok=True)
-    db_file, previous_cwd = db_path.resolve(), os.getcwd()
-    os.chdir(root)  # views are bound (and checked) against the repository root's files
-    con = duckdb.connect(str(db_file))
+    con = duckdb.connect(str(db_path.resolve()))
     try:
+        # Views are bound (and checked) against the repository root's files; the setting is not stored.
+        con.execute("SET file_search_path = " + _sql_string(str(Path(root).resolve())))
         for name in present:
             # relative to the repository root, so the file is the same on every machine
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{TABLES[name].path}')")
@@ -72,8 +71,11 @@ def build_warehouse(root: Path, db_path: Path) -> list[str]:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-        os.chdir(previous_cwd)
     return views
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def main() -> None:

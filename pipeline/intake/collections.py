@@ -207,11 +207,11 @@ def open_collection(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = 
         return Collection(path, kind, "utf-8", header, resolve_columns(header, aliases), n_rows)
     with open(path, "rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)
-    from pipeline.ingest import sniff_binary
+    from pipeline.ingest import BOMS, sniff_binary
 
-    codec, label, skip = _sniff_encoding(sample)
-    if codec in ("utf-8", "cp1252", "latin-1", "iso8859-15") and (why := sniff_binary(sample, 0.05)):
+    if not any(sample.startswith(bom) for bom, _, _ in BOMS) and (why := sniff_binary(sample, 0.05)):
         raise CollectionError(f"binary data, not text: the file {why}")
+    codec, label, skip = _sniff_encoding(sample)
     if kind == "jsonl":
         if codec not in ("utf-8", "cp1252", "latin-1", "iso8859-15"):
             raise CollectionError(f"is JSON Lines in {label}: JSON Lines are read as UTF-8 only")

@@ -1259,7 +1259,7 @@ class DocumentWriter:
     the order they come (input files in sorted path order, collection rows in file order): the
     same input gives the same bytes. Columns are conformed to the declared schema per batch."""
 
-    def __init__(self, path: Path, batch_chars: int = 32_000_000, batch_rows: int = 20_000):
+    def __init__(self, path: Path, batch_chars: int = 16_000_000, batch_rows: int = 10_000):
         self.path = path
         self.batch_chars, self.batch_rows = batch_chars, batch_rows
         self.rows: list[dict] = []

@@ -266,3 +266,31 @@ def test_binary_file_named_csv_is_rejected(tmp_path):
 ])
 def test_row_dates(value, expected):
     assert parse_row_date(value) == expected
+
+
+# --- the quality gate counts rows of collections -----------------------------------------------
+
+
+def test_the_gate_reconciles_collection_rows_with_their_count(tmp_path):
+    from pipeline.common import conform
+    from pipeline.quality.checks import GateSettings, plan_checks
+
+    files = {"x.csv": f"id,text\n1,{csv_field(BODY)}\n2,\n3,{csv_field(BODY_2)}\n".encode(),
+             "nocol.csv": b"id,titolo\n1,a\n", "a.txt": (BODY + "\n").encode()}
+    documents, rejected = ingest(tmp_path, files)
+    counts = {"seeds/x.csv": count_rows(tmp_path / "seeds/x.csv"), "seeds/nocol.csv": count_rows(tmp_path / "seeds/nocol.csv"),
+              "seeds/a.txt": None}
+    assert counts == {"seeds/x.csv": 3, "seeds/nocol.csv": None, "seeds/a.txt": None}
+
+    def accounted(docs: pl.DataFrame, rej: pl.DataFrame) -> dict[str, bool]:
+        tables = {"documents": conform("documents", docs), "rejected": conform("rejected", rej)}
+        plan = plan_checks(tables, counts, GateSettings())
+        batch = next(b for b in plan.batches if b.name == "inputs")
+        return dict(zip(batch.data["path"], batch.data["is_accounted"]))
+
+    assert accounted(documents, rejected) == {"seeds/x.csv": True, "seeds/nocol.csv": True, "seeds/a.txt": True}
+    lost_row = rejected.filter(pl.col("path") != "seeds/x.csv#2")
+    assert accounted(documents, lost_row)["seeds/x.csv"] is False
+    whole_and_rows = pl.concat([rejected, rejected.filter(pl.col("path") == "seeds/nocol.csv")
+                                .with_columns(pl.lit("seeds/x.csv").alias("path"))])
+    assert accounted(documents, whole_and_rows)["seeds/x.csv"] is False

@@ -775,8 +775,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--profile", default="", help="comma-separated stages to re-run under cProfile")
     parser.add_argument("--stop-on-failure", action="store_true", help="skip the stages after a failed one")
     parser.add_argument("--until", default=None, help="run the stages only up to this one (partial, not judged)")
-    parser.add_argument("--collection-sizes", default="100000",
-                        help="comma-separated sizes of the one-collection cases (articles); empty for none")
+    parser.add_argument("--collection-sizes", default=None,
+                        help="comma-separated sizes of the one-collection cases (articles); empty for none "
+                             "(default: 100000 when --sizes is not given, else none)")
     parser.add_argument("--collection-shapes", default=",".join(COLLECTION_SHAPES),
                         help="collection shapes to run (parquet, jsonl)")
     args = parser.parse_args(argv)
@@ -818,7 +819,10 @@ def main(argv: list[str] | None = None) -> dict:
             save()
             if not args.keep:
                 shutil.rmtree(work / f"n{n}", ignore_errors=True)
-        for n in (int(x) for x in args.collection_sizes.split(",") if x.strip()):
+        collection_sizes = args.collection_sizes
+        if collection_sizes is None:
+            collection_sizes = str(max(DEFAULT_SIZES)) if args.sizes == ",".join(map(str, DEFAULT_SIZES)) else ""
+        for n in (int(x) for x in collection_sizes.split(",") if x.strip()):
             for shape in (x.strip() for x in args.collection_shapes.split(",") if x.strip()):
                 print(f"benchmark: {n:,} articles as one {shape} collection", file=sys.stderr, flush=True)
                 results.setdefault("collections", [])

@@ -665,6 +665,113 @@ def long_article_scaling(runs: list[dict]) -> dict:
     return out
 
 
+# --- one collection instead of many files (issue 12) ---------------------------------------------
+
+COLLECTION_SHAPES = ("parquet", "jsonl")
+
+
+def pack_collection(files_dir: Path, shape: str, target: Path, batch_rows: int = 2000) -> int:
+    """Pack the synthetic corpus in `files_dir` (its files and its sources.csv manifest) into one
+    collection at `target`: one row per file with columns id (the file's path), text, outlet, url,
+    published_date, language. Written in batches (Parquet) or line by line (JSON Lines), so that
+    packing holds one batch at a time. Files that are not UTF-8 text are packed as decoded with
+    replacement characters: the collection holds text, not bytes. Returns the number of rows."""
+    import csv as csv_module
+
+    with open(files_dir / "sources.csv", encoding="utf-8", newline="") as fh:
+        manifest = {row["path"]: row for row in csv_module.DictReader(fh)}
+    paths = sorted(p for p in files_dir.rglob("*") if p.is_file() and p.name != "sources.csv")
+    columns = ("id", "text", "outlet", "url", "published_date", "language")
+
+    def rows():
+        for path in paths:
+            rel = path.relative_to(files_dir).as_posix()
+            meta = manifest.get(rel, {})
+            yield {"id": rel, "text": path.read_bytes().decode("utf-8", "replace"),
+                   **{k: (meta.get(k) or None) for k in columns[2:]}}
+
+    n = 0
+    if shape == "jsonl":
+        with open(target, "w", encoding="utf-8") as out:
+            for row in rows():
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                n += 1
+        return n
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(c, pa.string()) for c in columns])
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        batch: list[dict] = []
+        for row in rows():
+            batch.append(row)
+            if len(batch) >= batch_rows:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                n, batch = n + len(batch), []
+        if batch:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            n += len(batch)
+    return n
+
+
+def bench_collection(n: int, shape: str, seed: int, work: Path, stage_timeout: float | None,
+                     until: str | None = None) -> dict:
+    """The same synthetic corpus of n articles as one collection file (`shape`: parquet or
+    jsonl) in seeds/: every stage timed as in `bench_size` (truth scoring is by file path, so it
+    is not repeated here), and the rows accounted for (documents + rejected = n)."""
+    root = work / f"{shape}{n}"
+    if root.exists():
+        shutil.rmtree(root)
+    repo = scratch_copy(ROOT, root / "repo")
+    env = child_env(repo)
+    logs = root / "logs"
+    generate = run_measured([sys.executable, "-m", "pipeline.synthetic", "--n", str(n), "--seed", str(seed),
+                             "--out", str(root / "files"), "--truth", str(root / "truth")],
+                            repo, env, logs / "synthetic.log")
+    result: dict = {"n_articles": n, "shape": shape, "seed": seed, "generate": asdict(generate), "stages": {}}
+    if generate.status != "ok":
+        result["error"] = _tail(logs / "synthetic.log")
+        return result
+    (repo / "seeds").mkdir(exist_ok=True)
+    target = repo / "seeds" / f"corpus.{shape}"
+    started = time.perf_counter()
+    result["n_rows"] = pack_collection(root / "files", shape, target)
+    result["pack_s"] = round(time.perf_counter() - started, 3)
+    result["collection_mb"] = round(target.stat().st_size / 1e6, 1)
+    shutil.rmtree(root / "files", ignore_errors=True)
+    commands = stage_commands(repo)
+    if until:
+        commands = commands[: [name for name, _ in commands].index(until) + 1]
+    for stage, cmd in commands:
+        print(f"  {shape} n={n}: {stage} …", file=sys.stderr, flush=True)
+        m = run_measured(shlex.split(cmd) if "&&" not in cmd else ["sh", "-c", cmd], repo, env,
+                         logs / f"{stage}.log", stage_timeout)
+        entry = asdict(m)
+        if m.status != "ok":
+            entry["error"] = _tail(logs / f"{stage}.log")
+        result["stages"][stage] = entry
+    ran = [s for s in result["stages"].values() if "wall_s" in s]
+    result["end_to_end_s"] = round(sum(s["wall_s"] for s in ran), 3)
+    result["peak_rss_mb"] = max((s["max_rss_mb"] for s in ran), default=None)
+    if (repo / TABLES["documents"].path).exists() and (repo / TABLES["rejected"].path).exists():
+        n_docs = pl.scan_parquet(repo / TABLES["documents"].path).select(pl.len()).collect().item()
+        n_rejected = pl.read_parquet(repo / TABLES["rejected"].path, columns=["path"]).height
+        result["documents"], result["rejected"] = n_docs, n_rejected
+        result["rows_accounted"] = n_docs + n_rejected == result["n_rows"]
+    return result
+
+
+def collection_summary(entries: list[dict]) -> str:
+    lines = []
+    for r in entries:
+        stages = ", ".join(f"{name} {s.get('wall_s', '?')} s / {s.get('max_rss_mb', '?')} MB"
+                           for name, s in r.get("stages", {}).items())
+        lines.append(f"{r['n_articles']:,} articles as one {r['shape']} ({r.get('collection_mb', '?')} MB): "
+                     f"end to end {r.get('end_to_end_s', '?')} s, peak {r.get('peak_rss_mb', '?')} MB, rows accounted "
+                     f"{r.get('rows_accounted')}; {stages}")
+    return "\n".join(lines)
+
+
 def profile_stage(stage: str, cmd: str, repo: Path, env: dict, n: int, out_dir: Path, prefix: str = "profile") -> str:
     """Re-run a `python -m module` stage under cProfile; write the top functions to a text file."""
     parts = shlex.split(cmd)
@@ -905,6 +1012,11 @@ def main(argv: list[str] | None = None) -> dict:
                              "single articles (--long-bytes); all: both")
     parser.add_argument("--long-bytes", default=",".join(map(str, DEFAULT_LONG_BYTES)),
                         help="comma-separated lengths in bytes of the long articles (each layout)")
+    parser.add_argument("--collection-sizes", default=None,
+                        help="comma-separated sizes of the one-collection cases (articles); empty for none "
+                             "(default: 100000 when --sizes is not given, else none)")
+    parser.add_argument("--collection-shapes", default=",".join(COLLECTION_SHAPES),
+                        help="collection shapes to run (parquet, jsonl)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.case != "long-article" else []
     long_bytes = [int(s) for s in args.long_bytes.split(",") if s.strip()] if args.case != "corpus" else []
@@ -919,6 +1031,7 @@ def main(argv: list[str] | None = None) -> dict:
         results["sizes"] = [r for r in previous.get("sizes", []) if r["n_files"] not in sizes]
         if no_dvc and "dvc" in previous:
             results["dvc"] = previous["dvc"]
+        results["collections"] = previous.get("collections", [])
     if not long_bytes and "long_articles" in previous:
         results["long_articles"] = previous["long_articles"]
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -959,6 +1072,20 @@ def main(argv: list[str] | None = None) -> dict:
                     save()
                     if not args.keep:
                         shutil.rmtree(work / f"long-{layout}-{n_bytes}", ignore_errors=True)
+        collection_sizes = args.collection_sizes
+        if collection_sizes is None:
+            collection_sizes = str(max(DEFAULT_SIZES)) if args.sizes == ",".join(map(str, DEFAULT_SIZES)) else ""
+        for n in (int(x) for x in collection_sizes.split(",") if x.strip()):
+            for shape in (x.strip() for x in args.collection_shapes.split(",") if x.strip()):
+                print(f"benchmark: {n:,} articles as one {shape} collection", file=sys.stderr, flush=True)
+                results.setdefault("collections", [])
+                results["collections"] = [r for r in results["collections"]
+                                          if (r["n_articles"], r["shape"]) != (n, shape)]
+                results["collections"].append(bench_collection(n, shape, args.seed, work, args.stage_timeout,
+                                                               args.until))
+                save()
+                if not args.keep:
+                    shutil.rmtree(work / f"{shape}{n}", ignore_errors=True)
         if not no_dvc:
             print("benchmark: seed corpus with dvc repro", file=sys.stderr, flush=True)
             results["dvc"] = bench_dvc(work)
@@ -967,6 +1094,8 @@ def main(argv: list[str] | None = None) -> dict:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     print(summary_text(results))
+    if results.get("collections"):
+        print(collection_summary(results["collections"]))
     print(f"\nresults: {results_path}")
     return results
 

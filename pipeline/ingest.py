@@ -37,6 +37,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.common import ROOT, load_params, progress, write_table
+from pipeline.intake.collections import collection_kind
 
 log = logging.getLogger("pipeline.ingest")
 
@@ -593,6 +594,15 @@ class IngestConfig:
     langid_candidates: tuple[str, ...]
     lang_min_letters: int
     max_control_ratio: float
+    # field -> column names of article collections (pipeline.intake.collections.DEFAULT_COLUMNS
+    # with params ingest.collection_columns applied); None: the defaults.
+    collection_columns: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+
+    @property
+    def column_aliases(self) -> dict[str, tuple[str, ...]]:
+        from pipeline.intake.collections import DEFAULT_COLUMNS
+
+        return dict(self.collection_columns) if self.collection_columns else dict(DEFAULT_COLUMNS)
 
     @classmethod
     def from_params(cls, params: dict) -> IngestConfig:
@@ -608,6 +618,7 @@ class IngestConfig:
             langid_candidates=candidates,
             lang_min_letters=int(params.get("lang_min_letters", 200)),
             max_control_ratio=float(params.get("max_control_ratio", 0.05)),
+            collection_columns=tuple(column_aliases(params.get("collection_columns")).items()),
         )
 
 
@@ -633,6 +644,23 @@ def classify_file(
     visible text. A file with no visible letter or digit (only markup, links, base64) is `empty`.
     Duplicates are decided by the caller, which sees all files (`ingest_files`).
     """
+    table, row = _classify_file(rel_path, raw, manifest, config)
+    return table, _in_column_order(table, row)
+
+
+@lru_cache(maxsize=2)
+def _column_names(table: str) -> tuple[str, ...]:
+    from pipeline.schemas import TABLES
+
+    return tuple(TABLES["documents" if table == "document" else "rejected"].column_names)
+
+
+def _in_column_order(table: str, row: dict) -> dict:
+    """The row with every column of its table, in declared order (absent ones null)."""
+    return {name: row.get(name) for name in _column_names(table)}
+
+
+def _classify_file(rel_path: str, raw: bytes, manifest: ManifestEntry | None, config: IngestConfig) -> tuple[str, dict]:
     sha = hashlib.sha256(raw).hexdigest()
     n_bytes = len(raw)
 
@@ -649,39 +677,213 @@ def classify_file(
         return reject("binary", f"binary data, not text: the file {err}")
     except DecodeError as err:
         return reject("undecodable", f"cannot be decoded as text: the file {err}")
+    return _classify_text(rel_path, text, encoding, sha, n_bytes, manifest.language if manifest else None, config,
+                          reject, "the file", document={
+                              "doc_id": sha[:16],
+                              "outlet": manifest.outlet if manifest else None,
+                              "url": manifest.url if manifest else None,
+                              "published_date": manifest.published_date if manifest else None,
+                          })
+
+
+def _classify_text(rel_path: str, text: str, encoding: str, sha: str, n_bytes: int, fallback_language: str | None,
+                   config: IngestConfig, reject, what: str, document: dict, fmt: str | None = None) -> tuple[str, dict]:
+    """Accept decoded `text` (of a file or a collection row, `what` names it in sentences) or
+    reject it: empty, no visible text, language. `document` holds the row's other columns."""
     if not text.strip():
-        return reject("empty", f"the file has only whitespace ({_size(n_bytes)})")
+        return reject("empty", f"{what} has only whitespace ({_size(n_bytes)})")
     text, collapsed = collapse_letter_spacing(text)
     if collapsed:
         encoding += "+letter-spacing-collapsed"
     visible = visible_text(text)
     if not _LETTER_OR_DIGIT.search(visible):
-        return reject("empty", f"the file has no visible text ({_size(n_bytes)}): only markup, links, "
+        return reject("empty", f"{what} has no visible text ({_size(n_bytes)}): only markup, links, "
                                "data: URIs, encoded data or punctuation, without a letter or digit")
-    fallback = manifest.language if manifest else None
     lang, reliable = detect_language(
-        text, config.languages, config.langid_candidates, config.lang_min_letters, fallback, visible=visible
+        text, config.languages, config.langid_candidates, config.lang_min_letters, fallback_language, visible=visible
     )
     if lang not in config.languages:
         accepted = ", ".join(config.languages)
-        said = "is detected as" if reliable else "is too short to identify and the manifest says it is"
+        said = "is detected as" if reliable else (
+            f"is too short to identify and the {'manifest' if what == 'the file' else 'language column'} says it is")
         return reject("unsupported_language", f"the text {said} '{lang}', not an accepted language ({accepted})")
-    if manifest and manifest.language and reliable and manifest.language != lang:
-        log.warning("%s: the manifest says '%s' but the text reads as '%s'; using '%s'",
-                    rel_path, manifest.language, lang, lang)
+    if fallback_language and reliable and fallback_language != lang:
+        log.warning("%s: the %s says '%s' but the text reads as '%s'; using '%s'", rel_path,
+                    "manifest" if what == "the file" else "language column", fallback_language, lang, lang)
     return "document", {
-        "doc_id": sha[:16],
         "path": rel_path,
         "sha256": sha,
         "n_bytes": n_bytes,
         "encoding": encoding,
         "text": text,
-        "format": detect_format(text),
+        "format": fmt or detect_format(text),
         "lang": lang,
-        "outlet": manifest.outlet if manifest else None,
-        "url": manifest.url if manifest else None,
-        "published_date": manifest.published_date if manifest else None,
+        **document,
     }
+
+
+# --- collections -------------------------------------------------------------------------------
+
+
+def column_aliases(overrides) -> dict[str, tuple[str, ...]]:
+    """Column names of collections: the documented defaults with params `ingest.collection_columns`."""
+    from pipeline.intake.collections import column_aliases as aliases
+
+    return aliases(overrides)
+
+
+@dataclass(frozen=True)
+class CollectionFile:
+    """An input entry that is an article collection (CSV, JSON Lines, Parquet): read row by row
+    from `path` by `iter_collection`, never loaded whole."""
+
+    path: Path
+
+
+def _row_path(rel_path: str, row_id: str) -> str:
+    return f"{rel_path}#{row_id}"
+
+
+def classify_row(rel_path: str, file_sha: str, encoding: str, row, config: IngestConfig) -> tuple[str, dict]:
+    """Decide one row (`pipeline.intake.collections.CollectionRow`) of the collection `rel_path`:
+    ("document", documents row) or ("rejected", rejected row). Never raises.
+
+    The text is the `text` column, else the `html` column (read as an HTML page). It is cleaned
+    as a file's text is (controls, mojibake, NFC, letter spacing) and judged by the same rules
+    (empty, too large, language); the row's title, author, outlet, URL, date and language are its
+    metadata. doc_id: the first 16 hex of sha256 of the file's sha256 and the row id."""
+    table, out = _classify_row(rel_path, file_sha, encoding, row, config)
+    return table, _in_column_order(table, out)
+
+
+def _classify_row(rel_path: str, file_sha: str, encoding: str, row, config: IngestConfig) -> tuple[str, dict]:
+    from pipeline.common import stable_id
+    from pipeline.intake.collections import parse_row_date, row_text
+
+    path = _row_path(rel_path, row.row_id)
+    base = {"path": path, "row_id": row.row_id}
+    if row.malformed is not None:
+        raw = row.raw or b""
+        return "rejected", {**base, "sha256": hashlib.sha256(raw).hexdigest() if row.raw else None,
+                            "n_bytes": len(raw), "reason": "malformed_row", "detail": f"malformed row: {row.malformed}"}
+    fields = row.fields
+    text, fmt = row_text(fields.get("text")), None
+    if (text is None or not text.strip()) and row_text(fields.get("html")):
+        text, fmt = row_text(fields.get("html")), "html"
+    if text is None and fields.get("text") is not None:
+        return "rejected", {**base, "sha256": None, "n_bytes": 0, "reason": "malformed_row",
+                            "detail": f"malformed row: its text is a {type(fields['text']).__name__}, not a string"}
+    raw = (text or "").encode("utf-8", "surrogatepass")
+    sha, n_bytes = hashlib.sha256(raw).hexdigest(), len(raw)
+
+    def reject(reason: str, detail: str) -> tuple[str, dict]:
+        return "rejected", {**base, "sha256": sha, "n_bytes": n_bytes, "reason": reason, "detail": detail}
+
+    if not text:
+        return reject("empty", "the row has no text (the text column is empty or null)")
+    if n_bytes > config.max_bytes:
+        return reject("too_large", f"the row's text is {_size(n_bytes)}, over the limit of {config.max_bytes:,} "
+                                   "bytes (params ingest.max_bytes)")
+    text, repaired = repair_mojibake(text)
+    if repaired:
+        encoding += "+mojibake-repaired"
+    n_chars = len(text)
+    text, n_controls = remove_controls(text)
+    if n_controls:
+        if n_controls > config.max_control_ratio * max(n_chars, 1):
+            return reject("binary", f"binary data, not text: {n_controls:,} of the row's {n_chars:,} characters are "
+                                    f"control characters, over the limit of {config.max_control_ratio:.0%} "
+                                    "(params ingest.max_control_ratio)")
+        encoding += "+controls-removed"
+    text = normalize_text(text)
+    if _LONE_SURROGATE.search(text):
+        return reject("undecodable", "the row's text holds invalid characters (lone surrogates)")
+
+    def meta(name: str) -> str | None:
+        value = _as_meta_text(fields.get(name))
+        return " ".join(value.split()) if value else None
+
+    language = (meta("language") or "").lower()[:2] or None
+    return _classify_text(path, text, encoding, sha, n_bytes, language, config, reject, "the row", fmt=fmt, document={
+        "doc_id": stable_id(file_sha, row.row_id),
+        "row_id": row.row_id,
+        "outlet": meta("outlet"),
+        "url": meta("url"),
+        "published_date": parse_row_date(fields.get("published_date")),
+        "title": meta("title"),
+        "author": meta("author"),
+    })
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _as_meta_text(value) -> str | None:
+    from pipeline.intake.collections import _as_text
+
+    text = _as_text(value)
+    return text if text and text.strip() else None
+
+
+def iter_collection(rel_path: str, path: Path, config: IngestConfig) -> Iterator[tuple[str, dict]]:
+    """(table, row) for every row of the collection at `path`, or one rejected row for the whole
+    file when it cannot be read as a collection (no text column, not Parquet, binary, unreadable)
+    or has no rows. One row (one Parquet batch) is held at a time."""
+    from pipeline.intake.collections import CollectionError, NoTextColumn, iter_rows, open_collection
+
+    aliases = config.column_aliases
+    try:
+        file_sha = _sha256_of_file(path)
+        size = os.path.getsize(path)
+    except OSError as err:
+        yield "rejected", {"path": rel_path, "sha256": None, "n_bytes": 0, "reason": "unreadable",
+                           "detail": f"cannot read the file: {err.strerror or err}"}
+        return
+
+    def whole(reason: str, detail: str) -> tuple[str, dict]:
+        return "rejected", {"path": rel_path, "sha256": file_sha, "n_bytes": size, "reason": reason, "detail": detail}
+
+    if size == 0:
+        yield whole("empty", "the file is empty (0 bytes)")
+        return
+    try:
+        collection = open_collection(path, aliases)
+    except NoTextColumn as err:
+        yield whole("no_text_column", str(err)[0].upper() + str(err)[1:])
+        return
+    except CollectionError as err:
+        reason = "binary" if str(err).startswith("binary") else "undecodable"
+        yield whole(reason, f"cannot be read as a {Path(rel_path).suffix.lstrip('.').upper()} collection: the file {err}")
+        return
+    except (OSError, UnicodeError, csv.Error) as err:
+        yield whole("unreadable", f"cannot be read as a collection: {err}")
+        return
+    n_rows = 0
+    try:
+        for row in iter_rows(collection, aliases):
+            n_rows += 1
+            try:
+                yield classify_row(rel_path, file_sha, collection.encoding, row, config)
+            except Exception as err:  # noqa: BLE001 - one bad row never stops the run
+                log.exception("%s: unexpected error on row %s", rel_path, row.row_id)
+                yield "rejected", {"path": _row_path(rel_path, row.row_id), "row_id": row.row_id, "sha256": None,
+                                   "n_bytes": 0, "reason": "malformed_row",
+                                   "detail": f"malformed row: reading it failed unexpectedly: {type(err).__name__}: {err}"}
+    except OSError as err:
+        log.error("%s: reading stopped after %d rows: %s", rel_path, n_rows, err)
+        if n_rows == 0:
+            yield whole("unreadable", f"cannot read the collection: {err.strerror or err}")
+        return
+    if n_rows == 0:
+        yield whole("empty", f"the collection has a header ({', '.join(collection.header[:10])}) but no rows")
+
+
+def _sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 # --- input files and symbolic links ------------------------------------------------------------
@@ -904,6 +1106,9 @@ def read_inputs(paths: list[Path], seeds_dir: Path, root: Path, max_bytes: int) 
             yield rel_path, None, 0, None, f"cannot read the file: {err.strerror or err}"
             continue
         if stat.S_ISREG(mode):
+            if collection_kind(path) is not None:  # streamed row by row, never loaded whole
+                yield rel_path, None, os.lstat(path).st_size, None, CollectionFile(path)
+                continue
             yield (rel_path, *read_file(path, max_bytes))
             continue
         if not stat.S_ISLNK(mode):
@@ -953,39 +1158,66 @@ def _rel(path: Path, root: Path) -> str:
     return display_path(Path(os.path.relpath(path, root)).as_posix())
 
 
-def ingest_files(
+def iter_outcomes(
     files: Iterable[InputEntry],
     manifest: dict[str, ManifestEntry],
     config: IngestConfig,
     total: int | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(documents, rejected) for files given as `InputEntry` (repo-relative path, bytes or None,
-    size, sha256 when bytes were not loaded, read error sentence or `Refusal` or None), in sorted
-    path order. `files` may be a generator, so that only one file's bytes are held at a time.
+) -> Iterator[tuple[str, dict]]:
+    """("document", documents row) or ("rejected", rejected row) for files given as `InputEntry`
+    (repo-relative path, bytes or None, size, sha256 when bytes were not loaded, read error
+    sentence or `Refusal` or `CollectionFile` or None), in sorted path order. `files` may be a
+    generator, so that only one file's bytes (one collection row) are held at a time.
 
-    `manifest` keys are paths relative to the repo root. Exact duplicates of an accepted file are
-    rejected as `duplicate`, naming the first file in sorted order, which is kept. A refused link
-    to another input repeats that input's sha256 and size. Every entry gives exactly one row.
+    `manifest` keys are paths relative to the repo root; it applies to single files only (a
+    collection row carries its own metadata). Exact duplicates of an accepted file are rejected
+    as `duplicate`, naming the first file in sorted order, which is kept; a collection row is a
+    duplicate of an earlier row with the same text, title, outlet, URL and date (the same agency
+    copy under two outlets is two documents). A refused link to another input repeats that
+    input's sha256 and size, filled into its (already yielded) row once the generator is
+    exhausted: keep rejected rows until then. Every entry (every collection row) gives exactly
+    one row.
     """
-    documents: list[dict] = []
-    rejected: list[dict] = []
-    first_by_sha: dict[str, str] = {}
-    identity: dict[str, tuple[str | None, int]] = {}  # path -> (sha256, n_bytes) of every row
+    first_by_key: dict[bytes, str] = {}
+    identity: dict[str, tuple[str | None, int]] = {}  # path -> (sha256, n_bytes) of every file row
     linked: list[tuple[dict, str]] = []
+
+    def deduplicated(table: str, row: dict, key: bytes, what: str) -> tuple[str, dict]:
+        if table != "document":
+            return "rejected", row
+        original = first_by_key.get(key)
+        if original is not None:
+            return "rejected", {"path": row["path"], "row_id": row.get("row_id"), "sha256": row["sha256"],
+                                "n_bytes": row["n_bytes"], "reason": "duplicate",
+                                "detail": f"{what} as {original}, which is kept"}
+        first_by_key[key] = row["path"]
+        return "document", row
+
     for rel_path, raw, size, sha, error in progress(files, desc="ingest", total=total):
+        if isinstance(error, CollectionFile):
+            for table, row in iter_collection(rel_path, error.path, config):
+                if table == "document":
+                    key = hashlib.sha256("\x1f".join(str(row.get(k) or "") for k in (
+                        "sha256", "title", "outlet", "url", "published_date")).encode("utf-8", "surrogatepass")).digest()
+                    table, row = deduplicated(table, row, b"r" + key[:16],
+                                              "same text, title, outlet, URL and date")
+                elif row.get("row_id") is None:
+                    identity[rel_path] = (row["sha256"], row["n_bytes"])
+                yield table, row
+            continue
         if isinstance(error, Refusal):
             row = {"path": rel_path, "sha256": None, "n_bytes": 0, "reason": error.reason, "detail": error.detail}
-            rejected.append(row)
             if error.duplicate_of is not None:
                 linked.append((row, error.duplicate_of))
+            yield "rejected", row
             continue
         if error is not None:
-            rejected.append({"path": rel_path, "sha256": None, "n_bytes": size, "reason": "unreadable", "detail": error})
+            yield "rejected", {"path": rel_path, "sha256": None, "n_bytes": size, "reason": "unreadable", "detail": error}
             continue
         if raw is None:  # over max_bytes: hashed, never loaded
-            rejected.append({"path": rel_path, "sha256": sha, "n_bytes": size, "reason": "too_large",
-                             "detail": _too_large_detail(size, config.max_bytes)})
             identity[rel_path] = (sha, size)
+            yield "rejected", {"path": rel_path, "sha256": sha, "n_bytes": size, "reason": "too_large",
+                               "detail": _too_large_detail(size, config.max_bytes)}
             continue
         entry = manifest.get(rel_path)
         try:
@@ -996,22 +1228,72 @@ def ingest_files(
                                       "n_bytes": size, "reason": "undecodable",
                                       "detail": f"decoding failed unexpectedly: {type(err).__name__}: {err}"}
         identity[rel_path] = (row["sha256"], row["n_bytes"])
-        if table == "document":
-            original = first_by_sha.get(row["sha256"])
-            if original is not None:
-                rejected.append({"path": rel_path, "sha256": row["sha256"], "n_bytes": size, "reason": "duplicate",
-                                 "detail": f"same bytes as {original}, which is kept"})
-                continue
-            first_by_sha[row["sha256"]] = rel_path
-            documents.append(row)
-        else:
-            rejected.append(row)
+        yield deduplicated(table, row, b"f" + bytes.fromhex(row["sha256"])[:16], "same bytes")
+    # The linked input may come later in path order: its identity is filled in at the end, in
+    # the row already yielded (callers keep rejected rows until the end).
     for row, original in linked:
         row["sha256"], row["n_bytes"] = identity.get(original, (None, 0))
+
+
+def ingest_files(
+    files: Iterable[InputEntry],
+    manifest: dict[str, ManifestEntry],
+    config: IngestConfig,
+    total: int | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(documents, rejected) of `iter_outcomes`, as two frames (for small inputs and tests; the
+    stage streams documents to disk with `DocumentWriter`)."""
+    documents: list[dict] = []
+    rejected: list[dict] = []
+    for table, row in iter_outcomes(files, manifest, config, total):
+        (documents if table == "document" else rejected).append(row)
     return (
         pl.DataFrame(documents, schema=_schema("documents")),
         pl.DataFrame(rejected, schema=_schema("rejected")),
     )
+
+
+class DocumentWriter:
+    """Writes `documents` to its Parquet file in batches as rows arrive, so that the stage holds
+    one batch of text at a time however large the input (a 2 GB collection). Rows are written in
+    the order they come (input files in sorted path order, collection rows in file order): the
+    same input gives the same bytes. Columns are conformed to the declared schema per batch."""
+
+    def __init__(self, path: Path, batch_chars: int = 16_000_000, batch_rows: int = 10_000):
+        self.path = path
+        self.batch_chars, self.batch_rows = batch_chars, batch_rows
+        self.rows: list[dict] = []
+        self.n_chars = 0
+        self.n_written = 0
+        self.writer = None
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        self.n_chars += len(row["text"])
+        if self.n_chars >= self.batch_chars or len(self.rows) >= self.batch_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow.parquet as pq
+
+        from pipeline.schemas import TABLES
+
+        table = TABLES["documents"]
+        frame = pl.DataFrame(self.rows, schema=table.polars_schema).select(
+            [pl.col(c.name).cast(c.dtype) for c in table.columns]).to_arrow()
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path, frame.schema, compression="zstd", write_statistics=True)
+        if frame.num_rows or self.n_written == 0:
+            self.writer.write_table(frame)
+        self.n_written += frame.num_rows
+        self.rows, self.n_chars = [], 0
+
+    def close(self) -> int:
+        if self.rows or self.writer is None:
+            self.flush()
+        self.writer.close()
+        return self.n_written
 
 
 def manifest_inside_seeds(manifest_path: Path, seeds_dir: Path) -> str | None:
@@ -1033,6 +1315,17 @@ def ingest_folder(
     seeds_dir: Path, manifest_path: Path | None, config: IngestConfig, root: Path
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(documents, rejected) for every entry under `seeds_dir`; paths relative to `root`."""
+    documents: list[dict] = []
+    rejected: list[dict] = []
+    for table, row in iter_folder(seeds_dir, manifest_path, config, root):
+        (documents if table == "document" else rejected).append(row)
+    return pl.DataFrame(documents, schema=_schema("documents")), pl.DataFrame(rejected, schema=_schema("rejected"))
+
+
+def iter_folder(
+    seeds_dir: Path, manifest_path: Path | None, config: IngestConfig, root: Path
+) -> Iterator[tuple[str, dict]]:
+    """`iter_outcomes` for every entry under `seeds_dir`; paths relative to `root`."""
     manifest: dict[str, ManifestEntry] = {}
     if manifest_path is not None:
         why_not = manifest_inside_seeds(manifest_path, seeds_dir)
@@ -1046,7 +1339,7 @@ def ingest_folder(
     rel_paths = {_rel(p, root) for p in paths}
     for rel_path in sorted(set(manifest) - rel_paths):
         log.warning("manifest lists %s, which is not in %s", rel_path, seeds_dir)
-    return ingest_files(read_inputs(paths, seeds_dir, root, config.max_bytes), manifest, config, total=len(paths))
+    yield from iter_outcomes(read_inputs(paths, seeds_dir, root, config.max_bytes), manifest, config, total=len(paths))
 
 
 def _schema(name: str) -> dict:
@@ -1063,11 +1356,20 @@ def main() -> None:
     if not seeds_dir.is_dir():
         log.warning("seeds_dir %s does not exist: no input files", seeds_dir)
     manifest_path = ROOT / params["manifest"] if params.get("manifest") else None
-    documents, rejected = ingest_folder(seeds_dir, manifest_path, config, ROOT)
-    write_table("documents", documents)
+    from pipeline.common import table_path
+
+    writer = DocumentWriter(table_path("documents"))
+    rejected_rows: list[dict] = []
+    for table, row in iter_folder(seeds_dir, manifest_path, config, ROOT):
+        if table == "document":
+            writer.add(row)
+        else:
+            rejected_rows.append(row)
+    n_documents = writer.close()
+    rejected = pl.DataFrame(rejected_rows, schema=_schema("rejected"))
     write_table("rejected", rejected)
-    log.info("ingest: %d documents accepted, %d files rejected", documents.height, rejected.height)
-    for row in rejected.iter_rows(named=True):
+    log.info("ingest: %d documents accepted, %d files or rows rejected", n_documents, rejected.height)
+    for row in rejected.head(200).iter_rows(named=True):
         log.info("rejected %s (%s): %s", row["path"], row["reason"], row["detail"])
 
 

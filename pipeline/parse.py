@@ -589,10 +589,11 @@ def _inline_lines(nodes: list) -> list[tuple[str, str, list[Link]]]:
     return lines
 
 
-def units_from_html(html: str) -> list[Unit]:
+def units_from_html(html: str, tree: _Element | None = None) -> list[Unit]:
     """Block elements in document order. Scripts, styles and forms are dropped; iframes and tweet
     blockquotes become embeds; <nav>/<footer>/<aside> and share/newsletter widgets are boilerplate;
-    loose text in containers is split at <br> and line breaks like lines of text."""
+    loose text in containers is split at <br> and line breaks like lines of text. `tree`: the
+    page already parsed by `parse_html_tree`."""
     units: list[Unit] = []
     seen_h1 = False
     inline: list = []
@@ -609,7 +610,7 @@ def units_from_html(html: str) -> list[Unit]:
 
     # One frame per open container: (its remaining children, the hint its loose content takes).
     # A frame is flushed when its children run out, as the recursive walk did on returning.
-    frames: list[tuple] = [(iter(parse_html_tree(html).children), None)]
+    frames: list[tuple] = [(iter((tree if tree is not None else parse_html_tree(html)).children), None)]
     while frames:
         children, chrome_hint = frames[-1]
         child = next(children, None)
@@ -1086,12 +1087,60 @@ def _is_fragment(b: Unit, config: ParseConfig) -> bool:
 # --- documents -> tables -----------------------------------------------------------------------
 
 
-def parse_document(text: str, fmt: str, config: ParseConfig) -> ParsedDocument:
+def parse_document(text: str, fmt: str, config: ParseConfig, main_text: str | None = None) -> ParsedDocument:
+    """Blocks of one document. For HTML, `main_text` (the page's main text as trafilatura finds
+    it, `pipeline.intake.webpage.main_text`) turns the paragraphs outside it into boilerplate
+    (`mark_outside_main_text`), unless the page is nested too deep for lxml's tree builder."""
     if fmt == "html":
-        units = units_from_html(text)
+        tree = parse_html_tree(text)
+        units = units_from_html(text, tree=tree)
+        if main_text:
+            from pipeline.intake.webpage import LXML_MAX_DEPTH
+
+            if tree_depth(tree) <= LXML_MAX_DEPTH:
+                mark_outside_main_text(units, main_text)
     else:
         units = units_from_text(drop_hidden_markup(text), markdown=fmt == "markdown")
     return classify_units(_without_markup(units), config)
+
+
+def tree_depth(root: _Element) -> int:
+    """How deeply elements nest below `root` (iterative: any depth)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, _Element))
+    return deepest
+
+
+_MAIN_TEXT_HINTS = (None, "item", "heading")
+_MAIN_TEXT_MATCH_BUDGET = 200_000_000  # characters compared at most (units x main text) before exact lines only
+
+
+def _match_key(text: str) -> str:
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def mark_outside_main_text(units: list[Unit], main_text: str) -> None:
+    """Paragraphs, list items and headings of a web page that are not in its main text (navigation,
+    comments, related-article lists, cookie banners) become boilerplate. Units the markup gives
+    another role (title, subtitle, byline, image, embed, section) are left to the rules. Nothing
+    changes when no paragraph is found in the main text (the extractor found something else)."""
+    main_lines = {_match_key(line) for line in main_text.split("\n") if line.strip()}
+    main_all = "\n".join(sorted(main_lines)) if len(main_lines) < 100_000 else ""
+    candidates = [u for u in units if u.hint in _MAIN_TEXT_HINTS and u.text.strip()]
+    scan = len(candidates) * len(main_all) <= _MAIN_TEXT_MATCH_BUDGET
+    inside = []
+    for u in candidates:
+        key = _match_key(u.text)
+        inside.append(key in main_lines or (scan and key in main_all))
+    if not any(inside):
+        return
+    for u, is_main in zip(candidates, inside):
+        if not is_main:
+            u.hint = "boilerplate"
 
 
 def _without_markup(units: list[Unit]) -> list[Unit]:
@@ -1125,39 +1174,79 @@ def source_id_for(doc_id: str, outlet: str | None) -> str:
     return slug or f"doc-{doc_id[:8]}"
 
 
+# Columns of `documents` that only collection rows fill (absent from frames built by older code or tests).
+_ROW_METADATA = {"row_id": pl.Utf8, "title": pl.Utf8, "author": pl.Utf8}
+# Private column of the articles frame between `parse_documents` and `attach_published_dates`.
+HTML_DATE = "html_published_date"
+
+
+def _plain(value: str | None) -> str | None:
+    """A metadata string as block text: tags (also ones spelled with entities) removed, one line."""
+    if not value:
+        return None
+    text = _WS.sub(" ", strip_markup(html_unescape(value) if "&" in value else value)).strip()
+    return text if has_letters(text) else None
+
+
+def _with_row_metadata(documents: pl.DataFrame) -> pl.DataFrame:
+    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in _ROW_METADATA.items()
+               if name not in documents.columns]
+    return documents.with_columns(missing) if missing else documents
+
+
 def parse_documents(documents: pl.DataFrame, config: ParseConfig) -> dict[str, pl.DataFrame]:
-    """documents -> {articles (without publication dates), blocks, links, sources}."""
-    articles, blocks, links = [], [], []
-    rows = documents.select("doc_id", "path", "text", "format", "outlet").iter_rows(named=True)
+    """documents -> {articles (without publication dates), blocks, links, sources}.
+
+    Metadata, first given first: a collection row's own title, author, outlet, URL and date
+    (documents columns) win over the text; for a web page (format html) what its markup states
+    (`pipeline.intake.webpage.page_metadata`) comes next: the title when the text has none, the
+    author, the site name as outlet when the manifest gives none, the canonical URL, and the date
+    (kept in the private column `html_published_date` for `attach_published_dates`)."""
+    from pipeline.intake.webpage import PageMetadata, main_text, page_metadata
+
+    articles, blocks, links, outlets = [], [], [], []
+    documents = _with_row_metadata(documents)
+    rows = documents.select("doc_id", "path", "text", "format", "outlet", "url", "title", "author").iter_rows(named=True)
     for doc in progress(rows, desc="parse", total=documents.height):
+        page = page_metadata(doc["text"]) if doc["format"] == "html" else PageMetadata()
         try:
-            parsed = parse_document(doc["text"], doc["format"], config)
+            main = main_text(doc["text"]) if doc["format"] == "html" else None
+            parsed = parse_document(doc["text"], doc["format"], config, main_text=main)
         except Exception:  # noqa: BLE001 - one bad document never stops the run
             log.exception("%s: parsing failed; the whole text is kept as one paragraph", doc["path"])
             parsed = ParsedDocument([Unit(raw=doc["text"], text=fallback_text(doc["text"], doc["format"]),
                                           kind="paragraph")], None, None, None, None)
+        given_title = _plain(doc["title"]) or (None if parsed.title else _plain(page.title))
+        if given_title and not parsed.title:
+            parsed.blocks.insert(0, Unit(raw=given_title, text=given_title, kind="title"))
         for block_no, b in enumerate(parsed.blocks):
             blocks.append({"doc_id": doc["doc_id"], "block_no": block_no, "kind": b.kind, "text": b.text, "raw": b.raw})
             for link in b.links:
                 links.append({"doc_id": doc["doc_id"], "block_no": block_no, "kind": link.kind,
                               "text": link.text, "target": link.target})
+        outlet = doc["outlet"] or page.site_name
+        outlets.append(outlet)
         articles.append({
             "doc_id": doc["doc_id"],
-            "source_id": source_id_for(doc["doc_id"], doc["outlet"]),
-            "title": parsed.title,
+            "source_id": source_id_for(doc["doc_id"], outlet),
+            "title": given_title or parsed.title,
             "subtitle": parsed.subtitle,
             "section": parsed.section,
-            "byline": parsed.byline,
+            "byline": _plain(doc["author"]) or _plain(page.author) or parsed.byline,
             "n_blocks": len(parsed.blocks),
             "n_chars": len(doc["text"]),
+            "url": doc["url"] or page.url,
+            HTML_DATE: page.published_date,
         })
-    articles_df = pl.DataFrame(articles, schema={k: v for k, v in TABLES["articles"].polars_schema.items()
-                                                 if k not in ("published_date", "published_date_source")})
+    schema = {k: v for k, v in TABLES["articles"].polars_schema.items()
+              if k not in ("published_date", "published_date_source")}
+    articles_df = pl.DataFrame(articles, schema={**schema, HTML_DATE: pl.Date})
+    named = documents.select("doc_id", "path").with_columns(pl.Series("outlet", outlets, dtype=pl.Utf8))
     return {
         "articles": articles_df,
         "blocks": pl.DataFrame(blocks, schema=TABLES["blocks"].polars_schema),
         "links": pl.DataFrame(links, schema=TABLES["links"].polars_schema),
-        "sources": build_sources(articles_df, documents),
+        "sources": build_sources(articles_df, named),
     }
 
 
@@ -1190,17 +1279,38 @@ def document_plain_text(blocks: pl.DataFrame) -> pl.DataFrame:
 
 
 def attach_published_dates(articles: pl.DataFrame, documents: pl.DataFrame, blocks: pl.DataFrame) -> pl.DataFrame:
-    """Add published_date and published_date_source from `pipeline.nlp.pubdate`."""
+    """Add published_date and published_date_source from `pipeline.nlp.pubdate`. A date given
+    with the document comes first: the manifest's (`manifest`), a collection row's
+    (`collection`), then the web page's markup (`html_meta`, the private `html_published_date`
+    column, dropped here); the URL rule reads the article's URL (`articles.url`)."""
     from pipeline.nlp.pubdate import infer_published_dates
 
+    documents = _with_row_metadata(documents)
+    if HTML_DATE not in articles.columns:
+        articles = articles.with_columns(pl.lit(None, dtype=pl.Date).alias(HTML_DATE))
+    if "url" not in articles.columns:
+        articles = articles.with_columns(pl.lit(None, dtype=pl.Utf8).alias("url"))
+    given = documents.select(
+        "doc_id",
+        pl.col("url").alias("document_url"),
+        pl.col("published_date").alias("document_date"),
+        pl.when(pl.col("row_id").is_not_null()).then(pl.lit("collection")).otherwise(pl.lit("manifest"))
+        .alias("document_date_source"),
+    ).join(articles.select("doc_id", "url", HTML_DATE), on="doc_id", how="left")
     frame = (
-        documents.select("doc_id", "url", pl.col("published_date").alias("manifest_date"))
-        .join(document_plain_text(blocks), on="doc_id", how="left")
-        .with_columns(pl.col("text").fill_null(""))
-        .select("doc_id", "text", "url", "manifest_date")
+        given.join(document_plain_text(blocks), on="doc_id", how="left")
+        .with_columns(
+            pl.col("text").fill_null(""),
+            pl.coalesce("document_url", "url").alias("url"),
+            pl.coalesce("document_date", HTML_DATE).alias("manifest_date"),
+            pl.when(pl.col("document_date").is_not_null()).then(pl.col("document_date_source"))
+            .when(pl.col(HTML_DATE).is_not_null()).then(pl.lit("html_meta"))
+            .otherwise(pl.lit(None, dtype=pl.Utf8)).alias("manifest_date_source"),
+        )
+        .select("doc_id", "text", "url", "manifest_date", "manifest_date_source")
     )
     dates = infer_published_dates(frame).select("doc_id", "published_date", "published_date_source")
-    return articles.join(dates, on="doc_id", how="left")
+    return articles.drop(HTML_DATE).join(dates, on="doc_id", how="left")
 
 
 def main() -> None:

@@ -25,8 +25,10 @@ REJECT_REASONS = (
     "unsupported_language",
     "unreadable",
     "outside_seeds",
+    "malformed_row",
+    "no_text_column",
 )
-DATE_SOURCES = ("manifest", "url", "text", "corpus")
+DATE_SOURCES = ("manifest", "collection", "html_meta", "url", "text", "corpus")
 BLOCK_KINDS = (
     "title",
     "subtitle",
@@ -126,36 +128,45 @@ def _register(table: Table) -> Table:
 
 _register(Table(
     "documents", "raw", "ingest",
-    "one row per accepted input file",
+    "one row per accepted input file, or per accepted row of an article collection (CSV, JSON Lines, Parquet)",
     (
-        _c("doc_id", S, "first 16 hex digits of the sha256 of the raw bytes", False),
-        _c("path", S, "path of the input file, relative to the repository root", False),
-        _c("sha256", S, "sha256 of the raw bytes", False),
-        _c("n_bytes", I, "size of the raw file in bytes", False, min=1),
+        _c("doc_id", S, "first 16 hex digits of the sha256 of the raw bytes; for a collection row, of the file's "
+                        "sha256 and the row id (pipeline.common.stable_id)", False),
+        _c("path", S, "path of the input file, relative to the repository root; <file>#<row id> for a collection row",
+           False),
+        _c("sha256", S, "sha256 of the raw bytes (for a collection row: of its text, UTF-8)", False),
+        _c("n_bytes", I, "size of the raw file in bytes (for a collection row: of its text, UTF-8)", False, min=1),
         _c("encoding", S, "encoding as detected (e.g. utf-8, utf-8-sig, cp1252), then what ingest repaired, in "
                           "this order: +mojibake-repaired, +controls-removed (stray NUL or control characters "
                           "dropped), +letter-spacing-collapsed (\"L a  C a s a\" read as \"La Casa\")", False),
         _c("text", S, "decoded text: NFC, \\n line ends, no BOM", False),
         _c("format", S, "detected format of the text", False, values=FORMATS),
         _c("lang", S, "ISO 639-1 language as detected", False),
-        _c("outlet", S, "outlet from seeds/sources.csv, null when not given"),
-        _c("url", S, "URL from seeds/sources.csv, null when not given"),
-        _c("published_date", D, "publication date from seeds/sources.csv, null when not given"),
+        _c("outlet", S, "outlet from seeds/sources.csv (for a collection row: its outlet column), null when not given"),
+        _c("url", S, "URL from seeds/sources.csv (for a collection row: its URL column), null when not given"),
+        _c("published_date", D, "publication date from seeds/sources.csv (for a collection row: its date column), "
+                                "null when not given"),
+        _c("row_id", S, "id of the row in its collection (its id column, else the row number); null for a single file"),
+        _c("title", S, "title from the collection row's title column; null for a single file or when not given"),
+        _c("author", S, "author from the collection row's author column; null for a single file or when not given"),
     ),
     key=("doc_id",),
 ))
 
 _register(Table(
     "rejected", "raw", "ingest",
-    "one row per input entry that was not accepted (a file, a symbolic link to a file or folder, a special file)",
+    "one row per input entry that was not accepted (a file, a symbolic link to a file or folder, a special file, "
+    "a row of a collection, or a whole collection that cannot be read)",
     (
-        _c("path", S, "path of the input file, relative to the repository root", False),
+        _c("path", S, "path of the input file, relative to the repository root; <file>#<row id> for a collection row",
+           False),
         _c("sha256", S, "sha256 of the raw bytes; null if the file could not be read or is a symbolic link that "
                         "was not followed (a link to another input repeats that input's sha256)"),
         _c("n_bytes", I, "size of the file in bytes; 0 when it was not read (a link not followed repeats the size "
                          "of the input it points to)", False, min=0),
         _c("reason", S, "why the file was rejected", False, values=REJECT_REASONS),
         _c("detail", S, "a sentence a person understands, e.g. 'same bytes as seeds/003_x.txt'", False),
+        _c("row_id", S, "id of the row in its collection; null for a file (or a whole collection)"),
     ),
     key=("path",),
 ))
@@ -168,14 +179,17 @@ _register(Table(
     (
         _c("doc_id", S, "document key", False),
         _c("source_id", S, "outlet slug; for an unknown outlet a stable id derived from the document", False),
-        _c("title", S, "headline, null when the text has none"),
+        _c("title", S, "headline: the collection row's title or the web page's metadata title when given, else "
+                       "the one in the text; null when there is none"),
         _c("subtitle", S, "subtitle or standfirst"),
         _c("section", S, "section label (e.g. Esteri)"),
-        _c("byline", S, "author as printed, without 'di' / 'A cura di'"),
+        _c("byline", S, "author: the collection row's or the web page's metadata author when given, else as printed "
+                        "in the text, without 'di' / 'A cura di'"),
         _c("published_date", D, "publication date, from the source named in published_date_source"),
         _c("published_date_source", S, "where published_date comes from", values=DATE_SOURCES),
         _c("n_blocks", I, "number of blocks", False, min=0),
         _c("n_chars", I, "characters of the document text", False, min=0),
+        _c("url", S, "URL of the article: from the manifest or the collection row, else the web page's canonical URL"),
     ),
     key=("doc_id",),
     refs=(Ref(("doc_id",), "documents", ("doc_id",)), Ref(("source_id",), "sources", ("source_id",))),

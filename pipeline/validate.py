@@ -2,7 +2,8 @@
 
 Reads every table of `pipeline.schemas` (a missing or unreadable Parquet file counts as a missing
 table), lists the input entries from the seeds inventory (ingest's `seeds_dir` and `manifest` params,
-read only), runs the gate (`pipeline.quality.evaluate`: Great Expectations 1.x suites generated from the
+read only) and counts the rows of each article collection among them (`ingest.collection_columns`),
+runs the gate (`pipeline.quality.evaluate`: Great Expectations 1.x suites generated from the
 schemas, cross-table reconciliation, data health), and writes
 
 - `reports/quality/summary.json`: totals by table and severity, and every failure (DVC metrics);
@@ -58,6 +59,21 @@ def list_input_files(root: Path, seeds_dir: str, manifest: str | None) -> list[s
     return sorted(files)
 
 
+def input_row_counts(root: Path, input_files: list[str], inventory_kinds: dict[str, str],
+                     collection_columns: dict | None = None) -> dict[str, int | None]:
+    """path -> number of rows for each input that is an article collection (a regular file named
+    *.csv, *.jsonl, *.ndjson or *.parquet that opens as one), counted here, independently of
+    ingest's tables; None for every other input (one row in documents or rejected)."""
+    from pipeline.intake.collections import collection_kind, column_aliases, count_rows
+
+    aliases = column_aliases(collection_columns)
+    counts: dict[str, int | None] = {}
+    for rel in input_files:
+        is_collection = inventory_kinds.get(rel) == "file" and collection_kind(rel) is not None
+        counts[rel] = count_rows(root / rel, aliases) if is_collection else None
+    return counts
+
+
 def read_tables(root: Path) -> dict[str, pl.DataFrame]:
     """Every contract table that can be read; a missing or unreadable file is left out (the gate
     reports it as a missing table)."""
@@ -87,8 +103,10 @@ def main() -> None:
     settings = GateSettings.from_params(load_params("validate"))
     ingest = load_params("ingest")
     input_files = list_input_files(ROOT, ingest["seeds_dir"], ingest.get("manifest"))
+    kinds = {Path(ingest["seeds_dir"], row["path"]).as_posix(): row["kind"] for row in inventory(ROOT / ingest["seeds_dir"])}
+    inputs = input_row_counts(ROOT, input_files, kinds, ingest.get("collection_columns"))
 
-    results = evaluate(read_tables(ROOT), input_files, settings)
+    results = evaluate(read_tables(ROOT), inputs, settings)
     summary = write_outputs(results, ROOT)
 
     report = failure_report(results)

@@ -146,7 +146,92 @@ def _adversarial_files() -> tuple[ProblemFile, ...]:
     )
 
 
-PROBLEM_FILES: tuple[ProblemFile, ...] = _problem_files() + _adversarial_files()
+@dataclass(frozen=True)
+class ExpectedArticle:
+    """What the tables must say about one article read from its own metadata (a collection row or
+    a web page): `path` is the documents path (`<file>#<row id>` for a row)."""
+
+    path: str
+    outlet: str
+    url: str
+    published_date: str
+    date_source: str
+    title: str
+
+
+def _collection_files() -> tuple[tuple[ProblemFile, ...], dict[str, str], tuple[ExpectedArticle, ...]]:
+    """Article collections (CSV, JSON Lines, Parquet) and a saved page with JSON-LD metadata:
+    (files, {row path: rejection reason} for the rows that must be rejected, expected articles)."""
+    import io
+    import json
+
+    import polars as pl
+
+    csv_text = (
+        "\ufeffid;titolo;data;testata;link;testo\n"
+        f'c1;Bus notturni, più corse;2025-02-20T08:00:00+01:00;Corriere di Prova;https://www.corrieredp.it/bus;"{_ITALIAN_BODY}\n\n{_ITALIAN_BODY_2}"\n'
+        f'c1;Bus notturni, più corse;2025-02-20T08:00:00+01:00;Corriere di Prova;https://www.corrieredp.it/bus;"{_ITALIAN_BODY}\n\n{_ITALIAN_BODY_2}"\n'
+        "c3;Senza testo;2025-02-20;Corriere di Prova;;\n"
+    )
+    jsonl = "\n".join([
+        json.dumps({"id": "j1", "title": "Mobilità, la protesta dei commercianti", "date_publish": "2025-02-21 09:15:00",
+                    "source_domain": "Il Quotidiano di Prova", "url": "https://www.quotidianodp.it/commercianti",
+                    "maintext": f"{_ITALIAN_BODY_2}\n\n{_ITALIAN_BODY}", "authors": ["Anna Neri"]}, ensure_ascii=False),
+        '{"id": "j2", "maintext": "riga spezzata',
+        json.dumps({"id": "j3", "title": "Mobility plan", "maintext": _ENGLISH}),
+    ]) + "\n"
+    parquet = io.BytesIO()
+    pl.DataFrame({
+        "article_id": [101],
+        "headline": ["Piano della mobilità, il voto in Consiglio"],
+        "content": [f"{_ITALIAN_BODY}\n\nIl voto finale è atteso per la prossima settimana."],
+        "media_name": ["Radio Prova"],
+        "publish_date": [__import__("datetime").date(2025, 2, 22)],
+        "url": ["https://www.radioprova.it/piano-mobilita"],
+    }).write_parquet(parquet)
+    page = (
+        "<!DOCTYPE html><html lang='it'><head><title>Ciclabili | Notizie di Prova</title>"
+        "<link rel='canonical' href='https://www.notiziediprova.it/ciclabili-nord'>"
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"headline": "Ciclabili, dieci chilometri nella zona nord", "datePublished": "2025-02-23T07:30:00+01:00", '
+        '"author": {"@type": "Person", "name": "Paola Blu"}, '
+        '"publisher": {"@type": "Organization", "name": "Notizie di Prova"}}</script></head><body>'
+        "<nav><a href='/'>Home</a> <a href='/cronaca'>Cronaca</a></nav>"
+        f"<div class='testo'><p>{_ITALIAN_BODY}</p><p>{_ITALIAN_BODY_2}</p></div>"
+        "<div class='commenti'><p>Franco: speriamo che questa volta i lavori finiscano in tempo.</p></div>"
+        "</body></html>"
+    )
+    files = (
+        ProblemFile("seeds/collections/export.csv", csv_text.encode(), None),
+        ProblemFile("seeds/collections/scrape.jsonl", jsonl.encode(), None),
+        ProblemFile("seeds/collections/dump.parquet", parquet.getvalue(), None),
+        ProblemFile("seeds/collections/ciclabili.html", page.encode(), None,
+                    title="Ciclabili, dieci chilometri nella zona nord"),
+    )
+    rejected_rows = {
+        "seeds/collections/export.csv#c1@2": "duplicate",
+        "seeds/collections/export.csv#c3": "empty",
+        "seeds/collections/scrape.jsonl#2": "malformed_row",
+        "seeds/collections/scrape.jsonl#j3": "unsupported_language",
+    }
+    expected = (
+        ExpectedArticle("seeds/collections/export.csv#c1", "Corriere di Prova", "https://www.corrieredp.it/bus",
+                        "2025-02-20", "collection", "Bus notturni, più corse"),
+        ExpectedArticle("seeds/collections/scrape.jsonl#j1", "Il Quotidiano di Prova",
+                        "https://www.quotidianodp.it/commercianti", "2025-02-21", "collection",
+                        "Mobilità, la protesta dei commercianti"),
+        ExpectedArticle("seeds/collections/dump.parquet#101", "Radio Prova", "https://www.radioprova.it/piano-mobilita",
+                        "2025-02-22", "collection", "Piano della mobilità, il voto in Consiglio"),
+        ExpectedArticle("seeds/collections/ciclabili.html", "Notizie di Prova", "https://www.notiziediprova.it/ciclabili-nord",
+                        "2025-02-23", "html_meta", "Ciclabili, dieci chilometri nella zona nord"),
+    )
+    return files, rejected_rows, expected
+
+
+COLLECTION_FILES, COLLECTION_REJECTED_ROWS, EXPECTED_ARTICLES = _collection_files()
+# Inputs whose outcome rows are their rows (`<file>#<row id>`), not the file itself.
+COLLECTION_PATHS = frozenset(p.path for p in COLLECTION_FILES if not p.path.endswith(".html"))
+PROBLEM_FILES: tuple[ProblemFile, ...] = _problem_files() + _adversarial_files() + COLLECTION_FILES
 PROBLEM_LINKS: tuple[ProblemLink, ...] = (
     ProblemLink("seeds/adversarial/to_outside_file.txt", "{outside}/secret.txt", "outside_seeds"),
     ProblemLink("seeds/adversarial/to_outside_pipe.txt", "{outside}/pipe", "outside_seeds"),

@@ -11,7 +11,15 @@ import polars as pl
 import pytest
 
 from pipeline.common import read_table
-from tests.conftest import HIDDEN_FILE, PROBLEM_FILES, PROBLEM_LINKS, pipeline_env
+from tests.conftest import (
+    COLLECTION_PATHS,
+    COLLECTION_REJECTED_ROWS,
+    EXPECTED_ARTICLES,
+    HIDDEN_FILE,
+    PROBLEM_FILES,
+    PROBLEM_LINKS,
+    pipeline_env,
+)
 
 SEED_TITLES = {
     "seeds/000_bb284bd7276bec07.txt": "Si sarebbe svolto il primo colloquio telefonico tra Trump e Putin",
@@ -45,12 +53,20 @@ def _input_entries(seeds: Path, root: Path) -> set[str]:
     return entries
 
 
+def _input_of(frame: pl.DataFrame) -> set[str]:
+    """The input entry each row comes from: its path, without "#<row id>" for a collection row."""
+    return {path if row_id is None else path[: -len(row_id) - 1] for path, row_id in zip(frame["path"], frame["row_id"])}
+
+
 def test_every_input_file_is_in_exactly_one_table(pipeline_run: Path, tables):
     inputs = _input_entries(pipeline_run / "seeds", pipeline_run)
     assert {link.path for link in PROBLEM_LINKS} <= inputs
+    assert COLLECTION_PATHS <= inputs
     accepted, rejected = set(tables["documents"]["path"]), set(tables["rejected"]["path"])
     assert accepted.isdisjoint(rejected)
-    assert accepted | rejected == inputs
+    assert _input_of(tables["documents"]) | _input_of(tables["rejected"]) == inputs
+    # A collection is accounted for by its rows (every row once), never as a file.
+    assert not COLLECTION_PATHS & (accepted | rejected)
     assert HIDDEN_FILE not in accepted | rejected
     assert tables["documents"]["path"].n_unique() == tables["documents"].height
     assert tables["rejected"]["path"].n_unique() == tables["rejected"].height
@@ -58,8 +74,11 @@ def test_every_input_file_is_in_exactly_one_table(pipeline_run: Path, tables):
 
 def test_rejections_have_the_right_reason(tables):
     reasons = dict(zip(tables["rejected"]["path"], tables["rejected"]["reason"]))
-    expected = {p.path: p.reason for p in PROBLEM_FILES if p.reason} | {link.path: link.reason for link in PROBLEM_LINKS}
+    expected = ({p.path: p.reason for p in PROBLEM_FILES if p.reason} | {link.path: link.reason for link in PROBLEM_LINKS}
+                | COLLECTION_REJECTED_ROWS)
     assert reasons == expected
+    assert "export.csv#c1, which is kept" in details_of(tables, "seeds/collections/export.csv#c1@2")
+    assert "not valid JSON" in details_of(tables, "seeds/collections/scrape.jsonl#2")
     details = dict(zip(tables["rejected"]["path"], tables["rejected"]["detail"]))
     assert "seeds/003_e53c9e50c8586f4d.txt" in details["seeds/problems/copy_of_003.txt"]
     assert "seeds/003_e53c9e50c8586f4d.txt" in details["seeds/adversarial/to_seed_003.txt"]
@@ -68,9 +87,13 @@ def test_rejections_have_the_right_reason(tables):
     assert "'en'" in details["seeds/problems/english.txt"]
 
 
+def details_of(tables, path: str) -> str:
+    return tables["rejected"].filter(pl.col("path") == path)["detail"][0]
+
+
 def test_italian_problem_files_are_accepted_and_parsed(tables):
     articles = _articles_by_path(tables)
-    for problem in (p for p in PROBLEM_FILES if p.reason is None):
+    for problem in (p for p in PROBLEM_FILES if p.reason is None and p.path not in COLLECTION_PATHS):
         row = articles.filter(pl.col("path") == problem.path)
         assert row.height == 1, problem.path
         if problem.encoding is not None:
@@ -87,6 +110,28 @@ def test_text_is_clean_of_crs_boms_scripts_and_mojibake(tables):
         assert not texts.str.contains("Ã").any()
     assert not tables["blocks"]["raw"].str.contains("TRACCIAMENTO SEGRETO").any()
     assert not tables["blocks"]["text"].str.contains("dataLayer").any()
+
+
+def test_collection_rows_and_web_pages_carry_their_own_metadata(tables):
+    """Every row of the CSV, JSON Lines and Parquet collections and the page with JSON-LD is an
+    article with the outlet, URL, date and title its own metadata gives."""
+    articles = (
+        _articles_by_path(tables)
+        .join(tables["sources"].select("source_id", pl.col("name").alias("outlet")), on="source_id")
+    )
+    for expected in EXPECTED_ARTICLES:
+        rows = articles.filter(pl.col("path") == expected.path)
+        assert rows.height == 1, expected.path
+        row = rows.row(0, named=True)
+        assert (row["outlet"], row["url"], str(row["published_date"]), row["published_date_source"], row["title"]) == (
+            expected.outlet, expected.url, expected.published_date, expected.date_source, expected.title), expected.path
+    page = articles.filter(pl.col("path") == "seeds/collections/ciclabili.html").row(0, named=True)
+    assert page["byline"] == "Paola Blu"
+    blocks = tables["blocks"].filter(pl.col("doc_id") == page["doc_id"])
+    paragraphs = blocks.filter(pl.col("kind") == "paragraph")["text"].to_list()
+    assert len(paragraphs) == 2 and not any("Franco" in p or "Home" in p for p in paragraphs)
+    jsonl = articles.filter(pl.col("path") == "seeds/collections/scrape.jsonl#j1").row(0, named=True)
+    assert jsonl["byline"] == "Anna Neri"
 
 
 def test_html_page_blocks(tables):

@@ -5,7 +5,8 @@ Grain of the result: one row per input document (doc_id, published_date, publish
 Precedence — the first rule that yields a date wins (the year-less dateline and anchor of 4
 rank above 3c):
 
-1. `manifest`: the date given in seeds/sources.csv.
+1. `manifest`: the date given in seeds/sources.csv; or, given the same way by the caller,
+   `collection` (a collection row's date column) or `html_meta` (the web page's markup).
 2. `url`: a full date in the path of the article URL (/2025/02/12/, /20250212/, -2025-02-12).
    Dates in image or link URLs inside the text are not used (an image may be years old).
 3. `text`, in this order:
@@ -462,16 +463,21 @@ def dominant_year(dates: list[dt.date]) -> int | None:
 def infer_published_dates(docs: pl.DataFrame) -> pl.DataFrame:
     """One row per document: published_date and where it came from (see module docstring).
 
-    Input columns: doc_id, text, url (nullable), manifest_date (nullable date).
+    Input columns: doc_id, text, url (nullable), manifest_date (nullable date), and optionally
+    manifest_date_source: where a given date comes from (`manifest`, `collection`, `html_meta`;
+    default `manifest`).
     """
     dated: dict[str, tuple[dt.date | None, str | None]] = {}
     pending: dict[str, TextEvidence] = {}
     year_votes: list[dt.date] = []
-    for doc_id, text, url, manifest_date in progress(
-        docs.select("doc_id", "text", "url", "manifest_date").iter_rows(), total=docs.height, desc="pubdate"
+    if "manifest_date_source" not in docs.columns:
+        docs = docs.with_columns(pl.lit(None, dtype=pl.Utf8).alias("manifest_date_source"))
+    for doc_id, text, url, manifest_date, given_source in progress(
+        docs.select("doc_id", "text", "url", "manifest_date", "manifest_date_source").iter_rows(),
+        total=docs.height, desc="pubdate"
     ):
         if manifest_date is not None:
-            dated[doc_id] = (manifest_date, "manifest")
+            dated[doc_id] = (manifest_date, given_source or "manifest")
         elif (from_url := date_from_url(url)) is not None:
             dated[doc_id] = (from_url, "url")
         else:

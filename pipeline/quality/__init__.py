@@ -24,13 +24,14 @@ from pipeline.quality.results import CheckResult
 
 def evaluate(
     tables: Mapping[str, pl.DataFrame],
-    input_files: Sequence[str] | None,
+    input_files: Sequence[str] | Mapping[str, int | None] | None,
     settings: GateSettings,
 ) -> list[CheckResult]:
     """Run every check on `tables` (name -> frame; a missing name is a missing table).
 
     `input_files` are the input paths relative to the repository root that ingest had to account
-    for; None skips the input reconciliation checks. Failed checks' sample rows carry the input
+    for (or path -> number of rows, for article collections; None for single files); None skips
+    the input reconciliation checks. Failed checks' sample rows carry the input
     file and the sentence they come from (`pipeline.quality.context`).
     """
     from pipeline.quality.context import add_context

@@ -396,15 +396,19 @@ class _Planner:
 
     # --- across tables -----------------------------------------------------------------------
 
-    def input_files(self, input_files: Sequence[str] | None) -> None:
+    def input_files(self, input_files: Sequence[str] | Mapping[str, int | None] | None) -> None:
+        """Inputs against outcomes. `input_files`: the input paths, or path -> number of rows for
+        an article collection (None for a single file, or a collection that cannot be opened:
+        it is then one rejected entry). A collection is accounted for by one row per counted row
+        (`<file>#<row id>`, `row_id` set) or by one row for the whole file, never both."""
         accounted = Check(
             "documents.inputs_accounted", "documents", ERROR,
-            "every input file is in documents or in rejected",
+            "every input file, and every row of an input collection, is in documents or in rejected",
             "ExpectColumnValuesToBeInSet", {"column": "is_accounted", "value_set": [True]},
         )
         only_inputs = Check(
             "documents.paths_are_inputs", "documents", ERROR,
-            "every path in documents and rejected is an input file",
+            "every path in documents and rejected is an input file or a row of an input collection",
             "ExpectColumnValuesToBeInSet", {"column": "is_input", "value_set": [True]},
         )
         exclusive = Check(
@@ -415,24 +419,45 @@ class _Planner:
         needs = [("documents", ["path"]), ("rejected", ["path"])]
 
         def outcome_paths() -> pl.DataFrame:
-            return pl.concat([
-                self.tables[name].select(pl.lit(name).alias("table"), "path") for name in ("documents", "rejected")
-            ])
+            frames = []
+            for name in ("documents", "rejected"):
+                table = self.tables[name]
+                row_id = pl.col("row_id") if "row_id" in table.columns else pl.lit(None, dtype=pl.Utf8)
+                frames.append(table.select(pl.lit(name).alias("table"), "path", row_id.cast(pl.Utf8).alias("row_id")))
+            outcomes = pl.concat(frames)
+            # The input a row comes from: its path without "#<row id>".
+            return outcomes.with_columns(
+                pl.when(pl.col("row_id").is_null()).then(pl.col("path"))
+                .otherwise(pl.col("path").str.slice(0, pl.col("path").str.len_chars() - pl.col("row_id").str.len_chars() - 1))
+                .alias("input_path"))
 
         if input_files is None:
             self.declared += [accounted, only_inputs]
             self.skipped += [(accounted, "the input file list was not given"),
                              (only_inputs, "the input file list was not given")]
-            self.add("documents+rejected", outcome_paths, ("table", "path"), [exclusive], needs)
+            self.add("documents+rejected", lambda: outcome_paths().select("table", "path"), ("table", "path"),
+                     [exclusive], needs)
             return
-        inputs = pl.DataFrame({"path": sorted(set(input_files))}, schema={"path": pl.Utf8})
+        counts = input_files if isinstance(input_files, Mapping) else dict.fromkeys(input_files)
+        inputs = pl.DataFrame({"path": sorted(counts), "n_rows": [counts[p] for p in sorted(counts)]},
+                              schema={"path": pl.Utf8, "n_rows": pl.Int64})
 
         def inputs_frame() -> pl.DataFrame:
-            flagged = with_membership(inputs, ["path"], outcome_paths(), ["path"], "is_accounted")
-            return flagged
+            found = outcome_paths().group_by("input_path").agg(
+                (pl.col("row_id").is_null() & (pl.col("path") == pl.col("input_path"))).sum().alias("n_whole"),
+                pl.col("row_id").is_not_null().sum().alias("n_rows_found"),
+            ).rename({"input_path": "path"})
+            joined = inputs.join(found, on="path", how="left", maintain_order="left").with_columns(
+                pl.col("n_whole").fill_null(0), pl.col("n_rows_found").fill_null(0))
+            whole = (pl.col("n_whole") >= 1) & (pl.col("n_rows_found") == 0)  # twice: path_once says so
+            by_rows = ((pl.col("n_whole") == 0) & pl.col("n_rows").is_not_null() & (pl.col("n_rows") > 0)
+                       & (pl.col("n_rows_found") == pl.col("n_rows")))
+            return joined.with_columns((whole | by_rows).alias("is_accounted")).select(
+                "path", "n_rows", "n_rows_found", "is_accounted")
 
         def outcomes_frame() -> pl.DataFrame:
-            return with_membership(outcome_paths(), ["path"], inputs, ["path"], "is_input")
+            flagged = with_membership(outcome_paths(), ["input_path"], inputs, ["path"], "is_input")
+            return flagged.select("table", "path", "is_input")
 
         self.add("inputs", inputs_frame, ("path",), [accounted], needs)
         self.add("documents+rejected", outcomes_frame, ("table", "path"), [exclusive, only_inputs], needs)
@@ -595,7 +620,7 @@ def with_membership(frame: pl.DataFrame, cols: list[str], target: pl.DataFrame, 
 
 def plan_checks(
     tables: Mapping[str, pl.DataFrame],
-    input_files: Sequence[str] | None,
+    input_files: Sequence[str] | Mapping[str, int | None] | None,
     settings: GateSettings,
 ) -> Plan:
     """Every check of the gate, with the frames they run on (pure: no IO, no Great Expectations)."""

@@ -494,6 +494,26 @@ def _anomalies_section(t: Tables, labels: dict[str, str], limits: Limits) -> Sec
     return Section("anomalies", "Problems inside single articles", (intro, table))
 
 
+# Where an article's publication date comes from (articles.published_date_source), for a reader.
+DATE_SOURCE_WORDS = {
+    "manifest": "manifest",
+    "collection": "collection row",
+    "html_meta": "page metadata",
+    "url": "URL",
+    "text": "text",
+    "corpus": "text + corpus year",
+}
+
+
+def _read_from(r: dict):
+    """The input file, or the row of a collection file ("row 12 of seeds/export.csv")."""
+    if not r["path"]:
+        return None
+    if r["row_id"] is None:
+        return Code(r["path"])
+    return (f"row {r['row_id']} of", Code(r["file"]))
+
+
 def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], limits: Limits) -> Section:
     shown = sources.head(limits.max_rows)
     source_table = Table(
@@ -511,18 +531,21 @@ def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], l
     )
     articles = data.article_rows(t, labels, limits.max_rows)
     article_table = Table(
-        columns=("Source", "Title", "Published", "Document", "File"),
+        columns=("Source", "Title", "Published", "Date from", "URL", "Document", "Read from"),
         rows=[
             (
                 r["source"], r["title"] or "(untitled)",
                 r["published_date"].isoformat() if r["published_date"] else "unknown",
-                Code(r["doc_id"]), Code(r["path"]) if r["path"] else None,
+                DATE_SOURCE_WORDS.get(r["published_date_source"], "—"),
+                r["url"] or "—",
+                Code(r["doc_id"]),
+                _read_from(r),
             )
             for r in articles.iter_rows(named=True)
         ],
         empty="No articles were accepted.",
         note=_shown_note(articles.height, t.articles.height, "articles", "the articles table"),
-        wide=frozenset({1}),
+        wide=frozenset({1, 4}),
     )
     copies = data.near_duplicate_rows(t, labels, limits.max_rows)
     copies_table = Table(

@@ -24,9 +24,9 @@ from pipeline.schemas import CONFLICT_KINDS, CONFLICT_STATUSES
 # The columns the report reads from each table; large text columns it never shows are skipped.
 # `sentences` is scanned lazily and only the sentences the report quotes are materialized.
 COLUMNS: dict[str, list[str] | None] = {
-    "documents": ["doc_id", "path", "published_date"],
+    "documents": ["doc_id", "path", "published_date", "row_id"],
     "rejected": None,
-    "articles": ["doc_id", "source_id", "title", "published_date"],
+    "articles": ["doc_id", "source_id", "title", "published_date", "published_date_source", "url"],
     "sources": None,
     "entities": ["entity_id", "name", "type"],
     "anomalies": None,
@@ -752,11 +752,22 @@ def pair_rows(t: Tables, labels: dict[str, str], limits: Limits) -> pl.DataFrame
 
 
 def article_rows(t: Tables, labels: dict[str, str], limit: int) -> pl.DataFrame:
-    """The accepted articles: source, title, date, ids and input path."""
-    rows = t.articles.join(t.documents.select("doc_id", "path"), on="doc_id", how="left")
+    """The accepted articles: source, title, date and where it came from, URL, ids, and where the
+    article was read: its input file, or (`row_id` set) the collection file and the row in it."""
+    documents = t.documents.select("doc_id", "path", *(["row_id"] if "row_id" in t.documents.columns else []))
+    if "row_id" not in documents.columns:
+        documents = documents.with_columns(pl.lit(None, dtype=pl.Utf8).alias("row_id"))
+    articles = t.articles
+    for name in ("published_date_source", "url"):
+        if name not in articles.columns:
+            articles = articles.with_columns(pl.lit(None, dtype=pl.Utf8).alias(name))
+    rows = articles.join(documents, on="doc_id", how="left").with_columns(
+        pl.when(pl.col("row_id").is_null()).then(pl.col("path"))
+        .otherwise(pl.col("path").str.slice(0, pl.col("path").str.len_chars() - pl.col("row_id").str.len_chars() - 1))
+        .alias("file"))
     rows = with_source_label(rows, labels)
     return rows.sort(["source", "published_date", "doc_id"], nulls_last=True).head(limit).select(
-        "source", "title", "published_date", "doc_id", "path"
+        "source", "title", "published_date", "published_date_source", "url", "doc_id", "path", "file", "row_id"
     )
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 
 from pipeline.common import ROOT, load_params
-from pipeline.intake.inventory import inventory_lines
+from pipeline.intake.inventory import INVENTORY_PATH, inventory_lines
 
-INVENTORY_PATH = "data/raw/seeds_inventory.jsonl"
 log = logging.getLogger("pipeline.scan")
 
 

@@ -20,12 +20,13 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.common import ROOT, load_params, table_path
-from pipeline.intake.inventory import inventory
+from pipeline.intake.inventory import INVENTORY_PATH, inventory
 from pipeline.quality import GateSettings, evaluate
 from pipeline.quality.page import render_page
 from pipeline.quality.results import FAILED, blocking_document_paths, failure_report, summarize
@@ -37,17 +38,17 @@ SUMMARY_PATH = Path("reports/quality/summary.json")
 PAGE_PATH = Path("reports/quality/index.html")
 
 
-def list_input_files(root: Path, seeds_dir: str, manifest: str | None) -> list[str]:
-    """Input entries as ingest must account for them, paths relative to `root`: every entry of the
-    seeds inventory (regular files, symbolic links, special files; links never followed) except
-    hidden ones and the manifest (or a link to it).
+def input_entries(rows: Iterable[dict], seeds_dir: str, manifest: str | None) -> dict[str, str]:
+    """Input entries as ingest must account for them, from inventory rows: path relative to the
+    repository root -> kind (`file`, `link`, `special`, …). Every entry except hidden ones and the
+    manifest (or a link to it).
 
     Taken from the `scan` inventory, not from ingest's own listing, so that an entry ingest lost
     is caught.
     """
-    manifest_rel = os.path.relpath(root / manifest, root / seeds_dir) if manifest else None
-    files = []
-    for row in inventory(root / seeds_dir):
+    manifest_rel = os.path.relpath(manifest, seeds_dir) if manifest else None
+    entries = {}
+    for row in rows:
         rel = row["path"]
         if any(part.startswith(".") for part in rel.split("/")) or rel == manifest_rel:
             continue
@@ -55,8 +56,19 @@ def list_input_files(root: Path, seeds_dir: str, manifest: str | None) -> list[s
             target = os.path.normpath(os.path.join(os.path.dirname(rel), row["detail"]))
             if target == manifest_rel:
                 continue
-        files.append(Path(seeds_dir, rel).as_posix())
-    return sorted(files)
+        entries[Path(seeds_dir, rel).as_posix()] = row["kind"]
+    return dict(sorted(entries.items()))
+
+
+def list_input_files(root: Path, seeds_dir: str, manifest: str | None) -> list[str]:
+    """The input entries of the seeds folder as it is now (`input_entries` of a fresh inventory)."""
+    return list(input_entries(inventory(root / seeds_dir), seeds_dir, manifest))
+
+
+def read_inventory(root: Path) -> list[dict]:
+    """The inventory the `scan` stage wrote for this run."""
+    with open(root / INVENTORY_PATH, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
 
 
 def input_row_counts(root: Path, input_files: list[str], inventory_kinds: dict[str, str],
@@ -102,9 +114,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = GateSettings.from_params(load_params("validate"))
     ingest = load_params("ingest")
-    input_files = list_input_files(ROOT, ingest["seeds_dir"], ingest.get("manifest"))
-    kinds = {Path(ingest["seeds_dir"], row["path"]).as_posix(): row["kind"] for row in inventory(ROOT / ingest["seeds_dir"])}
-    inputs = input_row_counts(ROOT, input_files, kinds, ingest.get("collection_columns"))
+    kinds = input_entries(read_inventory(ROOT), ingest["seeds_dir"], ingest.get("manifest"))
+    inputs = input_row_counts(ROOT, list(kinds), kinds, ingest.get("collection_columns"))
 
     results = evaluate(read_tables(ROOT), inputs, settings)
     summary = write_outputs(results, ROOT)

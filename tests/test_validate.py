@@ -20,6 +20,7 @@ from pipeline.common import conform
 from pipeline.quality import GateSettings, evaluate, plan_checks
 from pipeline.quality.page import render_page
 from pipeline.quality.results import FAILED, PASSED, SKIPPED, failure_report, summarize
+from pipeline.intake.inventory import INVENTORY_PATH, inventory_lines
 from pipeline.schemas import TABLES
 
 SETTINGS = GateSettings(min_entity_sentence_share=0.5, min_resolved_time_share=0.5, sample_rows=5)
@@ -195,8 +196,9 @@ def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
 
 
 def run(tables: dict[str, pl.DataFrame], input_files=tuple(INPUT_FILES), settings=SETTINGS):
-    return {r.check.check_id: r for r in evaluate(tables, list(input_files) if input_files is not None else None,
-                                                   settings)}
+    if input_files is not None and not isinstance(input_files, dict):
+        input_files = list(input_files)  # a dict also gives each collection's row count
+    return {r.check.check_id: r for r in evaluate(tables, input_files, settings)}
 
 
 @pytest.fixture(scope="module")
@@ -527,6 +529,8 @@ def _write_repo(root, tables, input_files):
     for rel in input_files:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(b"x")
+    (root / INVENTORY_PATH).parent.mkdir(parents=True, exist_ok=True)
+    (root / INVENTORY_PATH).write_text(inventory_lines(root / "seeds"), encoding="utf-8")  # as stage scan does
     (root / "params.yaml").write_text(
         "ingest:\n  seeds_dir: seeds\n  manifest: seeds/sources.csv\n"
         "validate:\n  min_entity_sentence_share: 0.3\n  min_resolved_time_share: 0.5\n  sample_rows: 5\n",
@@ -580,8 +584,10 @@ def test_real_pipeline_output_passes_the_gate(pipeline_run):
 
 def test_real_tables_with_a_lost_document_fail(pipeline_run):
     tables = validate.read_tables(pipeline_run)
-    inputs = validate.list_input_files(pipeline_run, "seeds", "seeds/sources.csv")
-    lost = sorted(tables["documents"]["path"])[-1]
+    kinds = validate.input_entries(validate.read_inventory(pipeline_run), "seeds", "seeds/sources.csv")
+    assert list(kinds) == validate.list_input_files(pipeline_run, "seeds", "seeds/sources.csv")
+    inputs = validate.input_row_counts(pipeline_run, list(kinds), kinds)
+    lost = sorted(p for p in tables["documents"]["path"] if "#" not in p)[-1]  # a single file, not a row
     assert lost in inputs
     results = run(with_table(tables, "documents", tables["documents"].filter(pl.col("path") != lost)),
                   input_files=inputs)

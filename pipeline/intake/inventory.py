@@ -16,6 +16,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+INVENTORY_PATH = "data/raw/seeds_inventory.jsonl"  # written by stage `scan`, read by DVC and `validate`
+
 
 def _sha256(path: str) -> str | None:
     digest = hashlib.sha256()

@@ -382,7 +382,9 @@ def build_facts(
             columns[name].append(v)
 
     # quantities
-    q = quantities.select("sent_id", "surface", "start", "end", "kind", "unit", "noun", "low", "high", "qualifier")
+    # a quantity whose bounds are reversed ("scesi da 300 a 200") is a change, not a value: not a fact
+    q = quantities.select("sent_id", "surface", "start", "end", "kind", "unit", "noun", "low", "high", "qualifier") \
+        .filter(~(pl.col("low") > pl.col("high")).fill_null(False))
     for sent_id, surface, start, end, qkind, unit, noun, low, high, qual in zip(*(q[c].to_list() for c in q.columns)):
         sid = sid_of.get(sent_id)
         if sid is None:

@@ -43,11 +43,12 @@ def fact(
     fact_id: str, event_id: str | None, sent_id: str, source_id: str, measure: str, low: float | None,
     high: float | None, value: str, *, kind: str = "quantity", unit: str | None = "item", qualifier: str = "exact",
     modality: str = "outcome", attributed_to: str | None = None, scope: str | None = None,
+    is_comparable: bool = True,
 ) -> dict:
     """One `facts` row; the doc_id is the sent_id's first part (`<doc_id>:<block_no>:<n>`)."""
     return {
         "fact_id": fact_id, "event_id": event_id, "doc_id": sent_id.split(":")[0], "sent_id": sent_id,
         "source_id": source_id, "kind": kind, "measure": measure, "scope": scope, "modality": modality,
         "attributed_to": attributed_to, "unit": unit, "qualifier": qualifier, "low": low, "high": high,
-        "value": value,
+        "value": value, "is_comparable": is_comparable,
     }

@@ -51,7 +51,7 @@ class ConflictParams:
     reference_event_factor: float = 0.85
     statement_event_factor: float = 0.85
     unstated_scope_factor: float = 0.75
-    mixed_attribution_factor: float = 0.75
+    mixed_attribution_factor: float = 0.9
     relative_date_factor: float = 0.8
     small_gap: float = 0.1
     small_gap_factor: float = 0.85

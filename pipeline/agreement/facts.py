@@ -42,7 +42,7 @@ FACT_COLUMNS = {
 }
 # Internal columns carried beside the contract ones for matching and conflicts (never written).
 AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
-               "is_relative": pl.Boolean}
+               "is_relative": pl.Boolean, "object": pl.Utf8}
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -86,6 +86,10 @@ SCOPE_RULES: tuple[tuple[re.Pattern, str], ...] = (
                 r"\bda (?:ogni|ciascuna|entrambe le) part[ei]\b|\bper lato\b|\bper schieramento\b"), "per_parte"),
     (re.compile(r"\bin totale\b|\bcomplessivament\w*|\bin tutto\b|\btotal[ei]\b|\bcomplessiv[aoi]\b|"
                 r"\btra (?:la )?piazza e\b"), "totale"),
+    # the whole country's figure of a day of protest is not the count of one city's march
+    (re.compile(r"\bin tutt[ao] (?:l['’]\s?)?(?:italia|il paese|la penisola|il territorio nazionale)\b|"
+                r"\b(?:di|in) tutte le (?:piazze|città)\b|\b(?:a|su) livello nazionale\b|\bnazionale\b|"
+                r"\bdi tutto il paese\b|\bin tutto il paese\b"), "nazionale"),
     (re.compile(r"\bin piazza\b|\bsul sagrato\b|\bnella piazza\b"), "piazza"),
     (re.compile(r"\blungo (?:il percorso|le strade|via|il corteo|il tragitto)\b|\bper le strade\b|\bnelle strade\b"), "percorso"),
     (re.compile(r"\ball['’]interno\b|\bdentro\b|\bin basilica\b|\bin chiesa\b|\bnella (?:basilica|cattedrale|chiesa)\b"), "interno"),
@@ -224,6 +228,21 @@ def bare_people_counts(text: str, covered: list[tuple[int, int]]) -> list[tuple[
         high = None if qual in ("more_than", "at_least") else float(value)
         out.append((start, end, float(value), high, qual, m.group(0)))
     return out
+
+
+# A definite article (or an articulated preposition) right before a small count: "i due Paesi", "tra
+# le due delegazioni", "dei tre leader" point back at things already named; they measure nothing.
+SET_PHRASE_BEFORE_RE = re.compile(
+    r"(?:^|\s)(?:i|le|gli|dei|delle|degli|ai|alle|agli|nei|nelle|negli|sui|sulle|sugli|coi|tra i|tra le|tra gli|"
+    r"fra i|fra le|fra gli|con i|con le|con gli|per i|per le|per gli|entrambi i|entrambe le|tutti e|tutte e)\s*$")
+MAX_SET_PHRASE = 10
+
+
+def is_set_phrase(before: str, low: float | None, high: float | None) -> bool:
+    """Is a count a set phrase ("i due Paesi") rather than a figure? A small exact count right
+    after a definite article."""
+    return (low is not None and low == high and low <= MAX_SET_PHRASE
+            and bool(SET_PHRASE_BEFORE_RE.search(before)))
 
 
 def _first(rules, text: str) -> str | None:
@@ -376,7 +395,7 @@ def build_facts(
             "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
             "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
             "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
-            "is_relative": relative,
+            "is_relative": relative, "object": None,
         }
         for name, v in row.items():
             columns[name].append(v)
@@ -400,6 +419,8 @@ def build_facts(
             scope = None  # a place says where people were counted, not where a duration or a share was
         if NOT_A_FACT_AFTER_RE.match(after):
             continue  # page residue: "4 min di lettura"
+        if qkind == "count" and is_set_phrase(before, low, high):
+            continue  # "i due Paesi", "le tre parti": the ones already named, not a measurement
         if qkind == "duration":
             per_event = unit in EVENT_DURATION_UNITS and not NOT_EVENT_DURATION_RE.search(before) and not re.match(
                 r"\s*(?:fa|prima|dopo|di guerra|di conflitto)\b", after)
@@ -551,7 +572,7 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
                 "scope": None, "modality": "outcome", "attributed_to": attribution(sid, -1), "unit": "truth",
                 "qualifier": "exact", "low": float(sign), "high": float(sign), "value": value, "is_comparable": True,
                 "sid": sid, "subject": sorted(_subject_terms(seq, i, base)), "is_certain_speaker": False,
-                "is_relative": False,
+                "is_relative": False, "object": _object_term(seq, i),
             })
     return out
 
@@ -561,6 +582,17 @@ def _sequences(tok: pl.DataFrame) -> dict[int, list[tuple[str, str, bool, str | 
     for sid, word, lemma, brk, term in zip(*(tok[c].to_list() for c in ("sid", "word", "lemma", "is_break", "term"))):
         out.setdefault(sid, []).append((word, lemma or "", brk, term))
     return out
+
+
+def _object_term(seq, i: int) -> str | None:
+    """The first content term after the predicate at seq[i], within its clause: what it is
+    about ("hanno concordato [uno scambio]", "non hanno concordato di [rivedersi]")."""
+    j = i + 1
+    while j < len(seq) and not seq[j][2]:
+        if seq[j][3] and seq[j][3] != seq[i][3]:
+            return seq[j][3]
+        j += 1
+    return None
 
 
 def _subject_terms(seq, i: int, base: str) -> frozenset[str]:

@@ -43,6 +43,7 @@ class MatchParams:
 
 PAIR_SCHEMA = {"fact_id_a": pl.Utf8, "fact_id_b": pl.Utf8}
 SCOPE_NEVER = frozenset({frozenset({"per_parte", "totale"})})
+WIDE_SCOPES = frozenset({"nazionale"})
 
 
 def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
@@ -56,11 +57,14 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
     numeric = (
         valued.join(valued, on=keys, suffix="_b")
         .filter((pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b"))
-                & (pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b"))))
+                & (pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b")))
+                # a whole country's figure never meets one place's, stated or not
+                & ~((pl.col("scope").is_in(list(WIDE_SCOPES)) | pl.col("scope_b").is_in(list(WIDE_SCOPES)))
+                    & (pl.col("scope").fill_null("") != pl.col("scope_b").fill_null(""))))
         .select("fact_id", "fact_id_b", "kind", pl.lit(None, dtype=pl.Float64).alias("subject_dice"))
     )
     worded = f.filter(pl.col("kind").is_in(["polarity", "quote"])).select(
-        *keys, "fact_id", "doc_id", "attributed_to", "subject")
+        *keys, "fact_id", "doc_id", "attributed_to", "subject", "object")
     joined = worded.join(worded, on=keys, suffix="_b").filter(
         (pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
     shared = pl.col("subject").list.set_intersection(pl.col("subject_b")).list.len()
@@ -69,6 +73,10 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
         (shared >= params.min_subject_terms) & (dice >= params.min_subject_dice)
         & (pl.col("attributed_to").is_null() | pl.col("attributed_to_b").is_null()
            | (pl.col("attributed_to") == pl.col("attributed_to_b")))
+        # the same thing agreed or denied: what follows one predicate is named around the other
+        # ("concordato uno scambio" and "non concordato di rivedersi" are two facts)
+        & (pl.col("object").is_null() | pl.col("object_b").is_null() | (pl.col("object") == pl.col("object_b"))
+           | pl.col("subject").list.contains(pl.col("object_b")) | pl.col("subject_b").list.contains(pl.col("object")))
     )
     worded_pairs = (
         joined.with_columns(dice.cast(pl.Float64).alias("subject_dice"))

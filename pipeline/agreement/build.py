@@ -18,7 +18,8 @@ import polars as pl
 from pipeline.agreement import events as ev
 from pipeline.agreement.conflicts import ConflictParams, find_conflicts
 from pipeline.agreement.facts import FACT_COLUMNS, FactParams, build_facts, sentence_speaker, UNCERTAIN_METHODS
-from pipeline.agreement.matching import MatchParams, claim_id_of, fact_claims, fact_pairs, sentence_claims, sentence_pairs
+from pipeline.agreement.matching import (MatchParams, claim_id_of, fact_claims, fact_pairs, sentence_claims,
+                                         sentence_pairs, term_idf)
 from pipeline.agreement.scores import dissenters, entity_coverage, near_duplicate_documents, source_agreement
 from pipeline.common import stable_id
 from pipeline.nlp.text import shorten, token_table
@@ -107,12 +108,16 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     certain = t["mentions"].filter(~pl.col("is_uncertain") & ~pl.col("method").is_in(list(UNCERTAIN_METHODS)))
     by_type: dict[str, dict[int, list[tuple[int, str]]]] = {"person": defaultdict(list), "place": defaultdict(list)}
     person_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for sent_id, start, end, eid in zip(*(certain[c].to_list() for c in ("sent_id", "start", "end", "entity_id"))):
+    # who an article is about: certain links, and a bare surname the corpus names in full elsewhere
+    # (not certain enough to credit a quotation, enough to say whose call it reports)
+    identity = t["mentions"].filter(~pl.col("is_uncertain") & (
+        ~pl.col("method").is_in(list(UNCERTAIN_METHODS)) | (pl.col("method") == "surname_in_corpus")))
+    for sent_id, start, end, eid, method in zip(*(identity[c].to_list() for c in ("sent_id", "start", "end", "entity_id", "method"))):
         sid, etype = sid_of.get(sent_id), entity_types.get(eid)
         if sid is None or etype not in by_type:
             continue
         by_type[etype][sid].append((start, eid))
-        if etype == "person":
+        if etype == "person" and method not in UNCERTAIN_METHODS:
             person_spans[sid].append((start, end, eid))
     # publication dates: one the parser guessed from the rest of the corpus is unknown; one it read
     # from the text (maybe another occasion's date) is a prior, never an anchor
@@ -165,6 +170,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
 
     # --- every sentence tokenized once ---
     tokens = token_table(sentences["text"], sentences["sid"])
+    idf = term_idf(tokens)
 
     # --- events: frames of the articles, clustered; then each sentence's event ---
     doc_of_sid = dict(zip(sentences["sid"].to_list(), sentences["doc_id"].to_list()))
@@ -264,7 +270,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
 
     fact_sids = set(facts.filter(pl.col("is_comparable"))["sid"].to_list())
     plain = in_multi.filter(~pl.col("sid").is_in(list(fact_sids)))
-    spairs = sentence_pairs(tokens, plain, params.matching)
+    spairs = sentence_pairs(tokens, plain, params.matching, idf)
     sentence_root, best_sim = sentence_claims(spairs, doc_of_sid)
 
     evidence, claims = _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_sim, conflicts,

@@ -209,10 +209,13 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     statements = []
     speakers = _certain_speakers(t["quotes"], sentences, certain, sid_of)
     references = ev.ReferenceIndex(clusters)
+    own_date_sids = {at[0] for f in frames.values() for at in (f.date_at, f.day_month_at) if at is not None}
     referred_docs: dict[int, str] = {}
     for sid, doc, text in zip(*(sentences[c].to_list() for c in ("sid", "doc_id", "text"))):
         f, c = frames[doc], cluster_of_doc[doc]
-        rel = ev.sentence_relation(readings.get(sid), f.kind, c.date or f.date, f.is_planned)
+        # the article's own dating, even when it differs from the event's (a misdating): its sentence is the event's
+        rel = "main" if sid in own_date_sids else ev.sentence_relation(readings.get(sid), f.kind, f.date or c.date,
+                                                                        f.is_planned)
         relation[sid] = rel
         if rel == "main":
             event_of_sid[sid] = c.event_id
@@ -251,6 +254,11 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         if f.date_at is not None:
             surface, relative = surface_of.get(f.date_at, ("?", False))
             event_dates.append((*f.date_at, surface, f.date, relative))
+        elif f.day_month_at is not None and cluster_of_doc[f.doc_id].date is not None:
+            # a day named without a year, in an article joined to a dated event: that event's year
+            day = ev.day_in_year_of(f.day_month, cluster_of_doc[f.doc_id].date)
+            if day is not None:
+                event_dates.append((*f.day_month_at, surface_of.get(f.day_month_at, ("?", False))[0], day, False))
     facts = build_facts(sentences, t["quantities"], t["quotes"], t["mentions"], entity_types, kinds, tokens, params.facts,
                         event_dates)
     # how surely each fact's sentence belongs to its event: by the date its article gives, by its

@@ -52,7 +52,7 @@ class ConflictParams:
     statement_event_factor: float = 0.85
     unstated_scope_factor: float = 0.75
     mixed_attribution_factor: float = 0.9
-    relative_date_factor: float = 0.8
+    relative_date_factor: float = 0.85
     small_gap: float = 0.1
     small_gap_factor: float = 0.85
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})

@@ -165,6 +165,7 @@ class Frame:
     # evidence for an article that gives no date of its own (`content` joining):
     content: frozenset[str] = frozenset()   # terms of the sentences about its event, and the figures they state
     day_month: tuple[int, int] | None = None  # a day named without a year, nothing anchoring the year
+    day_month_at: tuple[int, int] | None = None  # (sentence id, offset) where it is named
     weekday: int | None = None               # a weekday named for the event ("martedì"), Monday = 0
     months: frozenset[int] = frozenset()     # months named for the event without a day ("a marzo")
     other_days: frozenset[tuple[int, int]] = frozenset()  # (month, day) the text marks as another occasion's
@@ -350,12 +351,13 @@ def document_frames(
             kind = "call"
         sure = {s: _without_dates(readings[s], s, guessed_dates, keep_guessed=False) for s in sids if s in readings}
         date, date_at = _main_date(kind, lead, sids, sure, None if weak else pub, planned)
-        day_month = None
+        day_month, day_month_at = None, None
         if date is None and guessed_dates:
             maybe = {s: _without_dates(readings[s], s, guessed_dates, keep_guessed=True) for s in sure}
             guess, guess_at = _main_date(kind, lead, sids, maybe, None, planned)
             if guess is not None:
                 day_month = (guess.month, guess.day)
+            day_month_at = guess_at
         # who and where: the persons and places named with the event word in the lead (a byline
         # or a quoted commentator is not a participant); else the lead's places
         naming = [s for s in lead if readings.get(s) is not None and any(
@@ -385,7 +387,7 @@ def document_frames(
                     if sid_at == s and md is not None:
                         other_days.add(md)
         frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at,
-                            day_month=day_month, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
+                            day_month=day_month, day_month_at=day_month_at, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
                             months=frozenset(months) if len(months) == 1 else frozenset(),
                             other_days=frozenset(other_days), other_months=frozenset(other_months),
                             published_is_weak=weak)
@@ -655,14 +657,24 @@ def compatible_kinds(kind: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def day_in_year_of(day_month: tuple[int, int], near: dt.date) -> dt.date | None:
+    """The date of a day named without a year, in the year that puts it nearest `near`."""
+    best = None
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            d = dt.date(year, *day_month)
+        except ValueError:
+            continue
+        if best is None or abs((d - near).days) < abs((best - near).days):
+            best = d
+    return best
+
+
 def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
     """Does what the article says of its event's time rule out an event of that day?"""
     if f.day_month is not None and f.day_month != (day.month, day.day):
-        try:
-            stated = dt.date(day.year, *f.day_month)
-        except ValueError:
-            return True
-        if abs((stated - day).days) > params.date_conflict_days:
+        stated = day_in_year_of(f.day_month, day)
+        if stated is None or abs((stated - day).days) > params.date_conflict_days:
             return True
     if f.weekday is not None and f.day_month is None and f.weekday != day.weekday():
         return True

@@ -47,7 +47,7 @@ class ConflictParams:
 
     min_conflict_confidence: float = 0.7
     content_event_factor: float = 0.85
-    weak_content_event_factor: float = 0.7
+    weak_content_event_factor: float = 0.6
     reference_event_factor: float = 0.85
     statement_event_factor: float = 0.85
     unstated_scope_factor: float = 0.75
@@ -58,7 +58,7 @@ class ConflictParams:
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
-PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv"})
+PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv", "aggiuntivo"})
 
 
 def _fmt(x: float | None) -> str:

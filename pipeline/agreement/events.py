@@ -130,6 +130,7 @@ FUTURE_CUE_RE = re.compile(
 MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
+REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
 STRONG_BONUS = 0.5  # evidence score of a wire copy of a report, or of the very day named without a year
 WEEKDAY_BONUS = 0.05  # ... of the weekday named ("martedì"): one day in seven
 NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
@@ -713,6 +714,8 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     if _time_excludes(f, c.date, params):
         return None
     score = _cosine(_words(c), _words(f), idf)
+    if score < params.min_content_similarity and not copy:
+        return None  # the day or weekday alone never makes an event its own: a story has one each year
     named_day = f.day_month == (c.date.month, c.date.day)
     if named_day or copy:
         score += STRONG_BONUS
@@ -835,6 +838,8 @@ class ReferenceIndex:
             for c in self.by_day.get((day.month, day.day), ()):
                 if c is own or c.kind not in kinds or (exact and c.date != day):
                     continue
+                if not exact and (own.date is None or abs((c.date - own.date).days) > REFERENCE_WINDOW_DAYS):
+                    continue  # a day named without a year: only an occasion of the same season of the story
                 if persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places) and (
                         f.persons & set(c.persons) or f.places & c.places):
                     found.add(id(c))

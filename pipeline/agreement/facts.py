@@ -89,7 +89,9 @@ SCOPE_RULES: tuple[tuple[re.Pattern, str], ...] = (
     # the whole country's figure of a day of protest is not the count of one city's march
     (re.compile(r"\bin tutt[ao] (?:l['’]\s?)?(?:italia|il paese|la penisola|il territorio nazionale)\b|"
                 r"\b(?:di|in) tutte le (?:piazze|città)\b|\b(?:a|su) livello nazionale\b|\bnazionale\b|"
-                r"\bdi tutto il paese\b|\bin tutto il paese\b"), "nazionale"),
+                r"\btutt[oa] (?:il paese|la penisola|l['’]\s?italia|italia)\b"), "nazionale"),
+    # more people somewhere else than the count that came before ("altre 11mila davanti ai maxischermi")
+    (re.compile(r"\baltr[ei]\s*$|\bmaxischerm\w*"), "aggiuntivo"),
     (re.compile(r"\bin piazza\b|\bsul sagrato\b|\bnella piazza\b"), "piazza"),
     (re.compile(r"\blungo (?:il percorso|le strade|via|il corteo|il tragitto)\b|\bper le strade\b|\bnelle strade\b"), "percorso"),
     (re.compile(r"\ball['’]interno\b|\bdentro\b|\bin basilica\b|\bin chiesa\b|\bnella (?:basilica|cattedrale|chiesa)\b"), "interno"),
@@ -252,6 +254,17 @@ def _first(rules, text: str) -> str | None:
     return None
 
 
+NATIONAL_RE = next(rx for rx, name in SCOPE_RULES if name == "nazionale")
+NATIONAL_WINDOW = 100  # a country-wide scope opens its sentence: "Nelle piazze di tutto il Paese, secondo…, 300mila"
+
+
+def _scope_of(text: str, start: int, end: int, before: str, after: str) -> str | None:
+    scope = _nearest_scope(before, after)
+    if scope is None and NATIONAL_RE.search(text[max(0, start - NATIONAL_WINDOW):start].lower()):
+        return "nazionale"
+    return scope
+
+
 def _nearest_scope(before: str, after: str) -> str | None:
     best = None
     for rx, name in SCOPE_RULES:
@@ -263,6 +276,18 @@ def _nearest_scope(before: str, after: str) -> str | None:
             if best is None or d < best[0]:
                 best = (d, name)
     return best[1] if best else None
+
+
+SNAPSHOT_TIME_RE = re.compile(r"\balle (?:ore )?(\d{1,2})(?:[.:](\d{2}))?\b")
+
+
+def snapshot_scope(before: str, after: str) -> str | None:
+    """The hour of a snapshot count ("alle 9 erano già 3mila" → "ore 9.00"), nearest the value."""
+    found = list(SNAPSHOT_TIME_RE.finditer(before)) or list(SNAPSHOT_TIME_RE.finditer(after[:40]))
+    if not found:
+        return None
+    m = found[-1] if SNAPSHOT_TIME_RE.search(before) else found[0]
+    return f"ore {int(m.group(1))}.{m.group(2) or '00'}"
 
 
 def modality_of(before: str, after: str, is_count: bool = False) -> str:
@@ -414,7 +439,7 @@ def build_facts(
         ev = meta[sid][3]
         kind_word = EVENT_KIND_LABELS.get(event_kinds.get(ev, ""), "evento")
         comparable = True
-        scope = _nearest_scope(before, after)
+        scope = _scope_of(text, start, end, before, after)
         if qkind != "count" and scope not in ("per_parte", "totale"):
             scope = None  # a place says where people were counted, not where a duration or a share was
         if NOT_A_FACT_AFTER_RE.match(after):
@@ -453,6 +478,8 @@ def build_facts(
             if noun and noun.isupper() and len(noun) > 1:
                 comparable = False  # "2 MAG": a dateline, not a count
         modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")
+        if modality == "provisional" and scope is None:
+            scope = snapshot_scope(before, after)  # the 9 o'clock count and the noon count are two measures
         add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
             comparable)
 
@@ -467,12 +494,14 @@ def build_facts(
         for start, end, low, high, qual, surface in bare_people_counts(text or "", covered.get(sid, [])):
             before = text[max(0, start - params.context_chars):start].lower()
             after = text[end:end + 60].lower()
-            scope = _nearest_scope(before, after)
+            scope = _scope_of(text, start, end, before, after)
             measure = "capienza persone" if CAPACITY_RE.search(before + " " + after[:30]) else (
                 "visitatori" if VISIT_RE.search(before + " " + after) else "persone")
             if measure.startswith("capienza"):
                 scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
             modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, True)
+            if modality == "provisional" and scope is None:
+                scope = snapshot_scope(before, after)
             add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True)
 
     # the date each article gives its event

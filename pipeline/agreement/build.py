@@ -188,7 +188,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     main = pl.DataFrame({"sid": main_sids}, schema={"sid": pl.UInt32}).join(sentences.select("sid", "doc_id", "sent_id"), on="sid")
     figures = (t["quantities"].select("sent_id", "kind", "low").filter(pl.col("low").is_not_null())
                .join(main.select("sent_id", "doc_id"), on="sent_id")
-               .select("doc_id", pl.format("#{}:{}", pl.col("kind"), pl.col("low").round(2)).alias("term")))
+               .select("doc_id", pl.format("#{}:{}", pl.col("kind"), pl.col("low").round(2)).cast(pl.Categorical).alias("term")))
     content = pl.concat([
         tokens.filter(pl.col("term").is_not_null()).select("sid", "term").join(main.select("sid", "doc_id"), on="sid").select("doc_id", "term"),
         figures,

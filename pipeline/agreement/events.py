@@ -131,6 +131,8 @@ MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
 REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
+MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
+FIGURE_PREFIX = "#"  # content terms that are figures ("#count:175"), as build writes them
 STRONG_BONUS = 0.5  # evidence score of a wire copy of a report, or of the very day named without a year
 WEEKDAY_BONUS = 0.05  # ... of the weekday named ("martedì"): one day in seven
 NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
@@ -575,15 +577,18 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         scored.sort(key=lambda t: (-t[0], t[2], t[3]))
         best = scored[0] if scored else None
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        if best is None or best[0] < params.min_content_similarity or best[0] - runner_up < params.min_similarity_margin:
+        # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
+        # reports state too) whose words are clearly nearer than any other's; else it abstains
+        # (or, the one event of its kind it could be, its words alike enough)
+        if (best is None or not (best[1] or len(scored) == 1) or best[0] < params.min_content_similarity
+                or best[0] - runner_up < params.min_similarity_margin):
             left.append(f)
             continue
         c = best[4]
         c.add(f)
         c.joined_by_words.add(f.doc_id)
-        # strong: a wire copy of a member, the day it names, or words clearly nearer this event than any other
-        if not (best[1] or best[0] - runner_up >= params.strong_content_margin):
-            c.weakly_joined.add(f.doc_id)
+        if best[0] - runner_up < params.strong_content_margin:
+            c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
         of_doc[f.doc_id] = c
 
     # 3. frames left without a dated event: those whose content identifies one common event
@@ -632,6 +637,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             clusters.remove(cb)
     for d, c in member.items():
         c.joined_by_words.add(d)
+        c.weakly_joined.add(d)  # no dated report anchors it: its comparisons are to be checked
         of_doc[d] = c
     # 3. everything else is known to its article only
     for f in order:
@@ -714,14 +720,15 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     if _time_excludes(f, c.date, params):
         return None
     score = _cosine(_words(c), _words(f), idf)
-    if score < params.min_content_similarity and not copy:
-        return None  # the day or weekday alone never makes an event its own: a story has one each year
     named_day = f.day_month == (c.date.month, c.date.day)
     if named_day or copy:
         score += STRONG_BONUS
     elif f.weekday is not None and f.weekday == c.date.weekday():
         score += WEEKDAY_BONUS
-    return score, named_day or copy
+    # identified, not merely alike: a wire copy, the day named, or figures its reports state too
+    # (the opening words of one story's events are the same; their figures are not)
+    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
+    return score, named_day or copy or shared_figures >= MIN_SHARED_FIGURES
 
 
 def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict[str, set[str]],
@@ -746,6 +753,11 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     similarity = _cosine(_words(f), _words(g), idf)
     if g.doc_id in near.get(f.doc_id, ()):
         return 1.0 + similarity
+    # identified, not merely alike: the same day named, or figures in common
+    same_day = bool(f.day_month) and f.day_month == g.day_month
+    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
+    if not (same_day or shared_figures >= MIN_SHARED_FIGURES):
+        return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):
         return None
     if not (f.persons & g.persons or (not f.persons and not g.persons and f.places & g.places)):

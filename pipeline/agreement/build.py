@@ -128,6 +128,11 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         d for d in sentences["doc_id"].unique().to_list() if published.get(d) is None}
     te = t["time_expressions"].filter(pl.col("sent_id").is_in(sentences["sent_id"].implode()))
     days = te.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
+    # a publication date read from the text anchors the article's relative dates unless the text
+    # states that day for another occasion ("il corteo del 9 luglio si era svolto…"): then it may
+    # be that occasion's date, not the page's
+    weak_published = _text_dates_of_other_occasions(days, sentences, weak_published, published, sid_of)
+    unanchored = {d for d in unanchored if source_of_date.get(d) != "text" or d in weak_published}
     dates_of: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
     guessed_dates: dict[tuple[int, int], tuple[int, int] | None] = {}
     for doc, sent_id, start, value, surface in zip(*(days[c].to_list() for c in ("doc_id", "sent_id", "start", "value_date", "surface"))):
@@ -298,6 +303,22 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         "events": events_df, "facts": facts_out, "claims": claims, "claim_evidence": evidence,
         "conflicts": conflicts, "source_agreement": agreement, "near_duplicates": dups, "entity_coverage": coverage,
     }
+
+
+def _text_dates_of_other_occasions(days: pl.DataFrame, sentences: pl.DataFrame, text_dated: set[str],
+                                   published: dict, sid_of: dict[str, int]) -> set[str]:
+    """Of the documents whose publication date was read from their text, those whose text gives
+    that day to another occasion (a marked date, a pluperfect or a past cue in its sentence)."""
+    same = days.filter(pl.col("doc_id").is_in(list(text_dated)))
+    same = same.filter(pl.Series([published.get(d) == v for d, v in zip(same["doc_id"].to_list(),
+                                                                        same["value_date"].to_list())], dtype=pl.Boolean))
+    text_of = dict(zip(sentences["sent_id"].to_list(), sentences["text"].to_list()))
+    out = set()
+    for doc, sent_id, start, value in zip(*(same[c].to_list() for c in ("doc_id", "sent_id", "start", "value_date"))):
+        r = ev.read_sentence(text_of.get(sent_id) or "", [(start, value)])
+        if r.past_cue or any(marked for _, _, marked in r.dates) or any(other for *_, other, _ in r.words):
+            out.add(doc)
+    return out
 
 
 def _certain_speakers(quotes: pl.DataFrame, sentences: pl.DataFrame, certain: pl.DataFrame,

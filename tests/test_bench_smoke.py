@@ -112,7 +112,7 @@ def test_small_run_writes_results_with_stage_measures(small_run):
     assert on_disk["sizes"] == results["sizes"]
     (run,) = results["sizes"]
     assert run["n_files"] == 100 and run["generate"]["status"] == "ok"
-    assert list(run["stages"])[:4] == ["ingest", "parse", "normalize", "aggregate"]
+    assert list(run["stages"])[:5] == ["scan", "ingest", "parse", "normalize", "aggregate"]
     for stage in run["stages"].values():
         assert stage["status"] == "ok", stage.get("error")
         assert stage["wall_s"] > 0 and stage["max_rss_mb"] > 0 and stage["files_per_s"] > 0

@@ -338,6 +338,10 @@ def document_frames(
     not simply its first ones (headers, bylines and page residue skipped).
     """
     guessed_dates = guessed_dates or {}
+    guessed_by_sid: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (sid_at, _), md in guessed_dates.items():
+        if md is not None:
+            guessed_by_sid[sid_at].append(md)
     weekday_of, month_names = weekday_of or {}, month_names or {}
     frames = {}
     by_doc = defaultdict(list)
@@ -386,9 +390,8 @@ def document_frames(
                 other_months.update(named_months)
                 for _, day, _ in (r.dates if r else ()):
                     other_days.add((day.month, day.day))
-                for (sid_at, at), md in guessed_dates.items():
-                    if sid_at == s and md is not None:
-                        other_days.add(md)
+                for md in guessed_by_sid.get(s, ()):
+                    other_days.add(md)
         frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at,
                             day_month=day_month, day_month_at=day_month_at, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
                             months=frozenset(months) if len(months) == 1 else frozenset(),
@@ -537,11 +540,15 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     # 1b. one event misdated by a few reports: a smaller (kind, date) event joins the one larger
     # event of its kind at most date_conflict_days away that its persons, places and words fit
     merged: set[int] = set()
+    by_kind_day: dict[tuple, list[Cluster]] = defaultdict(list)  # candidates looked up by day, not scanned
+    for c in clusters:
+        by_kind_day[(c.kind, c.date)].append(c)
     for small in sorted(clusters, key=lambda c: (len(c.docs), c.date, c.founder)):
         if id(small) in merged:
             continue
+        window = range(-params.date_conflict_days, params.date_conflict_days + 1)
         near = [
-            big for big in clusters
+            big for k in window for big in by_kind_day.get((small.kind, small.date + dt.timedelta(days=k)), ())
             if big is not small and id(big) not in merged and big.kind == small.kind and big.date is not None
             and len(small.docs) * MISDATED_SHARE <= len(big.docs)
             and abs((big.date - small.date).days) <= params.date_conflict_days
@@ -564,16 +571,30 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for c in clusters:
         by_kind[c.kind].append(c)
     near = near or {}
+    # candidates: the events of a compatible kind naming one of its persons (or, naming none, one of
+    # its places), and those holding a wire copy of it; never a scan of every event of its kind
+    by_name: dict[tuple, list[Cluster]] = defaultdict(list)
+    for c in clusters:
+        for name in set(c.persons) | c.places:
+            by_name[(c.kind, name)].append(c)
     left = []
     for f in order:
         if f.doc_id in of_doc or f.date is not None or f.kind == UNKNOWN_KIND:
             continue
         scored = []
+        found: dict[int, Cluster] = {}
         for k in compatible_kinds(f.kind):
-            for c in by_kind.get(k, ()):
-                evidence = _content_evidence(f, c, idf, near, params)
-                if evidence is not None:
-                    scored.append((evidence[0], evidence[1], c.date, len(scored), c))
+            for name in (f.persons or f.places):
+                for c in by_name.get((k, name), ()):
+                    found[id(c)] = c
+        for d in near.get(f.doc_id, ()):
+            c = of_doc.get(d)
+            if c is not None and c.kind in compatible_kinds(f.kind):
+                found[id(c)] = c
+        for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder)):
+            evidence = _content_evidence(f, c, idf, near, params)
+            if evidence is not None:
+                scored.append((evidence[0], evidence[1], c.date, len(scored), c))
         scored.sort(key=lambda t: (-t[0], t[2], t[3]))
         best = scored[0] if scored else None
         runner_up = scored[1][0] if len(scored) > 1 else 0.0

@@ -6,8 +6,9 @@ capacities, per side or in total, by the outlet or by an authority. Whatever the
 
 - every conflict pairs two different facts once, of one event, one measure, one modality, with
   fitting scopes, from two different articles;
-- no conflict ever joins dated articles of two different true events, and an undated article
-  (no date, no publication date) is compared only when a single event of its kind is dated;
+- no conflict ever joins dated articles of two different true events; an undated article (no
+  year, no publication date) names its event's day without a year, and a confirmed conflict
+  with it is always within its true event (its content identifies the event or it abstains);
 - every fact row meets the contract, confidences lie in 0..1 and the status follows the threshold.
 """
 
@@ -40,10 +41,12 @@ OPENERS = {
     "funeral": "Oggi i funerali del sindaco in piazza Grande.",
     "call": "Trump e Putin hanno avuto oggi una telefonata.",
 }
-OPENERS_UNDATED = {
-    "funeral": "I funerali del sindaco in piazza Grande.",
-    "call": "Trump e Putin hanno avuto una telefonata.",
+OPENERS_UNDATED = {  # the day named without a year, nothing to anchor the year
+    "funeral": "Il {day} i funerali del sindaco in piazza Grande.",
+    "call": "Il {day} Trump e Putin hanno avuto una telefonata.",
 }
+MONTH_NAMES = ("gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+               "dicembre").split()
 
 article = st.tuples(
     st.integers(0, 2),                      # which true event (0..2), each 20 days apart
@@ -63,7 +66,8 @@ def build(kind: str, articles: list) -> tuple[Corpus, dict[str, int]]:
         if dated:
             c.sent(doc, OPENERS[kind], dates=[("oggi" if kind == "call" else "Oggi", day)])
         else:
-            c.sent(doc, OPENERS_UNDATED[kind])
+            named = f"{day.day} {MONTH_NAMES[day.month - 1]}"
+            c.sent(doc, OPENERS_UNDATED[kind].format(day=named), dates=[(named, day)])
         truth[doc] = event
         for role, n in values:
             template, noun = ROLES[role]
@@ -97,23 +101,21 @@ def test_conflicts_are_unique_within_one_event_measure_modality_and_scope(kind, 
         assert a["doc_id"] != b["doc_id"]
         if a["doc_id"] in dated and b["doc_id"] in dated:
             assert truth[a["doc_id"]] == truth[b["doc_id"]]  # dated articles: never across true events
-        else:  # an undated article joins only when one event of its kind has dated reports
-            assert len({truth[d] for d in dated}) == 1
+        else:  # an undated article joins an event by its content: when confirmed, it is the right one
+            assert r["status"] == "to_check" or truth[a["doc_id"]] == truth[b["doc_id"]]
         assert 0.0 <= r["confidence"] <= 1.0
         assert (r["status"] == "confirmed") == (r["confidence"] >= params.conflicts.min_conflict_confidence)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kind=st.sampled_from(["funeral", "call"]), articles=st.lists(article, min_size=2, max_size=5))
-def test_undated_articles_are_never_compared_when_several_events_could_be_theirs(kind, articles):
+def test_undated_articles_are_compared_only_within_the_event_their_content_identifies(kind, articles):
     c, truth = build(kind, articles)
     out = c.run()
     undated = {f"d{i}" for i, (_, dated, _) in enumerate(articles) if not dated}
-    dated_events = {truth[f"d{i}"] for i, (_, dated, _) in enumerate(articles) if dated}
-    if len(dated_events) < 2:
-        return
-    docs_in_conflict = set(out["conflicts"]["doc_id_a"]) | set(out["conflicts"]["doc_id_b"])
-    assert not undated & docs_in_conflict
+    for a, b in zip(out["conflicts"]["doc_id_a"].to_list(), out["conflicts"]["doc_id_b"].to_list()):
+        if a in undated or b in undated:
+            assert truth[a] == truth[b]  # confirmed or to check: never another event's report
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -337,3 +337,122 @@ def test_bare_counts_of_people():
     assert bare_people_counts(text, [(text.index("35mila"), len(text) - 1)]) == []  # already a quantity
 
 
+
+
+# --- round 2: set phrases, wide scopes, snapshots, pluperfects, content identification -------------
+
+from pipeline.agreement.facts import _object_term, _scope_of, is_set_phrase, snapshot_scope  # noqa: E402
+
+
+@pytest.mark.parametrize("before, value, expected", [
+    ("la diplomazia dei ", 2, True),        # "dei due Paesi"
+    ("i ", 2, True),                        # "i due leader"
+    ("tra le ", 3, True),                   # "tra le tre delegazioni"
+    ("hanno firmato ", 7, False),           # "hanno firmato sette accordi": a figure
+    ("sono stati ", 2, False),              # "i feriti sono stati due"
+    ("i ", 35000, False),                   # a large number is never a set phrase
+])
+def test_a_small_count_after_a_definite_article_is_a_set_phrase(before, value, expected):
+    assert is_set_phrase(before, value, value) is expected
+
+
+@pytest.mark.parametrize("text, number, scope", [
+    ("Nelle piazze di tutto il Paese, secondo i sindacati, hanno sfilato 300mila persone.", "300mila", "nazionale"),
+    ("In tutta Italia i manifestanti erano 500mila.", "500mila", "nazionale"),
+    ("A Torino i manifestanti erano 20mila.", "20mila", None),
+    ("Davanti ai maxischermi si sono radunate altre 8mila persone.", "8mila", "aggiuntivo"),
+])
+def test_a_country_wide_count_and_an_extra_crowd_have_their_own_scope(text, number, scope):
+    start = text.index(number)
+    end = start + len(number)
+    assert _scope_of(text, start, end, text[max(0, start - 60):start].lower(), text[end:end + 60].lower()) == scope
+
+
+def test_a_snapshot_count_is_scoped_by_its_hour():
+    assert snapshot_scope("alle 9 in piazza c'erano già ", "") == "ore 9.00"
+    assert snapshot_scope("già alle 11.30 si contavano ", "") == "ore 11.30"
+    assert snapshot_scope("in piazza c'erano ", "") is None
+
+
+def test_a_pluperfect_with_an_irregular_participle_names_an_earlier_occasion():
+    text = "Il corteo del 9 luglio si era svolto in piazza Dante."
+    r = ev.read_sentence(text, [(text.index("9 luglio"), dt.date(2026, 7, 9))])
+    assert r.past_cue
+    assert ev.sentence_relation(r, "demonstration", None, False) == "other"
+
+
+def test_a_future_sentence_never_dates_a_past_event():
+    text = "I due leader torneranno a sentirsi il 23 dicembre."
+    r = ev.read_sentence(text, [(text.index("23 dicembre"), dt.date(2025, 12, 23))])
+    sentences = pl.DataFrame({"sid": [0, 1], "doc_id": ["d", "d"], "sent_no": [0, 1]})
+    readings = {0: ev.read_sentence("Nuova telefonata tra i due leader.", []), 1: r}
+    frames = ev.document_frames(sentences, readings, {"d": dt.date(2025, 12, 2)}, {}, {}, {}, lead_sentences=4)
+    assert frames["d"].date is None
+
+
+def test_the_object_of_a_predicate_tells_two_agreements_apart():
+    def seq(text):
+        t = token_table(pl.Series([text]))
+        return list(zip(t["word"].cast(pl.Utf8).to_list(), t["lemma"].cast(pl.Utf8).fill_null("").to_list(),
+                        t["is_break"].to_list(), t["term"].cast(pl.Utf8).to_list()))
+    a = seq("I due leader hanno concordato uno scambio di prigionieri.")
+    b = seq("I due leader non hanno concordato di rivedersi presto.")
+    ia = next(i for i, x in enumerate(a) if x[0] == "concordato")
+    ib = next(i for i, x in enumerate(b) if x[0] == "concordato")
+    assert _object_term(a, ia) != _object_term(b, ib)
+
+
+def test_kinds_that_are_parts_of_each_other_are_compatible_but_a_funeral_is_not_its_mass():
+    assert "demonstration" in ev.compatible_kinds("strike") and "strike" in ev.compatible_kinds("demonstration")
+    assert "call" in ev.compatible_kinds("talks") and "talks" in ev.compatible_kinds("call")
+    assert "mass" not in ev.compatible_kinds("funeral") and "funeral" not in ev.compatible_kinds("mass")
+
+
+def test_a_day_named_without_a_year_takes_the_nearest_year():
+    assert ev.day_in_year_of((12, 30), dt.date(2026, 1, 2)) == dt.date(2025, 12, 30)
+    assert ev.day_in_year_of((3, 10), dt.date(2026, 3, 12)) == dt.date(2026, 3, 10)
+
+
+def _frame(doc, date=None, published=None, content=(), **kw):
+    return ev.Frame(doc, "call", date, published, frozenset({"trump", "putin"}), frozenset(), frozenset(),
+                    content=frozenset(content), **kw)
+
+
+def _two_calls():
+    frames = {
+        "m1": _frame("m1", dt.date(2026, 3, 10), dt.date(2026, 3, 10), {"energia", "tregua", "#duration:120.0"}),
+        "m2": _frame("m2", dt.date(2026, 3, 10), dt.date(2026, 3, 11), {"energia", "centrali", "#duration:120.0"}),
+        "y1": _frame("y1", dt.date(2026, 5, 19), dt.date(2026, 5, 19), {"grano", "porti", "#duration:40.0"}),
+        "y2": _frame("y2", dt.date(2026, 5, 19), dt.date(2026, 5, 20), {"grano", "mar", "#duration:40.0"}),
+    }
+    return frames
+
+
+def test_an_undated_report_joins_the_call_its_words_and_figures_identify():
+    frames = _two_calls()
+    frames["u"] = _frame("u", content={"grano", "porti", "mar", "#duration:40.0"})
+    _, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is of_doc["y1"] and "u" in of_doc["u"].joined_by_words
+
+
+def test_an_undated_report_that_cannot_tell_two_calls_apart_abstains():
+    frames = _two_calls()
+    frames["u"] = _frame("u", content={"telefonata", "lunga"})  # nothing of either call
+    _, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"].identified_by == "article" and of_doc["u"].docs == ["u"]
+
+
+def test_the_day_an_undated_report_names_rules_out_another_call():
+    frames = _two_calls()
+    # the words of the May call, but "martedì 10 marzo": it can only be the March call, or none
+    frames["u"] = _frame("u", content={"grano", "porti", "#duration:40.0"}, day_month=(3, 10))
+    _, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is not of_doc["y1"]
+
+
+def test_a_month_marked_as_another_occasion_rules_that_call_out():
+    frames = _two_calls()
+    # "nella precedente telefonata, quella di marzo, …": not the March call
+    frames["u"] = _frame("u", content={"energia", "tregua", "#duration:120.0"}, other_months=frozenset({3}))
+    _, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is not of_doc["m1"]

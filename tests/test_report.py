@@ -20,7 +20,7 @@ import pytest
 
 from pipeline.common import ROOT, empty_table, write_table
 from pipeline.report import run
-from pipeline.reporting import data
+from pipeline.reporting import data, figures
 from pipeline.reporting.content import quality_sentence, summary_sentences
 from pipeline.reporting.page import Code, Evidence, Report, Section, Table, md_escape, render_html, render_markdown
 from pipeline.schemas import CONFLICT_KINDS, TABLES
@@ -720,3 +720,15 @@ def test_figures_by_outlet_cap_keeps_every_distinct_value_before_repeats():
     rows = _figure_rows(facts, data.Limits(max_values_per_measure=4)).rows
     assert rows["low"].to_list() == [200000, 200000, 250000, 300000]
     assert rows["n_values"].to_list() == [12] * 4
+
+
+def test_a_date_panel_zooms_on_the_days_not_on_the_epoch():
+    day = float((date(2025, 4, 26) - date(1970, 1, 1)).days)
+    left, right = figures.panel_limits([day, day], "date")
+    assert right - left <= 10  # days around the date, not years
+    left, right = figures.panel_limits([day, day + 1], "date")
+    assert left < day and right > day + 1 and right - left < 5
+    left, right = figures.panel_limits([330.0, 360.0], "time")  # 5.30 and 6.00: minutes
+    assert 300 <= left < 330 and 360 < right <= 390
+    left, right = figures.panel_limits([40000.0, 250000.0], "quantity")
+    assert left < 40000 and right > 250000

@@ -9,6 +9,7 @@ sentences that need words once (`nlp.text.token_table`); find events (`events`);
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 
@@ -17,15 +18,23 @@ import polars as pl
 from pipeline.agreement import events as ev
 from pipeline.agreement.conflicts import ConflictParams, find_conflicts
 from pipeline.agreement.facts import FACT_COLUMNS, FactParams, build_facts, sentence_speaker, UNCERTAIN_METHODS
-from pipeline.agreement.matching import MatchParams, claim_id_of, fact_claims, fact_pairs, sentence_claims, sentence_pairs
+from pipeline.agreement.matching import (MatchParams, claim_id_of, fact_claims, fact_pairs, sentence_claims,
+                                         sentence_pairs, term_idf)
 from pipeline.agreement.scores import dissenters, entity_coverage, near_duplicate_documents, source_agreement
 from pipeline.common import stable_id
 from pipeline.nlp.text import shorten, token_table
-from pipeline.schemas import CONFLICT_KINDS
+from pipeline.nlp.italian import MONTHS
+from pipeline.schemas import CONFLICT_KINDS, WEEKDAYS
 
-INPUT_TABLES = ("articles", "sources", "sentences", "entities", "mentions", "quotes", "time_expressions", "quantities")
+INPUT_TABLES = ("articles", "sources", "blocks", "sentences", "entities", "mentions", "quotes", "time_expressions", "quantities")
 OUTPUT_TABLES = ("events", "facts", "claims", "claim_evidence", "conflicts", "source_agreement", "near_duplicates",
                  "entity_coverage")
+
+# Blocks whose sentences may open an article's text (its lead): not sections, bylines or page residue.
+LEAD_BLOCK_KINDS = ("title", "subtitle", "heading", "paragraph")
+YEAR_RE = re.compile(r"\b(?:1[89]|20)\d\d\b")
+DAY_MONTH_RE = re.compile(r"\b\d{1,2}(?:°|º)?\s+(?:" + "|".join(MONTHS) + r")\b|\b(?:primo|1°)\s+(?:" + "|".join(MONTHS) + r")\b",
+                          re.IGNORECASE)
 
 # Sentences worth reading for events: an event word stem, a cue of another occasion, or a date.
 EVENT_PREFILTER = (
@@ -79,7 +88,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     """All aggregated tables from the input tables named in INPUT_TABLES."""
     articles = t["articles"]
     sentences = (
-        t["sentences"].select("sent_id", "doc_id", "sent_no", "text")
+        t["sentences"].select("sent_id", "doc_id", "block_no", "sent_no", "text")
         .join(articles.select("doc_id", "source_id", "published_date"), on="doc_id", how="left")
         .with_columns(pl.col("source_id").fill_null(pl.col("doc_id")))
         .sort("doc_id", "sent_no", "sent_id")
@@ -99,70 +108,147 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     certain = t["mentions"].filter(~pl.col("is_uncertain") & ~pl.col("method").is_in(list(UNCERTAIN_METHODS)))
     by_type: dict[str, dict[int, list[tuple[int, str]]]] = {"person": defaultdict(list), "place": defaultdict(list)}
     person_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for sent_id, start, end, eid in zip(*(certain[c].to_list() for c in ("sent_id", "start", "end", "entity_id"))):
+    # who an article is about: certain links, and a bare surname the corpus names in full elsewhere
+    # (not certain enough to credit a quotation, enough to say whose call it reports)
+    identity = t["mentions"].filter(~pl.col("is_uncertain") & (
+        ~pl.col("method").is_in(list(UNCERTAIN_METHODS)) | (pl.col("method") == "surname_in_corpus")))
+    for sent_id, start, end, eid, method in zip(*(identity[c].to_list() for c in ("sent_id", "start", "end", "entity_id", "method"))):
         sid, etype = sid_of.get(sent_id), entity_types.get(eid)
         if sid is None or etype not in by_type:
             continue
         by_type[etype][sid].append((start, eid))
-        if etype == "person":
+        if etype == "person" and method not in UNCERTAIN_METHODS:
             person_spans[sid].append((start, end, eid))
-    days = t["time_expressions"].filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
+    # publication dates: one the parser guessed from the rest of the corpus is unknown; one it read
+    # from the text (maybe another occasion's date) is a prior, never an anchor
+    source_of_date = dict(zip(articles["doc_id"].to_list(), articles["published_date_source"].to_list())) \
+        if "published_date_source" in articles.columns else {}
+    weak_published = {d for d, src in source_of_date.items() if src == "text"}
+    unanchored = {d for d, src in source_of_date.items() if src in ("text", "corpus")} | {
+        d for d in sentences["doc_id"].unique().to_list() if published.get(d) is None}
+    te = t["time_expressions"].filter(pl.col("sent_id").is_in(sentences["sent_id"].implode()))
+    days = te.filter((pl.col("granularity") == "day") & pl.col("value_date").is_not_null())
+    # a publication date read from the text anchors the article's relative dates unless the text
+    # states that day for another occasion ("il corteo del 9 luglio si era svolto…"): then it may
+    # be that occasion's date, not the page's
+    weak_published = _text_dates_of_other_occasions(days, sentences, weak_published, published, sid_of)
+    unanchored = {d for d in unanchored if source_of_date.get(d) != "text" or d in weak_published}
     dates_of: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-    for sent_id, start, value in zip(*(days[c].to_list() for c in ("sent_id", "start", "value_date"))):
-        if sent_id in sid_of:
-            dates_of[sid_of[sent_id]].append((start, value))
-    months = t["time_expressions"].filter((pl.col("granularity") == "month") & pl.col("value_date").is_not_null())
+    guessed_dates: dict[tuple[int, int], tuple[int, int] | None] = {}
+    for doc, sent_id, start, value, surface in zip(*(days[c].to_list() for c in ("doc_id", "sent_id", "start", "value_date", "surface"))):
+        sid = sid_of[sent_id]
+        dates_of[sid].append((start, value))
+        if doc in unanchored and not YEAR_RE.search(surface or ""):
+            # its year (or its day, for "ieri") rests on a guessed anchor: the day and month only if named
+            guessed_dates[(sid, start)] = (value.month, value.day) if DAY_MONTH_RE.search(surface or "") else None
+    months = te.filter(pl.col("granularity") == "month")
     months_of: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-    for sent_id, start, value in zip(*(months[c].to_list() for c in ("sent_id", "start", "value_date"))):
-        if sent_id in sid_of:
-            months_of[sid_of[sent_id]].append((start, value))
-    lead = sentences.filter(pl.int_range(pl.len()).over("doc_id") < params.events.lead_sentences)
+    month_names: dict[int, list[int]] = defaultdict(list)
+    for doc, sent_id, start, value, surface in zip(*(months[c].to_list() for c in ("doc_id", "sent_id", "start", "value_date", "surface"))):
+        sid = sid_of[sent_id]
+        if value is not None and not (doc in unanchored and not YEAR_RE.search(surface or "")):
+            months_of[sid].append((start, value))
+        month = value.month if value is not None else MONTHS.get((surface or "").strip().lower().split(" ")[-1])
+        if month:
+            month_names[sid].append(month)
+    weekday_of: dict[int, int] = {}
+    named_days = te.filter(pl.col("stated_weekday").is_not_null())
+    for doc, sent_id, value, weekday in zip(*(named_days[c].to_list() for c in ("doc_id", "sent_id", "value_date", "stated_weekday"))):
+        if (value is None or doc in unanchored) and weekday in WEEKDAYS:
+            weekday_of.setdefault(sid_of[sent_id], WEEKDAYS.index(weekday))
+    # the lead: the first sentences of the article's text (page headers, bylines, residue skipped)
+    if "blocks" in t:
+        text_blocks = t["blocks"].filter(pl.col("kind").is_in(list(LEAD_BLOCK_KINDS))).select("doc_id", "block_no")
+        in_text = sentences.join(text_blocks, on=["doc_id", "block_no"], how="semi")
+    else:
+        in_text = sentences
+    lead = in_text.filter(pl.int_range(pl.len()).over("doc_id") < params.events.lead_sentences)
+    lead_of: dict[str, list[int]] = defaultdict(list)
+    for doc, sid in zip(lead["doc_id"].to_list(), lead["sid"].to_list()):
+        lead_of[doc].append(sid)
     to_read = sentences.filter(
-        pl.col("text").str.to_lowercase().str.contains(EVENT_PREFILTER) | pl.col("sid").is_in(list(dates_of)) | pl.col("sid").is_in(list(months_of))
+        pl.col("text").str.to_lowercase().str.contains(EVENT_PREFILTER) | pl.col("sid").is_in(list(dates_of))
+        | pl.col("sid").is_in(list(months_of))
     )
     readings = {sid: ev.read_sentence(text or "", sorted(dates_of.get(sid, [])), sorted(months_of.get(sid, [])))
                 for sid, text in zip(to_read["sid"].to_list(), to_read["text"].to_list())}
 
+    # --- every sentence tokenized once ---
+    tokens = token_table(sentences["text"], sentences["sid"])
+    idf = term_idf(tokens)
+
     # --- events: frames of the articles, clustered; then each sentence's event ---
-    lead_tokens = token_table(lead["text"], lead["sid"])
     doc_of_sid = dict(zip(sentences["sid"].to_list(), sentences["doc_id"].to_list()))
-    terms_of_doc: dict[str, set[str]] = defaultdict(set)
-    for sid, term in zip(*(lead_tokens.filter(pl.col("term").is_not_null())[c].to_list() for c in ("sid", "term"))):
-        terms_of_doc[doc_of_sid[sid]].add(term)
+    lead_terms = tokens.filter(pl.col("term").is_not_null() & pl.col("sid").is_in(lead["sid"].implode())) \
+        .join(sentences.select("sid", "doc_id"), on="sid").group_by("doc_id").agg(pl.col("term").unique())
+    terms_of_doc = {d: frozenset(v) for d, v in zip(lead_terms["doc_id"].to_list(), lead_terms["term"].to_list())}
     phone_docs = set(sentences.filter(pl.col("text").str.to_lowercase().str.contains(r"telefon|cornetta"))["doc_id"].to_list())
     frames = ev.document_frames(sentences, readings, published, by_type["person"], by_type["place"],
-                                {d: frozenset(v) for d, v in terms_of_doc.items()}, params.events.lead_sentences,
-                                phone_docs)
-    clusters, cluster_of_doc = ev.cluster_documents(frames, params.events)
+                                terms_of_doc, params.events.lead_sentences, phone_docs,
+                                guessed_dates=guessed_dates, weekday_of=weekday_of, month_names=month_names,
+                                weak_published=weak_published, lead_of=lead_of)
+    # what each article says about its own event: the terms and figures of its sentences about it
+    main_sids = [sid for sid, doc in zip(sentences["sid"].to_list(), sentences["doc_id"].to_list())
+                 if ev.sentence_relation(readings.get(sid), frames[doc].kind, frames[doc].date, frames[doc].is_planned) == "main"]
+    main = pl.DataFrame({"sid": main_sids}, schema={"sid": pl.UInt32}).join(sentences.select("sid", "doc_id", "sent_id"), on="sid")
+    figures = (t["quantities"].select("sent_id", "kind", "low").filter(pl.col("low").is_not_null())
+               .join(main.select("sent_id", "doc_id"), on="sent_id")
+               .select("doc_id", pl.format("#{}:{}", pl.col("kind"), pl.col("low").round(2)).cast(pl.Categorical).alias("term")))
+    content = pl.concat([
+        tokens.filter(pl.col("term").is_not_null()).select("sid", "term").join(main.select("sid", "doc_id"), on="sid").select("doc_id", "term"),
+        figures,
+    ]).unique().group_by("doc_id").agg(pl.col("term"))
+    for doc, terms in zip(content["doc_id"].to_list(), content["term"].to_list()):
+        frames[doc].content = frozenset(terms)
+    doc_texts = _document_texts(sentences)
+    nd = params.near_duplicates
+    dups = near_duplicate_documents(doc_texts, nd.shingle_size, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
+    del doc_texts
+    near: dict[str, set[str]] = defaultdict(set)
+    for x, y in zip(dups["doc_id_a"].to_list(), dups["doc_id_b"].to_list()):
+        near[x].add(y)
+        near[y].add(x)
+    clusters, cluster_of_doc = ev.cluster_documents(frames, params.events, near)
 
     relation, event_of_sid = {}, {}
     statements = []
     speakers = _certain_speakers(t["quotes"], sentences, certain, sid_of)
+    references = ev.ReferenceIndex(clusters)
+    own_date_sids = {at[0] for f in frames.values() for at in (f.date_at, f.day_month_at) if at is not None}
+    referred_docs: dict[int, str] = {}
     for sid, doc, text in zip(*(sentences[c].to_list() for c in ("sid", "doc_id", "text"))):
         f, c = frames[doc], cluster_of_doc[doc]
-        rel = ev.sentence_relation(readings.get(sid), f.kind, f.date, f.is_planned)
+        # the article's own dating, even when it differs from the event's (a misdating): its sentence is the event's
+        rel = "main" if sid in own_date_sids else ev.sentence_relation(readings.get(sid), f.kind, f.date or c.date,
+                                                                        f.is_planned)
         relation[sid] = rel
         if rel == "main":
             event_of_sid[sid] = c.event_id
             continue
-        speaker = speakers.get(sid) or sentence_speaker(text or "", person_spans.get(sid, []))
         r = readings.get(sid)
+        # a sentence about another occasion that names its day: that occasion's event, if one is known
+        other = references.find(r, sid, f, c, guessed_dates) if r is not None and r.dates else None
+        if other is not None:
+            event_of_sid[sid] = other.event_id
+            referred_docs[sid] = doc
+            continue
+        speaker = speakers.get(sid) or sentence_speaker(text or "", person_spans.get(sid, []))
         if speaker and not (r and r.dates):
             statements.append((doc, sid, speaker, frozenset(p for _, p in by_type["place"].get(sid, ()))))
     statement_of = ev.statement_clusters(statements, published, params.events.undated_window_days)
     for sid, c in statement_of.items():
         event_of_sid[sid] = c.event_id
     statement_ids = {c.event_id for c in statement_of.values()}
+    referred_events = {event_of_sid[sid] for sid in referred_docs}
     all_clusters = {c.event_id: c for c in clusters}
     all_clusters.update({c.event_id: c for c in statement_of.values()})
     sentences = sentences.with_columns(
         pl.Series("event_id", [event_of_sid.get(s) for s in sentences["sid"].to_list()], dtype=pl.Utf8))
 
-    # --- tokens of the sentences of events reported by two or more articles (once each) ---
-    multi = {eid for eid, c in all_clusters.items() if len(set(c.docs)) > 1}
+    # --- the sentences of events reported by two or more articles: the only ones compared ---
+    multi = {eid for eid, c in all_clusters.items() if len(set(c.docs)) > 1 or eid in referred_events}
     in_multi = sentences.filter(pl.col("event_id").is_in(list(multi)))
-    rest = in_multi.filter(~pl.col("sid").is_in(lead["sid"].implode()))
-    tokens = pl.concat([lead_tokens.filter(pl.col("sid").is_in(in_multi["sid"].implode())), token_table(rest["text"], rest["sid"])])
+    tokens = tokens.join(in_multi.select("sid"), on="sid", how="semi")
 
     # --- facts, claims, conflicts ---
     kinds = {eid: c.kind for eid, c in all_clusters.items()}
@@ -173,15 +259,22 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         if f.date_at is not None:
             surface, relative = surface_of.get(f.date_at, ("?", False))
             event_dates.append((*f.date_at, surface, f.date, relative))
+        elif f.day_month_at is not None and cluster_of_doc[f.doc_id].date is not None:
+            # a day named without a year, in an article joined to a dated event: that event's year
+            day = ev.day_in_year_of(f.day_month, cluster_of_doc[f.doc_id].date)
+            if day is not None:
+                event_dates.append((*f.day_month_at, surface_of.get(f.day_month_at, ("?", False))[0], day, False))
     facts = build_facts(sentences, t["quantities"], t["quotes"], t["mentions"], entity_types, kinds, tokens, params.facts,
                         event_dates)
     # how surely each fact's sentence belongs to its event: by the date its article gives, by its
     # words (an undated or misdated article), or by its speaker (a statement event)
-    doc_basis = {d: ("content" if d in c.joined_by_words else c.identified_by) for d, c in cluster_of_doc.items()}
+    doc_basis = {d: ("weak_content" if d in c.weakly_joined else "content" if d in c.joined_by_words
+                     else c.identified_by) for d, c in cluster_of_doc.items()}
     basis = pl.DataFrame({"doc_id": list(doc_basis), "basis": list(doc_basis.values())},
                          schema={"doc_id": pl.Utf8, "basis": pl.Utf8})
     facts = facts.join(basis, on="doc_id", how="left", maintain_order="left").with_columns(
         pl.when(pl.col("event_id").is_in(list(statement_ids))).then(pl.lit("speaker"))
+        .when(pl.col("sid").is_in(list(referred_docs))).then(pl.lit("reference"))
         .otherwise(pl.col("basis").fill_null("article")).alias("basis"))
     pairs = fact_pairs(facts, params.matching)
     fact_claim_key = fact_claims(facts, pairs)
@@ -190,16 +283,13 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
 
     fact_sids = set(facts.filter(pl.col("is_comparable"))["sid"].to_list())
     plain = in_multi.filter(~pl.col("sid").is_in(list(fact_sids)))
-    spairs = sentence_pairs(tokens, plain, params.matching)
+    spairs = sentence_pairs(tokens, plain, params.matching, idf)
     sentence_root, best_sim = sentence_claims(spairs, doc_of_sid)
 
     evidence, claims = _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_sim, conflicts,
                                             params.matching.label_chars)
     facts_out = facts.select(list(FACT_COLUMNS))
 
-    doc_texts = _document_texts(sentences)
-    nd = params.near_duplicates
-    dups = near_duplicate_documents(doc_texts, nd.shingle_size, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
     source_of = articles.select("doc_id", "source_id")
     dups = (
         dups.join(source_of.rename({"doc_id": "doc_id_a", "source_id": "source_a"}), on="doc_id_a", how="left")
@@ -213,6 +303,22 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         "events": events_df, "facts": facts_out, "claims": claims, "claim_evidence": evidence,
         "conflicts": conflicts, "source_agreement": agreement, "near_duplicates": dups, "entity_coverage": coverage,
     }
+
+
+def _text_dates_of_other_occasions(days: pl.DataFrame, sentences: pl.DataFrame, text_dated: set[str],
+                                   published: dict, sid_of: dict[str, int]) -> set[str]:
+    """Of the documents whose publication date was read from their text, those whose text gives
+    that day to another occasion (a marked date, a pluperfect or a past cue in its sentence)."""
+    same = days.filter(pl.col("doc_id").is_in(list(text_dated)))
+    same = same.filter(pl.Series([published.get(d) == v for d, v in zip(same["doc_id"].to_list(),
+                                                                        same["value_date"].to_list())], dtype=pl.Boolean))
+    text_of = dict(zip(sentences["sent_id"].to_list(), sentences["text"].to_list()))
+    out = set()
+    for doc, sent_id, start, value in zip(*(same[c].to_list() for c in ("doc_id", "sent_id", "start", "value_date"))):
+        r = ev.read_sentence(text_of.get(sent_id) or "", [(start, value)])
+        if r.past_cue or any(marked for _, _, marked in r.dates) or any(other for *_, other, _ in r.words):
+            out.add(doc)
+    return out
 
 
 def _certain_speakers(quotes: pl.DataFrame, sentences: pl.DataFrame, certain: pl.DataFrame,

@@ -47,16 +47,18 @@ class ConflictParams:
 
     min_conflict_confidence: float = 0.7
     content_event_factor: float = 0.85
+    weak_content_event_factor: float = 0.6
+    reference_event_factor: float = 0.85
     statement_event_factor: float = 0.85
     unstated_scope_factor: float = 0.75
-    mixed_attribution_factor: float = 0.75
-    relative_date_factor: float = 0.8
+    mixed_attribution_factor: float = 0.9
+    relative_date_factor: float = 0.85
     small_gap: float = 0.1
     small_gap_factor: float = 0.85
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
-PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv"})
+PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv", "aggiuntivo"})
 
 
 def _fmt(x: float | None) -> str:
@@ -81,6 +83,8 @@ def _clock(low, high) -> str:
 
 def _basis_text(r: dict) -> str:
     text = {"date": "the date their articles give it", "content": "their words (an article without that date)",
+            "weak_content": "their words, less surely (an article without that date)",
+            "reference": "the day a sentence names for it (a report of another event)",
             "speaker": "the speaker and subject", "article": "their article"}
     return " and ".join(sorted({text.get(r["basis"], r["basis"]), text.get(r["basis_b"], r["basis_b"])}))
 
@@ -190,6 +194,10 @@ def _confidence(r: dict, kind: str, params: ConflictParams) -> float:
     bases = {r["basis"], r["basis_b"]}
     if "content" in bases:
         c *= params.content_event_factor
+    if "weak_content" in bases:
+        c *= params.weak_content_event_factor
+    if "reference" in bases:
+        c *= params.reference_event_factor
     if "speaker" in bases:
         c *= params.statement_event_factor
     if kind == "date" and (r["is_relative"] or r["is_relative_b"]):

@@ -98,7 +98,10 @@ OTHER_MODIFIER_RE = re.compile(
 )
 # In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
 # partecipato"): an occasion before the one reported.
-PLUPERFECT_RE = re.compile(r"\b(?:aveva|avevano|era|erano|erano stat[ie]|era stat[ao])\s+(?:\w+\s+)?\w{2,}(?:at|ut|it|ss|st)[aoie]\b")
+PLUPERFECT_RE = re.compile(
+    r"\b(?:aveva|avevano|era|erano|erano stat[ie]|era stat[ao])\s+(?:\w+\s+)?"
+    r"(?:\w{2,}(?:at|ut|it|ss|st)[aoie]|(?:s?volt|fatt|dett|vist|pres|mess|giunt|scritt|chies|spint|rott|mort|nat|"
+    r"success|scess|pers|vint|spent|accolt|raccolt|tolt|scelt|apert|offert|sort)[aoie])\b")
 # Just before an event word: it is denied, not reported ("senza attacchi", "nessun incontro").
 DENIED_BEFORE_RE = re.compile(r"\b(?:senza|nessun[ao]?|niente|alcun[ao]?)\s+(?:\w+\s+)?$")
 # Future tense anywhere in the sentence: something yet to happen ("visiterà", "si terranno").
@@ -124,8 +127,14 @@ FUTURE_CUE_RE = re.compile(
     r"\b(?:previst[aoie]|prossim[aoie]|atteso|attesa|attesi|attese|in programma|domani|imminente|"
     r"sarà|saranno|si terrà|si svolgerà)\b"
 )
+MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
+REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
+MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
+FIGURE_PREFIX = "#"  # content terms that are figures ("#count:175"), as build writes them
+STRONG_BONUS = 0.5  # evidence score of a wire copy of a report, or of the very day named without a year
+WEEKDAY_BONUS = 0.05  # ... of the weekday named ("martedì"): one day in seven
 NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
 
 
@@ -139,6 +148,8 @@ class EventParams:
     min_misdate_similarity: float = 0.5  # ... joins it (a date conflict) when their lead words are this alike
     min_content_similarity: float = 0.15  # lead-word cosine an undated report needs with the event it joins
     min_similarity_margin: float = 0.1   # ... and its lead over the next best event of that kind
+    strong_content_margin: float = 0.25  # a lead this large (or a wire copy, or the day named) makes the join strong
+    min_undated_pair_similarity: float = 0.5  # two articles with no dated event: cosine making them one event
 
 
 @dataclass
@@ -154,6 +165,15 @@ class Frame:
     terms: frozenset[str]
     is_planned: bool = False
     date_at: tuple[int, int] | None = None  # (sentence id, offset) of the date it was given
+    # evidence for an article that gives no date of its own (`content` joining):
+    content: frozenset[str] = frozenset()   # terms of the sentences about its event, and the figures they state
+    day_month: tuple[int, int] | None = None  # a day named without a year, nothing anchoring the year
+    day_month_at: tuple[int, int] | None = None  # (sentence id, offset) where it is named
+    weekday: int | None = None               # a weekday named for the event ("martedì"), Monday = 0
+    months: frozenset[int] = frozenset()     # months named for the event without a day ("a marzo")
+    other_days: frozenset[tuple[int, int]] = frozenset()  # (month, day) the text marks as another occasion's
+    other_months: frozenset[int] = frozenset()  # months the text marks as another occasion's ("quella di marzo")
+    published_is_weak: bool = False          # the publication date was read from the text, not a manifest
 
 
 @dataclass
@@ -169,6 +189,8 @@ class Cluster:
     founder: str = ""
     speaker: str | None = None
     joined_by_words: set[str] = field(default_factory=set)  # documents matched by their words, not their date
+    weakly_joined: set[str] = field(default_factory=set)  # ... of those, the ones matched by weaker evidence
+    content: Counter = field(default_factory=Counter)
 
     @property
     def event_id(self) -> str:
@@ -183,6 +205,7 @@ class Cluster:
         self.persons.update(f.persons)
         self.places |= f.places
         self.terms.update(f.terms)
+        self.content.update(f.content)
         self.planned_votes += 1 if f.is_planned else -1
 
     @property
@@ -261,6 +284,7 @@ class SentenceReading:
     future_cue: bool
     dates: list[tuple[int, dt.date, bool]]  # start, day, marked as another occasion's
     months: list[dt.date] = field(default_factory=list)  # first days of the months it names without a day
+    names_month: bool = False  # it names a month, resolved or not
 
 
 def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tuple[int, dt.date]] = ()) -> SentenceReading:
@@ -279,7 +303,7 @@ def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tupl
               for at, day in dates]
     return SentenceReading(words, bool(OTHER_PAST_RE.search(low) or PLUPERFECT_RE.search(low)),
                            bool(OTHER_FUTURE_RE.search(low) or FUTURE_TENSE_RE.search(low)), marked,
-                           [d for _, d in months])
+                           [d for _, d in months], bool(MONTH_NAME_RE.search(low)))
 
 
 # --- document frames -----------------------------------------------------------------------------
@@ -293,13 +317,32 @@ def document_frames(
     terms_of_doc: dict[str, frozenset[str]],
     lead_sentences: int,
     phone_docs: set[str] = frozenset(),
+    guessed_dates: dict[tuple[int, int], tuple[int, int] | None] | None = None,
+    weekday_of: dict[int, int] | None = None,
+    month_names: dict[int, list[int]] | None = None,
+    weak_published: set[str] = frozenset(),
+    lead_of: dict[str, list[int]] | None = None,
 ) -> dict[str, Frame]:
     """The main-event frame of every document (see the module docstring, step 1).
 
     `sentences` has sid, doc_id, sent_no (sorted by doc, sent_no); `readings` the sentences
     read by `read_sentence` (those without event words or dates may be missing); `phone_docs`
-    the articles that name a phone (their generic talks are a call).
+    the articles that name a phone (their generic talks are a call). `guessed_dates`: (sid,
+    offset) of the day dates whose year or day rests on nothing the article states (a
+    publication date guessed from the corpus or read from the text), mapped to the (month, day)
+    the text names explicitly, or None for a relative one ("ieri", "martedì"): they never date
+    the event; an explicit one gives its `day_month`. `weekday_of`: a weekday named with
+    nothing to anchor it, per sentence; `month_names`: months named without a day, per
+    sentence; `weak_published`: documents whose publication date was read from their text (a
+    prior, never a bound on the event's date); `lead_of`: each document's lead sentences, when
+    not simply its first ones (headers, bylines and page residue skipped).
     """
+    guessed_dates = guessed_dates or {}
+    guessed_by_sid: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (sid_at, _), md in guessed_dates.items():
+        if md is not None:
+            guessed_by_sid[sid_at].append(md)
+    weekday_of, month_names = weekday_of or {}, month_names or {}
     frames = {}
     by_doc = defaultdict(list)
     for sid, doc, sent_no in zip(*(sentences[c].to_list() for c in ("sid", "doc_id", "sent_no"))):
@@ -307,12 +350,21 @@ def document_frames(
     for doc, rows in by_doc.items():
         rows.sort()
         sids = [sid for _, sid in rows]
-        lead = sids[:lead_sentences]
+        lead = (lead_of or {}).get(doc) or sids[:lead_sentences]
         pub = published.get(doc)
+        weak = doc in weak_published
         kind, planned = _main_kind(lead, sids, readings)
         if kind == GENERIC_KIND and doc in phone_docs:
             kind = "call"
-        date, date_at = _main_date(kind, lead, sids, readings, pub, planned)
+        sure = {s: _without_dates(readings[s], s, guessed_dates, keep_guessed=False) for s in sids if s in readings}
+        date, date_at = _main_date(kind, lead, sids, sure, None if weak else pub, planned)
+        day_month, day_month_at = None, None
+        if date is None and guessed_dates:
+            maybe = {s: _without_dates(readings[s], s, guessed_dates, keep_guessed=True) for s in sure}
+            guess, guess_at = _main_date(kind, lead, sids, maybe, None, planned)
+            if guess is not None:
+                day_month = (guess.month, guess.day)
+            day_month_at = guess_at
         # who and where: the persons and places named with the event word in the lead (a byline
         # or a quoted commentator is not a participant); else the lead's places
         naming = [s for s in lead if readings.get(s) is not None and any(
@@ -322,8 +374,43 @@ def document_frames(
             p for s in lead for _, p in places_of.get(s, ()))
         if kind not in LOCATED_KINDS:
             places = frozenset()
-        frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at)
+        # what the text says of its event's time, and of other occasions' times
+        weekdays, months, other_days, other_months = [], set(), set(), set()
+        for s in sids:
+            r = readings.get(s)
+            named_months = month_names.get(s, [])
+            if r is None and not named_months and s not in weekday_of:
+                continue
+            rel = sentence_relation(r, kind, date, planned)
+            if rel == "main":
+                months.update(named_months)
+                if s in weekday_of:
+                    weekdays.append(weekday_of[s])
+            else:
+                other_months.update(named_months)
+                for _, day, _ in (r.dates if r else ()):
+                    other_days.add((day.month, day.day))
+                for md in guessed_by_sid.get(s, ()):
+                    other_days.add(md)
+        frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at,
+                            day_month=day_month, day_month_at=day_month_at, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
+                            months=frozenset(months) if len(months) == 1 else frozenset(),
+                            other_days=frozenset(other_days), other_months=frozenset(other_months),
+                            published_is_weak=weak)
     return frames
+
+
+def _without_dates(r: SentenceReading, sid: int, guessed: dict, keep_guessed: bool) -> SentenceReading:
+    """The reading with only its sure dates (keep_guessed False) or only its guessed explicit ones."""
+    if not guessed or not r.dates:
+        return r
+    if keep_guessed:
+        dates = [d for d in r.dates if guessed.get((sid, d[0]), None) is not None]
+    else:
+        dates = [d for d in r.dates if (sid, d[0]) not in guessed]
+    if len(dates) == len(r.dates):
+        return r
+    return SentenceReading(r.words, r.past_cue, r.future_cue, dates, r.months, r.names_month)
 
 
 def _main_kind(lead: list[int], sids: list[int], readings: dict[int, SentenceReading]) -> tuple[str, bool]:
@@ -355,7 +442,7 @@ def _main_date(kind: str, lead: list[int], sids: list[int], readings: dict[int, 
     its event word; else the first unmarked date of the lead. Dates marked as another occasion's
     and, for a past event, dates after publication are never the event's."""
     def usable(r: SentenceReading, day: dt.date, marked: bool) -> bool:
-        if marked or r.past_cue:
+        if marked or r.past_cue or (r.future_cue and not planned):
             return False
         if published is None:
             return True
@@ -386,21 +473,28 @@ def _main_date(kind: str, lead: list[int], sids: list[int], readings: dict[int, 
 
 # --- clustering ----------------------------------------------------------------------------------
 
-def _cosine(a: Counter | frozenset, b: frozenset, idf: dict[str, float]) -> float:
-    keys_a = set(a)
-    shared = keys_a & b
+def _words(x: "Frame | Cluster") -> Counter | frozenset:
+    """What an article (or an event's articles) says about its event: the terms and figures of
+    its sentences about it, else the words of its lead."""
+    return x.content or x.terms
+
+
+def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float]) -> float:
+    keys_a, keys_b = a.keys() if isinstance(a, Counter) else a, b.keys() if isinstance(b, Counter) else b
+    shared = keys_a & keys_b
     if not shared:
         return 0.0
     na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
-    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in b))
+    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
     return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
 
 
-def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[list[Cluster], dict[str, Cluster]]:
-    """Events from document frames (module docstring, step 2). Returns the clusters and each
-    document's cluster."""
+def cluster_documents(frames: dict[str, Frame], params: EventParams,
+                      near: dict[str, set[str]] | None = None) -> tuple[list[Cluster], dict[str, Cluster]]:
+    """Events from document frames (module docstring, step 2). `near`: each document's
+    near-duplicates (wire copies). Returns the clusters and each document's cluster."""
     n = max(len(frames), 1)
-    df = Counter(t for f in frames.values() for t in f.terms)
+    df = Counter(t for f in frames.values() for t in _words(f))
     idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
     clusters: list[Cluster] = []
     of_doc: dict[str, Cluster] = {}
@@ -446,11 +540,15 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
     # 1b. one event misdated by a few reports: a smaller (kind, date) event joins the one larger
     # event of its kind at most date_conflict_days away that its persons, places and words fit
     merged: set[int] = set()
+    by_kind_day: dict[tuple, list[Cluster]] = defaultdict(list)  # candidates looked up by day, not scanned
+    for c in clusters:
+        by_kind_day[(c.kind, c.date)].append(c)
     for small in sorted(clusters, key=lambda c: (len(c.docs), c.date, c.founder)):
         if id(small) in merged:
             continue
+        window = range(-params.date_conflict_days, params.date_conflict_days + 1)
         near = [
-            big for big in clusters
+            big for k in window for big in by_kind_day.get((small.kind, small.date + dt.timedelta(days=k)), ())
             if big is not small and id(big) not in merged and big.kind == small.kind and big.date is not None
             and len(small.docs) * MISDATED_SHARE <= len(big.docs)
             and abs((big.date - small.date).days) <= params.date_conflict_days
@@ -468,58 +566,100 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
         merged.add(id(small))
     clusters = [c for c in clusters if id(c) not in merged]
 
-    # 2. undated frames: the one dated event of their kind they fit, by positive evidence
+    # 2. frames without a date of their own: the one dated event their content identifies
     by_kind: dict[str, list[Cluster]] = defaultdict(list)
     for c in clusters:
         by_kind[c.kind].append(c)
-    undated = [f for f in order if f.doc_id not in of_doc and f.date is None and f.kind != UNKNOWN_KIND]
+    near = near or {}
+    # candidates: the events of a compatible kind naming one of its persons (or, naming none, one of
+    # its places), and those holding a wire copy of it; never a scan of every event of its kind
+    by_name: dict[tuple, list[Cluster]] = defaultdict(list)
+    for c in clusters:
+        for name in set(c.persons) | c.places:
+            by_name[(c.kind, name)].append(c)
     left = []
-    for f in undated:
-        kinds = (f.kind,) + (TALKS_CAN_BE if f.kind == GENERIC_KIND else ())
-        # every event of its kind naming the same persons (or places) is a candidate, however its
-        # words compare: words alone do not tell two calls between the same leaders apart
-        candidates = [c for k in kinds for c in by_kind[k] if _undated_may_join(f, c, params.undated_window_days)]
-        scored = sorted(((_cosine(c.terms, f.terms, idf), c.date, i) for i, c in enumerate(candidates)),
-                        key=lambda t: (-t[0], t[1], t[2]))
-        ok = bool(scored) and scored[0][0] >= params.min_content_similarity and (
-            len(scored) == 1 or scored[0][0] - scored[1][0] >= params.min_similarity_margin)
-        if ok and f.published is None:
-            # with no date at all, it may join only the one event of its kind in the corpus that
-            # could be its own (persons and places fitting, even where either names none)
-            possible = [c for k in kinds for c in by_kind[k] if c.date is not None
-                        and persons_fit(f.persons, frozenset(c.persons)) and places_fit(f.places, c.places)]
-            ok = len(possible) == 1
-        if ok:
-            c = candidates[scored[0][2]]
-            c.add(f)
-            c.joined_by_words.add(f.doc_id)
-            of_doc[f.doc_id] = c
-        else:
+    for f in order:
+        if f.doc_id in of_doc or f.date is not None or f.kind == UNKNOWN_KIND:
+            continue
+        scored = []
+        found: dict[int, Cluster] = {}
+        for k in compatible_kinds(f.kind):
+            for name in (f.persons or f.places):
+                for c in by_name.get((k, name), ()):
+                    found[id(c)] = c
+        for d in near.get(f.doc_id, ()):
+            c = of_doc.get(d)
+            if c is not None and c.kind in compatible_kinds(f.kind):
+                found[id(c)] = c
+        for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder)):
+            evidence = _content_evidence(f, c, idf, near, params)
+            if evidence is not None:
+                scored.append((evidence[0], evidence[1], c.date, len(scored), c))
+        scored.sort(key=lambda t: (-t[0], t[2], t[3]))
+        best = scored[0] if scored else None
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
+        # reports state too) whose words are clearly nearer than any other's; else it abstains
+        # (or, the one event of its kind it could be, its words alike enough)
+        if (best is None or not (best[1] or len(scored) == 1) or best[0] < params.min_content_similarity
+                or best[0] - runner_up < params.min_similarity_margin):
             left.append(f)
-    # undated frames of one kind, published the same day, sharing persons and words
-    by_day: dict[tuple, list[Cluster]] = defaultdict(list)
+            continue
+        c = best[4]
+        c.add(f)
+        c.joined_by_words.add(f.doc_id)
+        if best[0] - runner_up < params.strong_content_margin:
+            c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
+        of_doc[f.doc_id] = c
+
+    # 3. frames left without a dated event: those whose content identifies one common event
+    # (a wire copy, or the same persons or places and much the same words, nothing in their
+    # dates telling them apart) are one event known by its content
+    # candidates: articles of one kind naming a person (or, naming none, a place) in common, and wire copies
+    buckets: dict[tuple, list[str]] = defaultdict(list)
+    left_ids = {f.doc_id for f in left}
     for f in left:
-        if f.published is None or not (f.persons or f.places):
+        for key in (f.persons or f.places):
+            buckets[(f.kind, key)].append(f.doc_id)
+    candidate_pairs = {(a, b) for docs in buckets.values() for i, a in enumerate(docs) for b in docs[i + 1:]}
+    candidate_pairs |= {(min(a, b), max(a, b)) for a in left_ids for b in near.get(a, ()) if b in left_ids}
+    pairs = []
+    for a_id, b_id in candidate_pairs:
+        strength = _undated_pair_strength(frames[a_id], frames[b_id], idf, near, params)
+        if strength is not None:
+            pairs.append((-strength, min(a_id, b_id), max(a_id, b_id)))
+    pairs.sort()
+    member: dict[str, Cluster] = {}
+    for _, a_id, b_id in pairs:
+        ca, cb = member.get(a_id), member.get(b_id)
+        if ca is not None and ca is cb:
             continue
-        fitting = [
-            c for c in by_day[(f.kind, f.published)]
-            if (f.persons & set(c.persons) or (not f.persons and f.places & c.places))
-            and persons_fit(f.persons, frozenset(c.persons)) and places_fit(f.places, c.places)
-            and _cosine(c.terms, f.terms, idf) >= params.min_content_similarity
-        ]
-        if len(fitting) > 1:
+        fa, fb = frames[a_id], frames[b_id]
+        docs_a = ca.docs if ca else [a_id]
+        docs_b = cb.docs if cb else [b_id]
+        # every member must fit every other: no chaining across two events
+        if not all(_undated_pair_strength(frames[x], frames[y], idf, near, params) is not None
+                   for x in docs_a for y in docs_b):
             continue
-        if fitting:
-            fitting[0].add(f)
-            fitting[0].identified_by = "content"
-            fitting[0].joined_by_words.add(f.doc_id)
-            of_doc[f.doc_id] = fitting[0]
-        else:
-            c = Cluster(f.kind, None, "article")
-            c.add(f)
+        if ca is None and cb is None:
+            c = Cluster(fa.kind, None, "content")
+            c.add(fa)
+            c.add(fb)
             clusters.append(c)
-            by_day[(f.kind, f.published)].append(c)
-            of_doc[f.doc_id] = c
+            member[a_id] = member[b_id] = c
+        elif ca is None or cb is None:
+            c, f = (ca, fb) if ca is not None else (cb, fa)
+            c.add(f)
+            member[f.doc_id] = c
+        else:
+            for d in cb.docs:
+                ca.add(frames[d])
+                member[d] = ca
+            clusters.remove(cb)
+    for d, c in member.items():
+        c.joined_by_words.add(d)
+        c.weakly_joined.add(d)  # no dated report anchors it: its comparisons are to be checked
+        of_doc[d] = c
     # 3. everything else is known to its article only
     for f in order:
         if f.doc_id not in of_doc:
@@ -533,11 +673,125 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams) -> tuple[li
     return clusters, of_doc
 
 
+def compatible_kinds(kind: str) -> tuple[str, ...]:
+    """Kinds of a dated event an article of `kind` may report: its own; generic talks and a call
+    or a meeting either way; and two kinds that are parts of each other (a strike and its march)."""
+    out = [kind]
+    if kind == GENERIC_KIND:
+        out += list(TALKS_CAN_BE)
+    elif kind in TALKS_CAN_BE:
+        out.append(GENERIC_KIND)
+    out += [k for k in PART_OF.get(kind, ()) if kind in PART_OF.get(k, ()) and k not in out]
+    return tuple(out)
+
+
+def day_in_year_of(day_month: tuple[int, int], near: dt.date) -> dt.date | None:
+    """The date of a day named without a year, in the year that puts it nearest `near`."""
+    best = None
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            d = dt.date(year, *day_month)
+        except ValueError:
+            continue
+        if best is None or abs((d - near).days) < abs((best - near).days):
+            best = d
+    return best
+
+
+def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
+    """Does what the article says of its event's time rule out an event of that day?"""
+    if f.day_month is not None and f.day_month != (day.month, day.day):
+        stated = day_in_year_of(f.day_month, day)
+        if stated is None or abs((stated - day).days) > params.date_conflict_days:
+            return True
+    if f.weekday is not None and f.day_month is None and f.weekday != day.weekday():
+        return True
+    if f.months and day.month not in f.months:
+        return True
+    if (day.month, day.day) in f.other_days or (day.month in f.other_months and day.month not in f.months):
+        return True
+    if f.published is not None:
+        days = (f.published - day).days
+        window = params.undated_window_days
+        if f.published_is_weak:
+            return abs(days) > window
+        return not (-window <= days <= 0) if f.is_planned else not (0 <= days <= window)
+    return False
+
+
+def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[str, set[str]],
+                      params: "EventParams") -> tuple[float, bool] | None:
+    """How strongly an article without a date of its own identifies the dated event `c` (None
+    when it cannot be that event): (score, is_strong). A candidate names the same persons (or,
+    naming none, the same places) or is a wire copy of one of its reports; nothing the article
+    says of its event's time may rule the event out. The score is the IDF-weighted cosine of
+    their words and figures, plus STRONG_BONUS for a wire copy or the very day named without a
+    year, plus WEEKDAY_BONUS for the weekday named."""
+    if c.date is None or c.kind == STATEMENT_KIND:
+        return None
+    copy = bool(near.get(f.doc_id, set()) & set(c.docs))
+    if not copy:
+        if f.persons:
+            if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
+                return None
+        elif not (f.places & c.places):
+            return None
+        if not places_fit(f.places, c.places):
+            return None
+    if _time_excludes(f, c.date, params):
+        return None
+    score = _cosine(_words(c), _words(f), idf)
+    named_day = f.day_month == (c.date.month, c.date.day)
+    if named_day or copy:
+        score += STRONG_BONUS
+    elif f.weekday is not None and f.weekday == c.date.weekday():
+        score += WEEKDAY_BONUS
+    # identified, not merely alike: a wire copy, the day named, or figures its reports state too
+    # (the opening words of one story's events are the same; their figures are not)
+    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
+    return score, named_day or copy or shared_figures >= MIN_SHARED_FIGURES
+
+
+def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict[str, set[str]],
+                           params: "EventParams") -> float | None:
+    """How surely two articles without a dated event report one event (None: not surely enough).
+    A wire copy of each other; or the same persons (or places), much the same words and
+    figures, and nothing in what they say of its time telling them apart."""
+    if g.kind not in compatible_kinds(f.kind):
+        return None
+    if f.day_month and g.day_month and f.day_month != g.day_month:
+        return None
+    if f.weekday is not None and g.weekday is not None and f.weekday != g.weekday:
+        return None
+    if f.months and g.months and not (f.months & g.months):
+        return None
+    if (f.day_month and f.day_month in g.other_days) or (g.day_month and g.day_month in f.other_days):
+        return None
+    if f.months & g.other_months or g.months & f.other_months:
+        return None
+    if f.published and g.published and abs((f.published - g.published).days) > params.undated_window_days:
+        return None
+    similarity = _cosine(_words(f), _words(g), idf)
+    if g.doc_id in near.get(f.doc_id, ()):
+        return 1.0 + similarity
+    # identified, not merely alike: the same day named, or figures in common
+    same_day = bool(f.day_month) and f.day_month == g.day_month
+    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
+    if not (same_day or shared_figures >= MIN_SHARED_FIGURES):
+        return None
+    if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):
+        return None
+    if not (f.persons & g.persons or (not f.persons and not g.persons and f.places & g.places)):
+        return None
+    bonus = STRONG_BONUS if f.day_month and f.day_month == g.day_month else 0.0
+    return similarity + bonus if similarity + bonus >= params.min_undated_pair_similarity else None
+
+
 def _misdate_fits(small: Cluster, big: Cluster, idf: dict[str, float], min_similarity: float) -> bool:
     """Reports dating one event a few days apart: alike in words and naming the same persons or
     places; with no names in common, only when their words are nearly the same (two votes of one
     assembly days apart share names and most words, but not the bill's)."""
-    similarity = _cosine(big.terms, frozenset(small.terms), idf)
+    similarity = _cosine(_words(big), _words(small), idf)
     if set(small.persons) & set(big.persons) or small.places & big.places:
         return similarity >= min_similarity
     return similarity >= (1 + min_similarity) / 2
@@ -547,7 +801,7 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
     """The one cluster whose lead words are clearly nearest the frame's, or None."""
     if len(fitting) == 1:
         return fitting
-    scored = sorted(((_cosine(c.terms, f.terms, idf), i) for i, c in enumerate(fitting)), reverse=True)
+    scored = sorted(((_cosine(_words(c), _words(f), idf), i) for i, c in enumerate(fitting)), reverse=True)
     if scored[0][0] >= params.min_content_similarity and scored[0][0] - scored[1][0] >= params.min_similarity_margin:
         return [fitting[scored[0][1]]]
     return None
@@ -562,26 +816,8 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
     shared = bool(f.persons & set(c.persons)) or bool(f.places & c.places)
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
-        return shared and _cosine(c.terms, f.terms, idf) >= 0.2
-    return shared or _cosine(c.terms, f.terms, idf) >= SAME_DAY_SIMILARITY
-
-
-def _undated_may_join(f: Frame, c: Cluster, window: int) -> bool:
-    if c.date is None:
-        return False
-    if f.persons:
-        if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
-            return False
-    elif not (f.places & c.places):
-        return False
-    if not places_fit(f.places, c.places):
-        return False
-    if f.published is None:
-        return True  # nothing dates it: only the absence of any other event of its kind can decide
-    days = (f.published - c.date).days
-    if f.is_planned:
-        return -window <= days <= 0
-    return 0 <= days <= window
+        return shared and _cosine(_words(c), _words(f), idf) >= 0.2
+    return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
 
 
 # --- sentences -----------------------------------------------------------------------------------
@@ -606,7 +842,42 @@ def sentence_relation(r: SentenceReading | None, main_kind: str, main_date: dt.d
         return "other"
     if (r.past_cue and not own) or (r.future_cue and not planned):
         return "other"
+    if r.past_cue and (r.dates or r.months or r.names_month):
+        return "other"  # "si erano già sentiti a marzo": the time of an earlier occasion
     return "main"
+
+
+class ReferenceIndex:
+    """The dated events, to find the one a sentence about another occasion names by its day:
+    "la telefonata del 2 febbraio era durata 40 minuti" states a value of the 2 February call
+    when the corpus knows that call (same kind, persons and places fitting the article's)."""
+
+    def __init__(self, clusters: list[Cluster]) -> None:
+        self.by_day: dict[tuple[int, int], list[Cluster]] = defaultdict(list)
+        for c in clusters:
+            if c.date is not None and c.kind not in (STATEMENT_KIND, UNKNOWN_KIND):
+                self.by_day[(c.date.month, c.date.day)].append(c)
+
+    def find(self, r: SentenceReading, sid: int, f: Frame, own: Cluster,
+             guessed: dict[tuple[int, int], tuple[int, int] | None]) -> Cluster | None:
+        kinds = {k for _, _, k, _, _ in r.words} or {f.kind}
+        if GENERIC_KIND in kinds:
+            kinds |= {f.kind} if f.kind in TALKS_CAN_BE else set(TALKS_CAN_BE)
+        found = set()
+        for at, day, _ in r.dates:
+            exact = (sid, at) not in guessed
+            if not exact and guessed[(sid, at)] is None:
+                continue
+            for c in self.by_day.get((day.month, day.day), ()):
+                if c is own or c.kind not in kinds or (exact and c.date != day):
+                    continue
+                if not exact and (own.date is None or abs((c.date - own.date).days) > REFERENCE_WINDOW_DAYS):
+                    continue  # a day named without a year: only an occasion of the same season of the story
+                if persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places) and (
+                        f.persons & set(c.persons) or f.places & c.places):
+                    found.add(id(c))
+                    match = c
+        return match if len(found) == 1 else None
 
 
 def statement_clusters(statements: list[tuple[str, int, str, frozenset[str]]], published: dict[str, dt.date | None],

@@ -42,7 +42,7 @@ FACT_COLUMNS = {
 }
 # Internal columns carried beside the contract ones for matching and conflicts (never written).
 AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
-               "is_relative": pl.Boolean}
+               "is_relative": pl.Boolean, "object": pl.Utf8}
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -86,6 +86,12 @@ SCOPE_RULES: tuple[tuple[re.Pattern, str], ...] = (
                 r"\bda (?:ogni|ciascuna|entrambe le) part[ei]\b|\bper lato\b|\bper schieramento\b"), "per_parte"),
     (re.compile(r"\bin totale\b|\bcomplessivament\w*|\bin tutto\b|\btotal[ei]\b|\bcomplessiv[aoi]\b|"
                 r"\btra (?:la )?piazza e\b"), "totale"),
+    # the whole country's figure of a day of protest is not the count of one city's march
+    (re.compile(r"\bin tutt[ao] (?:l['’]\s?)?(?:italia|il paese|la penisola|il territorio nazionale)\b|"
+                r"\b(?:di|in) tutte le (?:piazze|città)\b|\b(?:a|su) livello nazionale\b|\bnazionale\b|"
+                r"\btutt[oa] (?:il paese|la penisola|l['’]\s?italia|italia)\b"), "nazionale"),
+    # more people somewhere else than the count that came before ("altre 11mila davanti ai maxischermi")
+    (re.compile(r"\baltr[ei]\s*$|\bmaxischerm\w*"), "aggiuntivo"),
     (re.compile(r"\bin piazza\b|\bsul sagrato\b|\bnella piazza\b"), "piazza"),
     (re.compile(r"\blungo (?:il percorso|le strade|via|il corteo|il tragitto)\b|\bper le strade\b|\bnelle strade\b"), "percorso"),
     (re.compile(r"\ball['’]interno\b|\bdentro\b|\bin basilica\b|\bin chiesa\b|\bnella (?:basilica|cattedrale|chiesa)\b"), "interno"),
@@ -226,11 +232,37 @@ def bare_people_counts(text: str, covered: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
+# A definite article (or an articulated preposition) right before a small count: "i due Paesi", "tra
+# le due delegazioni", "dei tre leader" point back at things already named; they measure nothing.
+SET_PHRASE_BEFORE_RE = re.compile(
+    r"(?:^|\s)(?:i|le|gli|dei|delle|degli|ai|alle|agli|nei|nelle|negli|sui|sulle|sugli|coi|tra i|tra le|tra gli|"
+    r"fra i|fra le|fra gli|con i|con le|con gli|per i|per le|per gli|entrambi i|entrambe le|tutti e|tutte e)\s*$")
+MAX_SET_PHRASE = 10
+
+
+def is_set_phrase(before: str, low: float | None, high: float | None) -> bool:
+    """Is a count a set phrase ("i due Paesi") rather than a figure? A small exact count right
+    after a definite article."""
+    return (low is not None and low == high and low <= MAX_SET_PHRASE
+            and bool(SET_PHRASE_BEFORE_RE.search(before)))
+
+
 def _first(rules, text: str) -> str | None:
     for rx, name in rules:
         if rx.search(text):
             return name
     return None
+
+
+NATIONAL_RE = next(rx for rx, name in SCOPE_RULES if name == "nazionale")
+NATIONAL_WINDOW = 100  # a country-wide scope opens its sentence: "Nelle piazze di tutto il Paese, secondo…, 300mila"
+
+
+def _scope_of(text: str, start: int, end: int, before: str, after: str) -> str | None:
+    scope = _nearest_scope(before, after)
+    if scope is None and NATIONAL_RE.search(text[max(0, start - NATIONAL_WINDOW):start].lower()):
+        return "nazionale"
+    return scope
 
 
 def _nearest_scope(before: str, after: str) -> str | None:
@@ -244,6 +276,18 @@ def _nearest_scope(before: str, after: str) -> str | None:
             if best is None or d < best[0]:
                 best = (d, name)
     return best[1] if best else None
+
+
+SNAPSHOT_TIME_RE = re.compile(r"\balle (?:ore )?(\d{1,2})(?:[.:](\d{2}))?\b")
+
+
+def snapshot_scope(before: str, after: str) -> str | None:
+    """The hour of a snapshot count ("alle 9 erano già 3mila" → "ore 9.00"), nearest the value."""
+    found = list(SNAPSHOT_TIME_RE.finditer(before)) or list(SNAPSHOT_TIME_RE.finditer(after[:40]))
+    if not found:
+        return None
+    m = found[-1] if SNAPSHOT_TIME_RE.search(before) else found[0]
+    return f"ore {int(m.group(1))}.{m.group(2) or '00'}"
 
 
 def modality_of(before: str, after: str, is_count: bool = False) -> str:
@@ -376,13 +420,15 @@ def build_facts(
             "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
             "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
             "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
-            "is_relative": relative,
+            "is_relative": relative, "object": None,
         }
         for name, v in row.items():
             columns[name].append(v)
 
     # quantities
-    q = quantities.select("sent_id", "surface", "start", "end", "kind", "unit", "noun", "low", "high", "qualifier")
+    # a quantity whose bounds are reversed ("scesi da 300 a 200") is a change, not a value: not a fact
+    q = quantities.select("sent_id", "surface", "start", "end", "kind", "unit", "noun", "low", "high", "qualifier") \
+        .filter(~(pl.col("low") > pl.col("high")).fill_null(False))
     for sent_id, surface, start, end, qkind, unit, noun, low, high, qual in zip(*(q[c].to_list() for c in q.columns)):
         sid = sid_of.get(sent_id)
         if sid is None:
@@ -393,11 +439,13 @@ def build_facts(
         ev = meta[sid][3]
         kind_word = EVENT_KIND_LABELS.get(event_kinds.get(ev, ""), "evento")
         comparable = True
-        scope = _nearest_scope(before, after)
+        scope = _scope_of(text, start, end, before, after)
         if qkind != "count" and scope not in ("per_parte", "totale"):
             scope = None  # a place says where people were counted, not where a duration or a share was
         if NOT_A_FACT_AFTER_RE.match(after):
             continue  # page residue: "4 min di lettura"
+        if qkind == "count" and is_set_phrase(before, low, high):
+            continue  # "i due Paesi", "le tre parti": the ones already named, not a measurement
         if qkind == "duration":
             per_event = unit in EVENT_DURATION_UNITS and not NOT_EVENT_DURATION_RE.search(before) and not re.match(
                 r"\s*(?:fa|prima|dopo|di guerra|di conflitto)\b", after)
@@ -430,6 +478,8 @@ def build_facts(
             if noun and noun.isupper() and len(noun) > 1:
                 comparable = False  # "2 MAG": a dateline, not a count
         modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")
+        if modality == "provisional" and scope is None:
+            scope = snapshot_scope(before, after)  # the 9 o'clock count and the noon count are two measures
         add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
             comparable)
 
@@ -444,12 +494,14 @@ def build_facts(
         for start, end, low, high, qual, surface in bare_people_counts(text or "", covered.get(sid, [])):
             before = text[max(0, start - params.context_chars):start].lower()
             after = text[end:end + 60].lower()
-            scope = _nearest_scope(before, after)
+            scope = _scope_of(text, start, end, before, after)
             measure = "capienza persone" if CAPACITY_RE.search(before + " " + after[:30]) else (
                 "visitatori" if VISIT_RE.search(before + " " + after) else "persone")
             if measure.startswith("capienza"):
                 scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
             modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, True)
+            if modality == "provisional" and scope is None:
+                scope = snapshot_scope(before, after)
             add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True)
 
     # the date each article gives its event
@@ -549,7 +601,7 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
                 "scope": None, "modality": "outcome", "attributed_to": attribution(sid, -1), "unit": "truth",
                 "qualifier": "exact", "low": float(sign), "high": float(sign), "value": value, "is_comparable": True,
                 "sid": sid, "subject": sorted(_subject_terms(seq, i, base)), "is_certain_speaker": False,
-                "is_relative": False,
+                "is_relative": False, "object": _object_term(seq, i),
             })
     return out
 
@@ -559,6 +611,17 @@ def _sequences(tok: pl.DataFrame) -> dict[int, list[tuple[str, str, bool, str | 
     for sid, word, lemma, brk, term in zip(*(tok[c].to_list() for c in ("sid", "word", "lemma", "is_break", "term"))):
         out.setdefault(sid, []).append((word, lemma or "", brk, term))
     return out
+
+
+def _object_term(seq, i: int) -> str | None:
+    """The first content term after the predicate at seq[i], within its clause: what it is
+    about ("hanno concordato [uno scambio]", "non hanno concordato di [rivedersi]")."""
+    j = i + 1
+    while j < len(seq) and not seq[j][2]:
+        if seq[j][3] and seq[j][3] != seq[i][3]:
+            return seq[j][3]
+        j += 1
+    return None
 
 
 def _subject_terms(seq, i: int, base: str) -> frozenset[str]:

@@ -36,13 +36,14 @@ class MatchParams:
     min_subject_dice: float = 0.3     # and their Dice
     quote_similarity: float = 0.5     # Dice of two quotations' words at which they are the same statement
     similarity_threshold: float = 0.5  # Dice of two fact-less sentences of one event that state the same thing
-    min_shared_terms: int = 3         # words they share at least
+    min_shared_terms: int = 2         # words they share at least
     max_term_share: float = 0.5       # a word in more than this share of an event's sentences says nothing (events of 4+ sentences)
     label_chars: int = 160            # claim labels: the representative sentence cut to this many characters
 
 
 PAIR_SCHEMA = {"fact_id_a": pl.Utf8, "fact_id_b": pl.Utf8}
 SCOPE_NEVER = frozenset({frozenset({"per_parte", "totale"})})
+WIDE_SCOPES = frozenset({"nazionale"})
 
 
 def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
@@ -56,11 +57,14 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
     numeric = (
         valued.join(valued, on=keys, suffix="_b")
         .filter((pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b"))
-                & (pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b"))))
+                & (pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b")))
+                # a whole country's figure never meets one place's, stated or not
+                & ~((pl.col("scope").is_in(list(WIDE_SCOPES)) | pl.col("scope_b").is_in(list(WIDE_SCOPES)))
+                    & (pl.col("scope").fill_null("") != pl.col("scope_b").fill_null(""))))
         .select("fact_id", "fact_id_b", "kind", pl.lit(None, dtype=pl.Float64).alias("subject_dice"))
     )
     worded = f.filter(pl.col("kind").is_in(["polarity", "quote"])).select(
-        *keys, "fact_id", "doc_id", "attributed_to", "subject")
+        *keys, "fact_id", "doc_id", "attributed_to", "subject", "object")
     joined = worded.join(worded, on=keys, suffix="_b").filter(
         (pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
     shared = pl.col("subject").list.set_intersection(pl.col("subject_b")).list.len()
@@ -69,6 +73,10 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
         (shared >= params.min_subject_terms) & (dice >= params.min_subject_dice)
         & (pl.col("attributed_to").is_null() | pl.col("attributed_to_b").is_null()
            | (pl.col("attributed_to") == pl.col("attributed_to_b")))
+        # the same thing agreed or denied: what follows one predicate is named around the other
+        # ("concordato uno scambio" and "non concordato di rivedersi" are two facts)
+        & (pl.col("object").is_null() | pl.col("object_b").is_null() | (pl.col("object") == pl.col("object_b"))
+           | pl.col("subject").list.contains(pl.col("object_b")) | pl.col("subject_b").list.contains(pl.col("object")))
     )
     worded_pairs = (
         joined.with_columns(dice.cast(pl.Float64).alias("subject_dice"))
@@ -78,31 +86,46 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
     return pl.concat([numeric, worded_pairs]).sort("fact_id", "fact_id_b")
 
 
-def sentence_pairs(tokens: pl.DataFrame, sentences: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
-    """(sid_a, sid_b, similarity) of fact-less sentences of one event in different documents that
+def sentence_pairs(tokens: pl.DataFrame, sentences: pl.DataFrame, params: MatchParams,
+                   idf: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(sid, sid_b, similarity) of fact-less sentences of one event in different documents that
     state the same thing (module docstring). `sentences`: sid, doc_id, event_id of the
-    candidates."""
+    candidates; `idf`: term, idf (how rare each term is across the corpus's sentences; every
+    term weighs 1 without it). The similarity is the IDF-weighted Dice of their terms: two
+    reports of one fact share its rare words ("cooperazione", "migranti") even when the rest
+    of their wording differs."""
+    empty = pl.DataFrame(schema={"sid": pl.UInt32, "sid_b": pl.UInt32, "similarity": pl.Float64})
     if sentences.height < 2:
-        return pl.DataFrame(schema={"sid": pl.UInt32, "sid_b": pl.UInt32, "similarity": pl.Float64})
+        return empty
     post = (
         tokens.filter(pl.col("term").is_not_null()).select("sid", "term").unique()
         .join(sentences.select("sid", "doc_id", "event_id"), on="sid", how="inner")
     )
-    n_terms = post.group_by("sid").agg(pl.len().alias("n"))
+    post = post.join(idf, on="term", how="left").with_columns(pl.col("idf").fill_null(1.0)) if idf is not None \
+        else post.with_columns(pl.lit(1.0).alias("idf"))
     n_sent = sentences.group_by("event_id").agg(pl.len().alias("n_event"))
     df = post.group_by("event_id", "term").agg(pl.len().alias("df")).join(n_sent, on="event_id")
     common = df.filter((pl.col("n_event") >= 4) & (pl.col("df") > params.max_term_share * pl.col("n_event")))
     post = post.join(common.select("event_id", "term"), on=["event_id", "term"], how="anti")
+    weight = post.group_by("sid").agg(pl.col("idf").sum().alias("w"))
     pairs = (
-        post.join(post, on=["event_id", "term"], suffix="_b")
+        post.join(post.select("event_id", "term", "sid", "doc_id"), on=["event_id", "term"], suffix="_b")
         .filter((pl.col("sid") < pl.col("sid_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
-        .group_by("sid", "sid_b").agg(pl.len().alias("shared"))
+        .group_by("sid", "sid_b").agg(pl.len().alias("shared"), pl.col("idf").sum().alias("w_shared"))
         .filter(pl.col("shared") >= params.min_shared_terms)
-        .join(n_terms, on="sid").join(n_terms.rename({"sid": "sid_b", "n": "n_b"}), on="sid_b")
-        .with_columns((2 * pl.col("shared") / (pl.col("n") + pl.col("n_b"))).alias("similarity"))
+        .join(weight, on="sid").join(weight.rename({"sid": "sid_b", "w": "w_b"}), on="sid_b")
+        .with_columns((2 * pl.col("w_shared") / (pl.col("w") + pl.col("w_b"))).alias("similarity"))
         .filter(pl.col("similarity") >= params.similarity_threshold)
     )
     return pairs.select("sid", "sid_b", "similarity").sort("sid", "sid_b")
+
+
+def term_idf(tokens: pl.DataFrame) -> pl.DataFrame:
+    """term, idf: log((1 + n) / (1 + df)) + 1 over the sentences of a token table."""
+    terms = tokens.filter(pl.col("term").is_not_null()).select("sid", "term").unique()
+    n = terms["sid"].n_unique()
+    return terms.group_by("term").agg(pl.len().alias("df")).select(
+        "term", (((1 + n) / (1 + pl.col("df"))).log() + 1.0).alias("idf"))
 
 
 class _UnionFind:

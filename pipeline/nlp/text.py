@@ -318,21 +318,30 @@ def _is_content_word(text: str, lemma: str) -> bool:
 
 TOKEN_OR_BREAK_PATTERN = r"[^\W_]+|[.;:!?,()\[\]»”]"
 _CLOSING_STRAIGHT_QUOTE = (r'([^\s(\[«“"])"', "$1”")
-TOKEN_SCHEMA = {"sid": pl.UInt32, "pos": pl.UInt32, "word": pl.Utf8, "is_name": pl.Boolean,
-                "is_break": pl.Boolean, "lemma": pl.Utf8, "term": pl.Utf8}
+TOKEN_SCHEMA = {"sid": pl.UInt32, "pos": pl.UInt32, "word": pl.Categorical, "is_name": pl.Boolean,
+                "is_break": pl.Boolean, "lemma": pl.Categorical, "term": pl.Categorical}
+TOKEN_CHUNK = 50_000  # sentences tokenized at a time: strings live per chunk, the table keeps codes
 
 
 def token_table(texts: pl.Series, sids: pl.Series | None = None) -> pl.DataFrame:
     """One row per token of each text, in order: `sid` (the text's id, default its row number),
     `pos`, `word` (lower-cased), `is_name` (capitalised after the first token, or an acronym:
     kept unlemmatized), `is_break` (a clause break), `lemma` and `term` (text.matching_term;
-    null for breaks, stopwords and intensifiers)."""
+    null for breaks, stopwords and intensifiers). Words, lemmas and terms are categorical (a
+    code per row, each distinct string stored once), built a chunk of sentences at a time: a
+    corpus's tokens are tens of millions of rows."""
     sids = pl.Series("sid", range(len(texts)), dtype=pl.UInt32) if sids is None else sids.cast(pl.UInt32).alias("sid")
     if len(texts) == 0:
         return pl.DataFrame(schema=TOKEN_SCHEMA)
+    frame = pl.DataFrame({"sid": sids, "text": texts.fill_null("")})
+    seen: dict[tuple[str, bool], tuple[str, str | None]] = {}
+    parts = [_token_chunk(frame.slice(i, TOKEN_CHUNK), seen) for i in range(0, frame.height, TOKEN_CHUNK)]
+    return pl.concat(parts).sort("sid", "pos")
+
+
+def _token_chunk(frame: pl.DataFrame, seen: dict) -> pl.DataFrame:
     raw = (
-        pl.DataFrame({"sid": sids, "text": texts.fill_null("")})
-        .select("sid", pl.col("text").str.replace_all(*_CLOSING_STRAIGHT_QUOTE).str.extract_all(TOKEN_OR_BREAK_PATTERN).alias("raw"))
+        frame.select("sid", pl.col("text").str.replace_all(*_CLOSING_STRAIGHT_QUOTE).str.extract_all(TOKEN_OR_BREAK_PATTERN).alias("raw"))
         .explode("raw", empty_as_null=True)
         .drop_nulls("raw")
         .with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).over("sid").alias("pos"))
@@ -343,19 +352,20 @@ def token_table(texts: pl.Series, sids: pl.Series | None = None) -> pl.DataFrame
         pl.col("raw").str.contains(r"^[.;:!?,()\[\]»”]$").alias("is_break"),
         ((pl.col("raw").str.len_chars() > 1) & (first != first.str.to_lowercase())
          & ((pl.col("pos") > 0) | (pl.col("raw") == pl.col("raw").str.to_uppercase()))).alias("is_name"),
-    )
+    ).drop("raw")
     vocab = raw.filter(~pl.col("is_break")).select("word", "is_name").unique()
-    words, names = vocab["word"].to_list(), vocab["is_name"].to_list()
     lemmas, terms = [], []
-    for w, is_name in zip(words, names):
-        tok = Token(w, w if is_name else lemma_of(w), 0, 0, is_name)
-        lemmas.append(tok.lemma)
-        terms.append(matching_term(tok))
+    for w, is_name in zip(vocab["word"].to_list(), vocab["is_name"].to_list()):
+        got = seen.get((w, is_name))
+        if got is None:
+            tok = Token(w, w if is_name else lemma_of(w), 0, 0, is_name)
+            got = seen[(w, is_name)] = (tok.lemma, matching_term(tok))
+        lemmas.append(got[0])
+        terms.append(got[1])
     vocab = vocab.with_columns(pl.Series("lemma", lemmas, dtype=pl.Utf8), pl.Series("term", terms, dtype=pl.Utf8))
     return (
         raw.join(vocab, on=["word", "is_name"], how="left")
-        .select(list(TOKEN_SCHEMA))
-        .sort("sid", "pos")
+        .select([pl.col(c).cast(t) for c, t in TOKEN_SCHEMA.items()])
     )
 
 

@@ -535,6 +535,19 @@ def _draw_interval(ax, y: float, row: dict, x_left: float, x_right: float) -> No
     )
 
 
+def panel_limits(bounds: list[float], kind: str) -> tuple[float, float]:
+    """The x range of one figures panel: the values with a margin. Dates are day numbers and
+    times minutes of the day, so they are padded by days or minutes, never by a share of the
+    value (a tenth of a day number is years)."""
+    lo, hi = (min(bounds), max(bounds)) if bounds else (0.0, 1.0)
+    min_pad = {"date": 1.0, "time": 15.0}.get(kind, 0.0)
+    if hi > lo:
+        pad = max(0.12 * (hi - lo), min_pad)
+        return lo - pad, hi + pad
+    half = {"date": 3.0, "time": 30.0}.get(kind, max(abs(hi) * 0.1, 3.0))  # one value: centre it
+    return lo - half, hi + half
+
+
 def figures_by_outlet(figures: OutletFigures, out_dir: Path, dpi: int) -> Chart:
     """Small multiples: one panel per (event, measure) stated by two or more sources, one row per value."""
     file = FILES["figures"]
@@ -558,12 +571,7 @@ def figures_by_outlet(figures: OutletFigures, out_dir: Path, dpi: int) -> Chart:
             first = items[0]
             unit, kind = first["unit"], first["kind"]
             bounds = [x for r in items for x in (r["low"], r["high"]) if x is not None]
-            lo, hi = (min(bounds), max(bounds)) if bounds else (0.0, 1.0)
-            if hi > lo:
-                x_left, x_right = lo - 0.12 * (hi - lo), hi + 0.12 * (hi - lo)
-            else:  # every source gives one value: centre it
-                half = max(abs(hi) * 0.1, 3.0)
-                x_left, x_right = lo - half, hi + half
+            x_left, x_right = panel_limits(bounds, kind)
             for y, row in enumerate(items):
                 _draw_interval(ax, float(y), row, x_left, x_right)
             ax.set_xlim(x_left, x_right)

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from pipeline.common import read_table
-from tests.conftest import HIDDEN_FILE, PROBLEM_FILES, PROBLEM_LINKS, pipeline_env
+from tests.conftest import HIDDEN_FILE, PROBLEM_FILES, PROBLEM_LINKS
+from tests.helpers import pipeline_env
 
 SEED_TITLES = {
     "seeds/000_bb284bd7276bec07.txt": "Si sarebbe svolto il primo colloquio telefonico tra Trump e Putin",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.helpers import pipeline_env
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Never copied: environments, DVC outputs and caches, VCS data.
@@ -264,16 +265,6 @@ def _repository_files(root: Path) -> list[str]:
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-
-
-def pipeline_env() -> dict[str, str]:
-    """The environment the stages run in: the project venv's bin first on PATH (dvc, python)."""
-    env = {k: v for k, v in os.environ.items() if k != "NEWS_AGREEMENT_ROOT"}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["CI"] = "1"
-    env.update(GIT_AUTHOR_NAME="pytest", GIT_AUTHOR_EMAIL="pytest@example.invalid",
-               GIT_COMMITTER_NAME="pytest", GIT_COMMITTER_EMAIL="pytest@example.invalid")
-    return env
 
 
 @pytest.fixture(scope="session")

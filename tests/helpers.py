@@ -11,15 +11,19 @@ The Hypothesis strategies below build that arbitrary text: random Unicode, Itali
 numbers written in every way news prints them (dates, ranges, scores, percentages, number
 words), punctuation, quotation marks and markup fragments.
 
-The builders at the end make small schema-conformant contract frames from hand-made rows.
+The builders at the end make small schema-conformant contract frames from hand-made rows, and
+`Corpus` the normalized tables of a small corpus for the aggregate stage.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from hypothesis import HealthCheck, settings
@@ -28,6 +32,19 @@ from hypothesis import strategies as st
 from pipeline.common import conform, write_table
 from pipeline.quality.checks import ORDERED_PAIRS, text_ref, unordered_pair_key
 from pipeline.schemas import TABLES
+
+if TYPE_CHECKING:
+    from pipeline.agreement.build import AggregateParams
+
+def pipeline_env() -> dict[str, str]:
+    """The environment the stages run in: the project venv's bin first on PATH (dvc, python)."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWS_AGREEMENT_ROOT"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["CI"] = "1"
+    env.update(GIT_AUTHOR_NAME="pytest", GIT_AUTHOR_EMAIL="pytest@example.invalid",
+               GIT_COMMITTER_NAME="pytest", GIT_COMMITTER_EMAIL="pytest@example.invalid")
+    return env
+
 
 # --- the generic contract checker ---------------------------------------------------------------
 
@@ -276,3 +293,102 @@ def fact(
         "attributed_to": attributed_to, "unit": unit, "qualifier": qualifier, "low": low, "high": high,
         "value": value, "is_comparable": is_comparable,
     }
+
+
+# --- small corpora for the aggregate stage --------------------------------------------------------
+
+CORPUS_ENTITIES = {
+    "Trump": ("donald-trump", "person"),
+    "Putin": ("vladimir-putin", "person"),
+    "Zelensky": ("volodymyr-zelensky", "person"),
+    "Peskov": ("dmitry-peskov", "person"),
+    "Witkoff": ("steve-witkoff", "person"),
+    "Hegseth": ("pete-hegseth", "person"),
+    "Rutte": ("mark-rutte", "person"),
+    "Anna Rossi": ("anna-rossi", "person"),
+    "Rossi": ("paolo-rossi", "person"),  # a bare surname linked to another Rossi
+    "Cremlino": ("cremlino", "org"),
+    "NATO": ("nato", "org"),
+    "Ucraina": ("ucraina", "place"),
+    "Russia": ("russia", "place"),
+    "Mosca": ("mosca", "place"),
+    "Milano": ("milano", "place"),
+    "Napoli": ("napoli", "place"),
+    "Bruxelles": ("bruxelles", "place"),
+    "Questura": ("questura", "org"),
+}
+
+
+class Corpus:
+    """A small corpus for the aggregate stage: articles and sentences written for a test, with the
+    mentions (found by name from CORPUS_ENTITIES), dates, quantities and quotes the test gives."""
+
+    def __init__(self) -> None:
+        self.docs: list[tuple[str, str, dt.date | None]] = []
+        self.sentences: list[dict] = []
+        self.mentions: list[dict] = []
+        self.times: list[dict] = []
+        self.quantities: list[dict] = []
+        self.quotes: list[dict] = []
+
+    def doc(self, doc_id: str, source_id: str, published: dt.date | None = None) -> "Corpus":
+        self.docs.append((doc_id, source_id, published))
+        return self
+
+    def sent(self, doc_id: str, text: str, dates=(), quantities=(), quotes=()) -> str:
+        """Add a sentence; dates: (surface, date); quantities: (surface, kind, unit, noun, low, high,
+        qualifier); quotes: (quoted text, speaker entity id)."""
+        n = sum(1 for s in self.sentences if s["doc_id"] == doc_id)
+        sent_id = f"{doc_id}:{n}:0"
+        self.sentences.append({"sent_id": sent_id, "doc_id": doc_id, "block_no": n, "sent_no": n,
+                               "text": text, "start": 0, "end": len(text)})
+        for name, (eid, _) in CORPUS_ENTITIES.items():
+            at = text.find(name)
+            if at >= 0:
+                self.mentions.append({"doc_id": doc_id, "sent_id": sent_id, "entity_id": eid, "surface": name,
+                                      "start": at, "end": at + len(name), "method": "alias", "is_uncertain": False})
+        for surface, value in dates:
+            at = text.index(surface)
+            self.times.append({"doc_id": doc_id, "sent_id": sent_id, "surface": surface, "start": at,
+                               "end": at + len(surface), "value_date": value, "granularity": "day",
+                               "is_relative": False})
+        for surface, kind, unit, noun, low, high, qualifier in quantities:
+            at = text.index(surface)
+            self.quantities.append({"doc_id": doc_id, "sent_id": sent_id, "surface": surface, "start": at,
+                                    "end": at + len(surface), "kind": kind, "unit": unit, "noun": noun,
+                                    "low": low, "high": high, "qualifier": qualifier})
+        for i, (quoted, speaker) in enumerate(quotes):
+            self.quotes.append({"quote_id": f"{sent_id}:q{i}", "doc_id": doc_id, "sent_id": sent_id,
+                                "text": quoted, "speaker_entity_id": speaker, "cue": "ha detto"})
+        return sent_id
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        sources = sorted({s for _, s, _ in self.docs})
+        return {
+            "articles": conform("articles", pl.DataFrame(
+                [{"doc_id": d, "source_id": s, "published_date": p, "n_blocks": 1, "n_chars": 1}
+                 for d, s, p in self.docs], schema_overrides={"published_date": pl.Date})),
+            "sources": conform("sources", pl.DataFrame({"source_id": sources, "name": sources,
+                                                        "n_docs": [1] * len(sources)})),
+            "sentences": conform("sentences", pl.DataFrame(self.sentences)),
+            "entities": conform("entities", pl.DataFrame(
+                [{"entity_id": eid, "name": name, "type": typ, "aliases": [name]}
+                 for name, (eid, typ) in CORPUS_ENTITIES.items()])),
+            "mentions": _declared_frame("mentions", self.mentions),
+            "time_expressions": _declared_frame("time_expressions", self.times),
+            "quantities": _declared_frame("quantities", self.quantities),
+            "quotes": _declared_frame("quotes", self.quotes),
+        }
+
+    def run(self, params: AggregateParams | None = None) -> dict[str, pl.DataFrame]:
+        from pipeline.agreement.build import AggregateParams, aggregate
+
+        return aggregate(self.tables(), params or AggregateParams())
+
+
+def _declared_frame(name: str, rows: list[dict]) -> pl.DataFrame:
+    if not rows:
+        return pl.DataFrame(schema=TABLES[name].polars_schema)
+    return conform(name, pl.DataFrame(rows, schema_overrides={
+        c.name: c.dtype for c in TABLES[name].columns if c.name in rows[0]
+    }))

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from pipeline.agreement.build import AggregateParams
 from pipeline.common import conform
-from tests.test_agreement_stage import Corpus
+from tests.helpers import Corpus
 
 BASE = dt.date(2026, 3, 2)
 # (sentence template, noun) per role: {n} is the number as written

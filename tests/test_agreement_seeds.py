@@ -53,16 +53,46 @@ def test_the_later_call_never_shares_a_claim_with_february_reports(seeds):
         assert not (set(docs) & later and set(docs) & february), docs
 
 
-def test_the_nato_double_negative_is_a_polarity_conflict(seeds):
-    inputs, out = seeds
+def _nato_conflict(inputs, out) -> bool:
+    """A polarity conflict puts the mistranslated sentence against another on NATO membership."""
     odd = _docs_with(inputs["sentences"], "non era irrealistica")
     pol = out["conflicts"].filter(pl.col("kind") == "polarity")
-    assert any(
+    return bool(odd) and any(
         (a in odd) != (b in odd) and "realistico" in va + vb
         for a, b, va, vb in pol.select("doc_id_a", "doc_id_b", "value_a", "value_b").rows()
     )
 
 
-def test_compatible_call_durations_do_not_conflict(seeds):
-    _, out = seeds
+def test_the_nato_double_negative_is_a_polarity_conflict(seeds):
+    inputs, out = seeds
+    assert _nato_conflict(inputs, out)
+
+
+def test_positive_control_with_conflict_detection_off_the_nato_conflict_is_gone(seeds, pipeline_run, monkeypatch):
+    # The tests of this module must depend on conflict detection: switched off, the conflict disappears.
+    from pipeline.agreement import build
+
+    real = build.find_conflicts
+    monkeypatch.setattr(build, "find_conflicts", lambda *args, **kwargs: real(*args, **kwargs).head(0))
+    inputs, _ = seeds
+    off = aggregate(inputs, AggregateParams.from_dict(load_params("aggregate", root=pipeline_run)))
+    assert off["conflicts"].height == 0
+    assert not _nato_conflict(inputs, off)
+
+
+def test_the_call_durations_are_read_as_intervals_and_the_undated_report_is_never_compared(seeds):
+    # "circa un'ora e mezza" (an undated article) and "più di un'ora" (the article dating the call) would
+    # be compatible; but the undated article abstains (an event of its own), so they are never compared.
+    inputs, out = seeds
+    durations = out["facts"].filter((pl.col("kind") == "quantity") & pl.col("measure").str.starts_with("durata"))
+    by_value = {r["value"]: r for r in durations.iter_rows(named=True)}
+    about, more = by_value["circa un'ora e mezza"], by_value["più di un'ora"]
+    assert (about["low"], about["high"], more["low"], more["high"]) == (90.0, 90.0, 60.0, None)
+    events = out["events"].select("event_id", "identified_by", "event_date")
+    kind_of = {r["event_id"]: r for r in events.iter_rows(named=True)}
+    assert kind_of[more["event_id"]]["event_date"] == dt.date(2025, 2, 12)
+    assert kind_of[about["event_id"]]["identified_by"] == "article" and about["event_id"] != more["event_id"]
+    claims_of = out["claim_evidence"].group_by("sent_id").agg(pl.col("claim_id"))
+    claims = {r["sent_id"]: set(r["claim_id"]) for r in claims_of.iter_rows(named=True)}
+    assert not claims[about["sent_id"]] & claims[more["sent_id"]]
     assert out["conflicts"].filter(pl.col("kind") == "quantity").height == 0

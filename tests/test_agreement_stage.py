@@ -1,8 +1,9 @@
 """The aggregate logic on small corpora whose truth we know: events first, facts as measures,
 conflicts only within one event, with a confidence and a status.
 
-`Corpus` writes the normalized tables the stage reads, to the schemas in pipeline.schemas, from
-sentences written for these tests (entities are found by name, dates and quantities are given).
+`Corpus` (tests/helpers.py) writes the normalized tables the stage reads, to the schemas in
+pipeline.schemas, from sentences written for these tests (entities are found by name, dates and
+quantities are given).
 """
 
 from __future__ import annotations
@@ -11,118 +12,13 @@ import datetime as dt
 
 import polars as pl
 
-from pipeline.agreement.build import AggregateParams, aggregate, agreement_metrics
+from pipeline.agreement.build import AggregateParams, agreement_metrics
 from pipeline.agreement.conflicts import ConflictParams
 from pipeline.common import conform
-
-ENTITIES = {
-    "Trump": ("donald-trump", "person"),
-    "Putin": ("vladimir-putin", "person"),
-    "Zelensky": ("volodymyr-zelensky", "person"),
-    "Peskov": ("dmitry-peskov", "person"),
-    "Witkoff": ("steve-witkoff", "person"),
-    "Hegseth": ("pete-hegseth", "person"),
-    "Rutte": ("mark-rutte", "person"),
-    "Anna Rossi": ("anna-rossi", "person"),
-    "Rossi": ("paolo-rossi", "person"),  # a bare surname linked to another Rossi
-    "Cremlino": ("cremlino", "org"),
-    "NATO": ("nato", "org"),
-    "Ucraina": ("ucraina", "place"),
-    "Russia": ("russia", "place"),
-    "Mosca": ("mosca", "place"),
-    "Milano": ("milano", "place"),
-    "Napoli": ("napoli", "place"),
-    "Bruxelles": ("bruxelles", "place"),
-    "Questura": ("questura", "org"),
-}
-
-
-class Corpus:
-    def __init__(self) -> None:
-        self.docs: list[tuple[str, str, dt.date | None]] = []
-        self.sentences: list[dict] = []
-        self.mentions: list[dict] = []
-        self.times: list[dict] = []
-        self.quantities: list[dict] = []
-        self.quotes: list[dict] = []
-
-    def doc(self, doc_id: str, source_id: str, published: dt.date | None = None) -> "Corpus":
-        self.docs.append((doc_id, source_id, published))
-        return self
-
-    def sent(self, doc_id: str, text: str, dates=(), quantities=(), quotes=()) -> str:
-        """Add a sentence; dates: (surface, date); quantities: (surface, kind, unit, noun, low, high,
-        qualifier); quotes: (quoted text, speaker entity id)."""
-        n = sum(1 for s in self.sentences if s["doc_id"] == doc_id)
-        sent_id = f"{doc_id}:{n}:0"
-        self.sentences.append({"sent_id": sent_id, "doc_id": doc_id, "block_no": n, "sent_no": n,
-                               "text": text, "start": 0, "end": len(text)})
-        for name, (eid, _) in ENTITIES.items():
-            at = text.find(name)
-            if at >= 0:
-                self.mentions.append({"doc_id": doc_id, "sent_id": sent_id, "entity_id": eid, "surface": name,
-                                      "start": at, "end": at + len(name), "method": "alias", "is_uncertain": False})
-        for surface, value in dates:
-            at = text.index(surface)
-            self.times.append({"doc_id": doc_id, "sent_id": sent_id, "surface": surface, "start": at,
-                               "end": at + len(surface), "value_date": value, "granularity": "day",
-                               "is_relative": False})
-        for surface, kind, unit, noun, low, high, qualifier in quantities:
-            at = text.index(surface)
-            self.quantities.append({"doc_id": doc_id, "sent_id": sent_id, "surface": surface, "start": at,
-                                    "end": at + len(surface), "kind": kind, "unit": unit, "noun": noun,
-                                    "low": low, "high": high, "qualifier": qualifier})
-        for i, (quoted, speaker) in enumerate(quotes):
-            self.quotes.append({"quote_id": f"{sent_id}:q{i}", "doc_id": doc_id, "sent_id": sent_id,
-                                "text": quoted, "speaker_entity_id": speaker, "cue": "ha detto"})
-        return sent_id
-
-    def tables(self) -> dict[str, pl.DataFrame]:
-        sources = sorted({s for _, s, _ in self.docs})
-        return {
-            "articles": conform("articles", pl.DataFrame(
-                [{"doc_id": d, "source_id": s, "published_date": p, "n_blocks": 1, "n_chars": 1}
-                 for d, s, p in self.docs], schema_overrides={"published_date": pl.Date})),
-            "sources": conform("sources", pl.DataFrame({"source_id": sources, "name": sources,
-                                                        "n_docs": [1] * len(sources)})),
-            "sentences": conform("sentences", pl.DataFrame(self.sentences)),
-            "entities": conform("entities", pl.DataFrame(
-                [{"entity_id": eid, "name": name, "type": typ, "aliases": [name]}
-                 for name, (eid, typ) in ENTITIES.items()])),
-            "mentions": _frame("mentions", self.mentions),
-            "time_expressions": _frame("time_expressions", self.times),
-            "quantities": _frame("quantities", self.quantities),
-            "quotes": _frame("quotes", self.quotes),
-        }
-
-    def run(self, params: AggregateParams | None = None) -> dict[str, pl.DataFrame]:
-        return aggregate(self.tables(), params or AggregateParams())
-
-
-def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
-    from pipeline.schemas import TABLES
-
-    if not rows:
-        return pl.DataFrame(schema=TABLES[name].polars_schema)
-    return conform(name, pl.DataFrame(rows, schema_overrides={
-        c.name: c.dtype for c in TABLES[name].columns if c.name in rows[0]
-    }))
-
+from tests.helpers import Corpus
 
 FEB12 = dt.date(2025, 2, 12)
 AUG18 = dt.date(2025, 8, 18)
-
-
-def claim_of(out: dict[str, pl.DataFrame], sent_id: str) -> set[str]:
-    return set(out["claim_evidence"].filter(pl.col("sent_id") == sent_id)["claim_id"])
-
-
-def same_claim(out, a: str, b: str) -> bool:
-    return bool(claim_of(out, a) & claim_of(out, b))
-
-
-def conflicts_of(out, kind: str) -> pl.DataFrame:
-    return out["conflicts"].filter(pl.col("kind") == kind)
 
 
 MAR18 = dt.date(2025, 3, 18)
@@ -505,12 +401,13 @@ def test_entity_coverage_counts_mentions_per_source():
     assert cov[("donald-trump", "src-d1")]["n_mentions"] == 1 and cov[("donald-trump", "src-d1")]["first_sent_no"] == 0
 
 
-def test_two_votes_on_one_day_on_different_bills_stay_two_events():
+def _two_votes(bill_of_d3: str) -> tuple[dict, str, str]:
+    """Four reports of votes on one day; d1 and d3 give different counts of votes in favour."""
     c = Corpus()
     leads = {
         "d1": "Pensioni, via libera oggi alla riforma: il voto sulla previdenza chiude mesi di trattative.",
         "d2": "Previdenza, la riforma delle pensioni passa oggi con il voto sulla quota di uscita anticipata.",
-        "d3": "Plastica e riciclo: oggi il voto sul regolamento degli imballaggi divide le imprese.",
+        "d3": bill_of_d3,
         "d4": "Imballaggi, approvato oggi il regolamento: il voto sul riciclo della plastica.",
     }
     for doc, lead in leads.items():
@@ -518,9 +415,23 @@ def test_two_votes_on_one_day_on_different_bills_stay_two_events():
         c.sent(doc, lead, dates=[("oggi", FEB12)])
     a = c.sent("d1", "Il testo ha raccolto 124 voti favorevoli.", quantities=[count("124 voti", 124, "voti")])
     b = c.sent("d3", "Il testo ha raccolto 98 voti favorevoli.", quantities=[count("98 voti", 98, "voti")])
-    out = c.run()
+    return c.run(), a, b
+
+
+def test_two_votes_on_one_day_on_different_bills_stay_two_events():
+    out, a, b = _two_votes("Plastica e riciclo: oggi il voto sul regolamento degli imballaggi divide le imprese.")
+    assert event_of(out, a) is not None and event_of(out, b) is not None
     assert event_of(out, a) != event_of(out, b)  # nothing ties them but the day and the kind
     assert out["conflicts"].height == 0
+
+
+def test_positive_control_the_same_counts_on_one_bill_are_one_event_and_a_conflict():
+    # The same two sentences, when d3 leads with d1's words on the pensions vote: one event, and 124
+    # against 98 conflict. (Reports of one bill in other words, like d1 and d2, stay apart: no name
+    # ties them, and the stage abstains.)
+    out, a, b = _two_votes("Pensioni, via libera oggi alla riforma: il voto sulla previdenza chiude settimane di trattative.")
+    assert event_of(out, a) == event_of(out, b) is not None
+    assert conflict_pairs(out, "quantity") == {frozenset((a, b))}
 
 
 def test_a_few_reports_misdating_an_event_join_it_as_a_date_conflict_but_two_equal_groups_stay_apart():

@@ -18,8 +18,8 @@ from tests.conftest import (
     HIDDEN_FILE,
     PROBLEM_FILES,
     PROBLEM_LINKS,
-    pipeline_env,
 )
+from tests.helpers import pipeline_env
 
 SEED_TITLES = {
     "seeds/000_bb284bd7276bec07.txt": "Si sarebbe svolto il primo colloquio telefonico tra Trump e Putin",

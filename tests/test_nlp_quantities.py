@@ -27,6 +27,37 @@ def test_italian_number_formats(token, value):
     assert number_value(token) == value
 
 
+@pytest.mark.parametrize(
+    ("words", "value"),
+    # compounds the lexicon lacks, read by text2num
+    [("milleduecento", 1200), ("duemilacinquecento", 2500), ("ventunmila", 21_000), ("centunmila", 101_000),
+     ("un milione e duecentomila", 1_200_000), ("tre milioni e quattrocentomila", 3_400_000),
+     # lexicon spellings text2num reads wrongly or not at all: the lexicon answers first
+     ("centottantuno", 181), ("duecentottantotto", 288),
+     # not numbers
+     ("ventiuno", None), ("secondo", None), ("mezzo", None)],
+)
+def test_number_words_beyond_the_lexicon(words, value):
+    assert number_value(words) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [("Al corteo hanno partecipato un milione e duecentomila persone.", "un milione e duecentomila persone", 1_200_000),
+     ("In piazza c'erano ventunmila persone.", "ventunmila persone", 21_000),
+     ("Allo stadio sono entrati due milioni di tifosi.", "due milioni di tifosi", 2_000_000)],
+)
+def test_number_words_in_sentences(text, surface, value):
+    (q,) = [q for q in find_quantities(text) if q.kind == "count"]
+    assert (q.surface, q.low, q.high) == (surface, value, value)
+
+
+def test_a_number_after_millions_and_e_is_read_with_them_only_when_it_is_thousands():
+    # "e tre" after "due milioni" begins another statement: it is not 2,000,003.
+    found = [(q.surface, q.low) for q in find_quantities("Sono arrivati due milioni di euro e tre ambulanze.")]
+    assert ("due milioni di euro", 2_000_000) in found and all(low != 2_000_003 for _, low in found)
+
+
 # --- durations ------------------------------------------------------------------------------------
 
 

@@ -608,3 +608,27 @@ def test_a_batch_ge_cannot_evaluate_fails_its_checks_without_crashing(valid):
     [result] = run_plan(plan)
     assert result.status == FAILED and result.is_blocking
     assert result.note.startswith("could not be evaluated")
+
+
+def test_one_suite_per_table_and_frame_gives_the_results_of_one_run_per_batch(valid, monkeypatch):
+    from pipeline.quality import gx_runner
+
+    # Corruptions across merged suites: a dangling reference, a value out of set, offsets outside the text.
+    mentions = valid["mentions"].with_columns(
+        pl.when(pl.col("surface") == "Cremlino").then(pl.lit(f"{DOC_A}:1:9")).otherwise(pl.col("sent_id")).alias("sent_id"),
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(500)).otherwise(pl.col("end")).alias("end"))
+    evidence = valid["claim_evidence"].with_columns(
+        pl.when(pl.col("stance") == "conflicts").then(pl.lit("neutral")).otherwise(pl.col("stance")).alias("stance"))
+    tables = with_table(with_table(valid, "mentions", mentions), "claim_evidence", evidence)
+    plan = plan_checks(tables, INPUT_FILES, SETTINGS)
+    merged = gx_runner.suites(plan.batches)
+    # Positive control: batches were merged, so the comparison below compares two different runs.
+    assert len(merged) < len(plan.batches)
+    assert any(len(s.batches) > 1 and s.batches[0].name == "mentions" for s in merged)
+    together = run(tables)
+    monkeypatch.setattr(gx_runner, "suites", lambda batches: [
+        gx_runner.Suite((b,), b.data, b.index_columns) for b in batches])
+    apart = run(tables)
+    assert {"mentions.sent_id_in_sentences", "mentions.end_within_text", "claim_evidence.stance.in_set"} <= set(
+        failed(together))
+    assert together == apart

@@ -52,9 +52,9 @@ EVENT_PREFILTER = (
 @dataclass(frozen=True)
 class NearDuplicateParams:
     shingle_size: int = 5
-    n_bands: int = 16
-    rows_per_band: int = 4
-    min_jaccard: float = 0.5
+    n_bands: int = 64
+    rows_per_band: int = 3
+    min_jaccard: float = 0.3
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,12 @@ from pipeline.nlp.italian import (
     NUMBER_STEMS,
     NUMBER_WORD_RE,
     NUMBER_WORDS,
+    THOUSANDS_WORD_RE,
     fold,
     Rule,
     TokenIndex,
+    number_word_value,
+    number_words_value,
     parse_number,
     prefilter_regex,
     triggers_of,
@@ -102,7 +105,10 @@ _DIGITS = r"(?<![\w.,/])(?<![^\W\d_]-)(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[
 _WORD_NUMBER = rf"\b(?!(?:un|una|uno|sei)\b){NUMBER_WORD_RE}\b"
 _ARTICLE_ONE = rf"\b(?:un{_AP}|un|una|uno)"
 _MULT = r"(?:" + "|".join(sorted(MULTIPLIERS, key=len, reverse=True)) + r")\b"
-_NUM_PLAIN = rf"(?:{_DIGITS}(?:\s*{_MULT}|mila\b)?|{_WORD_NUMBER}(?:\s+{_MULT})?|{_ARTICLE_ONE}\s+{_MULT}|\bsei\b(?=\s+[a-zà-ù]+[ie]\b))"
+# "un milione e duecentomila": the thousands after a million, read with it (not as a count of their own).
+_MILLION_AND = rf"(?:(?<=milione)|(?<=milioni))\s+e\s+{THOUSANDS_WORD_RE}\b"
+_NUM_PLAIN = (rf"(?:{_DIGITS}(?:\s*{_MULT}|mila\b)?|{_WORD_NUMBER}(?:\s+{_MULT}(?:{_MILLION_AND})?)?"
+              rf"|{_ARTICLE_ONE}\s+{_MULT}(?:{_MILLION_AND})?|\bsei\b(?=\s+[a-zà-ù]+[ie]\b))")
 # With a unit right after, "un'ora", "una settimana", "un milione" are numbers too.
 _NUM_WITH_UNIT = rf"(?:{_NUM_PLAIN}|{_ARTICLE_ONE}\s*|\bsei\b)"
 
@@ -142,16 +148,21 @@ def _qualifier_of(words: str | None) -> str:
 
 
 def number_value(text: str) -> float | None:
-    """'1,2 milioni' -> 1200000, 'tre' -> 3, '300mila' -> 300000, "un'" -> 1."""
+    """'1,2 milioni' -> 1200000, 'tre' -> 3, '300mila' -> 300000, "un'" -> 1, 'un milione e
+    duecentomila' -> 1200000 (number words are read by text2num, digits by `parse_number`)."""
     words = fold(text).strip()
+    if not re.search(r"[0-9]", words):
+        whole = number_words_value(words) if " e " in words else number_word_value(words)
+        if whole is not None:
+            return float(whole)
     m = re.fullmatch(r"(.+?)\s*(mila|" + "|".join(MULTIPLIERS) + r")?", words)
     if not m:
         return None
     base, mult = m.group(1).strip(), m.group(2)
     if base in ("un", "un'", "una", "uno"):
         value = 1.0
-    elif base in NUMBER_WORDS:
-        value = float(NUMBER_WORDS[base])
+    elif number_word_value(base) is not None:
+        value = float(number_word_value(base))
     else:
         value = parse_number(base)
     if value is None:

@@ -80,19 +80,17 @@ def test_positive_control_with_conflict_detection_off_the_nato_conflict_is_gone(
     assert not _nato_conflict(inputs, off)
 
 
-def test_the_call_durations_are_read_as_intervals_and_the_undated_report_is_never_compared(seeds):
-    # "circa un'ora e mezza" (an undated article) and "più di un'ora" (the article dating the call) would
-    # be compatible; but the undated article abstains (an event of its own), so they are never compared.
+def test_the_call_durations_are_one_measure_of_one_call_and_do_not_conflict(seeds):
+    # "circa un'ora e mezza" (003, undated: it joins the 12 February call by what it says of it) and
+    # "più di un'ora" (004, which dates the call): the same measure of the same event, compared, compatible.
     inputs, out = seeds
     durations = out["facts"].filter((pl.col("kind") == "quantity") & pl.col("measure").str.starts_with("durata"))
     by_value = {r["value"]: r for r in durations.iter_rows(named=True)}
     about, more = by_value["circa un'ora e mezza"], by_value["più di un'ora"]
     assert (about["low"], about["high"], more["low"], more["high"]) == (90.0, 90.0, 60.0, None)
-    events = out["events"].select("event_id", "identified_by", "event_date")
-    kind_of = {r["event_id"]: r for r in events.iter_rows(named=True)}
-    assert kind_of[more["event_id"]]["event_date"] == dt.date(2025, 2, 12)
-    assert kind_of[about["event_id"]]["identified_by"] == "article" and about["event_id"] != more["event_id"]
-    claims_of = out["claim_evidence"].group_by("sent_id").agg(pl.col("claim_id"))
-    claims = {r["sent_id"]: set(r["claim_id"]) for r in claims_of.iter_rows(named=True)}
-    assert not claims[about["sent_id"]] & claims[more["sent_id"]]
-    assert out["conflicts"].filter(pl.col("kind") == "quantity").height == 0
+    assert about["event_id"] == more["event_id"] and about["measure"] == more["measure"]
+    events = {r["event_id"]: r for r in out["events"].iter_rows(named=True)}
+    assert events[more["event_id"]]["event_date"] == dt.date(2025, 2, 12)
+    assert about["is_comparable"] and more["is_comparable"]
+    pair = {about["sent_id"], more["sent_id"]}
+    assert not [r for r in out["conflicts"].iter_rows(named=True) if {r["sent_id_a"], r["sent_id_b"]} == pair]

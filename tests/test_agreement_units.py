@@ -450,6 +450,18 @@ def test_the_day_an_undated_report_names_rules_out_another_call():
     assert of_doc["u"] is not of_doc["y1"]
 
 
+def test_a_publication_day_with_a_guessed_year_still_rules_out_calls_far_from_it():
+    # "quasi due mesi fa, il 18 agosto": published about 18 October, year unknown (guessed from the corpus)
+    frames = _two_calls()
+    frames["u"] = _frame("u", content={"energia", "tregua", "#duration:120.0"}, published_day_month=(10, 18))
+    _, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is not of_doc["m1"] and of_doc["u"] is not of_doc["y1"]
+    # positive control: published about the March call's day, the same words join it
+    frames["u"] = _frame("u", content={"energia", "tregua", "#duration:120.0"}, published_day_month=(3, 11))
+    _, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is of_doc["m1"]
+
+
 def test_a_month_marked_as_another_occasion_rules_that_call_out():
     frames = _two_calls()
     # "nella precedente telefonata, quella di marzo, …": not the March call

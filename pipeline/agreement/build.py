@@ -101,6 +101,8 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         pl.when(pl.col("published_date_source") == "corpus").then(None).otherwise(pl.col("published_date"))
         .alias("published_date")) if "published_date_source" in articles.columns else articles
     published = dict(zip(known["doc_id"].to_list(), known["published_date"].to_list()))
+    corpus_day_month = {d: (p.month, p.day) for d, p in zip(articles["doc_id"].to_list(), articles["published_date"].to_list())
+                        if p is not None and published.get(d) is None}
     entity_types = dict(zip(t["entities"]["entity_id"].to_list(), t["entities"]["type"].to_list()))
     names = dict(zip(t["entities"]["entity_id"].to_list(), t["entities"]["name"].to_list()))
 
@@ -186,7 +188,8 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     frames = ev.document_frames(sentences, readings, published, by_type["person"], by_type["place"],
                                 terms_of_doc, params.events.lead_sentences, phone_docs,
                                 guessed_dates=guessed_dates, weekday_of=weekday_of, month_names=month_names,
-                                weak_published=weak_published, lead_of=lead_of)
+                                weak_published=weak_published, lead_of=lead_of,
+                                published_day_month=corpus_day_month)
     # what each article says about its own event: the terms and figures of its sentences about it
     main_sids = [sid for sid, doc in zip(sentences["sid"].to_list(), sentences["doc_id"].to_list())
                  if ev.sentence_relation(readings.get(sid), frames[doc].kind, frames[doc].date, frames[doc].is_planned) == "main"]

@@ -174,6 +174,9 @@ class Frame:
     other_days: frozenset[tuple[int, int]] = frozenset()  # (month, day) the text marks as another occasion's
     other_months: frozenset[int] = frozenset()  # months the text marks as another occasion's ("quella di marzo")
     published_is_weak: bool = False          # the publication date was read from the text, not a manifest
+    # the day and month of a publication date whose year was guessed from the corpus: the year says
+    # nothing, but the time of year the text gives still rules out events far from it in every year
+    published_day_month: tuple[int, int] | None = None
 
 
 @dataclass
@@ -322,6 +325,7 @@ def document_frames(
     month_names: dict[int, list[int]] | None = None,
     weak_published: set[str] = frozenset(),
     lead_of: dict[str, list[int]] | None = None,
+    published_day_month: dict[str, tuple[int, int]] | None = None,
 ) -> dict[str, Frame]:
     """The main-event frame of every document (see the module docstring, step 1).
 
@@ -396,7 +400,8 @@ def document_frames(
                             day_month=day_month, day_month_at=day_month_at, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
                             months=frozenset(months) if len(months) == 1 else frozenset(),
                             other_days=frozenset(other_days), other_months=frozenset(other_months),
-                            published_is_weak=weak)
+                            published_is_weak=weak,
+                            published_day_month=(published_day_month or {}).get(doc) if pub is None else None)
     return frames
 
 
@@ -710,12 +715,15 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
         return True
     if (day.month, day.day) in f.other_days or (day.month in f.other_months and day.month not in f.months):
         return True
+    window = params.undated_window_days
     if f.published is not None:
         days = (f.published - day).days
-        window = params.undated_window_days
         if f.published_is_weak:
             return abs(days) > window
         return not (-window <= days <= 0) if f.is_planned else not (0 <= days <= window)
+    if f.published_day_month is not None:
+        stated = day_in_year_of(f.published_day_month, day)
+        return stated is None or abs((stated - day).days) > window
     return False
 
 

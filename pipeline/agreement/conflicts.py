@@ -19,7 +19,12 @@ article matched by its words: `content_event_factor`; a speaker's statement even
 `statement_event_factor`), the scope (both stated alike: 1; one unstated: `unstated_scope_factor`),
 the attribution (both the outlet's or the same authority, or two named authorities: 1; one
 attributed and the other not: `mixed_attribution_factor`), the gap (values less than
-`small_gap` apart, relatively: `small_gap_factor`) and the kind (`kind_factors`). At or above
+`small_gap` apart, relatively: `small_gap_factor`), the split of the values (`value_groups`: when
+an event's values for one measure fall into two or more separate groups, each stated by at least
+`min_group_sources` articles, two values from different groups are more likely two events joined
+by mistake, or two measures, than a dispute: `split_values_factor`, unless two different named
+authorities give them, the police against the organisers; when one authority itself gives two such
+groups, the event is two events and every conflict of it gets the factor) and the kind (`kind_factors`). At or above
 `min_conflict_confidence` a conflict is `confirmed`, else `to_check`. Agreement rates and
 headline counts use confirmed conflicts only.
 """
@@ -55,6 +60,8 @@ class ConflictParams:
     relative_date_factor: float = 0.85
     small_gap: float = 0.1
     small_gap_factor: float = 0.85
+    min_group_sources: int = 2
+    split_values_factor: float = 0.6
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
@@ -115,6 +122,8 @@ def find_conflicts(
     p = pairs.join(detail.drop("kind"), on="fact_id").join(
         detail.drop("kind", "event_id", "measure", "modality").rename(lambda c: f"{c}_b"), on="fact_id_b")
     p = p.with_columns(*widened_bounds("low", "high", "qualifier"), *widened_bounds("low_b", "high_b", "qualifier_b"))
+    groups = value_groups(facts.filter(pl.col("kind") == "quantity"), params.min_group_sources)
+    p = p.join(groups, on="fact_id", how="left").join(groups.rename(lambda c: f"{c}_b"), on="fact_id_b", how="left")
     disjoint = ((pl.col("high_w") < pl.col("low_b_w")) | (pl.col("high_b_w") < pl.col("low_w"))).fill_null(False)
     # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
     p = p.filter(pl.col("kind").is_in(["polarity", "quote", "time"]) | disjoint)
@@ -145,6 +154,35 @@ def find_conflicts(
             "status": "confirmed" if confidence >= params.min_conflict_confidence else "to_check",
         })
     return pl.DataFrame(rows, schema=CONFLICT_COLUMNS, orient="row") if rows else pl.DataFrame(schema=CONFLICT_COLUMNS)
+
+
+def value_groups(facts: pl.DataFrame, min_sources: int) -> pl.DataFrame:
+    """fact_id -> value_group and split_values: the facts of one event, measure and modality
+    sorted by their widened intervals and cut where an interval starts above every interval before
+    it ends (groups of overlapping values). `split_values` is true for a fact whose group and at
+    least one other group of its measure are each stated by `min_sources` or more articles."""
+    schema = {"fact_id": pl.Utf8, "value_group": pl.Int64, "split_values": pl.Boolean, "doubled_event": pl.Boolean}
+    if facts.height == 0:
+        return pl.DataFrame(schema=schema)
+    key = ["event_id", "measure", "modality"]
+    f = (facts.select("fact_id", "doc_id", *key, "attributed_to", "low", "high", "qualifier")
+         .with_columns(*widened_bounds("low", "high", "qualifier"))
+         .with_columns(pl.col("low_w").fill_null(float("-inf")), pl.col("high_w").fill_null(float("inf")))
+         .sort(*key, "low_w", "high_w", "fact_id"))
+    reach = pl.col("high_w").cum_max().shift(1).over(key)
+    f = f.with_columns((pl.col("low_w") > reach).fill_null(False).cast(pl.Int64).cum_sum().over(key).alias("value_group"))
+    backed = (f.group_by(*key, "value_group").agg(pl.col("doc_id").n_unique().alias("n_docs"))
+              .with_columns((pl.col("n_docs") >= min_sources).alias("is_backed")))
+    split = backed.group_by(key).agg(pl.col("is_backed").sum().alias("n_backed"))
+    f = f.join(backed, on=[*key, "value_group"]).join(split, on=key).with_columns(
+        (pl.col("is_backed") & (pl.col("n_backed") >= 2)).alias("split_values"))
+    # one authority giving two separate figures, each stated by several articles, for one measure of
+    # one event: that "event" is two events; none of its conflicts is sure
+    doubled = (f.filter(pl.col("split_values") & pl.col("attributed_to").is_not_null())
+               .group_by(*key, "attributed_to").agg(pl.col("value_group").n_unique())
+               .filter(pl.col("value_group") >= 2).select("event_id").unique().with_columns(pl.lit(True).alias("doubled")))
+    return (f.join(doubled, on="event_id", how="left")
+            .select("fact_id", "value_group", "split_values", pl.col("doubled").fill_null(False).alias("doubled_event")))
 
 
 def _incompatible(r: dict) -> tuple[str, str] | None:
@@ -211,6 +249,12 @@ def _confidence(r: dict, kind: str, params: ConflictParams) -> float:
         b = widen(r["low_b"], r["high_b"], r["qualifier_b"])
         if relative_gap(a, b) < params.small_gap:
             c *= params.small_gap_factor
+        two_authorities = bool(r["attributed_to"] and r["attributed_to_b"] and r["attributed_to"] != r["attributed_to_b"])
+        if (r["split_values"] and r["split_values_b"] and r["value_group"] != r["value_group_b"]
+                and not two_authorities):
+            c *= params.split_values_factor
+    if r["doubled_event"] or r["doubled_event_b"]:
+        c *= params.split_values_factor
     if kind == "polarity":
         c *= min(1.0, 0.6 + (r["subject_dice"] or 0.0))
     return max(0.0, min(1.0, c))

@@ -79,4 +79,50 @@ def test_value_groups_cut_only_where_the_widened_values_do_not_touch():
     by_fact = dict(zip(groups["fact_id"], groups["value_group"]))
     assert by_fact["f0"] == by_fact["f1"] == by_fact["f2"] != by_fact["f3"]
     assert not groups["split_values"].any()  # 45mila is stated by one article only
-    assert not groups["doubled_event"].any()
+    assert groups["event_side"].is_null().all()
+
+
+def _two_measures(rows):
+    """rows: (doc, sentence, value, attributed_to, measure)"""
+    facts = pl.concat([_facts([r[:4]]).with_columns(pl.lit(r[4]).alias("measure"), pl.lit(f"f{i}").alias("fact_id"),
+                                                    pl.lit(f"s{i}").alias("sent_id"))
+                       for i, r in enumerate(rows)])
+    ids = facts["fact_id"].to_list()
+    measure = dict(zip(ids, facts["measure"]))
+    pairs = pl.DataFrame([{"fact_id": a, "fact_id_b": b, "kind": "quantity", "subject_dice": None}
+                          for i, a in enumerate(ids) for b in ids[i + 1:] if measure[a] == measure[b]])
+    return facts, find_conflicts(pairs, facts, {f: "c1" for f in ids}, {}, ConflictParams())
+
+
+def test_two_marches_joined_by_mistake_fall_into_two_camps_and_no_pair_across_them_is_confirmed():
+    rows = [
+        ("d1", "Per gli organizzatori al corteo per la sanità erano 19mila.", 19000, "organizzatori", "partecipanti"),
+        ("d1", "Piazza delle Erbe può contenere 30mila persone.", 30000, None, "capienza"),
+        ("d2", "Gli organizzatori del corteo per la sanità contano diciannovemila presenze.", 19000, "organizzatori", "partecipanti"),
+        ("d2", "La capienza di piazza delle Erbe è di 30mila persone.", 30000, None, "capienza"),
+        ("d3", "Secondo la Questura al corteo per il clima c'erano 33mila persone.", 33000, "questura", "partecipanti"),
+        ("d3", "Piazza dei Tessitori ha una capienza di 11mila persone.", 11000, None, "capienza"),
+        ("d4", "La Questura stima in trentatremila i partecipanti al corteo per il clima.", 33000, "questura", "partecipanti"),
+        ("d4", "La capienza di piazza dei Tessitori è di undicimila persone.", 11000, None, "capienza"),
+    ]
+    facts, out = _two_measures(rows)
+    sides = value_groups(facts, min_sources=2)
+    side_of = dict(zip(sides["doc_id"], sides["event_side"]))
+    assert side_of["d1"] == side_of["d2"] != side_of["d3"] == side_of["d4"]
+    # police against organisers would be a confirmed dispute; across two camps it is only to check
+    assert out.height == 8 and set(out["status"]) == {"to_check"}
+
+
+def test_a_real_dispute_echoed_across_measures_forms_no_camps():
+    rows = [  # the outlets that echo one figure do not echo the same side of the other measure
+        ("d1", "Al corteo hanno partecipato 20mila persone.", 20000, None, "partecipanti"),
+        ("d1", "La marcia è durata due ore.", 120, None, "durata"),
+        ("d2", "Hanno sfilato ventimila persone.", 20000, None, "partecipanti"),
+        ("d2", "Il corteo è durato quattro ore.", 240, None, "durata"),
+        ("d3", "I partecipanti erano 45mila.", 45000, None, "partecipanti"),
+        ("d3", "Dopo due ore il corteo si è sciolto.", 120, None, "durata"),
+        ("d4", "In 45mila hanno attraversato il centro.", 45000, None, "partecipanti"),
+        ("d4", "La manifestazione è durata quattro ore.", 240, None, "durata"),
+    ]
+    facts, _ = _two_measures(rows)
+    assert value_groups(facts, min_sources=2)["event_side"].is_null().all()

@@ -23,14 +23,17 @@ attributed and the other not: `mixed_attribution_factor`), the gap (values less 
 an event's values for one measure fall into two or more separate groups, each stated by at least
 `min_group_sources` articles, two values from different groups are more likely two events joined
 by mistake, or two measures, than a dispute: `split_values_factor`, unless two different named
-authorities give them, the police against the organisers; when one authority itself gives two such
-groups, the event is two events and every conflict of it gets the factor) and the kind (`kind_factors`). At or above
+authorities give them, the police against the organisers), and the camps of the event's articles
+(`_event_sides`: when over two or more split measures the articles fall into camps that keep
+stating the same groups, the event is two events joined by mistake, and every pair across camps,
+of any kind, gets `split_values_factor`) and the kind (`kind_factors`). At or above
 `min_conflict_confidence` a conflict is `confirmed`, else `to_check`. Agreement rates and
 headline counts use confirmed conflicts only.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -123,7 +126,12 @@ def find_conflicts(
         detail.drop("kind", "event_id", "measure", "modality").rename(lambda c: f"{c}_b"), on="fact_id_b")
     p = p.with_columns(*widened_bounds("low", "high", "qualifier"), *widened_bounds("low_b", "high_b", "qualifier_b"))
     groups = value_groups(facts.filter(pl.col("kind") == "quantity"), params.min_group_sources)
-    p = p.join(groups, on="fact_id", how="left").join(groups.rename(lambda c: f"{c}_b"), on="fact_id_b", how="left")
+    # the camps of an event joined by mistake part every kind of fact of its articles
+    sides = groups.select("event_id", "doc_id", "event_side").drop_nulls().unique()
+    groups = groups.select("fact_id", "value_group", "split_values")
+    p = (p.join(groups, on="fact_id", how="left").join(groups.rename(lambda c: f"{c}_b"), on="fact_id_b", how="left")
+         .join(sides, on=["event_id", "doc_id"], how="left")
+         .join(sides.rename({"doc_id": "doc_id_b", "event_side": "event_side_b"}), on=["event_id", "doc_id_b"], how="left"))
     disjoint = ((pl.col("high_w") < pl.col("low_b_w")) | (pl.col("high_b_w") < pl.col("low_w"))).fill_null(False)
     # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
     p = p.filter(pl.col("kind").is_in(["polarity", "quote", "time"]) | disjoint)
@@ -161,28 +169,76 @@ def value_groups(facts: pl.DataFrame, min_sources: int) -> pl.DataFrame:
     sorted by their widened intervals and cut where an interval starts above every interval before
     it ends (groups of overlapping values). `split_values` is true for a fact whose group and at
     least one other group of its measure are each stated by `min_sources` or more articles."""
-    schema = {"fact_id": pl.Utf8, "value_group": pl.Int64, "split_values": pl.Boolean, "doubled_event": pl.Boolean}
+    schema = {"fact_id": pl.Utf8, "event_id": pl.Utf8, "doc_id": pl.Utf8, "value_group": pl.Int64,
+              "split_values": pl.Boolean, "event_side": pl.Utf8}
     if facts.height == 0:
         return pl.DataFrame(schema=schema)
     key = ["event_id", "measure", "modality"]
-    f = (facts.select("fact_id", "doc_id", *key, "attributed_to", "low", "high", "qualifier")
-         .with_columns(*widened_bounds("low", "high", "qualifier"))
-         .with_columns(pl.col("low_w").fill_null(float("-inf")), pl.col("high_w").fill_null(float("inf")))
-         .sort(*key, "low_w", "high_w", "fact_id"))
-    reach = pl.col("high_w").cum_max().shift(1).over(key)
-    f = f.with_columns((pl.col("low_w") > reach).fill_null(False).cast(pl.Int64).cum_sum().over(key).alias("value_group"))
-    backed = (f.group_by(*key, "value_group").agg(pl.col("doc_id").n_unique().alias("n_docs"))
-              .with_columns((pl.col("n_docs") >= min_sources).alias("is_backed")))
-    split = backed.group_by(key).agg(pl.col("is_backed").sum().alias("n_backed"))
-    f = f.join(backed, on=[*key, "value_group"]).join(split, on=key).with_columns(
-        (pl.col("is_backed") & (pl.col("n_backed") >= 2)).alias("split_values"))
-    # one authority giving two separate figures, each stated by several articles, for one measure of
-    # one event: that "event" is two events; none of its conflicts is sure
-    doubled = (f.filter(pl.col("split_values") & pl.col("attributed_to").is_not_null())
-               .group_by(*key, "attributed_to").agg(pl.col("value_group").n_unique())
-               .filter(pl.col("value_group") >= 2).select("event_id").unique().with_columns(pl.lit(True).alias("doubled")))
-    return (f.join(doubled, on="event_id", how="left")
-            .select("fact_id", "value_group", "split_values", pl.col("doubled").fill_null(False).alias("doubled_event")))
+    f = facts.select("fact_id", "doc_id", *key, "low", "high", "qualifier").with_columns(
+        *widened_bounds("low", "high", "qualifier"))
+    f = _grouped(f, key, "low_w", "high_w", "value_group", "split_values", min_sources)
+    # the camps are read on the stated values: "circa 25mila" and "30mila" are two figures there
+    f = _grouped(f, key, "low", "high", "stated_group", "split_stated", min_sources)
+    return f.join(_event_sides(f, min_sources), on=["event_id", "doc_id"], how="left").select(
+        "fact_id", "event_id", "doc_id", "value_group", "split_values", "event_side")
+
+
+def _grouped(f: pl.DataFrame, key: list[str], low: str, high: str, group: str, split_flag: str,
+             min_sources: int) -> pl.DataFrame:
+    """`group`: the facts of one key sorted by [low, high] and cut where an interval starts above
+    every interval before it ends; `split_flag`: its group and another of its key are each stated
+    by `min_sources` or more articles."""
+    lo, hi = pl.col(low).fill_null(float("-inf")), pl.col(high).fill_null(float("inf"))
+    f = f.sort(*key, lo, hi, "fact_id")
+    reach = hi.cum_max().shift(1).over(key)
+    f = f.with_columns((lo > reach).fill_null(False).cast(pl.Int64).cum_sum().over(key).alias(group))
+    backed = (f.group_by(*key, group).agg((pl.col("doc_id").n_unique() >= min_sources).alias("_backed")))
+    split = backed.group_by(key).agg(pl.col("_backed").sum().alias("_n_backed"))
+    return (f.join(backed, on=[*key, group]).join(split, on=key)
+            .with_columns((pl.col("_backed") & (pl.col("_n_backed") >= 2)).alias(split_flag))
+            .drop("_backed", "_n_backed"))
+
+
+def _event_sides(f: pl.DataFrame, min_sources: int) -> pl.DataFrame:
+    """event_id, doc_id -> event_side: when an event's articles fall apart into two or more camps,
+    each of `min_sources` articles or more, the "event" is two events joined by mistake, and each
+    article gets its camp. It takes two or more split measures. Two articles are in one camp when, over the event's split measures,
+    they state a value of the same group more often than values of different groups (and camps
+    are closed under that). Echoed figures of one real dispute mix the camps of their measures, so
+    no camp of several articles forms; two marches joined by mistake give the same camps for every
+    measure."""
+    schema = {"event_id": pl.Utf8, "doc_id": pl.Utf8, "event_side": pl.Utf8}
+    split = f.filter(pl.col("split_stated")).select(
+        "event_id", "doc_id", pl.concat_str("measure", "modality", separator="\x1f").alias("m"), "stated_group")
+    # one split measure alone is a dispute (police against organisers); camps need two
+    split = split.filter(pl.col("m").n_unique().over("event_id") >= 2)
+    rows = []
+    for (event,), part in split.sort("event_id", "doc_id").group_by("event_id", maintain_order=True):
+        groups: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for doc, m, g in part.select("doc_id", "m", "stated_group").iter_rows():
+            groups[doc][m].add(g)
+        docs = sorted(groups)
+        parent = {d: d for d in docs}
+
+        def root(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i, a in enumerate(docs):
+            for b in docs[i + 1:]:
+                shared = groups[a].keys() & groups[b].keys()
+                together = sum(1 for m in shared if groups[a][m] & groups[b][m])
+                if together > len(shared) - together:
+                    ra, rb = root(a), root(b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+        camp = {d: root(d) for d in docs}
+        sizes = Counter(camp.values())
+        if sum(1 for n in sizes.values() if n >= min_sources) >= 2:
+            rows.extend((event, d, camp[d]) for d in docs)
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
 def _incompatible(r: dict) -> tuple[str, str] | None:
@@ -253,7 +309,7 @@ def _confidence(r: dict, kind: str, params: ConflictParams) -> float:
         if (r["split_values"] and r["split_values_b"] and r["value_group"] != r["value_group_b"]
                 and not two_authorities):
             c *= params.split_values_factor
-    if r["doubled_event"] or r["doubled_event_b"]:
+    if r["event_side"] is not None and r["event_side_b"] is not None and r["event_side"] != r["event_side_b"]:
         c *= params.split_values_factor
     if kind == "polarity":
         c *= min(1.0, 0.6 + (r["subject_dice"] or 0.0))

@@ -1,6 +1,7 @@
-"""Two events joined by mistake show up in their figures: one event's values for one measure split
-into separate groups, each stated by several articles. Such pairs are sent to checking, never
-confirmed; a lone outlet's different figure, and police against organisers, stay confirmed."""
+"""Two events joined by mistake show up in their figures: over two or more measures, the event's
+articles fall into camps that keep stating the same values. Pairs across camps are sent to
+checking, never confirmed; one disputed measure (police against organisers, outlets echoing two
+figures) stays a confirmed conflict."""
 
 from __future__ import annotations
 
@@ -46,10 +47,11 @@ def _conflicts(rows) -> pl.DataFrame:
     return find_conflicts(pairs, facts, {f: "c1" for f in ids}, {}, ConflictParams())
 
 
-def test_one_authority_giving_two_figures_each_echoed_is_two_events_not_a_dispute():
+def test_one_disputed_measure_echoed_on_both_sides_stays_confirmed():
     out = _conflicts(TWO_MARCHES)
     assert out.height == 4  # every 10mila against every 33mila
-    assert out["status"].to_list() == ["to_check"] * 4
+    assert set(out["status"]) == {"confirmed"}
+    assert value_groups(_facts(TWO_MARCHES), min_sources=2)["split_values"].all()
 
 
 def test_a_lone_outlets_different_figure_is_still_a_confirmed_conflict():
@@ -64,21 +66,12 @@ def test_police_against_organisers_each_echoed_stays_confirmed():
     assert set(out["status"]) == {"confirmed"}
 
 
-def test_two_echoed_unattributed_figures_are_sent_to_checking():
-    rows = ONE_MARCH[:3] + [("d4", "Hanno sfilato in 45mila.", 45000, None),
-                            ("d5", "Erano quarantacinquemila in corteo.", 45000, None)]
-    out = _conflicts(rows)
-    assert out.height == 6
-    assert set(out["status"]) == {"to_check"}
-
-
-def test_value_groups_cut_only_where_the_widened_values_do_not_touch():
-    facts = _facts(ONE_MARCH).with_columns(
-        pl.Series("qualifier", [None, "circa", None, "circa"]))
+def test_value_groups_cut_where_the_stated_values_do_not_touch():
+    facts = _facts(ONE_MARCH[:3] + [("d4", "Hanno sfilato in circa 22mila.", 22000, None)])
     groups = value_groups(facts, min_sources=2)
     by_fact = dict(zip(groups["fact_id"], groups["value_group"]))
-    assert by_fact["f0"] == by_fact["f1"] == by_fact["f2"] != by_fact["f3"]
-    assert not groups["split_values"].any()  # 45mila is stated by one article only
+    assert by_fact["f0"] == by_fact["f1"] == by_fact["f2"] != by_fact["f3"]  # "circa 22mila" is its own figure
+    assert not groups["split_values"].any()  # 22mila is stated by one article only
     assert groups["event_side"].is_null().all()
 
 

@@ -119,3 +119,12 @@ def test_a_real_dispute_echoed_across_measures_forms_no_camps():
     ]
     facts, _ = _two_measures(rows)
     assert value_groups(facts, min_sources=2)["event_side"].is_null().all()
+
+
+def test_an_open_bound_is_read_as_its_figure_and_does_not_join_every_group():
+    rows = [("d1", "Erano attese più di 3mila persone.", 3000, None),
+            ("d2", "Sono arrivate 8mila persone.", 8000, None),
+            ("d3", "In piazza c'erano 20mila persone.", 20000, None)]
+    facts = _facts(rows).with_columns(pl.Series("high", [None, 8000.0, 20000.0]))
+    groups = value_groups(facts, min_sources=1)
+    assert groups["value_group"].n_unique() == 3

@@ -177,7 +177,8 @@ def value_groups(facts: pl.DataFrame, min_sources: int) -> pl.DataFrame:
 
 
 def _grouped(f: pl.DataFrame, key: list[str], min_sources: int) -> pl.DataFrame:
-    lo, hi = pl.col("low").fill_null(float("-inf")), pl.col("high").fill_null(float("inf"))
+    # an open bound ("più di 3mila") is read as its stated figure: open to infinity it would join every group
+    lo, hi = pl.coalesce("low", "high"), pl.coalesce("high", "low")
     f = f.sort(*key, lo, hi, "fact_id")
     reach = hi.cum_max().shift(1).over(key)
     f = f.with_columns((lo > reach).fill_null(False).cast(pl.Int64).cum_sum().over(key).alias("value_group"))

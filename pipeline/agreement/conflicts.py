@@ -19,13 +19,19 @@ article matched by its words: `content_event_factor`; a speaker's statement even
 `statement_event_factor`), the scope (both stated alike: 1; one unstated: `unstated_scope_factor`),
 the attribution (both the outlet's or the same authority, or two named authorities: 1; one
 attributed and the other not: `mixed_attribution_factor`), the gap (values less than
-`small_gap` apart, relatively: `small_gap_factor`) and the kind (`kind_factors`). At or above
+`small_gap` apart, relatively: `small_gap_factor`), the camps of the event's articles
+(`value_groups`: an event's values for one quantity measure are cut into groups of overlapping
+values; when two or more measures each split into two or more groups stated by
+`min_group_sources` articles, and the articles fall into camps that keep stating the same groups,
+the event is two events joined by mistake, and a pair across camps, of any kind, gets
+`event_camps_factor`; one split measure alone is a dispute, police against organisers) and the kind (`kind_factors`). At or above
 `min_conflict_confidence` a conflict is `confirmed`, else `to_check`. Agreement rates and
 headline counts use confirmed conflicts only.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -55,6 +61,8 @@ class ConflictParams:
     relative_date_factor: float = 0.85
     small_gap: float = 0.1
     small_gap_factor: float = 0.85
+    min_group_sources: int = 2
+    event_camps_factor: float = 0.6
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
@@ -115,6 +123,11 @@ def find_conflicts(
     p = pairs.join(detail.drop("kind"), on="fact_id").join(
         detail.drop("kind", "event_id", "measure", "modality").rename(lambda c: f"{c}_b"), on="fact_id_b")
     p = p.with_columns(*widened_bounds("low", "high", "qualifier"), *widened_bounds("low_b", "high_b", "qualifier_b"))
+    groups = value_groups(facts.filter(pl.col("kind") == "quantity"), params.min_group_sources)
+    # the camps of an event joined by mistake part every kind of fact of its articles
+    sides = groups.select("event_id", "doc_id", "event_side").drop_nulls().unique()
+    p = (p.join(sides, on=["event_id", "doc_id"], how="left")
+         .join(sides.rename({"doc_id": "doc_id_b", "event_side": "event_side_b"}), on=["event_id", "doc_id_b"], how="left"))
     disjoint = ((pl.col("high_w") < pl.col("low_b_w")) | (pl.col("high_b_w") < pl.col("low_w"))).fill_null(False)
     # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
     p = p.filter(pl.col("kind").is_in(["polarity", "quote", "time"]) | disjoint)
@@ -145,6 +158,77 @@ def find_conflicts(
             "status": "confirmed" if confidence >= params.min_conflict_confidence else "to_check",
         })
     return pl.DataFrame(rows, schema=CONFLICT_COLUMNS, orient="row") if rows else pl.DataFrame(schema=CONFLICT_COLUMNS)
+
+
+def value_groups(facts: pl.DataFrame, min_sources: int) -> pl.DataFrame:
+    """fact_id -> value_group, split_values and event_side. The facts of one event, measure and
+    modality are sorted by their stated intervals and cut where an interval starts above every
+    interval before it ends (groups of overlapping values; read on the stated values, not widened:
+    "circa 25mila" and "30mila" are two figures here). `split_values`: the fact's group and another
+    of its measure are each stated by `min_sources` or more articles. `event_side`: its article's
+    camp when the event is two events joined by mistake (`_event_sides`), else null."""
+    schema = {"fact_id": pl.Utf8, "event_id": pl.Utf8, "doc_id": pl.Utf8, "value_group": pl.Int64,
+              "split_values": pl.Boolean, "event_side": pl.Utf8}
+    if facts.height == 0:
+        return pl.DataFrame(schema=schema)
+    key = ["event_id", "measure", "modality"]
+    f = _grouped(facts.select("fact_id", "doc_id", *key, "low", "high"), key, min_sources)
+    return f.join(_event_sides(f, min_sources), on=["event_id", "doc_id"], how="left").select(*schema)
+
+
+def _grouped(f: pl.DataFrame, key: list[str], min_sources: int) -> pl.DataFrame:
+    # an open bound ("più di 3mila") is read as its stated figure: open to infinity it would join every group
+    lo, hi = pl.coalesce("low", "high"), pl.coalesce("high", "low")
+    f = f.sort(*key, lo, hi, "fact_id")
+    reach = hi.cum_max().shift(1).over(key)
+    f = f.with_columns((lo > reach).fill_null(False).cast(pl.Int64).cum_sum().over(key).alias("value_group"))
+    backed = f.group_by(*key, "value_group").agg((pl.col("doc_id").n_unique() >= min_sources).alias("_backed"))
+    split = backed.group_by(key).agg(pl.col("_backed").sum().alias("_n_backed"))
+    return (f.join(backed, on=[*key, "value_group"]).join(split, on=key)
+            .with_columns((pl.col("_backed") & (pl.col("_n_backed") >= 2)).alias("split_values"))
+            .drop("_backed", "_n_backed"))
+
+
+def _event_sides(f: pl.DataFrame, min_sources: int) -> pl.DataFrame:
+    """event_id, doc_id -> event_side: when an event's articles fall apart into two or more camps,
+    each of `min_sources` articles or more, the "event" is two events joined by mistake, and each
+    article gets its camp. It takes two or more split measures. Two articles are in one camp when, over the event's split measures,
+    they state a value of the same group more often than values of different groups (and camps
+    are closed under that). Echoed figures of one real dispute mix the camps of their measures, so
+    no camp of several articles forms; two marches joined by mistake give the same camps for every
+    measure."""
+    schema = {"event_id": pl.Utf8, "doc_id": pl.Utf8, "event_side": pl.Utf8}
+    split = f.filter(pl.col("split_values")).select(
+        "event_id", "doc_id", pl.concat_str("measure", "modality", separator="\x1f").alias("m"), "value_group")
+    # one split measure alone is a dispute (police against organisers); camps need two
+    split = split.filter(pl.col("m").n_unique().over("event_id") >= 2)
+    rows = []
+    for (event,), part in split.sort("event_id", "doc_id").group_by("event_id", maintain_order=True):
+        groups: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for doc, m, g in part.select("doc_id", "m", "value_group").iter_rows():
+            groups[doc][m].add(g)
+        docs = sorted(groups)
+        parent = {d: d for d in docs}
+
+        def root(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i, a in enumerate(docs):
+            for b in docs[i + 1:]:
+                shared = groups[a].keys() & groups[b].keys()
+                together = sum(1 for m in shared if groups[a][m] & groups[b][m])
+                if together > len(shared) - together:
+                    ra, rb = root(a), root(b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+        camp = {d: root(d) for d in docs}
+        sizes = Counter(camp.values())
+        if sum(1 for n in sizes.values() if n >= min_sources) >= 2:
+            rows.extend((event, d, camp[d]) for d in docs)
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
 def _incompatible(r: dict) -> tuple[str, str] | None:
@@ -211,6 +295,8 @@ def _confidence(r: dict, kind: str, params: ConflictParams) -> float:
         b = widen(r["low_b"], r["high_b"], r["qualifier_b"])
         if relative_gap(a, b) < params.small_gap:
             c *= params.small_gap_factor
+    if r["event_side"] is not None and r["event_side_b"] is not None and r["event_side"] != r["event_side_b"]:
+        c *= params.event_camps_factor
     if kind == "polarity":
         c *= min(1.0, 0.6 + (r["subject_dice"] or 0.0))
     return max(0.0, min(1.0, c))

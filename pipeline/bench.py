@@ -1014,7 +1014,7 @@ def main(argv: list[str] | None = None) -> dict:
                         help="comma-separated lengths in bytes of the long articles (each layout)")
     parser.add_argument("--collection-sizes", default=None,
                         help="comma-separated sizes of the one-collection cases (articles); empty for none "
-                             "(default: 100000 when --sizes is not given, else none)")
+                             "(default: 100000 when neither --sizes nor --case long-article is given, else none)")
     parser.add_argument("--collection-shapes", default=",".join(COLLECTION_SHAPES),
                         help="collection shapes to run (parquet, jsonl)")
     args = parser.parse_args(argv)
@@ -1074,7 +1074,10 @@ def main(argv: list[str] | None = None) -> dict:
                         shutil.rmtree(work / f"long-{layout}-{n_bytes}", ignore_errors=True)
         collection_sizes = args.collection_sizes
         if collection_sizes is None:
-            collection_sizes = str(max(DEFAULT_SIZES)) if args.sizes == ",".join(map(str, DEFAULT_SIZES)) else ""
+            # the full benchmark runs the largest corpus as collections too; a narrower run (other sizes,
+            # or only the long articles) runs none unless asked
+            full = args.case != "long-article" and args.sizes == ",".join(map(str, DEFAULT_SIZES))
+            collection_sizes = str(max(DEFAULT_SIZES)) if full else ""
         for n in (int(x) for x in collection_sizes.split(",") if x.strip()):
             for shape in (x.strip() for x in args.collection_shapes.split(",") if x.strip()):
                 print(f"benchmark: {n:,} articles as one {shape} collection", file=sys.stderr, flush=True)

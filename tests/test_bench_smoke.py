@@ -161,4 +161,5 @@ def test_long_article_case_runs_every_stage_on_one_article(tmp_path):
         assert run["rows"]["sentences"] > 200 and run["rows"]["quantities"] > 0
         assert run["peak_rss_mb"] > 0 and run["end_to_end_cpu_s"] > 0
     assert results["sizes"] == []  # the corpus case did not run
+    assert not results.get("collections")  # nor the 100,000-article collections of the full benchmark
     assert {"long_article_under_30s", "long_article_linear"} <= set(results["targets"])

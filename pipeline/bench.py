@@ -536,6 +536,20 @@ def log_log_slope(xs: list[float], ys: list[float]) -> float | None:
     return round(sum((p[0] - mx) * (p[1] - my) for p in points) / den, 3) if den else None
 
 
+def _scratch_with_corpus(root: Path, n: int, seed: int, corpus_dir) -> tuple[Path, dict, Path, "Measurement"]:
+    """A fresh scratch repository under `root` and n synthetic articles (truth in root/truth) written
+    to `corpus_dir(repo)`: (repo, its environment, the logs folder, the generation's measurement)."""
+    if root.exists():
+        shutil.rmtree(root)
+    repo = scratch_copy(ROOT, root / "repo")
+    env = child_env(repo)
+    logs = root / "logs"
+    generate = run_measured([sys.executable, "-m", "pipeline.synthetic", "--n", str(n), "--seed", str(seed),
+                             "--out", str(corpus_dir(repo)), "--truth", str(root / "truth")],
+                            repo, env, logs / "synthetic.log")
+    return repo, env, logs, generate
+
+
 def bench_size(n: int, seed: int, work: Path, stage_timeout: float | None, profile: set[str],
                out_dir: Path, until: str | None = None, stop_on_failure: bool = False) -> dict:
     """Generate n files, run every stage on them in a scratch repo, score against the truth.
@@ -544,14 +558,7 @@ def bench_size(n: int, seed: int, work: Path, stage_timeout: float | None, profi
     `stop_on_failure`, the later stages still run on what exists, so their times are measured.
     """
     root = work / f"n{n}"
-    if root.exists():
-        shutil.rmtree(root)
-    repo = scratch_copy(ROOT, root / "repo")
-    env = child_env(repo)
-    logs = root / "logs"
-    generate = run_measured([sys.executable, "-m", "pipeline.synthetic", "--n", str(n), "--seed", str(seed),
-                             "--out", str(repo / "seeds"), "--truth", str(root / "truth")],
-                            repo, env, logs / "synthetic.log")
+    repo, env, logs, generate = _scratch_with_corpus(root, n, seed, lambda repo: repo / "seeds")
     result: dict = {"n_files": n, "seed": seed, "generate": asdict(generate), "stages": {},
                     "load_average_before": round(os.getloadavg()[0], 2)}
     if generate.status != "ok":
@@ -720,14 +727,7 @@ def bench_collection(n: int, shape: str, seed: int, work: Path, stage_timeout: f
     jsonl) in seeds/: every stage timed as in `bench_size` (truth scoring is by file path, so it
     is not repeated here), and the rows accounted for (documents + rejected = n)."""
     root = work / f"{shape}{n}"
-    if root.exists():
-        shutil.rmtree(root)
-    repo = scratch_copy(ROOT, root / "repo")
-    env = child_env(repo)
-    logs = root / "logs"
-    generate = run_measured([sys.executable, "-m", "pipeline.synthetic", "--n", str(n), "--seed", str(seed),
-                             "--out", str(root / "files"), "--truth", str(root / "truth")],
-                            repo, env, logs / "synthetic.log")
+    repo, env, logs, generate = _scratch_with_corpus(root, n, seed, lambda repo: root / "files")
     result: dict = {"n_articles": n, "shape": shape, "seed": seed, "generate": asdict(generate), "stages": {}}
     if generate.status != "ok":
         result["error"] = _tail(logs / "synthetic.log")

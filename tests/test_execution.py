@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -118,6 +119,22 @@ def test_local_engine_keeps_partition_order_and_passes_shared_values():
 
 def _scaled_sum(part, factor):
     return sum(part) * factor
+
+
+def test_the_local_engine_never_imports_dask():
+    code = (
+        "import sys, polars as pl\n"
+        "from pipeline.normalize import normalize\n"
+        "blocks = pl.DataFrame({'doc_id': ['d1'], 'block_no': [0], 'kind': ['paragraph'],\n"
+        "                       'text': ['Il sindaco Mario Rossi ha parlato ieri per due ore.']})\n"
+        "tables = normalize(blocks, pl.DataFrame({'doc_id': ['d1'], 'published_date': [None]}))\n"
+        "assert tables['sentences'].height == 1\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=pipeline_env(), capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # --- the normalize stage on both engines ----------------------------------------------------------

@@ -744,11 +744,18 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
     canonical entity with at least one mention.
     """
     lexicon = lexicon or default_lexicon()
-    iterate = progress or (lambda items, desc, total=None: items)
+    return resolve_mentions(find_name_candidates(sentences, lexicon, progress), lexicon, progress)
 
-    # Pass 1: candidates per sentence, and the corpus-wide registry of full names.
-    by_doc: dict[str, list[tuple[str, NameCandidate]]] = defaultdict(list)
-    corpus: dict[str, _CorpusEntity] = {}
+
+def find_name_candidates(
+    sentences: pl.DataFrame, lexicon: Lexicon | None = None, progress=None
+) -> list[tuple[str, str, NameCandidate]]:
+    """Pass 1 of `link_mentions`, sentence by sentence: (doc_id, sent_id, candidate) in reading
+    order (doc_id, then sent_no when given). It looks at nothing beyond one sentence, so the
+    candidates of a corpus are the concatenation of those of its doc_id-sorted partitions."""
+    lexicon = lexicon or default_lexicon()
+    iterate = progress or (lambda items, desc, total=None: items)
+    found_all: list[tuple[str, str, NameCandidate]] = []
     frame = sentences.select("doc_id", "sent_id", "text")
     if "sent_no" in sentences.columns:
         frame = sentences.sort(["doc_id", "sent_no"]).select("doc_id", "sent_id", "text")
@@ -762,14 +769,28 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
             if not (0 <= cand.start < cand.end <= len(text) and text[cand.start:cand.end] == cand.surface):
                 continue  # a mention row must point at its own words: never write one that does not
             cand.key = name_key(cand.words)
-            by_doc[doc_id].append((sent_id, cand))
-            if cand.entity_id is None and not cand.weak and cand.key:
-                if cand.key in lexicon.by_key:
-                    continue
-                ent = corpus.setdefault(cand.key, _CorpusEntity(cand.key))
-                ent.surfaces[cand.surface] += 1
-                ent.hints[cand.hint or "other"] += 1
-                ent.n_mentions += 1
+            found_all.append((doc_id, sent_id, cand))
+    return found_all
+
+
+def resolve_mentions(
+    candidates: list[tuple[str, str, NameCandidate]], lexicon: Lexicon | None = None, progress=None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Pass 2 of `link_mentions`, corpus-wide: the registry of full names seen anywhere in the
+    corpus, then each document's candidates linked against it (mentions, entities)."""
+    lexicon = lexicon or default_lexicon()
+    iterate = progress or (lambda items, desc, total=None: items)
+    by_doc: dict[str, list[tuple[str, NameCandidate]]] = defaultdict(list)
+    corpus: dict[str, _CorpusEntity] = {}
+    for doc_id, sent_id, cand in candidates:
+        by_doc[doc_id].append((sent_id, cand))
+        if cand.entity_id is None and not cand.weak and cand.key:
+            if cand.key in lexicon.by_key:
+                continue
+            ent = corpus.setdefault(cand.key, _CorpusEntity(cand.key))
+            ent.surfaces[cand.surface] += 1
+            ent.hints[cand.hint or "other"] += 1
+            ent.n_mentions += 1
 
     def is_person(ent: _CorpusEntity) -> bool:
         """A full name whose surname may stand alone: typed person, or untyped ("Romelu Lukaku")."""

@@ -1,0 +1,212 @@
+"""The execution engines: partitions of whole documents, and the same bytes on any engine.
+
+- `partition_frames` / `doc_partitions` (Hypothesis): every document in exactly one partition,
+  in sorted order, full partitions but the last, all rows of a document together.
+- `normalize`: the real stage on the seeds plus a few hundred synthetic articles, run with
+  `engine: local` (one partition) and with `engine: dask` on a two-worker LocalCluster (many
+  partitions): the seven Parquet files are byte-identical. The pure function, partitioned
+  differently in this process, gives the same conformed tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.common import conform, read_table
+from pipeline.execution import (
+    ExecutionSettings,
+    LocalEngine,
+    concat_partitions,
+    doc_partitions,
+    load_execution,
+    map_partitions,
+    partition_frames,
+)
+from tests.helpers import bounded, pipeline_env
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NORMALIZED = ("sentences", "entities", "mentions", "quotes", "time_expressions", "quantities", "anomalies")
+N_SYNTHETIC = 300
+
+
+def write_synthetic_corpus(seeds: Path, truth: Path, n: int, seed: int) -> None:
+    """The synthetic generator (the one place this module names it: it may move to bench/)."""
+    from pipeline.synthetic import CorpusConfig, write_corpus
+
+    write_corpus(CorpusConfig(n_files=n, seed=seed), seeds, truth, show_progress=False)
+
+
+# --- partitions -----------------------------------------------------------------------------------
+
+doc_ids = st.text(alphabet="0123456789abcdef", min_size=1, max_size=3)
+
+
+@bounded(150)
+@given(st.lists(doc_ids, max_size=40), st.integers(1, 12))
+def test_doc_partitions_cover_every_document_once_in_order(ids, size):
+    parts = doc_partitions(ids, size)
+    assert [d for part in parts for d in part] == sorted(set(ids))
+    assert all(len(part) == size for part in parts[:-1])
+    assert all(1 <= len(part) <= size for part in parts)
+
+
+@bounded(150)
+@given(st.lists(st.tuples(doc_ids, st.integers(0, 5)), max_size=60), st.lists(doc_ids, max_size=10),
+       st.integers(1, 6))
+def test_partition_frames_cut_every_frame_at_the_same_document_boundaries(rows, other_ids, size):
+    blocks = pl.DataFrame({"doc_id": [r[0] for r in rows], "block_no": [r[1] for r in rows],
+                           "row": list(range(len(rows)))}, schema={"doc_id": pl.Utf8, "block_no": pl.Int64,
+                                                                   "row": pl.Int64})
+    other = pl.DataFrame({"doc_id": other_ids}, schema={"doc_id": pl.Utf8})
+    parts = partition_frames({"blocks": blocks, "other": other}, size)
+    expected_docs = doc_partitions([*blocks["doc_id"], *other["doc_id"]], size)
+    assert len(parts) == len(expected_docs)
+    for part, docs in zip(parts, expected_docs):
+        assert set(part) == {"blocks", "other"}
+        # each piece holds exactly the rows of its partition's documents
+        assert set(part["blocks"]["doc_id"]) | set(part["other"]["doc_id"]) == set(docs)
+        for name, frame in (("blocks", blocks), ("other", other)):
+            assert part[name].height == frame.filter(pl.col("doc_id").is_in(docs)).height
+    # concatenated in partition order: the frame sorted by doc_id, rows of a document in input order
+    joined = concat_partitions(parts)
+    if parts:
+        assert joined["blocks"].equals(blocks.sort("doc_id", maintain_order=True))
+        assert joined["other"].equals(other.sort("doc_id", maintain_order=True))
+
+
+def test_partition_edges():
+    empty = pl.DataFrame(schema={"doc_id": pl.Utf8, "x": pl.Int64})
+    assert partition_frames({"blocks": empty}, 3) == []
+    assert LocalEngine().map_partitions(len, []) == []
+    frame = pl.DataFrame({"doc_id": ["b", "a", "c", "b", "d", "a"], "x": [1, 2, 3, 4, 5, 6]})
+    # two documents per partition: {a, b} | {c, d}; a document's rows never straddle a boundary
+    parts = partition_frames({"f": frame}, 2)
+    assert [p["f"].rows() for p in parts] == [[("a", 2), ("a", 6), ("b", 1), ("b", 4)], [("c", 3), ("d", 5)]]
+    # exactly full: no empty trailing partition; one more document: a partition of one
+    assert len(partition_frames({"f": frame}, 4)) == 1
+    assert [p["f"]["doc_id"].to_list() for p in partition_frames({"f": frame}, 3)] == [["a", "a", "b", "b", "c"], ["d"]]
+    with pytest.raises(ValueError, match="null doc_id"):
+        partition_frames({"f": pl.DataFrame({"doc_id": ["a", None]})}, 2)
+    with pytest.raises(ValueError, match="at least 1"):
+        doc_partitions(["a"], 0)
+
+
+def test_settings_are_checked_and_read_from_params(tmp_path):
+    with pytest.raises(ValueError, match="execution.engine"):
+        ExecutionSettings(engine="spark")
+    with pytest.raises(ValueError, match="n_workers"):
+        ExecutionSettings(n_workers=0)
+    (tmp_path / "params.yaml").write_text("execution:\n  engine: dask\n  n_workers: 3\n  partition_docs: 7\n")
+    assert load_execution(tmp_path) == ExecutionSettings(engine="dask", scheduler="", n_workers=3, partition_docs=7)
+    shipped = load_execution(REPO_ROOT)
+    assert shipped.engine == "local" and shipped.scheduler == ""  # CI and `dvc repro` stay in one process
+
+
+def test_local_engine_keeps_partition_order_and_passes_shared_values():
+    parts = [[3, 1], [2], [9, 9, 9]]
+    assert map_partitions(_scaled_sum, parts, ExecutionSettings(), factor=10) == [40, 20, 270]
+
+
+def _scaled_sum(part, factor):
+    return sum(part) * factor
+
+
+def test_the_local_engine_never_imports_dask():
+    code = (
+        "import sys, polars as pl\n"
+        "from pipeline.normalize import normalize\n"
+        "blocks = pl.DataFrame({'doc_id': ['d1'], 'block_no': [0], 'kind': ['paragraph'],\n"
+        "                       'text': ['Il sindaco Mario Rossi ha parlato ieri per due ore.']})\n"
+        "tables = normalize(blocks, pl.DataFrame({'doc_id': ['d1'], 'published_date': [None]}))\n"
+        "assert tables['sentences'].height == 1\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=pipeline_env(), capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+# --- the normalize stage on both engines ----------------------------------------------------------
+
+
+def _stage_cmd(name: str) -> list[str]:
+    stages = yaml.safe_load((REPO_ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    return stages[name]["cmd"].split()
+
+
+def _run_stage(name: str, root: Path) -> str:
+    """Run the stage's dvc.yaml command on the data root `root`; its stderr."""
+    env = pipeline_env() | {"NEWS_AGREEMENT_ROOT": str(root)}
+    done = subprocess.run(_stage_cmd(name), cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"{name} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stderr
+
+
+def _set_execution(root: Path, **values) -> None:
+    path = root / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    params["execution"] = {**params["execution"], **values}
+    path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((root / "data" / "normalized" / f"{name}.parquet").read_bytes()).hexdigest()
+            for name in NORMALIZED}
+
+
+@pytest.fixture(scope="module")
+def parsed_root(tmp_path_factory) -> Path:
+    """A data root holding the parse stage's tables for the seeds plus N_SYNTHETIC synthetic articles."""
+    root = tmp_path_factory.mktemp("execution")
+    write_synthetic_corpus(root / "seeds", root / "truth", N_SYNTHETIC, seed=5)
+    manifest = (REPO_ROOT / "seeds" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]
+    for path in sorted((REPO_ROOT / "seeds").glob("*.txt")):
+        shutil.copyfile(path, root / "seeds" / path.name)
+    with open(root / "seeds" / "sources.csv", "a", encoding="utf-8") as fh:
+        fh.write("".join(line + "\n" for line in manifest if line))
+    shutil.copyfile(REPO_ROOT / "params.yaml", root / "params.yaml")
+    (root / "pipeline" / "nlp").mkdir(parents=True)
+    shutil.copyfile(REPO_ROOT / "pipeline" / "nlp" / "aliases.csv", root / "pipeline" / "nlp" / "aliases.csv")
+    for stage in ("scan", "ingest", "parse"):
+        _run_stage(stage, root)
+    return root
+
+
+def test_normalize_gives_the_same_bytes_on_dask_with_two_workers(parsed_root: Path, tmp_path: Path):
+    n_docs = read_table("articles", parsed_root, columns=["doc_id"]).height
+    assert n_docs > N_SYNTHETIC * 0.8  # the synthetic corpus has messy files ingest rejects, but most are read
+    runs = {}
+    for engine, partition_docs in (("local", 10_000), ("dask", 37)):  # one partition vs. about ten
+        _set_execution(parsed_root, engine=engine, scheduler="", n_workers=2, partition_docs=partition_docs)
+        stderr = _run_stage("normalize", parsed_root)
+        assert ("execution: dask on a LocalCluster of 2 worker processes" in stderr) == (engine == "dask")
+        runs[engine] = _hashes(parsed_root)
+        shutil.copytree(parsed_root / "data" / "normalized", tmp_path / engine)
+    assert runs["dask"] == runs["local"]
+    sentences = pl.read_parquet(tmp_path / "dask" / "sentences.parquet")
+    assert sentences["doc_id"].n_unique() > 37 * 2  # the dask run really had several partitions
+    assert read_table("mentions", parsed_root).height and read_table("quotes", parsed_root).height
+
+
+def test_normalize_pure_function_does_not_depend_on_the_partitioning(parsed_root: Path):
+    from pipeline.normalize import load_lexicon, normalize
+
+    params = yaml.safe_load((parsed_root / "params.yaml").read_text(encoding="utf-8"))["normalize"]
+    blocks = read_table("blocks", parsed_root)
+    articles = read_table("articles", parsed_root, columns=["doc_id", "published_date"])
+    lexicon = load_lexicon(params.get("alias_table"))
+    whole = normalize(blocks, articles, params, lexicon)
+    small = normalize(blocks, articles, params, lexicon, LocalEngine(ExecutionSettings(partition_docs=23)))
+    for name in NORMALIZED:
+        assert conform(name, small[name]).equals(conform(name, whole[name])), name

@@ -189,7 +189,7 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
     - the comparable valued facts of one (event, kind, measure, modality, scope class), whatever
       their values and documents;
     - a valued fact whose role is unknown joins the one such claim of its event, kind, unit and
-      modality that holds a value overlapping its own (approximate values widened); when none or
+      modality whose span of values overlaps its own (approximate values widened); when none or
       several do, a period ("periodo (...)") joins the other periods of its event, unit and value;
     - polarity facts and quotations by their pairs (`_worded_pairs`, quotations whoever speaks).
     Facts without an event, and facts nothing joins, are claims of their own."""
@@ -210,8 +210,11 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
     if loose.height:
         bounds = [*widened_bounds("low", "high", "qualifier")]
         near = ["event_id", "kind", "unit", "modality"]
-        have = comparable.with_columns(*bounds).join(grouped.select(*keys, "root"), on=keys).select(
-            *near, "root", "low_w", "high_w")
+        # each claim's span of values (open where some value is open): one row per claim, not per value
+        have = (comparable.with_columns(*bounds).join(grouped.select(*keys, "root"), on=keys)
+                .group_by(*near, "root").agg(
+                    pl.when(pl.col("low_w").is_null().any()).then(None).otherwise(pl.col("low_w").min()).alias("low_w"),
+                    pl.when(pl.col("high_w").is_null().any()).then(None).otherwise(pl.col("high_w").max()).alias("high_w")))
         fits = (
             loose.with_columns(*bounds).select(*near, "fact_id", "low_w", "high_w")
             .join(have, on=near, suffix="_c")

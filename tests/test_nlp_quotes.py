@@ -150,3 +150,18 @@ def test_an_ambiguous_surname_is_not_a_speaker():
     assert mentions.filter(pl.col("doc_id") == "c")["is_uncertain"].to_list() == [True]
     q = extract_quotes(sentences, mentions, entities)
     assert one(q, "Non cambieremo idea")["speaker_entity_id"] is None
+
+
+def test_a_person_inside_a_statement_is_not_its_speaker_when_the_speaker_follows_unnamed():
+    # "…, ha spiegato l'ex tycoon": the subject follows the verb, by an epithet; Putin is named inside
+    # the statement and must not be credited with it
+    q = quotes_of("Donald Trump ha sentito Vladimir Putin. "
+                  "Lui e Putin hanno un ottimo rapporto, ha spiegato l'ex tycoon ai giornalisti.")
+    assert one(q, "hanno un ottimo rapporto")["speaker_entity_id"] is None
+    q = quotes_of("La telefonata con Putin è andata molto bene, ha detto il presidente americano.")
+    assert one(q, "è andata molto bene")["speaker_entity_id"] is None
+    # positive controls: a named subject after the verb, and a named subject before it
+    q = quotes_of("Lui e Putin hanno un ottimo rapporto, ha spiegato Donald Trump ai giornalisti.")
+    assert one(q, "hanno un ottimo rapporto")["speaker_entity_id"] == "donald-trump"
+    q = quotes_of("Il portavoce del Cremlino, Dmitry Peskov, ha dichiarato che la telefonata con Trump è stata utile.")
+    assert one(q, "è stata utile")["speaker_entity_id"] == "dmitry-peskov"

@@ -18,8 +18,8 @@ import polars as pl
 from pipeline.agreement import events as ev
 from pipeline.agreement.conflicts import ConflictParams, find_conflicts
 from pipeline.agreement.facts import FACT_COLUMNS, FactParams, build_facts, sentence_speaker, UNCERTAIN_METHODS
-from pipeline.agreement.matching import (MatchParams, claim_id_of, fact_claims, fact_pairs, sentence_claims,
-                                         sentence_pairs, term_idf)
+from pipeline.agreement.matching import (WHOLE_SCOPES, MatchParams, claim_id_of, claimed_sentences, fact_claims,
+                                         fact_pairs, sentence_claims, sentence_pairs, term_idf)
 from pipeline.agreement.scores import dissenters, entity_coverage, near_duplicate_documents, source_agreement
 from pipeline.common import stable_id
 from pipeline.nlp.text import shorten, token_table
@@ -280,11 +280,11 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         .when(pl.col("sid").is_in(list(referred_docs))).then(pl.lit("reference"))
         .otherwise(pl.col("basis").fill_null("article")).alias("basis"))
     pairs = fact_pairs(facts, params.matching)
-    fact_claim_key = fact_claims(facts, pairs)
+    fact_claim_key = fact_claims(facts, params.matching)
     claim_of_fact = {f: claim_id_of(k) for f, k in fact_claim_key.items()}
     conflicts = find_conflicts(pairs, facts, claim_of_fact, names, params.conflicts)
 
-    fact_sids = set(facts.filter(pl.col("is_comparable"))["sid"].to_list())
+    fact_sids = claimed_sentences(facts, fact_claim_key)
     plain = in_multi.filter(~pl.col("sid").is_in(list(fact_sids)))
     spairs = sentence_pairs(tokens, plain, params.matching, idf)
     sentence_root, best_sim = sentence_claims(spairs, doc_of_sid)
@@ -354,10 +354,13 @@ def _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_si
         *(sentences[c].to_list() for c in ("sid", "sent_id", "doc_id", "source_id", "event_id")))}
     members: dict[str, dict[int, float]] = defaultdict(dict)
     claim_event, claim_measure = {}, {}
-    for fid, sid, measure, eid in zip(*(facts[c].to_list() for c in ("fact_id", "sid", "measure", "event_id"))):
+    for fid, sid, measure, scope, eid, comparable in zip(*(facts[c].to_list() for c in (
+            "fact_id", "sid", "measure", "scope", "event_id", "is_comparable"))):
         cid = claim_of_fact[fid]
         members[cid][sid] = 1.0
-        claim_event[cid], claim_measure[cid] = eid, measure
+        if comparable or cid not in claim_measure:  # a claim is named by its established measure and scope
+            claim_event[cid] = eid
+            claim_measure[cid] = measure if scope in (None, *WHOLE_SCOPES) else f"{measure} ({scope})"
     for sid, root in sentence_root.items():
         cid = claim_id_of(f"sentences:{meta[root][0]}")
         members[cid][sid] = round(min(max(best_sim.get(sid, 1.0), 0.0), 1.0), 6)

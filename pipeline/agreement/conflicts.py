@@ -10,13 +10,15 @@ capacity never the crowd, two scopes never each other. Incompatible values:
 - time: the times of day do not overlap ("alle 5.30" against "poco dopo le sei"), read on a
   12-hour clock (an outlet writing "alle sei" may mean 18:00);
 - polarity: the same predicate about the same subject, affirmed by one and negated by the other;
-- attribution: the same quotation credited to two different speakers, both linked with certainty
-  (a bare surname matching the other's full name is not another speaker).
+- attribution: the same quotation (the same words and figures) credited to two different
+  speakers, both linked with certainty (a bare surname matching the other's full name is not
+  another speaker).
 
 **Confidence** (0..1) is the product of how surely the two facts are one measure of one event
 and how clearly the values differ: the event (both articles dated that day: 1; an undated
 article matched by its words: `content_event_factor`; a speaker's statement event:
-`statement_event_factor`), the scope (both stated alike: 1; one unstated: `unstated_scope_factor`),
+`statement_event_factor`; not for an attribution conflict, whose identical words identify the
+statement), the scope (both stated alike: 1; one unstated: `unstated_scope_factor`),
 the attribution (both the outlet's or the same authority, or two named authorities: 1; one
 attributed and the other not: `mixed_attribution_factor`), the gap (values less than
 `small_gap` apart, relatively: `small_gap_factor`), the camps of the event's articles
@@ -275,7 +277,9 @@ def _incompatible(r: dict) -> tuple[str, str] | None:
 def _confidence(r: dict, kind: str, params: ConflictParams) -> float:
     c = params.kind_factors.get("quantity" if kind in ("quantity",) else
                                 "time" if kind == "time_of_day" else kind, 1.0)
-    bases = {r["basis"], r["basis_b"]}
+    # the same words with the same figures (matching.fact_pairs) identify the statement itself,
+    # however surely each article was tied to the event: only the speakers are in question
+    bases = set() if kind == "attribution" else {r["basis"], r["basis_b"]}
     if "content" in bases:
         c *= params.content_event_factor
     if "weak_content" in bases:

@@ -32,7 +32,7 @@ import polars as pl
 
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
 from pipeline.common import stable_id
-from pipeline.nlp.text import ANTONYMS, NEGATORS, lemma_of, predicate_signs, shorten
+from pipeline.nlp.text import ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, lemma_of, predicate_signs, shorten, stem
 
 FACT_COLUMNS = {
     "fact_id": pl.Utf8, "event_id": pl.Utf8, "doc_id": pl.Utf8, "sent_id": pl.Utf8, "source_id": pl.Utf8,
@@ -314,10 +314,22 @@ def attribution_in(text: str, entity_spans: list[tuple[int, int, str]]) -> tuple
     return AUTHORITY_FOLD.get(phrase, phrase), start
 
 
+# The person is the subject of the speech verb: right before it, or with an apposition between
+# commas or a few words ("Hegseth, capo del Pentagono, ha detto"; "Hegseth ieri ha detto"), never
+# "e" (a coordinated subject speaks with others) nor a comma ending a clause of its own.
+SUBJECT_SPEECH_RE = re.compile(
+    r"(?:\s*,[^,.;:«»\"“”]{1,60},)?(?:\s+(?!e\b|ed\b)[^\s,.;:«»\"“”]+){0,3}?\s+(?:ha|aveva|avrebbe)"
+    + SPEECH_VERB_RE.pattern.split(r"(?:ha|hanno|aveva|avevano|avrebbe|avrebbero)", 1)[1])
+COORDINATED_RE = re.compile(r"\b(?:e|ed|con|tra|fra)\s+$", re.IGNORECASE)
+
+
 def sentence_speaker(text: str, person_spans: list[tuple[int, int, str]]) -> str | None:
-    """The certain person a sentence reports as saying something ("Hegseth ha dichiarato che…")."""
+    """The certain person a sentence reports as saying something ("Hegseth ha dichiarato che…"):
+    the subject of the speech verb alone, not one of several ("Trump e Putin hanno detto") nor a
+    person inside a statement whose speaker follows it ("Lui e Putin hanno un buon rapporto, ha
+    spiegato l'ex tycoon")."""
     for s, e, eid in person_spans:
-        if SPEECH_VERB_RE.match(text, e):
+        if SUBJECT_SPEECH_RE.match(text, e) and not COORDINATED_RE.search(text, 0, s):
             return eid
     return None
 
@@ -581,7 +593,7 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
     if not wanted:
         return []
     bases = {b for _, b in wanted}
-    folded = pl.col("lemma").replace(ANTONYMS)
+    folded = pl.col("lemma").replace(ANTONYMS).replace(PREDICATE_SYNONYMS)
     hits = tok.filter(folded.is_in(list(bases)))
     more = [s for s in hits["sid"].unique().to_list() if s not in signs_of]
     for sid, seq in _sequences(tok.filter(pl.col("sid").is_in(more))).items():
@@ -613,12 +625,19 @@ def _sequences(tok: pl.DataFrame) -> dict[int, list[tuple[str, str, bool, str | 
     return out
 
 
+# Nouns that only announce what a statement is about: "la questione degli aiuti" is about the
+# aid, "il tema della tregua" about the truce. Neither an object nor a subject word.
+LIGHT_NOUNS = frozenset(stem(w) for w in ("questione", "tema", "argomento", "capitolo", "nodo", "dossier", "punto",
+                                           "aspetto", "materia"))
+
+
 def _object_term(seq, i: int) -> str | None:
-    """The first content term after the predicate at seq[i], within its clause: what it is
-    about ("hanno concordato [uno scambio]", "non hanno concordato di [rivedersi]")."""
+    """The first content term after the predicate at seq[i], within its clause, past a light
+    noun: what it is about ("hanno concordato [uno scambio]", "non hanno concordato di
+    [rivedersi]", "non è stata discussa la questione degli [aiuti]")."""
     j = i + 1
     while j < len(seq) and not seq[j][2]:
-        if seq[j][3] and seq[j][3] != seq[i][3]:
+        if seq[j][3] and seq[j][3] != seq[i][3] and seq[j][3] not in LIGHT_NOUNS:
             return seq[j][3]
         j += 1
     return None
@@ -638,5 +657,7 @@ def _subject_terms(seq, i: int, base: str) -> frozenset[str]:
             terms.append(seq[j][3])
             after += 1
         j += 1
-    own = seq[i][3]
-    return frozenset(t for t in terms if t != own and not t.startswith(base[:5]))
+    own, root = seq[i][3], stem(base)
+    # the predicate's own forms are not its subject ("presente", "presenti"); a word that only
+    # begins like it is ("presidente")
+    return frozenset(t for t in terms if t != own and not t.startswith(root) and t not in LIGHT_NOUNS)

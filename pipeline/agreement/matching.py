@@ -9,23 +9,33 @@ corpus's size (no corpus-wide posting caps).
   (equal, or one unstated; `per_parte` against `totale` never). Polarity facts also need the same
   subject (at least `min_subject_terms` shared words around the predicate, Dice at least
   `min_subject_dice`) and no two different speakers; quotations need the same words (Dice of
-  their terms at least `quote_similarity`).
+  their terms at least `attribution_similarity`) and the same figures.
 - **Sentence pairs** (`sentence_pairs`): sentences of one event that state no fact and share
   enough words (Dice of matching terms at least `similarity_threshold`, at least
   `min_shared_terms` words; words in more than `max_term_share` of the event's sentences do not
   count): the same non-numeric statement in other words.
-- **Claims** (`claims_from_pairs`): connected groups of such pairs (a document states a fact
-  once: a group never holds two sentences of one document for a sentence claim), and every
-  fact left alone is a claim of its own.
+- **Claims** (`fact_claims`, `sentence_claims`): a claim is one measure of one event, stated
+  in any value. The valued facts (quantity, time, date) of one event with the same kind,
+  measure, modality and scope class are one claim whatever their values: "175 per parte" and
+  "350 in tutto" are one count (scope class: the whole), "in piazza" and "lungo il percorso"
+  are two. Conflicting values of one claim are what its `conflicts` rows are about. A value
+  whose role was not established (`is_comparable` false: "si erano sentiti per oltre due ore")
+  joins the one claim of its event whose values it fits, in the same unit; periods no claim
+  takes ("una tregua di 60 giorni") are one claim per event, unit and stated value. Polarity
+  facts and quotations are claims by their pairs (same subject; same words, whoever the speaker),
+  and sentences without a fact are joined by their words (a group never holds two sentences of
+  one document). Every fact left alone is a claim of its own.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
 
 from pipeline.common import stable_id
+from pipeline.nlp.intervals import widened_bounds
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,8 @@ class MatchParams:
 
     min_subject_terms: int = 2        # words a polarity's subject must share ("adesione … Ucraina … NATO")
     min_subject_dice: float = 0.3     # and their Dice
-    quote_similarity: float = 0.5     # Dice of two quotations' words at which they are the same statement
+    quote_similarity: float = 0.5     # Dice of two quotations' words at which they are the same statement (one claim)
+    attribution_similarity: float = 0.8  # ... at which they are the same words, compared for an attribution conflict
     similarity_threshold: float = 0.5  # Dice of two fact-less sentences of one event that state the same thing
     min_shared_terms: int = 2         # words they share at least
     max_term_share: float = 0.5       # a word in more than this share of an event's sentences says nothing (events of 4+ sentences)
@@ -59,12 +70,26 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
         .filter((pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b"))
                 & (pl.col("scope").is_null() | pl.col("scope_b").is_null() | (pl.col("scope") == pl.col("scope_b")))
                 # a whole country's figure never meets one place's, stated or not
-                & ~((pl.col("scope").is_in(list(WIDE_SCOPES)) | pl.col("scope_b").is_in(list(WIDE_SCOPES)))
+                # (null-safe: an unstated scope is no scope, not an unknown that drops the pair)
+                & ~((pl.col("scope").is_in(list(WIDE_SCOPES)).fill_null(False)
+                     | pl.col("scope_b").is_in(list(WIDE_SCOPES)).fill_null(False))
                     & (pl.col("scope").fill_null("") != pl.col("scope_b").fill_null(""))))
         .select("fact_id", "fact_id_b", "kind", pl.lit(None, dtype=pl.Float64).alias("subject_dice"))
     )
+    return pl.concat([numeric, _worded_pairs(f, params, verbatim=True)]).sort("fact_id", "fact_id_b")
+
+
+def _worded_pairs(f: pl.DataFrame, params: MatchParams, verbatim: bool = False) -> pl.DataFrame:
+    """Pairs of polarity facts about the same subject and of quotations with the same words, of one
+    event, kind, measure and modality, from different documents (`fact_id`, `fact_id_b`, `kind`,
+    `subject_dice`). Quotations are the same statement at `quote_similarity`; `verbatim` (the
+    candidates of attribution conflicts) asks for the same words (`attribution_similarity`) and
+    the same figures: "lo scambio riguarderà 150 prigionieri" and "uno scambio di 175
+    prigionieri" are two statements, whoever made them."""
+    keys = ["event_id", "kind", "measure", "modality"]
     worded = f.filter(pl.col("kind").is_in(["polarity", "quote"])).select(
-        *keys, "fact_id", "doc_id", "attributed_to", "subject", "object")
+        *keys, "fact_id", "doc_id", "attributed_to", "subject", "object",
+        pl.col("value").str.extract_all(r"\d+").list.unique().list.sort().alias("figures"))
     joined = worded.join(worded, on=keys, suffix="_b").filter(
         (pl.col("fact_id") < pl.col("fact_id_b")) & (pl.col("doc_id") != pl.col("doc_id_b")))
     shared = pl.col("subject").list.set_intersection(pl.col("subject_b")).list.len()
@@ -78,12 +103,14 @@ def fact_pairs(facts: pl.DataFrame, params: MatchParams) -> pl.DataFrame:
         & (pl.col("object").is_null() | pl.col("object_b").is_null() | (pl.col("object") == pl.col("object_b"))
            | pl.col("subject").list.contains(pl.col("object_b")) | pl.col("subject_b").list.contains(pl.col("object")))
     )
+    same_quote = ((pl.col("subject_dice") >= params.attribution_similarity) & (pl.col("figures") == pl.col("figures_b"))
+                  if verbatim else pl.col("subject_dice") >= params.quote_similarity)
     worded_pairs = (
         joined.with_columns(dice.cast(pl.Float64).alias("subject_dice"))
-        .filter(pl.when(pl.col("kind") == "polarity").then(polarity_ok).otherwise(pl.col("subject_dice") >= params.quote_similarity))
+        .filter(pl.when(pl.col("kind") == "polarity").then(polarity_ok).otherwise(same_quote))
         .select("fact_id", "fact_id_b", "kind", "subject_dice")
     )
-    return pl.concat([numeric, worded_pairs]).sort("fact_id", "fact_id_b")
+    return worded_pairs
 
 
 def sentence_pairs(tokens: pl.DataFrame, sentences: pl.DataFrame, params: MatchParams,
@@ -145,13 +172,78 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def fact_claims(facts: pl.DataFrame, pairs: pl.DataFrame) -> dict[str, str]:
-    """fact_id -> claim key (the smallest fact_id of its group). Pairs join groups; the facts of
-    one (event, kind, measure, modality) that fit one another form one claim."""
+VALUED_KINDS = ("quantity", "time", "date")
+# Scopes that state the whole of a count: "175 per parte", "350 in tutto" and "350" are one claim.
+WHOLE_SCOPES = ("per_parte", "totale")
+
+
+def claim_scope(scope: pl.Expr) -> pl.Expr:
+    """The scope class of a valued fact's claim: "" for the whole (unstated, per side, in total),
+    else the scope itself (a place, a subset, a snapshot's hour, the whole country)."""
+    return pl.when(scope.is_null() | scope.is_in(list(WHOLE_SCOPES))).then(pl.lit("")).otherwise(scope)
+
+
+def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
+    """fact_id -> claim key (the smallest fact_id of its claim), for every fact (module docstring):
+
+    - the comparable valued facts of one (event, kind, measure, modality, scope class), whatever
+      their values and documents;
+    - a valued fact whose role is unknown joins the one such claim of its event, kind, unit and
+      modality whose span of values overlaps its own (approximate values widened); when none or
+      several do, a period ("periodo (...)") joins the other periods of its event, unit and value;
+    - polarity facts and quotations by their pairs (`_worded_pairs`, quotations whoever speaks).
+    Facts without an event, and facts nothing joins, are claims of their own."""
     uf = _UnionFind()
-    for a, b in zip(pairs["fact_id"].to_list(), pairs["fact_id_b"].to_list()):
+    for fid in facts["fact_id"].to_list():
+        uf.find(fid)
+    evented = facts.filter(pl.col("event_id").is_not_null())
+    valued = evented.filter(pl.col("kind").is_in(list(VALUED_KINDS))).with_columns(
+        claim_scope(pl.col("scope")).alias("scope_class"))
+    keys = ["event_id", "kind", "measure", "modality", "scope_class"]
+    comparable = valued.filter(pl.col("is_comparable"))
+    grouped = comparable.group_by(keys).agg(pl.col("fact_id").min().alias("root"), pl.col("fact_id"))
+    for root, members in zip(grouped["root"].to_list(), grouped["fact_id"].to_list()):
+        for fid in members:
+            uf.union(root, fid)
+
+    loose = valued.filter(~pl.col("is_comparable") & (pl.col("low").is_not_null() | pl.col("high").is_not_null()))
+    if loose.height:
+        bounds = [*widened_bounds("low", "high", "qualifier")]
+        near = ["event_id", "kind", "unit", "modality"]
+        # each claim's span of values (open where some value is open): one row per claim, not per value
+        have = (comparable.with_columns(*bounds).join(grouped.select(*keys, "root"), on=keys)
+                .group_by(*near, "root").agg(
+                    pl.when(pl.col("low_w").is_null().any()).then(None).otherwise(pl.col("low_w").min()).alias("low_w"),
+                    pl.when(pl.col("high_w").is_null().any()).then(None).otherwise(pl.col("high_w").max()).alias("high_w")))
+        fits = (
+            loose.with_columns(*bounds).select(*near, "fact_id", "low_w", "high_w")
+            .join(have, on=near, suffix="_c")
+            .filter((pl.col("high_w").is_null() | pl.col("low_w_c").is_null() | (pl.col("low_w_c") <= pl.col("high_w")))
+                    & (pl.col("high_w_c").is_null() | pl.col("low_w").is_null() | (pl.col("low_w") <= pl.col("high_w_c"))))
+            .group_by("fact_id").agg(pl.col("root").unique())
+        )
+        attached = set()
+        for fid, roots in zip(fits["fact_id"].to_list(), fits["root"].to_list()):
+            if len(roots) == 1:
+                uf.union(roots[0], fid)
+                attached.add(fid)
+        periods = (loose.filter(~pl.col("fact_id").is_in(list(attached)) & pl.col("measure").str.starts_with("periodo"))
+                   .group_by("event_id", "unit", "low", "high").agg(pl.col("fact_id")))
+        for members in periods["fact_id"].to_list():
+            for fid in members[1:]:
+                uf.union(members[0], fid)
+
+    for a, b in zip(*_worded_pairs(evented, params).select("fact_id", "fact_id_b").get_columns()):
         uf.union(a, b)
     return {f: uf.find(f) for f in facts["fact_id"].to_list()}
+
+
+def claimed_sentences(facts: pl.DataFrame, claim_key: dict[str, str]) -> set[int]:
+    """The sids whose sentence some claim of facts takes: a comparable fact, or a fact joined to
+    another. Other sentences are matched by their words (`sentence_pairs`)."""
+    shared = {k for k, n in Counter(claim_key.values()).items() if n > 1}
+    return {sid for fid, sid, comparable in zip(*facts.select("fact_id", "sid", "is_comparable").get_columns())
+            if comparable or claim_key[fid] in shared}
 
 
 def sentence_claims(pairs: pl.DataFrame, doc_of: dict[int, str]) -> tuple[dict[int, int], dict[int, float]]:

@@ -21,6 +21,8 @@ The speaker is the entity the cue attaches to, never a guess from elsewhere in t
 
 1. after the cue when the cue follows the statement or the verb is inverted ("…», ha detto
    Trump", "ha affermato l'inviato speciale Steve Witkoff", "secondo Trump", "a parlare è X");
+   when the subject after an inverted verb is unnamed ("…, ha spiegato l'ex tycoon"), null: a
+   person named before it is inside the statement ("lui e Putin …");
 2. else the subject before the verb in the same clause ("Il portavoce … Dmitry Peskov ha
    dichiarato …");
 3. else, when the verb has no expressed subject (Italian drops it: "è quanto ha scritto su
@@ -311,6 +313,10 @@ def _cue_subject(block: _Block, cue: _Cue, quotes: list[_Quote], previous: str |
     after = _speaker_after(block, cue.end, min(s_end, cue.end + 100))
     if inverted and after:
         return after
+    if inverted and prefix and _UNNAMED_SUBJECT_RE.match(block.text, cue.end):
+        # "Lui e Putin hanno un buon rapporto, ha spiegato l'ex tycoon": the subject follows the
+        # verb unnamed; a person before the comma is inside the statement, not its speaker
+        return None
     before = _speaker_before(block, s_start, cue.start, quotes)
     if before:
         return before

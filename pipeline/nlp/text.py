@@ -80,6 +80,18 @@ ANTONYMS: dict[str, str] = {
     "vietare": "permettere",
     "annullare": "confermare",
 }
+# Predicates that state the same thing, folded onto one base (the sign is kept): "non è stata
+# discussa la questione" denies what "hanno parlato della questione" affirms. simplemma reads
+# "discussa" as the adjective "discusso".
+PREDICATE_SYNONYMS: dict[str, str] = {"discutere": "parlare", "discusso": "parlare"}
+# Determiners and articulated prepositions: the word right after one is a noun (or a noun's
+# adjective), never the predicate of a statement ("non era presente [il presidente]"). "lo",
+# "la", "le", "gli" and "l'" are left out: they are also clitic pronouns before a verb ("non lo
+# accetteremo").
+DETERMINERS: frozenset[str] = frozenset(
+    """il i un uno una del dello della dei degli delle dell al allo alla ai agli alle all
+    dal dallo dalla dai dagli dalle dall nel nello nella nei negli nelle nell sul sullo sulla sui sugli
+    sulle sull col coi questo questa questi queste quel quello quella quei quegli quelle""".split())
 # Words whose polarity is worth comparing even without an antonym: the targets of negation.
 # A negated noun ("nessuna decisione") is not a statement's polarity; verbs and adjectives are.
 _PREDICATE_SUFFIXES = ("are", "ere", "ire", "ico", "ica", "ale", "ile", "ivo", "oso", "ante", "ente", "ibile", "abile")
@@ -246,7 +258,14 @@ def noun_modifier(text: str, tokens: list[Token], noun: str | None, start: int, 
 
 
 def _is_predicate(lemma: str) -> bool:
-    return lemma in ANTONYMS or lemma in _ANTONYM_BASES or lemma.endswith(_PREDICATE_SUFFIXES)
+    return (lemma in ANTONYMS or lemma in _ANTONYM_BASES or lemma in PREDICATE_SYNONYMS
+            or lemma.endswith(_PREDICATE_SUFFIXES))
+
+
+def predicate_base(lemma: str) -> str:
+    """The base a predicate's polarity is kept under: antonyms and synonyms folded."""
+    base = ANTONYMS.get(lemma, lemma)
+    return PREDICATE_SYNONYMS.get(base, base)
 
 
 _ANTONYM_BASES = frozenset(ANTONYMS.values())
@@ -259,7 +278,9 @@ def polarity(text: str, tokens: list[Token] | None = None) -> dict[str, int]:
     every negator whose scope reaches it, so a double negative cancels ("non era irrealistica"
     = +realistico). A base that ends up with both signs in one sentence ("né confermare né
     smentire") is ambiguous there and dropped. Only predicates (verbs, adjectives, antonym-lexicon
-    words) are kept: a negated noun is not the statement's polarity.
+    words) are kept, synonyms folded ("discussa" is kept under "parlare"): a negated noun, or a
+    word right after an article ("non era presente il presidente": "presidente" is a noun), is not
+    the statement's polarity.
     """
     tokens = tokenize(text) if tokens is None else tokens
     breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
@@ -293,10 +314,10 @@ def predicate_signs(seq: list[tuple]) -> dict[str, tuple[int, int]]:
         if not _is_content_word(text, lemma) and lemma not in ANTONYMS:
             continue
         flip = -1 if lemma in ANTONYMS else 1
-        base = ANTONYMS.get(lemma, lemma)
+        base = predicate_base(lemma)
         negations = len(pending)
         pending = [n - 1 for n in pending if n > 1]
-        if not _is_predicate(lemma):
+        if not _is_predicate(lemma) or (i and not seq[i - 1][2] and seq[i - 1][0] in DETERMINERS):
             continue
         signs.setdefault(base, set()).add(flip * (-1 if negations % 2 else 1))
         where.setdefault(base, i)

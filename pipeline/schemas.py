@@ -370,7 +370,8 @@ _register(Table(
 
 _register(Table(
     "claims", "aggregated", "aggregate",
-    "one row per fact stated by one or more sources",
+    "one row per fact stated by one or more sources: one measure of one event (its values in any figure), "
+    "one statement (a predicate's polarity, a quotation), or one group of like sentences",
     (
         _c("claim_id", S, "stable claim key", False),
         _c("event_id", S, "event the claim is about, null if none"),

@@ -103,7 +103,7 @@ MODALITY_RULES: tuple[tuple[re.Pattern, str], ...] = (
                 r"ipotesi|ipotizzat\w+)\b"), "hypothetical"),
     (re.compile(r"\b(?:attes[aeio]|previst[aeio]|si attend\w+|si prevede\w*|si stima che|stimat[aeio] in arrivo|"
                 r"dovrebbero|dovrebbe|potrebbero|potrebbe|fino a|saranno|sarà|arriveranno|parteciperanno|attendono|aspettano|"
-                r"si aspett\w+|vigilia)\b"), "forecast"),
+                r"si aspett\w+|vigilia|domani|dopodomani)\b"), "forecast"),
     (re.compile(r"\b(?:al momento(?! del| della| dell| in cui)|finora|fino ad ora|fino a questo momento|per ora|"
                 r"ancora in corso|provvisori[aoe]|parzial[ei]|primo bilancio|bilancio provvisorio)\b"), "provisional"),
 )

@@ -101,3 +101,110 @@ def test_a_figure_for_tomorrow_is_a_forecast():
     text = "Sciopero dei trasporti, ieri il Paese si è fermato: presìdi in 60 città"
     at = text.index("60 città")
     assert modality_of(text[max(0, at - 60):at].lower(), text[at + 8:].lower(), True) == "outcome"
+
+
+# --- what a percentage measures, and who gives it ----------------------------------------------
+
+def test_a_percentage_measures_the_rate_noun_before_it_or_the_population_after_it():
+    from pipeline.agreement.facts import percent_measure
+    text = "Per la Fiom l'adesione allo sciopero dei metalmeccanici è stata dell'85%."
+    at = text.index("85%")
+    assert percent_measure(text[max(0, at - 60):at].lower(), text[at + 3:].lower()) == "adesione"
+    text = "Nelle scuole ha incrociato le braccia il 12% dei docenti."
+    at = text.index("12%")
+    assert percent_measure(text[max(0, at - 60):at].lower(), text[at + 3:].lower()) == "docente"
+    # control: a share of nothing named is no measure (listed, never compared)
+    text = "Il titolo ha chiuso in rialzo, poi è sceso del 3% in serata."
+    at = text.index("3%")
+    assert percent_measure(text[max(0, at - 30):at].lower(), text[at + 2:].lower()) is None
+
+
+def test_an_authority_speaking_in_the_present_tense_gives_the_figure():
+    from pipeline.agreement.facts import attribution_in
+    assert attribution_in("La Prefettura parla invece di un'affluenza del 40%.", [])[0] == "prefettura"
+    assert attribution_in("L'affluenza, dicono gli organizzatori, ha superato il 60%.", [])[0] == "organizzatori"
+    # control: an authority named as the subject of something else gives nothing
+    assert attribution_in("Il Comune ha chiuso tre scuole; l'affluenza è stata del 40%.", [])[0] is None
+
+
+def test_not_above_and_not_below_are_bounds():
+    from pipeline.nlp.quantities import find_quantities
+    (q,) = find_quantities("Il ministero stima un'affluenza non superiore al 30%.")
+    assert (q.kind, q.low, q.high, q.qualifier) == ("percent", None, 30.0, "at_most")
+    (q,) = find_quantities("Un'adesione non inferiore al 55 per cento.")
+    assert (q.low, q.high, q.qualifier) == (55.0, None, "at_least")
+    (q,) = find_quantities("Un'adesione del 55 per cento.")  # control
+    assert (q.low, q.high, q.qualifier) == (55.0, 55.0, "exact")
+
+
+# --- counts and measures the quantities table used to miss -------------------------------------
+
+def test_an_earthquakes_magnitude_is_a_measure_with_its_scale():
+    from pipeline.nlp.quantities import find_quantities
+    (q,) = find_quantities("Una scossa di magnitudo 3.8 è stata avvertita a Rieti.")
+    assert (q.kind, q.unit, q.noun, q.low, q.high) == ("other", "magnitude", "magnitudo", 3.8, 3.8)
+    (q,) = find_quantities("Rivista la stima: magnitudo momento 3,6.")
+    assert (q.noun, q.low) == ("magnitudo momento", 3.6)
+    # control: "magnitudo" without a figure beside it is no value
+    assert find_quantities("La magnitudo, ricalcolata in serata, è stata abbassata.") == []
+
+
+def test_a_count_after_the_copula_or_before_its_noun():
+    from pipeline.nlp.quantities import find_quantities
+
+    def counts(text):
+        return [(q.noun, q.low, q.qualifier) for q in find_quantities(text) if q.kind == "count"]
+
+    assert counts("I dispersi sono tre, tutti escursionisti.") == [("dispersi", 3.0, "exact")]
+    assert counts("Gli evacuati sono ancora 150, ospiti di una scuola.") == [("evacuati", 150.0, "exact")]
+    assert counts("Sono 40 gli evacuati nella frazione.") == [("evacuati", 40.0, "exact")]
+    assert counts("Erano 12mila i tifosi allo stadio.") == [("tifosi", 12000.0, "exact")]
+    # control: a number that is not what the subject counts
+    assert counts("I tifosi sono arrivati alle 18 allo stadio.") == []
+
+
+def test_a_toll_after_a_definite_article_still_states_its_count():
+    from pipeline.agreement.facts import TOLL_NOUNS, fold_noun, is_set_phrase
+    assert is_set_phrase("dopo il crollo, i ", 4, 4)
+    assert fold_noun("feriti") in TOLL_NOUNS and fold_noun("sfollati") in TOLL_NOUNS
+    assert fold_noun("paesi") not in TOLL_NOUNS  # "i due Paesi" stays a set phrase
+
+
+# --- a weak join that agrees with its event on nothing -------------------------------------------
+
+def _fact(i, doc, measure, value, basis, who=None):
+    return {"fact_id": f"f{i}", "event_id": "e1", "kind": "quantity", "measure": measure, "modality": "outcome",
+            "doc_id": doc, "sent_id": f"s{i}", "value": str(value), "low": float(value), "high": float(value),
+            "qualifier": "exact", "unit": "item", "scope": None, "attributed_to": who, "is_certain_speaker": False,
+            "basis": basis, "is_relative": False}
+
+
+def _conflicts_of(rows):
+    from pipeline.agreement.conflicts import ConflictParams, find_conflicts
+    facts = pl.DataFrame(rows)
+    by_measure = {}
+    for r in rows:
+        by_measure.setdefault(r["measure"], []).append(r["fact_id"])
+    pairs = pl.DataFrame([{"fact_id": a, "fact_id_b": b, "kind": "quantity", "subject_dice": None}
+                          for ids in by_measure.values() for i, a in enumerate(ids) for b in ids[i + 1:]])
+    # the weak join alone is one doubt (0.75, as in params.yaml): confirmed unless a second one adds up
+    params = ConflictParams(weak_content_event_factor=0.75, unanchored_join_factor=0.8)
+    return find_conflicts(pairs, facts, {r["fact_id"]: "c1" for r in rows}, {}, params)
+
+
+def test_a_weakly_joined_report_agreeing_on_nothing_is_to_check():
+    # "Frana a Sarno: 40 sfollati, 3 feriti" joined by its words to a landslide whose reports say 12 and 1
+    rows = [_fact(0, "d1", "sfollati", 12, "date"), _fact(1, "d2", "sfollati", 12, "date"),
+            _fact(2, "d1", "feriti", 1, "date"), _fact(3, "u", "sfollati", 40, "weak_content"),
+            _fact(4, "u", "feriti", 3, "weak_content")]
+    out = _conflicts_of(rows)
+    assert out.height > 0 and set(out["status"]) == {"to_check"}
+
+
+def test_a_weakly_joined_report_agreeing_on_one_figure_is_a_dissent():
+    # control: it agrees on the injured (1) and differs on the displaced: a confirmed conflict
+    rows = [_fact(0, "d1", "sfollati", 12, "date"), _fact(1, "d2", "sfollati", 12, "date"),
+            _fact(2, "d1", "feriti", 1, "date"), _fact(3, "u", "sfollati", 40, "weak_content"),
+            _fact(4, "u", "feriti", 1, "weak_content")]
+    out = _conflicts_of(rows)
+    assert out.height == 2 and set(out["status"]) == {"confirmed"}

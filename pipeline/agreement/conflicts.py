@@ -24,7 +24,10 @@ attributed and the other not: `mixed_attribution_factor`), the gap (values less 
 values; when two or more measures each split into two or more groups stated by
 `min_group_sources` articles, and the articles fall into camps that keep stating the same groups,
 the event is two events joined by mistake, and a pair across camps, of any kind, gets
-`event_camps_factor`; one split measure alone is a dispute, police against organisers) and the kind (`kind_factors`). At or above
+`event_camps_factor`; one split measure alone is a dispute, police against organisers), the
+anchoring of a weak join (an article joined to its event by its words less surely, `weak_content`,
+that agrees with no other report of the event on any quantity or date: `unanchored_join_factor`,
+two doubts) and the kind (`kind_factors`). At or above
 `min_conflict_confidence` a conflict is `confirmed`, else `to_check`. Agreement rates and
 headline counts use confirmed conflicts only.
 """
@@ -63,6 +66,7 @@ class ConflictParams:
     small_gap_factor: float = 0.85
     min_group_sources: int = 2
     event_camps_factor: float = 0.6
+    unanchored_join_factor: float = 0.8
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
@@ -129,6 +133,10 @@ def find_conflicts(
     p = (p.join(sides, on=["event_id", "doc_id"], how="left")
          .join(sides.rename({"doc_id": "doc_id_b", "event_side": "event_side_b"}), on=["event_id", "doc_id_b"], how="left"))
     disjoint = ((pl.col("high_w") < pl.col("low_b_w")) | (pl.col("high_b_w") < pl.col("low_w"))).fill_null(False)
+    # the articles that agree with another report of their event on some value of one measure
+    valued = p.filter(pl.col("kind").is_in(["quantity", "date"]) & ~disjoint)
+    anchored = set(zip(valued["event_id"].to_list(), valued["doc_id"].to_list())) | set(
+        zip(valued["event_id"].to_list(), valued["doc_id_b"].to_list()))
     # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
     p = p.filter(pl.col("kind").is_in(["polarity", "quote", "time"]) | disjoint)
     rows = []
@@ -138,6 +146,11 @@ def find_conflicts(
             continue
         kind, why = found
         confidence = _confidence(r, kind, params)
+        # an article tied to its event by its words alone, less surely, that agrees with it on no
+        # value: two doubts, as likely a report of another event as a dissenting one
+        if any(basis == "weak_content" and (r["event_id"], doc) not in anchored
+               for basis, doc in ((r["basis"], r["doc_id"]), (r["basis_b"], r["doc_id_b"]))):
+            confidence *= params.unanchored_join_factor
         va = r["value"] + _who(r["attributed_to"], names)
         vb = r["value_b"] + _who(r["attributed_to_b"], names)
         if kind == "attribution":

@@ -55,6 +55,10 @@ NOUN_FAMILIES = {
     **dict.fromkeys(("prigionieri", "prigioniero", "detenuti", "detenuto"), "prigionieri"),
     **dict.fromkeys(("morti", "morto", "vittime", "vittima", "deceduti", "decessi"), "morti"),
     **dict.fromkeys(("feriti", "ferito"), "feriti"),
+    **dict.fromkeys(("sfollati", "sfollato", "evacuati", "evacuato"), "sfollati"),
+    **dict.fromkeys(("dispersi", "disperso"), "dispersi"),
+    **dict.fromkeys(("magnitudo", "magnitudo locale", "magnitudo richter"), "magnitudo"),
+    "magnitudo momento": "magnitudo momento",
     **dict.fromkeys(("delegazioni", "delegazione"), "delegazioni"),
     **dict.fromkeys(("astenuti", "astenuto", "voti", "voto"), "voti"),
     **dict.fromkeys(("droni", "drone"), "droni"),
@@ -74,6 +78,9 @@ SIDE_RULES: tuple[tuple[re.Pattern, str], ...] = (
 )
 SIDED_NOUNS = {"voti": "voti", "voto": "voti", "drone": "droni", "droni": "droni", "feriti": "feriti", "missile": "missili",
                "missili": "missili", "astenuti": "voti"}
+# A toll restates its count even after a definite article: "i tre feriti sono stati dimessi" says
+# there were three (unlike "i due Paesi", which points back at two already named).
+TOLL_NOUNS = frozenset({"morti", "feriti", "sfollati", "dispersi"})
 PEOPLE_RE = re.compile(r"\b(?:persone|fedeli|partecipanti|manifestanti|pellegrini|presenti|spettatori|cittadini)\b")
 CROWD_KINDS = frozenset({"funeral", "mass", "ceremony", "demonstration", "strike", "match", "concert"})
 NOT_A_FACT_AFTER_RE = re.compile(r"\s*(?:di lettura|per leggere)\b")
@@ -116,6 +123,25 @@ DURATION_CUE_RE = re.compile(
 NOT_EVENT_DURATION_RE = re.compile(r"\b(?:in|da|dopo|entro|tra|fra|ogni|oltre|prima di)\s+(?:circa |quasi |più di |oltre )?$")
 EVENT_DURATION_UNITS = ("minute", "day")
 
+# What a percentage is a share of: a rate noun before it in its clause ("l'adesione allo sciopero è
+# stata del 70%") or the population after it ("il 6,2% dei dipendenti"). A percentage with neither
+# is listed, never compared: 15% of what? (A change, "in rialzo del 3%", is not a level either.)
+RATE_NOUN_RE = re.compile(
+    r"\b(adesion[ei]|affluenz[ae]|partecipazion[ei]|astension[ei]|astensionismo|disoccupazion[ei]|inflazion[ei]|"
+    r"consens[oi]|gradimento|share|fiducia|preferenz[ae]|tass[oi]|quot[ae]|maggioranz[ae])\b")
+PERCENT_OF_RE = re.compile(r"\s*(?:dei|degli|delle|della|del|dell['’])\s*([a-zàèéìòù]{3,})")
+
+
+def percent_measure(before: str, after: str) -> str | None:
+    """What a percentage measures (lower-cased context either side), or None."""
+    m = PERCENT_OF_RE.match(after)
+    if m and m.group(1) not in ("totale", "tutto"):
+        return fold_noun(m.group(1))
+    clause = re.split(r"[.;:!?]", before)[-1]
+    found = list(RATE_NOUN_RE.finditer(clause))
+    return lemma_of(found[-1].group(1)) if found else None
+
+
 # --- who gives a value --------------------------------------------------------------------------
 AUTHORITY = (r"questura|prefettura|polizia|forze dell['’]ordine|carabinieri|vigili del fuoco|protezione civile|"
              r"organizzatori|organizzazione|promotori|sindacat[oi]|vaticano|sala stampa vaticana|santa sede|comune|"
@@ -126,7 +152,14 @@ ATTRIBUTION_RE = re.compile(
     r"|\b(?P<who2>fonti (?:del|della|dello|di) \w+(?: \w+)?)\b"
     r"|\bsecondo (?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who3>[A-ZÀ-Ý][\w’'-]+(?: [A-ZÀ-Ý][\w’'-]+)?)"
     r"|\b(?P<who4>" + AUTHORITY + r")\s+(?:(?:ne|lo|la|le|li)\s+)?(?:ha|hanno)\s+(?:\w+\s+)?(?:detto|riferit\w|"
-    r"comunicat\w|annunciat\w|reso not\w|stimat\w|contat\w|fatto sapere|parlato di|indicat\w|confermat\w)\b",
+    r"comunicat\w|annunciat\w|reso not\w|stimat\w|contat\w|fatto sapere|parlato di|indicat\w|confermat\w)\b"
+    # the same in the present tense: "il governo parla invece di un'adesione del 15%", "la Questura stima 30mila"
+    r"|\b(?P<who5>" + AUTHORITY + r")\s+(?:(?:ne|lo|la|le|li)\s+)?(?:\w+\s+)?(?:parla|parlano|dice|dicono|stima|stimano|"
+    r"conta|contano|riferisce|riferiscono|comunica|comunicano|annuncia|annunciano|indica|indicano|calcola|calcolano|"
+    r"rivendica|rivendicano|sostiene|sostengono)\b"
+    # a speech verb before them: "l'adesione, dicono i sindacati, è del 70%"
+    r"|\b(?:dice|dicono|stima|stimano|riferisce|riferiscono|comunica|comunicano|annuncia|annunciano|rivendica|"
+    r"rivendicano|sostiene|sostengono|fa sapere|fanno sapere)\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who6>" + AUTHORITY + r")\b",
     re.IGNORECASE)
 AUTHORITY_FOLD = {"polizia": "questura", "forze dell'ordine": "questura", "forze dell’ordine": "questura",
                   "organizzazione": "organizzatori", "promotori": "organizzatori", "sala stampa vaticana": "vaticano",
@@ -305,7 +338,7 @@ def attribution_in(text: str, entity_spans: list[tuple[int, int, str]]) -> tuple
     m = ATTRIBUTION_RE.search(text)
     if not m:
         return None, -1
-    name = next(g for g in ("who", "who2", "who3", "who4") if m.group(g))
+    name = next(g for g in ("who", "who2", "who3", "who4", "who5", "who6") if m.group(g))
     start, end = m.span(name)
     for s, e, eid in entity_spans:
         if s < end and start < e:
@@ -444,7 +477,7 @@ def build_facts(
             scope = None  # a place says where people were counted, not where a duration or a share was
         if NOT_A_FACT_AFTER_RE.match(after):
             continue  # page residue: "4 min di lettura"
-        if qkind == "count" and is_set_phrase(before, low, high):
+        if qkind == "count" and is_set_phrase(before, low, high) and fold_noun(noun) not in TOLL_NOUNS:
             continue  # "i due Paesi", "le tre parti": the ones already named, not a measurement
         if qkind == "duration":
             per_event = unit in EVENT_DURATION_UNITS and not NOT_EVENT_DURATION_RE.search(before) and not re.match(
@@ -466,7 +499,11 @@ def build_facts(
                 # gathers a crowd, a large number is people ("In piazza erano 35mila")
                 if PEOPLE_RE.search(text.lower()) or (event_kinds.get(ev) in CROWD_KINDS and (low or 0) >= 50):
                     noun_key = "persone"
-            base = noun_key or f"{qkind} ({unit})"
+            if qkind == "percent":
+                noun_key = percent_measure(before, after)
+                if scope == "totale":
+                    scope = None  # "l'adesione complessiva" is what an unqualified adesione means
+            base = (f"{noun_key} (%)" if qkind == "percent" and noun_key else noun_key) or f"{qkind} ({unit})"
             if CAPACITY_RE.search(before + " " + after[:30]):
                 measure = f"capienza {base}"
                 scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
@@ -474,7 +511,7 @@ def build_facts(
                 measure = "visitatori"
             else:
                 measure = base
-            comparable = noun_key is not None or qkind in ("percent", "money")
+            comparable = noun_key is not None or qkind == "money"
             if noun and noun.isupper() and len(noun) > 1:
                 comparable = False  # "2 MAG": a dateline, not a count
         modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")

@@ -208,3 +208,78 @@ def test_a_weakly_joined_report_agreeing_on_one_figure_is_a_dissent():
             _fact(4, "u", "feriti", 1, "weak_content")]
     out = _conflicts_of(rows)
     assert out.height == 2 and set(out["status"]) == {"confirmed"}
+
+
+# --- the term of a comparison is another occasion ------------------------------------------------
+
+def test_the_event_a_sentence_compares_with_is_another_occasion():
+    text = "Meno partecipanti rispetto al corteo di settembre, ammettono gli organizzatori."
+    assert ev.sentence_relation(ev.read_sentence(text, []), "demonstration", None, False) == "other"
+    text = "A differenza del vertice di Ginevra, stavolta c'è un comunicato comune."
+    assert ev.sentence_relation(ev.read_sentence(text, []), "meeting", None, False) == "other"
+    # control: the event itself, no comparison
+    text = "Al corteo di settembre hanno partecipato in migliaia."
+    assert ev.sentence_relation(ev.read_sentence(text, []), "demonstration", None, False) == "main"
+
+
+# --- who gives a day, and who "secondo quanto riferito" names ------------------------------------
+
+def test_according_to_what_was_reported_names_only_the_authority_after_it():
+    from pipeline.agreement.facts import attribution_in
+    assert attribution_in("Secondo quanto riferito dalla Prefettura, gli evacuati sono 40.", [])[0] == "prefettura"
+    # control: nobody is named
+    assert attribution_in("Secondo quanto riferito, gli evacuati sono 40.", [])[0] is None
+
+
+def _one_event_facts(texts_by_doc, places=(), event_dates=()):
+    from pipeline.agreement.facts import build_facts
+    rows = [(i, f"{doc}:0:{i}", doc, doc, text, "e1") for i, (doc, text) in enumerate(texts_by_doc)]
+    sentences = pl.DataFrame(rows, schema={"sid": pl.UInt32, "sent_id": pl.Utf8, "doc_id": pl.Utf8, "source_id": pl.Utf8,
+                                           "text": pl.Utf8, "event_id": pl.Utf8}, orient="row")
+    from pipeline.nlp.quantities import extract_quantities
+    quantities = extract_quantities(sentences.select("sent_id", "doc_id", "text"))
+    mention_rows = []
+    for sid, sent_id, doc, _, text, _ in rows:
+        for name in places:
+            at = text.find(name)
+            if at >= 0:
+                mention_rows.append((doc, sent_id, name.lower(), name, at, at + len(name), "alias", False))
+    mentions = pl.DataFrame(mention_rows, schema={"doc_id": pl.Utf8, "sent_id": pl.Utf8, "entity_id": pl.Utf8,
+                                                  "surface": pl.Utf8, "start": pl.Int64, "end": pl.Int64,
+                                                  "method": pl.Utf8, "is_uncertain": pl.Boolean}, orient="row")
+    quotes = pl.DataFrame(schema={"sent_id": pl.Utf8, "text": pl.Utf8, "speaker_entity_id": pl.Utf8})
+    tokens = pl.DataFrame(schema={"sid": pl.UInt32, "word": pl.Utf8, "lemma": pl.Utf8, "is_break": pl.Boolean,
+                                  "term": pl.Utf8})
+    types = {p.lower(): "place" for p in places}
+    return build_facts(sentences, quantities.with_columns(pl.lit(None, dtype=pl.Utf8).alias("_")), quotes, mentions,
+                       types, {"e1": "demonstration"}, tokens, event_dates=list(event_dates))
+
+
+def test_a_count_takes_the_place_named_nearest_it():
+    facts = _one_event_facts([("a", "A Bari hanno sfilato in 8mila, a Lecce in 3mila.")], places=("Bari", "Lecce"))
+    place_of = dict(zip(facts["value"].to_list(), facts["place"].to_list()))
+    assert place_of["8mila"] == "bari" and place_of["3mila"] == "lecce"
+
+
+def test_counts_of_two_places_never_conflict_but_one_unplaced_still_does():
+    from pipeline.agreement.conflicts import ConflictParams, find_conflicts
+    rows = [_fact(0, "d1", "persone", 8000, "date"), _fact(1, "d2", "persone", 3000, "date"),
+            _fact(2, "d3", "persone", 20000, "date")]
+    rows[0]["place"], rows[1]["place"], rows[2]["place"] = "bari", "lecce", None
+    facts = pl.DataFrame(rows)
+    pairs = pl.DataFrame([{"fact_id": a, "fact_id_b": b, "kind": "quantity", "subject_dice": None}
+                          for a, b in (("f0", "f1"), ("f0", "f2"))])
+    out = find_conflicts(pairs, facts, {r["fact_id"]: "c1" for r in rows}, {}, ConflictParams())
+    assert {(r["fact_id_a"], r["fact_id_b"]) for r in out.iter_rows(named=True)} == {("f0", "f2")}
+
+
+def test_a_day_is_given_by_whoever_the_clause_names_not_by_an_attribution_of_another_figure():
+    text = "Mercoledì 4 marzo i due ministri si sono parlati al telefono, per un'ora secondo il governo."
+    facts = _one_event_facts([("a", text)], event_dates=[(0, 0, "Mercoledì 4 marzo", dt.date(2026, 3, 4), False)])
+    who = {r["kind"]: r["attributed_to"] for r in facts.iter_rows(named=True)}
+    assert who["date"] is None and who["quantity"] == "governo"
+    # control: an attribution in the day's own clause gives the day
+    text = "Secondo il governo i due ministri si sono parlati mercoledì 4 marzo."
+    at = text.index("mercoledì")
+    facts = _one_event_facts([("a", text)], event_dates=[(0, at, "mercoledì 4 marzo", dt.date(2026, 3, 4), False)])
+    assert facts.filter(pl.col("kind") == "date")["attributed_to"].to_list() == ["governo"]

@@ -106,7 +106,7 @@ def _who(attributed: str | None, names: dict[str, str]) -> str:
 
 
 DETAIL_COLUMNS = ("fact_id", "event_id", "kind", "measure", "modality", "doc_id", "sent_id", "value", "low", "high",
-                  "qualifier", "unit", "scope", "attributed_to", "is_certain_speaker", "basis", "is_relative")
+                  "qualifier", "unit", "scope", "attributed_to", "is_certain_speaker", "basis", "is_relative", "place")
 
 
 def find_conflicts(
@@ -123,6 +123,8 @@ def find_conflicts(
     read one by one."""
     if pairs.height == 0:
         return pl.DataFrame(schema=CONFLICT_COLUMNS)
+    if "place" not in facts.columns:
+        facts = facts.with_columns(pl.lit(None, dtype=pl.Utf8).alias("place"))
     detail = facts.select(*DETAIL_COLUMNS)
     p = pairs.join(detail.drop("kind"), on="fact_id").join(
         detail.drop("kind", "event_id", "measure", "modality").rename(lambda c: f"{c}_b"), on="fact_id_b")
@@ -251,6 +253,8 @@ def _incompatible(r: dict) -> tuple[str, str] | None:
         b = widen(r["low_b"], r["high_b"], r["qualifier_b"])
         if not intervals_disjoint(a, b):
             return None
+        if r["place"] and r["place_b"] and r["place"] != r["place_b"]:
+            return None  # counted in two places: Milan's march is not Rome's
         for per_side, other, other_scope in (((r["scope"], a), b, r["scope_b"]), ((r["scope_b"], b), a, r["scope"])):
             scope, iv = per_side
             if scope == "per_parte" and not intervals_disjoint(

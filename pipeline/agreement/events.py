@@ -95,6 +95,9 @@ OTHER_MODIFIER_RE = re.compile(
     r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
     r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
     r"|\b(?:giorni|settimane|mesi|anni) (?:dopo|prima) (?:(?:il|lo|la|i|gli|le|l['’])\s?)?(?= _)"
+    # the term of a comparison: "meno gente rispetto allo sciopero di ottobre", "a differenza del vertice"
+    r"|\b(?:rispetto|in confronto|paragonat[aoie]) a(?:l|llo|lla|i|gli|lle|ll['’])?\s?(?= _)"
+    r"|\ba differenza d(?:el|ello|ella|ei|egli|elle|ell['’])\s?(?= _)"
 )
 # In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
 # partecipato"): an occasion before the one reported.

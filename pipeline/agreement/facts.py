@@ -42,7 +42,7 @@ FACT_COLUMNS = {
 }
 # Internal columns carried beside the contract ones for matching and conflicts (never written).
 AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
-               "is_relative": pl.Boolean, "object": pl.Utf8}
+               "is_relative": pl.Boolean, "object": pl.Utf8, "place": pl.Utf8}
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -147,10 +147,16 @@ AUTHORITY = (r"questura|prefettura|polizia|forze dell['’]ordine|carabinieri|vi
              r"organizzatori|organizzazione|promotori|sindacat[oi]|vaticano|sala stampa vaticana|santa sede|comune|"
              r"regione|ministero(?: \w+)?|governo|cremlino|casa bianca|pentagono|esercito|autorità(?: \w+)?|"
              r"fonti (?:del|della|dello|di) \w+(?: \w+)?|agenzia \w+|stampa \w+")
+# "secondo", "secondo quanto riferito dalla", "secondo quanto ha dichiarato il"
+_ACCORDING_TO = (r"secondo(?: quanto (?:(?:ha|hanno) )?(?:riferit\w|dichiarat\w|comunicat\w|reso not\w|annunciat\w|"
+                 r"affermat\w|stimat\w|detto|riferisce|riferiscono|dichiara|comunica)"
+                 r"(?: d(?:a|al|alla|allo|all['’]|ai|agli|alle))?)?")
 ATTRIBUTION_RE = re.compile(
-    r"\b(?:secondo|stando a|per|a detta d(?:i|ella|el|egli|ei))\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who>" + AUTHORITY + r")\b"
+    r"\b(?:" + _ACCORDING_TO + r"|stando a|per|a detta d(?:i|ella|el|egli|ei))\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who>"
+    + AUTHORITY + r")\b"
     r"|\b(?P<who2>fonti (?:del|della|dello|di) \w+(?: \w+)?)\b"
-    r"|\bsecondo (?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who3>[A-ZÀ-Ý][\w’'-]+(?: [A-ZÀ-Ý][\w’'-]+)?)"
+    # a name: capitalised, whatever the flags ("secondo quanto riferito" names no one)
+    r"|\b" + _ACCORDING_TO + r" (?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who3>(?-i:[A-ZÀ-Ý])[\w’'-]+(?: (?-i:[A-ZÀ-Ý])[\w’'-]+)?)"
     r"|\b(?P<who4>" + AUTHORITY + r")\s+(?:(?:ne|lo|la|le|li)\s+)?(?:ha|hanno)\s+(?:\w+\s+)?(?:detto|riferit\w|"
     r"comunicat\w|annunciat\w|reso not\w|stimat\w|contat\w|fatto sapere|parlato di|indicat\w|confermat\w)\b"
     # the same in the present tense: "il governo parla invece di un'adesione del 15%", "la Questura stima 30mila"
@@ -333,6 +339,9 @@ def modality_of(before: str, after: str, is_count: bool = False) -> str:
     return found or "outcome"
 
 
+CLAUSE_BREAK_RE = re.compile(r"[,;:.()«»\"“”–]")
+
+
 def attribution_in(text: str, entity_spans: list[tuple[int, int, str]]) -> tuple[str | None, int]:
     """Who the sentence says gives its values: (entity id or folded phrase, offset) or (None, -1)."""
     m = ATTRIBUTION_RE.search(text)
@@ -405,6 +414,7 @@ def build_facts(
     certain = mentions.filter(~pl.col("is_uncertain") & ~pl.col("method").is_in(list(UNCERTAIN_METHODS)))
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     person_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    place_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for sent_id, start, end, eid in zip(*(certain[c].to_list() for c in ("sent_id", "start", "end", "entity_id"))):
         sid = sid_of.get(sent_id)
         if sid is None:
@@ -414,6 +424,8 @@ def build_facts(
             spans[sid].append((start, end, eid))
         if etype == "person":
             person_spans[sid].append((start, end, eid))
+        if etype == "place":
+            place_spans[sid].append((start, end, eid))
     quote_spans: dict[int, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
     for sent_id, qtext, speaker in zip(*(quotes[c].to_list() for c in ("sent_id", "text", "speaker_entity_id"))):
         sid = sid_of.get(sent_id)
@@ -444,8 +456,31 @@ def build_facts(
             return who
         return sentence_speaker(text_of[sid] or "", person_spans.get(sid, []))
 
+    def nearest_place(sid: int, start: int, end: int) -> str | None:
+        """The place named nearest a figure in its sentence, in its own clause first: where it was
+        counted ("A Milano hanno sfilato in 20mila" is Milan's count, never Rome's)."""
+        text = text_of[sid] or ""
+        found = []
+        for s, e, eid in place_spans.get(sid, ()):
+            lo, hi = (e, start) if e <= start else (end, s)
+            found.append((bool(CLAUSE_BREAK_RE.search(text, lo, max(lo, hi))), abs(hi - lo), eid))
+        return min(found)[2] if found else None
+
+    def clause_attribution(sid: int, offset: int) -> str | None:
+        """Who gives a day or a time: a quotation's speaker, or an attribution in its own clause
+        ("Mercoledì 11 marzo i due hanno parlato, durato due ore secondo la Casa Bianca": the
+        White House gives the duration, not the day)."""
+        quoted, sure = speaker_at(sid, offset)
+        if quoted:
+            return quoted
+        text = text_of[sid] or ""
+        who, at = attribution_in(text, spans.get(sid, []))
+        if who is None or CLAUSE_BREAK_RE.search(text, min(at, offset), max(at, offset)):
+            return None
+        return who
+
     def add(sid: int, kind: str, measure: str, scope, modality: str, attributed, unit, qualifier, low, high,
-            value: str, comparable: bool, subject=(), certain_speaker=False, relative=False) -> None:
+            value: str, comparable: bool, subject=(), certain_speaker=False, relative=False, place=None) -> None:
         sent_id, doc, src, ev = meta[sid]
         row = {
             "fact_id": stable_id("fact", sent_id, kind, measure, value, low, high),
@@ -453,7 +488,7 @@ def build_facts(
             "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
             "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
             "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
-            "is_relative": relative, "object": None,
+            "is_relative": relative, "object": None, "place": place,
         }
         for name, v in row.items():
             columns[name].append(v)
@@ -518,7 +553,7 @@ def build_facts(
         if modality == "provisional" and scope is None:
             scope = snapshot_scope(before, after)  # the 9 o'clock count and the noon count are two measures
         add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
-            comparable)
+            comparable, place=nearest_place(sid, start, end) if qkind in ("count", "percent") else None)
 
     # counts of people the quantities table leaves without a row ("In piazza erano 35mila")
     covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -539,7 +574,8 @@ def build_facts(
             modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, True)
             if modality == "provisional" and scope is None:
                 scope = snapshot_scope(before, after)
-            add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True)
+            add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True,
+                place=nearest_place(sid, start, end))
 
     # the date each article gives its event
     for sid, at, surface, day, relative in event_dates:
@@ -547,7 +583,7 @@ def build_facts(
             continue
         kind_word = EVENT_KIND_LABELS.get(event_kinds.get(meta[sid][3], ""), "evento")
         ordinal = float((day - _EPOCH).days)
-        add(sid, "date", f"data {kind_word}", None, "outcome", attribution(sid, at), "day", "exact", ordinal, ordinal,
+        add(sid, "date", f"data {kind_word}", None, "outcome", clause_attribution(sid, at), "day", "exact", ordinal, ordinal,
             surface, True, relative=relative)
 
     # times of day, in sentences of events that state no count (a time beside a count is the
@@ -565,7 +601,7 @@ def build_facts(
             modality = modality_of(text[max(0, start - 60):start].lower(), text[end:end + 30].lower())
             if modality == "provisional":
                 modality = "outcome"  # "alle 5.30" is the time itself, not a snapshot of it
-            add(sid, "time", measure, None, modality, attribution(sid, start), "minute_of_day", qual, low, high,
+            add(sid, "time", measure, None, modality, clause_attribution(sid, start), "minute_of_day", qual, low, high,
                 surface, moment is not None)
 
     # quotations and their speakers
@@ -638,7 +674,7 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
                 "scope": None, "modality": "outcome", "attributed_to": attribution(sid, -1), "unit": "truth",
                 "qualifier": "exact", "low": float(sign), "high": float(sign), "value": value, "is_comparable": True,
                 "sid": sid, "subject": sorted(_subject_terms(seq, i, base)), "is_certain_speaker": False,
-                "is_relative": False, "object": _object_term(seq, i),
+                "is_relative": False, "object": _object_term(seq, i), "place": None,
             })
     return out
 

@@ -110,9 +110,9 @@ def test_a_percentage_measures_the_rate_noun_before_it_or_the_population_after_i
     text = "Per la Fiom l'adesione allo sciopero dei metalmeccanici è stata dell'85%."
     at = text.index("85%")
     assert percent_measure(text[max(0, at - 60):at].lower(), text[at + 3:].lower()) == "adesione"
-    text = "Nelle scuole ha incrociato le braccia il 12% dei docenti."
-    at = text.index("12%")
-    assert percent_measure(text[max(0, at - 60):at].lower(), text[at + 3:].lower()) == "docente"
+    text = "Alle urne è andato il 48% degli elettori."
+    at = text.index("48%")
+    assert percent_measure(text[max(0, at - 60):at].lower(), text[at + 3:].lower()) == "elettore"
     # control: a share of nothing named is no measure (listed, never compared)
     text = "Il titolo ha chiuso in rialzo, poi è sceso del 3% in serata."
     at = text.index("3%")
@@ -283,3 +283,28 @@ def test_a_day_is_given_by_whoever_the_clause_names_not_by_an_attribution_of_ano
     at = text.index("mercoledì")
     facts = _one_event_facts([("a", text)], event_dates=[(0, at, "mercoledì 4 marzo", dt.date(2026, 3, 4), False)])
     assert facts.filter(pl.col("kind") == "date")["attributed_to"].to_list() == ["governo"]
+
+
+def test_a_share_after_a_verb_of_striking_is_the_adhesion_and_a_sectors_share_is_apart():
+    from pipeline.agreement.facts import percent_measure
+    for text in ("Ha aderito allo sciopero il 55% dei ferrovieri.", "Secondo le stime si è fermato il 40% del personale."):
+        at = text.index("%") - 2
+        assert percent_measure(text[max(0, at - 60):at].lower(), text[at + 3:].lower()) == "adesione"
+    # a sector's adhesion against the whole's: both adhesion, never a conflict
+    facts = _one_event_facts([("a", "Nella scuola ha scioperato il 12% dei docenti."),
+                              ("b", "L'adesione allo sciopero è stata del 65%.")])
+    by_doc = {r["doc_id"]: r for r in facts.iter_rows(named=True)}
+    assert by_doc["a"]["measure"] == by_doc["b"]["measure"] == "adesione (%)"
+    assert by_doc["a"]["scope"] == "settore scuola" and by_doc["b"]["scope"] is None
+    from pipeline.agreement.conflicts import ConflictParams, find_conflicts
+    f = facts.with_columns(pl.lit("date").alias("basis"))
+    ids = f["fact_id"].to_list()
+    pairs = pl.DataFrame([{"fact_id": ids[0], "fact_id_b": ids[1], "kind": "quantity", "subject_dice": None}])
+    assert find_conflicts(pairs, f, {i: "c1" for i in ids}, {}, ConflictParams()).height == 0
+    # control: two outlets giving the whole's adhesion differently do conflict
+    facts = _one_event_facts([("a", "L'adesione allo sciopero è stata del 20%."),
+                              ("b", "L'adesione allo sciopero è stata del 65%.")])
+    f = facts.with_columns(pl.lit("date").alias("basis"))
+    ids = f["fact_id"].to_list()
+    pairs = pl.DataFrame([{"fact_id": ids[0], "fact_id_b": ids[1], "kind": "quantity", "subject_dice": None}])
+    assert find_conflicts(pairs, f, {i: "c1" for i in ids}, {}, ConflictParams()).height == 1

@@ -255,6 +255,8 @@ def _incompatible(r: dict) -> tuple[str, str] | None:
             return None
         if r["place"] and r["place_b"] and r["place"] != r["place_b"]:
             return None  # counted in two places: Milan's march is not Rome's
+        if any((sa or "").startswith("settore ") and sa != sb for sa, sb in ((r["scope"], r["scope_b"]), (r["scope_b"], r["scope"]))):
+            return None  # a sector's share is neither above nor below the whole's
         for per_side, other, other_scope in (((r["scope"], a), b, r["scope_b"]), ((r["scope_b"], b), a, r["scope"])):
             scope, iv = per_side
             if scope == "per_parte" and not intervals_disjoint(

@@ -132,12 +132,25 @@ RATE_NOUN_RE = re.compile(
 PERCENT_OF_RE = re.compile(r"\s*(?:dei|degli|delle|della|del|dell['’])\s*([a-zàèéìòù]{3,})")
 
 
+# A verb of striking or joining before a share makes it the adhesion, whoever it is a share of ("ha
+# aderito il 60% dei lavoratori", "si è fermato il 40% del personale").
+ADHESION_VERB_RE = re.compile(r"\b(?:aderit\w|aderisc\w*|hanno aderito|scioperat\w|(?:si è|si sono) fermat\w|"
+                              r"incrociat\w le braccia|astenut\w dal lavoro)")
+# A sector: the share of a part ("nella pubblica amministrazione ha scioperato il 6%") is neither
+# above nor below the whole's.
+SECTOR_RE = re.compile(r"\b(?:nella pubblica amministrazione|nel pubblico impiego|nel settore (?:\w+)|"
+                       r"nell['’]industria|nei trasporti|nelle scuole|nella scuola|nella sanità|negli ospedali|"
+                       r"nelle fabbriche|tra i (?:docenti|medici|metalmeccanici|dipendenti pubblici|ferrovieri))\b")
+
+
 def percent_measure(before: str, after: str) -> str | None:
     """What a percentage measures (lower-cased context either side), or None."""
+    clause = re.split(r"[.;:!?]", before)[-1]
+    if ADHESION_VERB_RE.search(clause):
+        return "adesione"
     m = PERCENT_OF_RE.match(after)
     if m and m.group(1) not in ("totale", "tutto"):
         return fold_noun(m.group(1))
-    clause = re.split(r"[.;:!?]", before)[-1]
     found = list(RATE_NOUN_RE.finditer(clause))
     return lemma_of(found[-1].group(1)) if found else None
 
@@ -538,6 +551,9 @@ def build_facts(
                 noun_key = percent_measure(before, after)
                 if scope == "totale":
                     scope = None  # "l'adesione complessiva" is what an unqualified adesione means
+                sector = SECTOR_RE.search(text[:start].lower())
+                if sector:
+                    scope = "settore " + sector.group(0).split()[-1]
             base = (f"{noun_key} (%)" if qkind == "percent" and noun_key else noun_key) or f"{qkind} ({unit})"
             if CAPACITY_RE.search(before + " " + after[:30]):
                 measure = f"capienza {base}"

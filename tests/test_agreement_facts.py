@@ -227,8 +227,10 @@ def test_the_event_a_sentence_compares_with_is_another_occasion():
 def test_according_to_what_was_reported_names_only_the_authority_after_it():
     from pipeline.agreement.facts import attribution_in
     assert attribution_in("Secondo quanto riferito dalla Prefettura, gli evacuati sono 40.", [])[0] == "prefettura"
+    assert attribution_in("Secondo le imprese, l'adesione è stata del 12%.", [])[0] == "imprese"
     # control: nobody is named
     assert attribution_in("Secondo quanto riferito, gli evacuati sono 40.", [])[0] is None
+    assert attribution_in("Secondo le stime, si è fermato il 40% del personale.", [])[0] is None
 
 
 def _one_event_facts(texts_by_doc, places=(), event_dates=()):

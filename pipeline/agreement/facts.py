@@ -157,7 +157,7 @@ def percent_measure(before: str, after: str) -> str | None:
 
 # --- who gives a value --------------------------------------------------------------------------
 AUTHORITY = (r"questura|prefettura|polizia|forze dell['’]ordine|carabinieri|vigili del fuoco|protezione civile|"
-             r"organizzatori|organizzazione|promotori|sindacat[oi]|vaticano|sala stampa vaticana|santa sede|comune|"
+             r"organizzatori|organizzazione|promotori|sindacat[oi]|aziende|imprese|datori di lavoro|ospedal[ei]|vaticano|sala stampa vaticana|santa sede|comune|"
              r"regione|ministero(?: \w+)?|governo|cremlino|casa bianca|pentagono|esercito|autorità(?: \w+)?|"
              r"fonti (?:del|della|dello|di) \w+(?: \w+)?|agenzia \w+|stampa \w+")
 # "secondo", "secondo quanto riferito dalla", "secondo quanto ha dichiarato il"

@@ -26,7 +26,10 @@ attributed and the other not: `mixed_attribution_factor`), the gap (values less 
 values; when two or more measures each split into two or more groups stated by
 `min_group_sources` articles, and the articles fall into camps that keep stating the same groups,
 the event is two events joined by mistake, and a pair across camps, of any kind, gets
-`event_camps_factor`; one split measure alone is a dispute, police against organisers) and the kind (`kind_factors`). At or above
+`event_camps_factor`; one split measure alone is a dispute, police against organisers), the
+anchoring of a weak join (an article joined to its event by its words less surely, `weak_content`,
+that agrees with no other report of the event on any quantity or date: `unanchored_join_factor`,
+two doubts) and the kind (`kind_factors`). At or above
 `min_conflict_confidence` a conflict is `confirmed`, else `to_check`. Agreement rates and
 headline counts use confirmed conflicts only.
 """
@@ -65,6 +68,7 @@ class ConflictParams:
     small_gap_factor: float = 0.85
     min_group_sources: int = 2
     event_camps_factor: float = 0.6
+    unanchored_join_factor: float = 0.8
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
@@ -104,7 +108,7 @@ def _who(attributed: str | None, names: dict[str, str]) -> str:
 
 
 DETAIL_COLUMNS = ("fact_id", "event_id", "kind", "measure", "modality", "doc_id", "sent_id", "value", "low", "high",
-                  "qualifier", "unit", "scope", "attributed_to", "is_certain_speaker", "basis", "is_relative")
+                  "qualifier", "unit", "scope", "attributed_to", "is_certain_speaker", "basis", "is_relative", "place")
 
 
 def find_conflicts(
@@ -121,6 +125,8 @@ def find_conflicts(
     read one by one."""
     if pairs.height == 0:
         return pl.DataFrame(schema=CONFLICT_COLUMNS)
+    if "place" not in facts.columns:
+        facts = facts.with_columns(pl.lit(None, dtype=pl.Utf8).alias("place"))
     detail = facts.select(*DETAIL_COLUMNS)
     p = pairs.join(detail.drop("kind"), on="fact_id").join(
         detail.drop("kind", "event_id", "measure", "modality").rename(lambda c: f"{c}_b"), on="fact_id_b")
@@ -131,6 +137,10 @@ def find_conflicts(
     p = (p.join(sides, on=["event_id", "doc_id"], how="left")
          .join(sides.rename({"doc_id": "doc_id_b", "event_side": "event_side_b"}), on=["event_id", "doc_id_b"], how="left"))
     disjoint = ((pl.col("high_w") < pl.col("low_b_w")) | (pl.col("high_b_w") < pl.col("low_w"))).fill_null(False)
+    # the articles that agree with another report of their event on some value of one measure
+    valued = p.filter(pl.col("kind").is_in(["quantity", "date"]) & ~disjoint)
+    anchored = set(zip(valued["event_id"].to_list(), valued["doc_id"].to_list())) | set(
+        zip(valued["event_id"].to_list(), valued["doc_id_b"].to_list()))
     # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
     p = p.filter(pl.col("kind").is_in(["polarity", "quote", "time"]) | disjoint)
     rows = []
@@ -140,6 +150,11 @@ def find_conflicts(
             continue
         kind, why = found
         confidence = _confidence(r, kind, params)
+        # an article tied to its event by its words alone, less surely, that agrees with it on no
+        # value: two doubts, as likely a report of another event as a dissenting one
+        if any(basis == "weak_content" and (r["event_id"], doc) not in anchored
+               for basis, doc in ((r["basis"], r["doc_id"]), (r["basis_b"], r["doc_id_b"]))):
+            confidence *= params.unanchored_join_factor
         va = r["value"] + _who(r["attributed_to"], names)
         vb = r["value_b"] + _who(r["attributed_to_b"], names)
         if kind == "attribution":
@@ -240,6 +255,10 @@ def _incompatible(r: dict) -> tuple[str, str] | None:
         b = widen(r["low_b"], r["high_b"], r["qualifier_b"])
         if not intervals_disjoint(a, b):
             return None
+        if r["place"] and r["place_b"] and r["place"] != r["place_b"]:
+            return None  # counted in two places: Milan's march is not Rome's
+        if any((sa or "").startswith("settore ") and sa != sb for sa, sb in ((r["scope"], r["scope_b"]), (r["scope_b"], r["scope"]))):
+            return None  # a sector's share is neither above nor below the whole's
         for per_side, other, other_scope in (((r["scope"], a), b, r["scope_b"]), ((r["scope_b"], b), a, r["scope"])):
             scope, iv = per_side
             if scope == "per_parte" and not intervals_disjoint(

@@ -95,6 +95,9 @@ OTHER_MODIFIER_RE = re.compile(
     r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
     r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
     r"|\b(?:giorni|settimane|mesi|anni) (?:dopo|prima) (?:(?:il|lo|la|i|gli|le|l['’])\s?)?(?= _)"
+    # the term of a comparison: "meno gente rispetto allo sciopero di ottobre", "a differenza del vertice"
+    r"|\b(?:rispetto|in confronto|paragonat[aoie]) a(?:l|llo|lla|i|gli|lle|ll['’])?\s?(?= _)"
+    r"|\ba differenza d(?:el|ello|ella|ei|egli|elle|ell['’])\s?(?= _)"
 )
 # In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
 # partecipato"): an occasion before the one reported.
@@ -118,7 +121,8 @@ OTHER_FUTURE_RE = re.compile(
 )
 # Before a day date, within its sentence: the date is another occasion's, not the event's.
 OTHER_DATE_CUE_RE = re.compile(
-    r"\b(?:quell[aoie]|precedent[ei]|ultim[aoie]|dopo|rispetto|già|dal|dall['’]|fino|prima (?:del|dell['’]|della|di))\b[^.;:]{0,40}$"
+    r"\b(?:quell[aoie] d(?:i|el|ello|ella|ell['’]|ei|egli|elle)|precedent[ei]|ultim[aoie]|dopo|rispetto|già|dal|dall['’]|fino|"
+    r"prima (?:del|dell['’]|della|di))\b[^.;:]{0,40}$"
 )
 # After a day date: the occasion is a repeat to come ("E il 13 novembre si replica").
 OTHER_DATE_AFTER_RE = re.compile(r"[^.;:]{0,25}?\b(?:si replica|si ripete|si torna in piazza|replicherà|il bis)\b")
@@ -176,6 +180,7 @@ class Frame:
     published_is_weak: bool = False          # the publication date was read from the text, not a manifest
     # the day and month of a publication date whose year was guessed from the corpus: the year says
     # nothing, but the time of year the text gives still rules out events far from it in every year
+    # (unless it is a day the text gives to another occasion: `_time_excludes`)
     published_day_month: tuple[int, int] | None = None
 
 
@@ -392,10 +397,13 @@ def document_frames(
                     weekdays.append(weekday_of[s])
             else:
                 other_months.update(named_months)
-                for _, day, _ in (r.dates if r else ()):
+                # the days it names for that occasion: its sure dates and the guessed ones it states
+                # explicitly (a relative "martedì" resolved against a guessed publication day says nothing)
+                for _, day, _ in (sure[s].dates if s in sure else ()):
                     other_days.add((day.month, day.day))
                 for md in guessed_by_sid.get(s, ()):
                     other_days.add(md)
+        other_days.discard(day_month)  # the day the text names for its own event is not another's
         frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at,
                             day_month=day_month, day_month_at=day_month_at, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
                             months=frozenset(months) if len(months) == 1 else frozenset(),
@@ -721,7 +729,9 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
         if f.published_is_weak:
             return abs(days) > window
         return not (-window <= days <= 0) if f.is_planned else not (0 <= days <= window)
-    if f.published_day_month is not None:
+    if f.published_day_month is not None and f.published_day_month not in f.other_days:
+        # a day the text itself gives to another occasion ("dopo i funerali dell'11 aprile", "il 13
+        # novembre si replica") is the latest date it names, not its publication: no evidence
         stated = day_in_year_of(f.published_day_month, day)
         return stated is None or abs((stated - day).days) > window
     return False

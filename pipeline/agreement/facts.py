@@ -42,7 +42,7 @@ FACT_COLUMNS = {
 }
 # Internal columns carried beside the contract ones for matching and conflicts (never written).
 AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
-               "is_relative": pl.Boolean, "object": pl.Utf8}
+               "is_relative": pl.Boolean, "object": pl.Utf8, "place": pl.Utf8}
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -55,6 +55,10 @@ NOUN_FAMILIES = {
     **dict.fromkeys(("prigionieri", "prigioniero", "detenuti", "detenuto"), "prigionieri"),
     **dict.fromkeys(("morti", "morto", "vittime", "vittima", "deceduti", "decessi"), "morti"),
     **dict.fromkeys(("feriti", "ferito"), "feriti"),
+    **dict.fromkeys(("sfollati", "sfollato", "evacuati", "evacuato"), "sfollati"),
+    **dict.fromkeys(("dispersi", "disperso"), "dispersi"),
+    **dict.fromkeys(("magnitudo", "magnitudo locale", "magnitudo richter"), "magnitudo"),
+    "magnitudo momento": "magnitudo momento",
     **dict.fromkeys(("delegazioni", "delegazione"), "delegazioni"),
     **dict.fromkeys(("astenuti", "astenuto", "voti", "voto"), "voti"),
     **dict.fromkeys(("droni", "drone"), "droni"),
@@ -74,6 +78,9 @@ SIDE_RULES: tuple[tuple[re.Pattern, str], ...] = (
 )
 SIDED_NOUNS = {"voti": "voti", "voto": "voti", "drone": "droni", "droni": "droni", "feriti": "feriti", "missile": "missili",
                "missili": "missili", "astenuti": "voti"}
+# A toll restates its count even after a definite article: "i tre feriti sono stati dimessi" says
+# there were three (unlike "i due Paesi", which points back at two already named).
+TOLL_NOUNS = frozenset({"morti", "feriti", "sfollati", "dispersi"})
 PEOPLE_RE = re.compile(r"\b(?:persone|fedeli|partecipanti|manifestanti|pellegrini|presenti|spettatori|cittadini)\b")
 CROWD_KINDS = frozenset({"funeral", "mass", "ceremony", "demonstration", "strike", "match", "concert"})
 NOT_A_FACT_AFTER_RE = re.compile(r"\s*(?:di lettura|per leggere)\b")
@@ -103,7 +110,7 @@ MODALITY_RULES: tuple[tuple[re.Pattern, str], ...] = (
                 r"ipotesi|ipotizzat\w+)\b"), "hypothetical"),
     (re.compile(r"\b(?:attes[aeio]|previst[aeio]|si attend\w+|si prevede\w*|si stima che|stimat[aeio] in arrivo|"
                 r"dovrebbero|dovrebbe|potrebbero|potrebbe|fino a|saranno|sarà|arriveranno|parteciperanno|attendono|aspettano|"
-                r"si aspett\w+|vigilia)\b"), "forecast"),
+                r"si aspett\w+|vigilia|domani|dopodomani)\b"), "forecast"),
     (re.compile(r"\b(?:al momento(?! del| della| dell| in cui)|finora|fino ad ora|fino a questo momento|per ora|"
                 r"ancora in corso|provvisori[aoe]|parzial[ei]|primo bilancio|bilancio provvisorio)\b"), "provisional"),
 )
@@ -116,17 +123,62 @@ DURATION_CUE_RE = re.compile(
 NOT_EVENT_DURATION_RE = re.compile(r"\b(?:in|da|dopo|entro|tra|fra|ogni|oltre|prima di)\s+(?:circa |quasi |più di |oltre )?$")
 EVENT_DURATION_UNITS = ("minute", "day")
 
+# What a percentage is a share of: a rate noun before it in its clause ("l'adesione allo sciopero è
+# stata del 70%") or the population after it ("il 6,2% dei dipendenti"). A percentage with neither
+# is listed, never compared: 15% of what? (A change, "in rialzo del 3%", is not a level either.)
+RATE_NOUN_RE = re.compile(
+    r"\b(adesion[ei]|affluenz[ae]|partecipazion[ei]|astension[ei]|astensionismo|disoccupazion[ei]|inflazion[ei]|"
+    r"consens[oi]|gradimento|share|fiducia|preferenz[ae]|tass[oi]|quot[ae]|maggioranz[ae])\b")
+PERCENT_OF_RE = re.compile(r"\s*(?:dei|degli|delle|della|del|dell['’])\s*([a-zàèéìòù]{3,})")
+
+
+# A verb of striking or joining before a share makes it the adhesion, whoever it is a share of ("ha
+# aderito il 60% dei lavoratori", "si è fermato il 40% del personale").
+ADHESION_VERB_RE = re.compile(r"\b(?:aderit\w|aderisc\w*|hanno aderito|scioperat\w|(?:si è|si sono) fermat\w|"
+                              r"incrociat\w le braccia|astenut\w dal lavoro)")
+# A sector: the share of a part ("nella pubblica amministrazione ha scioperato il 6%") is neither
+# above nor below the whole's.
+SECTOR_RE = re.compile(r"\b(?:nella pubblica amministrazione|nel pubblico impiego|nel settore (?:\w+)|"
+                       r"nell['’]industria|nei trasporti|nelle scuole|nella scuola|nella sanità|negli ospedali|"
+                       r"nelle fabbriche|tra i (?:docenti|medici|metalmeccanici|dipendenti pubblici|ferrovieri))\b")
+
+
+def percent_measure(before: str, after: str) -> str | None:
+    """What a percentage measures (lower-cased context either side), or None."""
+    clause = re.split(r"[.;:!?]", before)[-1]
+    if ADHESION_VERB_RE.search(clause):
+        return "adesione"
+    m = PERCENT_OF_RE.match(after)
+    if m and m.group(1) not in ("totale", "tutto"):
+        return fold_noun(m.group(1))
+    found = list(RATE_NOUN_RE.finditer(clause))
+    return lemma_of(found[-1].group(1)) if found else None
+
+
 # --- who gives a value --------------------------------------------------------------------------
 AUTHORITY = (r"questura|prefettura|polizia|forze dell['’]ordine|carabinieri|vigili del fuoco|protezione civile|"
-             r"organizzatori|organizzazione|promotori|sindacat[oi]|vaticano|sala stampa vaticana|santa sede|comune|"
+             r"organizzatori|organizzazione|promotori|sindacat[oi]|aziende|imprese|datori di lavoro|ospedal[ei]|vaticano|sala stampa vaticana|santa sede|comune|"
              r"regione|ministero(?: \w+)?|governo|cremlino|casa bianca|pentagono|esercito|autorità(?: \w+)?|"
              r"fonti (?:del|della|dello|di) \w+(?: \w+)?|agenzia \w+|stampa \w+")
+# "secondo", "secondo quanto riferito dalla", "secondo quanto ha dichiarato il"
+_ACCORDING_TO = (r"secondo(?: quanto (?:(?:ha|hanno) )?(?:riferit\w|dichiarat\w|comunicat\w|reso not\w|annunciat\w|"
+                 r"affermat\w|stimat\w|detto|riferisce|riferiscono|dichiara|comunica)"
+                 r"(?: d(?:a|al|alla|allo|all['’]|ai|agli|alle))?)?")
 ATTRIBUTION_RE = re.compile(
-    r"\b(?:secondo|stando a|per|a detta d(?:i|ella|el|egli|ei))\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who>" + AUTHORITY + r")\b"
+    r"\b(?:" + _ACCORDING_TO + r"|stando a|per|a detta d(?:i|ella|el|egli|ei))\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who>"
+    + AUTHORITY + r")\b"
     r"|\b(?P<who2>fonti (?:del|della|dello|di) \w+(?: \w+)?)\b"
-    r"|\bsecondo (?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who3>[A-ZÀ-Ý][\w’'-]+(?: [A-ZÀ-Ý][\w’'-]+)?)"
+    # a name: capitalised, whatever the flags ("secondo quanto riferito" names no one)
+    r"|\b" + _ACCORDING_TO + r" (?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who3>(?-i:[A-ZÀ-Ý])[\w’'-]+(?: (?-i:[A-ZÀ-Ý])[\w’'-]+)?)"
     r"|\b(?P<who4>" + AUTHORITY + r")\s+(?:(?:ne|lo|la|le|li)\s+)?(?:ha|hanno)\s+(?:\w+\s+)?(?:detto|riferit\w|"
-    r"comunicat\w|annunciat\w|reso not\w|stimat\w|contat\w|fatto sapere|parlato di|indicat\w|confermat\w)\b",
+    r"comunicat\w|annunciat\w|reso not\w|stimat\w|contat\w|fatto sapere|parlato di|indicat\w|confermat\w)\b"
+    # the same in the present tense: "il governo parla invece di un'adesione del 15%", "la Questura stima 30mila"
+    r"|\b(?P<who5>" + AUTHORITY + r")\s+(?:(?:ne|lo|la|le|li)\s+)?(?:\w+\s+)?(?:parla|parlano|dice|dicono|stima|stimano|"
+    r"conta|contano|riferisce|riferiscono|comunica|comunicano|annuncia|annunciano|indica|indicano|calcola|calcolano|"
+    r"rivendica|rivendicano|sostiene|sostengono)\b"
+    # a speech verb before them: "l'adesione, dicono i sindacati, è del 70%"
+    r"|\b(?:dice|dicono|stima|stimano|riferisce|riferiscono|comunica|comunicano|annuncia|annunciano|rivendica|"
+    r"rivendicano|sostiene|sostengono|fa sapere|fanno sapere)\s+(?:(?:la|il|lo|i|gli|le|l['’])\s*)?(?P<who6>" + AUTHORITY + r")\b",
     re.IGNORECASE)
 AUTHORITY_FOLD = {"polizia": "questura", "forze dell'ordine": "questura", "forze dell’ordine": "questura",
                   "organizzazione": "organizzatori", "promotori": "organizzatori", "sala stampa vaticana": "vaticano",
@@ -300,12 +352,15 @@ def modality_of(before: str, after: str, is_count: bool = False) -> str:
     return found or "outcome"
 
 
+CLAUSE_BREAK_RE = re.compile(r"[,;:.()«»\"“”–]")
+
+
 def attribution_in(text: str, entity_spans: list[tuple[int, int, str]]) -> tuple[str | None, int]:
     """Who the sentence says gives its values: (entity id or folded phrase, offset) or (None, -1)."""
     m = ATTRIBUTION_RE.search(text)
     if not m:
         return None, -1
-    name = next(g for g in ("who", "who2", "who3", "who4") if m.group(g))
+    name = next(g for g in ("who", "who2", "who3", "who4", "who5", "who6") if m.group(g))
     start, end = m.span(name)
     for s, e, eid in entity_spans:
         if s < end and start < e:
@@ -384,6 +439,7 @@ def build_facts(
     certain = mentions.filter(~pl.col("is_uncertain") & ~pl.col("method").is_in(list(UNCERTAIN_METHODS)))
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     person_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    place_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for sent_id, start, end, eid in zip(*(certain[c].to_list() for c in ("sent_id", "start", "end", "entity_id"))):
         sid = sid_of.get(sent_id)
         if sid is None:
@@ -393,6 +449,8 @@ def build_facts(
             spans[sid].append((start, end, eid))
         if etype == "person":
             person_spans[sid].append((start, end, eid))
+        if etype == "place":
+            place_spans[sid].append((start, end, eid))
     quote_spans: dict[int, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
     for sent_id, qtext, speaker in zip(*(quotes[c].to_list() for c in ("sent_id", "text", "speaker_entity_id"))):
         sid = sid_of.get(sent_id)
@@ -423,8 +481,31 @@ def build_facts(
             return who
         return sentence_speaker(text_of[sid] or "", person_spans.get(sid, []))
 
+    def nearest_place(sid: int, start: int, end: int) -> str | None:
+        """The place named nearest a figure in its sentence, in its own clause first: where it was
+        counted ("A Milano hanno sfilato in 20mila" is Milan's count, never Rome's)."""
+        text = text_of[sid] or ""
+        found = []
+        for s, e, eid in place_spans.get(sid, ()):
+            lo, hi = (e, start) if e <= start else (end, s)
+            found.append((bool(CLAUSE_BREAK_RE.search(text, lo, max(lo, hi))), abs(hi - lo), eid))
+        return min(found)[2] if found else None
+
+    def clause_attribution(sid: int, offset: int) -> str | None:
+        """Who gives a day or a time: a quotation's speaker, or an attribution in its own clause
+        ("Mercoledì 11 marzo i due hanno parlato, durato due ore secondo la Casa Bianca": the
+        White House gives the duration, not the day)."""
+        quoted, sure = speaker_at(sid, offset)
+        if quoted:
+            return quoted
+        text = text_of[sid] or ""
+        who, at = attribution_in(text, spans.get(sid, []))
+        if who is None or CLAUSE_BREAK_RE.search(text, min(at, offset), max(at, offset)):
+            return None
+        return who
+
     def add(sid: int, kind: str, measure: str, scope, modality: str, attributed, unit, qualifier, low, high,
-            value: str, comparable: bool, subject=(), certain_speaker=False, relative=False) -> None:
+            value: str, comparable: bool, subject=(), certain_speaker=False, relative=False, place=None) -> None:
         sent_id, doc, src, ev = meta[sid]
         row = {
             "fact_id": stable_id("fact", sent_id, kind, measure, value, low, high),
@@ -432,7 +513,7 @@ def build_facts(
             "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
             "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
             "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
-            "is_relative": relative, "object": None,
+            "is_relative": relative, "object": None, "place": place,
         }
         for name, v in row.items():
             columns[name].append(v)
@@ -456,7 +537,7 @@ def build_facts(
             scope = None  # a place says where people were counted, not where a duration or a share was
         if NOT_A_FACT_AFTER_RE.match(after):
             continue  # page residue: "4 min di lettura"
-        if qkind == "count" and is_set_phrase(before, low, high):
+        if qkind == "count" and is_set_phrase(before, low, high) and fold_noun(noun) not in TOLL_NOUNS:
             continue  # "i due Paesi", "le tre parti": the ones already named, not a measurement
         if qkind == "duration":
             per_event = unit in EVENT_DURATION_UNITS and not NOT_EVENT_DURATION_RE.search(before) and not re.match(
@@ -478,7 +559,14 @@ def build_facts(
                 # gathers a crowd, a large number is people ("In piazza erano 35mila")
                 if PEOPLE_RE.search(text.lower()) or (event_kinds.get(ev) in CROWD_KINDS and (low or 0) >= 50):
                     noun_key = "persone"
-            base = noun_key or f"{qkind} ({unit})"
+            if qkind == "percent":
+                noun_key = percent_measure(before, after)
+                if scope == "totale":
+                    scope = None  # "l'adesione complessiva" is what an unqualified adesione means
+                sector = SECTOR_RE.search(text[:start].lower())
+                if sector:
+                    scope = "settore " + sector.group(0).split()[-1]
+            base = (f"{noun_key} (%)" if qkind == "percent" and noun_key else noun_key) or f"{qkind} ({unit})"
             if CAPACITY_RE.search(before + " " + after[:30]):
                 measure = f"capienza {base}"
                 scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
@@ -486,14 +574,14 @@ def build_facts(
                 measure = "visitatori"
             else:
                 measure = base
-            comparable = noun_key is not None or qkind in ("percent", "money")
+            comparable = noun_key is not None or qkind == "money"
             if noun and noun.isupper() and len(noun) > 1:
                 comparable = False  # "2 MAG": a dateline, not a count
         modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")
         if modality == "provisional" and scope is None:
             scope = snapshot_scope(before, after)  # the 9 o'clock count and the noon count are two measures
         add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
-            comparable)
+            comparable, place=nearest_place(sid, start, end) if qkind in ("count", "percent") else None)
 
     # counts of people the quantities table leaves without a row ("In piazza erano 35mila")
     covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -514,7 +602,8 @@ def build_facts(
             modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, True)
             if modality == "provisional" and scope is None:
                 scope = snapshot_scope(before, after)
-            add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True)
+            add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True,
+                place=nearest_place(sid, start, end))
 
     # the date each article gives its event
     for sid, at, surface, day, relative in event_dates:
@@ -522,7 +611,7 @@ def build_facts(
             continue
         kind_word = EVENT_KIND_LABELS.get(event_kinds.get(meta[sid][3], ""), "evento")
         ordinal = float((day - _EPOCH).days)
-        add(sid, "date", f"data {kind_word}", None, "outcome", attribution(sid, at), "day", "exact", ordinal, ordinal,
+        add(sid, "date", f"data {kind_word}", None, "outcome", clause_attribution(sid, at), "day", "exact", ordinal, ordinal,
             surface, True, relative=relative)
 
     # times of day, in sentences of events that state no count (a time beside a count is the
@@ -540,7 +629,7 @@ def build_facts(
             modality = modality_of(text[max(0, start - 60):start].lower(), text[end:end + 30].lower())
             if modality == "provisional":
                 modality = "outcome"  # "alle 5.30" is the time itself, not a snapshot of it
-            add(sid, "time", measure, None, modality, attribution(sid, start), "minute_of_day", qual, low, high,
+            add(sid, "time", measure, None, modality, clause_attribution(sid, start), "minute_of_day", qual, low, high,
                 surface, moment is not None)
 
     # quotations and their speakers
@@ -613,7 +702,7 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
                 "scope": None, "modality": "outcome", "attributed_to": attribution(sid, -1), "unit": "truth",
                 "qualifier": "exact", "low": float(sign), "high": float(sign), "value": value, "is_comparable": True,
                 "sid": sid, "subject": sorted(_subject_terms(seq, i, base)), "is_certain_speaker": False,
-                "is_relative": False, "object": _object_term(seq, i),
+                "is_relative": False, "object": _object_term(seq, i), "place": None,
             })
     return out
 

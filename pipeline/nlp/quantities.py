@@ -116,6 +116,7 @@ _OF = r"d(?:i|el|ei|ella|elle|egli|ello|all['’]?)"  # "più di", "più del", "
 _QUALIFIER = (
     rf"(?:(?P<qual>circa|quasi|più\s+{_OF}|poco\s+più\s+{_OF}|poco\s+meno\s+{_OF}|ben\s+oltre|oltre|"
     rf"almeno|non\s+meno\s+{_OF}|fino\s+a(?:d|l|i|lle|gli)?|non\s+più\s+{_OF}|al\s+massimo|al\s+più|"
+    r"(?:non\s+)?(?:superiore|inferiore)\s+a(?:d|l|i|lla|lle|gli|llo)?|"
     rf"meno\s+{_OF}|intorno\s+a(?:i|gli|lle|l)?|attorno\s+a(?:i|gli|lle|l)?|all{_AP}incirca|"
     r"approssimativamente|pressoché|sopra\s+i|sotto\s+i|appena|solo|soltanto)\s+"
     # an article may follow: "oltre il 50 per cento", "circa il 30%", "oltre i 300 droni"
@@ -132,6 +133,7 @@ _QUALIFIERS = {
     "fino a": "at_most", "fino ad": "at_most", "non più di": "at_most", "al massimo": "at_most",
     "al più": "at_most",
     "meno di": "less_than", "sotto i": "less_than",
+    "non superiore a": "at_most", "non inferiore a": "at_least", "superiore a": "more_than", "inferiore a": "less_than",
     "appena": "exact", "solo": "exact", "soltanto": "exact",
 }
 
@@ -144,6 +146,7 @@ def _qualifier_of(words: str | None) -> str:
         key = key.split()[0]
     key = re.sub(r" d(?:el|ei|ella|elle|egli|ello|all'?)$", " di", key)
     key = re.sub(r"^fino a(?:l|i|lle|gli)$", "fino a", key)
+    key = re.sub(r"^((?:non )?(?:superiore|inferiore) a)(?:d|l|i|lla|lle|gli|llo)?$", r"\1", key)
     return _QUALIFIERS.get(key, "exact")
 
 
@@ -490,6 +493,23 @@ PERCENT = _compile(rf"""{_QUALIFIER}?{_VALUE_PLAIN}\s*(?P<pct>%|per\s*cento\b|pe
 DISTANCE_WEIGHT = _compile(
     rf"""{_QUALIFIER}?{_VALUE_PLAIN}\s*(?P<mu>km\b|chilometri\b|metri\b|tonnellate\b|kg\b|chili\b|chilogrammi\b)"""
 )
+# "magnitudo 4.6", "magnitudo momento 4.4", "di magnitudo pari a 3,9": an earthquake's size (kind
+# `other`, unit `magnitude`; noun `magnitudo`, or `magnitudo momento` for the moment scale, a different
+# measure of the same shock). The decimal point is read as a decimal here, never as thousands.
+MAGNITUDE = _compile(
+    rf"""\bmagnitudo\s+(?P<scale>(?:momento|locale|richter|mw|ml)\s+)?(?:(?:pari\s+a|di|stimata\s+in)\s+)?
+    (?P<qual>circa|quasi|oltre|più\s+di|almeno|intorno\s+a)?\s*(?P<mag>[0-9](?:[.,][0-9]{{1,2}})?)(?![0-9]|[.,][0-9])"""
+)
+
+
+def _magnitude(m: re.Match[str], text: str) -> Quantity | None:
+    value = float(m["mag"].replace(",", "."))
+    qualifier = _qualifier_of(m["qual"])
+    low, high = _interval(qualifier, value)
+    noun = "magnitudo momento" if fold(m["scale"] or "").strip() in ("momento", "mw") else "magnitudo"
+    return Quantity(m.start(), m.end(), m.group(), "other", "magnitude", noun, low, high, qualifier)
+
+
 _MEASURE_UNITS = {"km": ("distance", "km", 1.0), "chilometri": ("distance", "km", 1.0),
                   "metri": ("distance", "km", 0.001), "tonnellate": ("weight", "kg", 1000.0),
                   "kg": ("weight", "kg", 1.0), "chili": ("weight", "kg", 1.0),
@@ -587,8 +607,8 @@ def _count(m: re.Match[str], text: str) -> Quantity | tuple[Quantity, ...] | Cla
 # and the counted noun is the head of the sentence's subject.
 PREDICATE_COUNT = _compile(
     rf"""[«"“]?\s*(?:il|lo|la|i|gli|le|l{_AP})\s*(?P<noun>[a-zà-ù]{{3,}})\b[^.;:!?]{{0,80}}?\s
-    (?:sono|erano|furono|saranno|sarebbero)\s+(?:stat[ie]|salit[ie]\s+a|arrivat[ie]\s+a|scese\s+a|scesi\s+a)\s+
-    (?P<value>{_QUALIFIER}?(?P<n>{_NUM_PLAIN}))(?=\s*(?:[.;:!?,»"”)]|$))"""
+    (?:sono|erano|furono|saranno|sarebbero)\s+(?:(?:stat[ie]|salit[ie]\s+a|arrivat[ie]\s+a|scese\s+a|scesi\s+a)\s+)?
+    (?:(?:ancora|già|ormai|invece)\s+)?(?P<value>{_QUALIFIER}?(?P<n>{_NUM_PLAIN}))(?=\s*(?:[.;:!?,»"”)]|$))"""
 )
 
 
@@ -607,6 +627,21 @@ def _count_at_value(m: re.Match[str], text: str, noun: str | None) -> Quantity |
     low, high, qualifier = read
     start, end = m.span("value")
     return Quantity(start, end, text[start:end], "count", "item", noun, low, high, qualifier)
+
+
+# "Sono 200 gli sfollati", "erano 15mila i manifestanti", "Sono state 45 le città con cortei": the
+# copula first, then the number, then the counted noun with its article.
+INVERTED_COUNT = _compile(
+    rf"""\b(?:sono|erano|furono|saranno)\s+(?:(?:stat[ie]|salit[ie]\s+a|arrivat[ie]\s+a)\s+)?
+    (?P<value>{_QUALIFIER}?(?P<n>{_NUM_PLAIN}))\s+(?:i|gli|le)\s+(?P<noun>[a-zà-ù]{{3,}})\b"""
+)
+
+
+def _inverted_count(m: re.Match[str], text: str) -> Quantity | None:
+    noun = fold(m["noun"])
+    if noun in _NOT_NOUNS or noun in NUMBER_WORDS or _NOT_NOUN_ENDINGS.search(noun):
+        return None
+    return _count_at_value(m, text, noun)
 
 
 # "Contro il testo hanno votato in 200.", "si sono astenuti in tre", "erano in migliaia": "in N"
@@ -666,6 +701,8 @@ GRAMMAR: tuple[Rule, ...] = (
     Rule(COLLECTIVE, _collective, frozenset(_COLLECTIVE_WORDS), lookback=4),
     Rule(COUNT, _count, _NUMBER_KEYS, on_digit=True, lookback=3),
     Rule(PREDICATE_COUNT, _predicate_count, _NUMBER_KEYS, on_digit=True, at_start=True),
+    Rule(INVERTED_COUNT, _inverted_count, frozenset({"sono", "erano", "furono", "saranno"}), lookback=0),
+    Rule(MAGNITUDE, _magnitude, frozenset({"magnitudo"}), lookback=0),
     Rule(IN_COUNT, _in_count, _NUMBER_KEYS, on_digit=True, lookback=4),
 )
 _TRIGGERS = triggers_of(GRAMMAR)

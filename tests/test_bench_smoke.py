@@ -9,7 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.bench import (
+from bench.long_articles import LAYOUTS, long_article
+from bench.run import (
     TARGETS,
     conflict_scores,
     log_log_slope,
@@ -20,7 +21,6 @@ from pipeline.bench import (
     scores,
     stage_commands,
 )
-from pipeline.long_articles import LAYOUTS, long_article
 
 
 def _members(rows: list[tuple[int, int, str]]) -> pl.DataFrame:

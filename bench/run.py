@@ -1,17 +1,17 @@
 """Benchmark harness: the real pipeline stages on synthetic corpora of growing size.
 
-`make bench` (`python -m pipeline.bench`) does, in scratch copies of the repository under a
+`make bench` (`python -m bench`) does, in scratch copies of the repository under a
 temporary folder (the working tree is never touched):
 
 1. for each corpus size (default 1,000, 7,600 and 100,000 files): generate a synthetic corpus
-   with `pipeline.synthetic` as the scratch copy's `seeds/`, run every stage of dvc.yaml in
+   with `bench.synthetic` as the scratch copy's `seeds/`, run every stage of dvc.yaml in
    dependency order through its own command (`python -m pipeline.<stage>`), and measure each
    stage's wall time, CPU time and peak memory (the child's maximum resident set size, from
    `os.wait4`); then score the pipeline's claims, conflicts, events and ingest decisions
    against the generator's truth;
 2. a fresh scratch copy with the real seeds: `dvc repro` from clean, then a no-op `dvc repro`;
 3. long articles (`--case long-article` runs only these): one adversarial article alone in
-   `seeds/`, built by `pipeline.long_articles` at 0.5, 1 and 2 MB (just under
+   `seeds/`, built by `bench.long_articles` at 0.5, 1 and 2 MB (just under
    `ingest.max_bytes`), in two layouts: a single paragraph, and about 20,000 short paragraphs.
    Every stage is timed as above; the log-log slope of time against article length says whether
    any stage grows faster than linearly with the length of one document;
@@ -58,9 +58,9 @@ import polars as pl
 import yaml
 
 from pipeline.common import ROOT, load_params
-from pipeline.long_articles import LAYOUTS, long_article
+from bench.long_articles import LAYOUTS, long_article
 from pipeline.schemas import TABLES
-from pipeline.synthetic import lookalike_reason
+from bench.synthetic import lookalike_reason
 
 DEFAULT_SIZES = (1000, 7600, 100_000)
 # Long-article lengths (bytes): the largest just under the default ingest.max_bytes (2,000,000).
@@ -544,7 +544,7 @@ def _scratch_with_corpus(root: Path, n: int, seed: int, corpus_dir) -> tuple[Pat
     repo = scratch_copy(ROOT, root / "repo")
     env = child_env(repo)
     logs = root / "logs"
-    generate = run_measured([sys.executable, "-m", "pipeline.synthetic", "--n", str(n), "--seed", str(seed),
+    generate = run_measured([sys.executable, "-m", "bench.synthetic", "--n", str(n), "--seed", str(seed),
                              "--out", str(corpus_dir(repo)), "--truth", str(root / "truth")],
                             repo, env, logs / "synthetic.log")
     return repo, env, logs, generate
@@ -609,7 +609,7 @@ def bench_size(n: int, seed: int, work: Path, stage_timeout: float | None, profi
 
 def bench_long_article(layout: str, n_bytes: int, work: Path, stage_timeout: float | None, profile: set[str],
                        out_dir: Path) -> dict:
-    """One adversarial article of `n_bytes` (pipeline.long_articles) alone in `seeds/`, through every stage."""
+    """One adversarial article of `n_bytes` (bench.long_articles) alone in `seeds/`, through every stage."""
     root = work / f"long-{layout}-{n_bytes}"
     if root.exists():
         shutil.rmtree(root)

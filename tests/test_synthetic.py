@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bench.run import judge_targets, reported_conflict_scores
+from bench.score import judge_targets, reported_conflict_scores
 from bench.synthetic import (
     CROWD_KINDS,
     CorpusConfig,

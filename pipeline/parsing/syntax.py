@@ -103,3 +103,22 @@ MD_QUOTE_PREFIX = re.compile(r"^(?:>\s?)+")
 # them to open dialogue and quotations.
 LIST_ITEM = re.compile(r"^(?:[-*+•▪·]|\d{1,3}[.)])\s+(?=\S)")
 
+
+# --- what format detection and the visible-text reader look for (pipeline.intake.detect) ----------
+# Bounded patterns: a long line of "[[[[" or "**" must not cost the square of its length, and a failed
+# match never scans past the next bracket, tag or line end.
+
+HTML_DOC = re.compile(r"\A\s*(<!doctype\s+html|<html[\s>]|<\?xml[^<>]{0,1000}>\s*<html)", re.I)
+# The common tags of a page: text dense in them is HTML even without <html>.
+HTML_COMMON_TAG = re.compile(r"</?(p|div|span|a|br|h[1-6]|article|section|img|ul|ol|li|figure|table|body|head|script)\b[^<>]{0,4000}>", re.I)
+ANY_TAG = re.compile(r"</?[A-Za-z!?][^<>]{0,4000}>")
+HTML_COMMENT_OPEN = "<!--"
+# Elements whose content a browser does not show.
+HIDDEN_ELEMENT = re.compile(r"<(script|style|noscript|template|svg|math|iframe|object)\b", re.I)
+MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]\n]{0,1000})\]\((?:data:[^)\s\[\]]*|[^)\s\[\]]{0,4000})(?:\s+\"[^\"\n]{0,1000}\")?\)")
+MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]{1,200}\]:[^\n]*$", re.M)
+MD_HEADING_START = re.compile(r"^#{1,6}\s+\S", re.M)
+MD_STRONG = re.compile(r"\*\*(?=\S)[^\n*]{1,300}(?<=\S)\*\*|__(?=\S)[^\n_]{1,300}(?<=\S)__")
+MD_LIST_OR_QUOTE = re.compile(r"^(?:[-*+]\s+\S|\d+\.\s+\S|>\s+\S)", re.M)
+# Characters of Markdown syntax, and list markers at the start of a line.
+MARKUP_CHARS = re.compile(r"[*_#>`|~=]+|^\s{0,3}(?:[-+*]|\d{1,3}\.)\s", re.M)

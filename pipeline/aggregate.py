@@ -11,13 +11,13 @@ import json
 import sys
 
 from pipeline.agreement.build import INPUT_TABLES, OUTPUT_TABLES, AggregateParams, aggregate, agreement_metrics
-from pipeline.common import ROOT, load_params, read_table, write_table
+from pipeline.common import ROOT, load_params, read_table, settings_from_params, write_table
 
 METRICS_PATH = "reports/agreement.json"
 
 
 def main() -> None:
-    params = AggregateParams.from_dict(load_params("aggregate"))
+    params = settings_from_params(AggregateParams, load_params("aggregate"), "aggregate")
     inputs = {name: read_table(name) for name in INPUT_TABLES}
     tables = aggregate(inputs, params)
     for name in OUTPUT_TABLES:

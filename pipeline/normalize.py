@@ -11,11 +11,12 @@ Run: `python -m pipeline.normalize` (params: the `normalize` block of params.yam
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from pipeline.common import ROOT, empty_table, load_params, progress, read_table, write_table
+from pipeline.common import ROOT, empty_table, load_params, progress, read_table, settings_from_params, write_table
 from pipeline.nlp.anomalies import find_anomalies
 from pipeline.nlp.entities import ALIASES_CSV, Lexicon, default_lexicon, lexicon_from_rows, link_mentions
 from pipeline.nlp.pubdate import dominant_year
@@ -37,13 +38,32 @@ def load_lexicon(path: str | None) -> Lexicon:
         return lexicon_from_rows(list(csv.DictReader(fh)))
 
 
+@dataclass(frozen=True)
+class QuoteSettings:
+    """params.yaml `normalize.quotes`."""
+
+    min_words: int = 3
+    speaker_carry_sentences: int = 2
+
+
+@dataclass(frozen=True)
+class NormalizeSettings:
+    """The params.yaml `normalize` block (documented there)."""
+
+    sentence_block_kinds: tuple[str, ...] = SENTENCE_BLOCK_KINDS
+    alias_table: str | None = None  # None: the packaged alias table
+    quotes: QuoteSettings = QuoteSettings()
+
+
 def normalize(
-    blocks: pl.DataFrame, articles: pl.DataFrame, params: dict | None = None, lexicon: Lexicon | None = None
+    blocks: pl.DataFrame,
+    articles: pl.DataFrame,
+    settings: NormalizeSettings | None = None,
+    lexicon: Lexicon | None = None,
 ) -> dict[str, pl.DataFrame]:
     """All seven normalized tables from the parsed blocks and articles (pure)."""
-    params = params or {}
-    kinds = tuple(params.get("sentence_block_kinds") or SENTENCE_BLOCK_KINDS)
-    quote_params = params.get("quotes") or {}
+    settings = settings or NormalizeSettings()
+    kinds = tuple(settings.sentence_block_kinds or SENTENCE_BLOCK_KINDS)
     lexicon = lexicon or default_lexicon()
 
     sentences = split_sentences(blocks, kinds=kinds, progress=progress)
@@ -52,8 +72,8 @@ def normalize(
         sentences,
         mentions,
         entities,
-        min_words=int(quote_params.get("min_words", 3)),
-        carry_sentences=int(quote_params.get("speaker_carry_sentences", 2)),
+        min_words=settings.quotes.min_words,
+        carry_sentences=settings.quotes.speaker_carry_sentences,
     )
     published = articles.select("doc_id", "published_date")
     corpus_year = dominant_year(published["published_date"].drop_nulls().to_list())
@@ -72,10 +92,10 @@ def normalize(
 
 
 def main() -> None:
-    params = load_params("normalize")
+    settings = settings_from_params(NormalizeSettings, load_params("normalize"), "normalize")
     blocks = read_table("blocks")
     articles = read_table("articles", columns=["doc_id", "published_date"])
-    tables = normalize(blocks, articles, params, load_lexicon(params.get("alias_table")))
+    tables = normalize(blocks, articles, settings, load_lexicon(settings.alias_table))
     for name in OUTPUT_TABLES:
         df = tables.get(name)
         write_table(name, df if df is not None else empty_table(name))

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.common import ROOT, load_params
+from pipeline.common import ROOT, load_params, settings_from_params
 from pipeline.reporting import data, figures
 from pipeline.reporting.content import build_report
 from pipeline.reporting.page import render_html, render_markdown
@@ -49,9 +49,8 @@ def _draw(name: str, draw: Callable[[], figures.Chart], out_dir: Path, dpi: int)
 
 def run(root: Path = ROOT) -> dict:
     """Build the report under `root`/reports from the tables under `root`/data; return the metrics."""
-    params = load_params("report", root)
-    limits = data.Limits.from_params(params)
-    dpi = int(params.get("dpi", 110))
+    limits = settings_from_params(data.ReportSettings, load_params("report", root), "report")
+    dpi = limits.dpi
     tables = data.load_tables(root)
     labels = data.source_labels(tables.sources, limits.source_label_chars)
 

@@ -10,11 +10,13 @@ import hashlib
 import html
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from pipeline.common import settings_from_params
 from pipeline.intake.decode import (
     BinaryContent,
     DecodeError,
@@ -33,7 +35,24 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class IngestParams:
+    """The params.yaml `ingest` block, key for key (documented there)."""
+
+    seeds_dir: str = "seeds"
+    manifest: str | None = None
+    max_bytes: int = 2_000_000
+    languages: tuple[str, ...] = ("it",)
+    langid_candidates: tuple[str, ...] = ()
+    lang_min_letters: int = 200
+    # field -> one column name or a list of them (pipeline.intake.collections.column_aliases reads it)
+    collection_columns: dict[str, Any] = field(default_factory=dict)
+    max_control_ratio: float = 0.05
+
+
+@dataclass(frozen=True)
 class IngestConfig:
+    """What deciding one input needs (`IngestConfig.from_params` derives it from `IngestParams`)."""
+
     max_bytes: int
     languages: tuple[str, ...]
     langid_candidates: tuple[str, ...]
@@ -50,20 +69,21 @@ class IngestConfig:
         return dict(self.collection_columns) if self.collection_columns else dict(DEFAULT_COLUMNS)
 
     @classmethod
-    def from_params(cls, params: dict) -> IngestConfig:
-        languages = tuple(params.get("languages") or ("it",))
-        candidates = tuple(dict.fromkeys([*(params.get("langid_candidates") or ()), *languages]))
-        for code in (*languages, *candidates):
-            if not isinstance(code, str):
-                raise ValueError(f"ingest params: language code {code!r} is not a string (quote it in params.yaml)")
+    def from_params(cls, params: Mapping[str, Any] | None) -> IngestConfig:
+        """From the params.yaml `ingest` block, read by the strict loader (`IngestParams`): the
+        candidates of language identification include the accepted languages, and the collection
+        column names are the defaults with the block's overrides applied."""
+        settings = settings_from_params(IngestParams, params, "ingest")
+        languages = settings.languages or ("it",)
+        candidates = tuple(dict.fromkeys([*settings.langid_candidates, *languages]))
         language_identifier(candidates)  # fails now, not once per file, on a code py3langid does not know
         return cls(
-            max_bytes=int(params["max_bytes"]),
+            max_bytes=settings.max_bytes,
             languages=languages,
             langid_candidates=candidates,
-            lang_min_letters=int(params.get("lang_min_letters", 200)),
-            max_control_ratio=float(params.get("max_control_ratio", 0.05)),
-            collection_columns=tuple(column_aliases(params.get("collection_columns")).items()),
+            lang_min_letters=settings.lang_min_letters,
+            max_control_ratio=settings.max_control_ratio,
+            collection_columns=tuple(column_aliases(settings.collection_columns).items()),
         )
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.common import dataclass_from_params
 from pipeline.parsing.units import (
     QUOTE_CHARS,
     SENTENCE_BREAK,
@@ -49,15 +48,13 @@ from pipeline.parsing.units import (
 
 @dataclass(frozen=True)
 class ParseConfig:
+    """The params.yaml `parse` block (documented there)."""
+
     title_max_chars: int = 200
     subtitle_max_chars: int = 300
     heading_max_chars: int = 120
     embed_max_chars: int = 400
     residue_max_words: int = 8
-
-    @classmethod
-    def from_params(cls, params: dict) -> ParseConfig:
-        return dataclass_from_params(cls, params)
 
 
 # --- rules -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -28,6 +29,17 @@ ROOT = Path(os.environ.get("NEWS_AGREEMENT_ROOT", Path(__file__).resolve().paren
 PARAMS_FILE = "params.yaml"
 
 T = TypeVar("T")
+
+
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    """The one logging set-up every stage's `main` calls first: records at `level` and above go to
+    stderr as `LEVEL logger: message` (a stage's summary is an INFO record, a problem with the input
+    a WARNING, a stop an ERROR). Does nothing when logging is already set up (e.g. under pytest,
+    whose handlers then capture the records)."""
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
 
 
 def load_params(stage: str, root: Path | None = None) -> dict:

@@ -24,14 +24,14 @@ import logging
 
 import polars as pl
 
-from pipeline.common import ROOT, load_params, write_table
+from pipeline.common import ROOT, load_params, setup_logging, write_table
 from pipeline.intake.classify import IngestConfig
 from pipeline.intake.outcomes import DocumentWriter, iter_folder, table_schema
 
 log = logging.getLogger("pipeline.ingest")
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()
     params = load_params("ingest")
     config = IngestConfig.from_params(params)
     seeds_dir = ROOT / params["seeds_dir"]

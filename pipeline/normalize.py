@@ -10,13 +10,21 @@ Run: `python -m pipeline.normalize` (params: the `normalize` block of params.yam
 
 from __future__ import annotations
 
-import sys
+import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
-from pipeline.common import ROOT, empty_table, load_params, progress, read_table, settings_from_params, write_table
+from pipeline.common import (
+    ROOT,
+    empty_table,
+    load_params,
+    progress,
+    read_table,
+    settings_from_params,
+    setup_logging,
+    write_table,
+)
 from pipeline.nlp.anomalies import find_anomalies
 from pipeline.nlp.entities import ALIASES_CSV, Lexicon, default_lexicon, lexicon_from_rows, link_mentions
 from pipeline.nlp.pubdate import dominant_year
@@ -24,6 +32,8 @@ from pipeline.nlp.quantities import extract_quantities
 from pipeline.nlp.quotes import extract_quotes
 from pipeline.nlp.sentences import SENTENCE_BLOCK_KINDS, split_sentences
 from pipeline.nlp.times import extract_time_expressions
+
+log = logging.getLogger("pipeline.normalize")
 
 OUTPUT_TABLES = ("sentences", "entities", "mentions", "quotes", "time_expressions", "quantities", "anomalies")
 
@@ -92,6 +102,7 @@ def normalize(
 
 
 def main() -> None:
+    setup_logging()
     settings = settings_from_params(NormalizeSettings, load_params("normalize"), "normalize")
     blocks = read_table("blocks")
     articles = read_table("articles", columns=["doc_id", "published_date"])
@@ -100,7 +111,7 @@ def main() -> None:
         df = tables.get(name)
         write_table(name, df if df is not None else empty_table(name))
     counts = ", ".join(f"{tables[name].height} {name}" for name in OUTPUT_TABLES)
-    print(f"normalize: {counts}", file=sys.stderr)
+    log.info("normalize: %s", counts)
 
 
 if __name__ == "__main__":

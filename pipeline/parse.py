@@ -18,7 +18,7 @@ import logging
 
 import polars as pl
 
-from pipeline.common import load_params, read_table, settings_from_params, write_table
+from pipeline.common import load_params, read_table, settings_from_params, setup_logging, write_table
 from pipeline.parsing.document import attach_published_dates, parse_documents
 from pipeline.parsing.rules import ParseConfig
 
@@ -26,7 +26,7 @@ log = logging.getLogger("pipeline.parse")
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()
     config = settings_from_params(ParseConfig, load_params("parse"), "parse")
     documents = read_table("documents")
     tables = parse_documents(documents, config)

@@ -43,8 +43,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import re
-import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -56,6 +56,8 @@ import polars as pl
 
 from pipeline.common import slugify
 from pipeline.nlp.italian import MONTHS, WEEKDAY_VARIANTS
+
+log = logging.getLogger("pipeline.nlp.entities")
 
 ALIASES_CSV = Path(__file__).with_name("aliases.csv")
 
@@ -756,7 +758,7 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
         try:
             found = find_names(text, lexicon)
         except Exception as exc:  # bad input must not stop the run: skip the sentence, say so
-            print(f"normalize: names skipped in {sent_id}: {exc!r}", file=sys.stderr)
+            log.warning("normalize: names skipped in %s: %r", sent_id, exc)
             continue
         for cand in found:
             if not (0 <= cand.start < cand.end <= len(text) and text[cand.start:cand.end] == cand.surface):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from pipeline.common import load_params
 from pipeline.intake.classify import IngestConfig, classify_file
-from pipeline.intake.decode import BinaryContent, DecodeError, collapse_letter_spacing, decode_bytes, normalize_text
+from pipeline.intake.decode import BinaryContent, DecodeError, collapse_letter_spacing, decode_bytes, canonical_document_text
 from pipeline.intake.detect import detect_format, detect_language, visible_text
 from pipeline.intake.inputs import list_input_files, read_file
 from pipeline.intake.manifest import ManifestEntry, parse_manifest, read_manifest
@@ -107,7 +107,7 @@ def test_mojibake_is_repaired_and_recorded():
 
 def test_text_is_nfc():
     decomposed = "perche\u0301 citta\u0300"
-    assert normalize_text(decomposed) == "perché città"
+    assert canonical_document_text(decomposed) == "perché città"
     text, _ = decode_bytes(decomposed.encode("utf-8"))
     assert text == "perché città"
 

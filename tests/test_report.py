@@ -22,7 +22,7 @@ from pipeline.common import ROOT, empty_table, write_table
 from pipeline.report import run
 from pipeline.reporting import data, figures
 from pipeline.reporting.content import quality_sentence, summary_sentences
-from pipeline.reporting.page import Code, Evidence, Report, Section, Table, md_escape, render_html, render_markdown
+from pipeline.reporting.page import Code, Evidence, Report, Section, TableBlock, md_escape, render_html, render_markdown
 from pipeline.schemas import CONFLICT_KINDS
 from tests.helpers import (
     ANSA,
@@ -312,7 +312,7 @@ def test_md_escape_neutralises_markup_and_pipes():
 def test_renderers_escape_every_text_field():
     evil = '"><script>alert(2)</script>'
     report = Report(title=evil, subtitle=evil, sections=(
-        Section("s", evil, (Table(columns=(evil,), rows=[(Evidence(evil, evil, evil, evil),), (Code(evil),)], empty=evil),)),
+        Section("s", evil, (TableBlock(columns=(evil,), rows=[(Evidence(evil, evil, evil, evil),), (Code(evil),)], empty=evil),)),
     ))
     page = render_html(report, {})
     assert "<script" not in page.lower() and "alert(2)" in page

@@ -22,7 +22,7 @@ from pipeline.intake.decode import (
     DecodeError,
     collapse_letter_spacing,
     decode_bytes,
-    normalize_text,
+    canonical_document_text,
     remove_controls,
     repair_mojibake,
 )
@@ -260,7 +260,7 @@ def _classify_row(rel_path: str, file_sha: str, encoding: str, row, config: Inge
                                     f"control characters, over the limit of {config.max_control_ratio:.0%} "
                                     "(params ingest.max_control_ratio)")
         encoding += "+controls-removed"
-    text = normalize_text(text)
+    text = canonical_document_text(text)
     if _LONE_SURROGATE.search(text):
         return reject("undecodable", "the row's text holds invalid characters (lone surrogates)")
 

@@ -190,7 +190,7 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
     return fixed, fixed != text
 
 
-def normalize_text(text: str) -> str:
+def canonical_document_text(text: str) -> str:
     """NFC, `\\n` line ends (CRLF, lone CR, Unicode line/paragraph separators), no BOM."""
     text = text.replace("\ufeff", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
@@ -255,7 +255,7 @@ def decode_bytes(raw: bytes, max_control_ratio: float = 0.05) -> tuple[str, str]
                                 f"control characters, over the limit of {max_control_ratio:.0%} "
                                 "(params ingest.max_control_ratio)")
         encoding += "+controls-removed"
-    return normalize_text(text), encoding
+    return canonical_document_text(text), encoding
 
 
 # --- letter spacing ----------------------------------------------------------------------------

@@ -171,8 +171,15 @@ def conform(name: str, df: pl.DataFrame) -> pl.DataFrame:
     return df.sort(sort_cols, nulls_last=True, maintain_order=True)
 
 
+def frame(name: str, rows=None, *, orient: str | None = None) -> pl.DataFrame:
+    """A frame of contract table `name`, typed by its declaration in `pipeline.schemas` (never by
+    hand): `rows` as dicts, as a dict of column lists, or as tuples in declared column order with
+    `orient="row"`; no rows: the empty table."""
+    return pl.DataFrame(rows, schema=TABLES[name].polars_schema, orient=orient)
+
+
 def empty_table(name: str) -> pl.DataFrame:
-    return pl.DataFrame(schema=TABLES[name].polars_schema)
+    return frame(name)
 
 
 def write_table(name: str, df: pl.DataFrame, root: Path | None = None) -> Path:

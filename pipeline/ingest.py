@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import logging
 
-import polars as pl
-
-from pipeline.common import ROOT, load_params, setup_logging, write_table
+from pipeline.common import ROOT, frame, load_params, setup_logging, write_table
 from pipeline.intake.classify import IngestConfig
-from pipeline.intake.outcomes import DocumentWriter, iter_folder, table_schema
+from pipeline.intake.outcomes import DocumentWriter, iter_folder
 
 log = logging.getLogger("pipeline.ingest")
+
 
 def main() -> None:
     setup_logging()
@@ -48,7 +47,7 @@ def main() -> None:
         else:
             rejected_rows.append(row)
     n_documents = writer.close()
-    rejected = pl.DataFrame(rejected_rows, schema=table_schema("rejected"))
+    rejected = frame("rejected", rejected_rows)
     write_table("rejected", rejected)
     log.info("ingest: %d documents accepted, %d files or rows rejected", n_documents, rejected.height)
     for row in rejected.head(200).iter_rows(named=True):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.common import progress
+from pipeline.common import frame, progress
 from pipeline.intake.classify import CollectionFile, IngestConfig, classify_file, iter_collection, too_large_detail
 from pipeline.intake.inputs import (
     InputEntry,
@@ -118,8 +118,8 @@ def ingest_files(
     for table, row in iter_outcomes(files, manifest, config, total):
         (documents if table == "document" else rejected).append(row)
     return (
-        pl.DataFrame(documents, schema=table_schema("documents")),
-        pl.DataFrame(rejected, schema=table_schema("rejected")),
+        frame("documents", documents),
+        frame("rejected", rejected),
     )
 
 
@@ -149,14 +149,13 @@ class DocumentWriter:
         from pipeline.schemas import TABLES
 
         table = TABLES["documents"]
-        frame = pl.DataFrame(self.rows, schema=table.polars_schema).select(
-            [pl.col(c.name).cast(c.dtype) for c in table.columns]).to_arrow()
+        batch = frame("documents", self.rows).select([pl.col(c.name).cast(c.dtype) for c in table.columns]).to_arrow()
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(self.path, frame.schema, compression="zstd", write_statistics=True)
-        if frame.num_rows or self.n_written == 0:
-            self.writer.write_table(frame)
-        self.n_written += frame.num_rows
+            self.writer = pq.ParquetWriter(self.path, batch.schema, compression="zstd", write_statistics=True)
+        if batch.num_rows or self.n_written == 0:
+            self.writer.write_table(batch)
+        self.n_written += batch.num_rows
         self.rows, self.n_chars = [], 0
 
     def close(self) -> int:
@@ -189,7 +188,7 @@ def ingest_folder(
     rejected: list[dict] = []
     for table, row in iter_folder(seeds_dir, manifest_path, config, root):
         (documents if table == "document" else rejected).append(row)
-    return pl.DataFrame(documents, schema=table_schema("documents")), pl.DataFrame(rejected, schema=table_schema("rejected"))
+    return frame("documents", documents), frame("rejected", rejected)
 
 
 def iter_folder(
@@ -211,8 +210,3 @@ def iter_folder(
         log.warning("manifest lists %s, which is not in %s", rel_path, seeds_dir)
     yield from iter_outcomes(read_inputs(paths, seeds_dir, root, config.max_bytes), manifest, config, total=len(paths))
 
-
-def table_schema(name: str) -> dict:
-    from pipeline.schemas import TABLES
-
-    return TABLES[name].polars_schema

@@ -54,7 +54,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.common import slugify
+from pipeline.common import frame, slugify
 from pipeline.nlp.italian import MONTHS, WEEKDAY_VARIANTS
 
 log = logging.getLogger("pipeline.nlp.entities")
@@ -751,10 +751,10 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
     # Pass 1: candidates per sentence, and the corpus-wide registry of full names.
     by_doc: dict[str, list[tuple[str, NameCandidate]]] = defaultdict(list)
     corpus: dict[str, _CorpusEntity] = {}
-    frame = sentences.select("doc_id", "sent_id", "text")
+    ordered = sentences.select("doc_id", "sent_id", "text")
     if "sent_no" in sentences.columns:
-        frame = sentences.sort(["doc_id", "sent_no"]).select("doc_id", "sent_id", "text")
-    for doc_id, sent_id, text in iterate(frame.iter_rows(), desc="names", total=frame.height):
+        ordered = sentences.sort(["doc_id", "sent_no"]).select("doc_id", "sent_id", "text")
+    for doc_id, sent_id, text in iterate(ordered.iter_rows(), desc="names", total=ordered.height):
         try:
             found = find_names(text, lexicon)
         except Exception as exc:  # bad input must not stop the run: skip the sentence, say so
@@ -834,14 +834,8 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
             if cand.hint:
                 entity_hints[entity_id][cand.hint] += 1
 
-    mentions = pl.DataFrame(
-        rows,
-        schema={
-            "doc_id": pl.Utf8, "sent_id": pl.Utf8, "entity_id": pl.Utf8, "surface": pl.Utf8,
-            "start": pl.Int64, "end": pl.Int64, "method": pl.Utf8, "is_uncertain": pl.Boolean,
-        },
-        orient="row",
-    ).unique(subset=["sent_id", "start", "end", "entity_id"], keep="first", maintain_order=True)
+    mentions = frame("mentions", rows, orient="row").unique(
+        subset=["sent_id", "start", "end", "entity_id"], keep="first", maintain_order=True)
 
     names = {v: k for k, v in corpus_entity_id.items()}
     ent_rows = []
@@ -859,11 +853,7 @@ def link_mentions(sentences: pl.DataFrame, lexicon: Lexicon | None = None, progr
                 best = max(hints.values())
                 etype = next(t for t in _TYPE_PRIORITY if hints.get(t, 0) == best)
         ent_rows.append((entity_id, name, etype, sorted(entity_surfaces[entity_id])))
-    entities = pl.DataFrame(
-        ent_rows,
-        schema={"entity_id": pl.Utf8, "name": pl.Utf8, "type": pl.Utf8, "aliases": pl.List(pl.Utf8)},
-        orient="row",
-    )
+    entities = frame("entities", ent_rows, orient="row")
     return mentions, entities
 
 

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 import polars as pl
 
-from pipeline.common import progress, slugify
+from pipeline.common import frame, progress, slugify
 from pipeline.parsing.html import mark_outside_main_text, parse_html_tree, tree_depth, units_from_html
 from pipeline.parsing.markdown import units_from_text
 from pipeline.parsing.rules import ParseConfig, classify_units
@@ -142,8 +142,8 @@ def parse_documents(documents: pl.DataFrame, config: ParseConfig) -> dict[str, p
     named = documents.select("doc_id", "path").with_columns(pl.Series("outlet", outlets, dtype=pl.Utf8))
     return {
         "articles": articles_df,
-        "blocks": pl.DataFrame(blocks, schema=TABLES["blocks"].polars_schema),
-        "links": pl.DataFrame(links, schema=TABLES["links"].polars_schema),
+        "blocks": frame("blocks", blocks),
+        "links": frame("links", links),
         "sources": build_sources(articles_df, named),
     }
 
@@ -195,7 +195,7 @@ def attach_published_dates(articles: pl.DataFrame, documents: pl.DataFrame, bloc
         pl.when(pl.col("row_id").is_not_null()).then(pl.lit("collection")).otherwise(pl.lit("manifest"))
         .alias("document_date_source"),
     ).join(articles.select("doc_id", "url", HTML_DATE), on="doc_id", how="left")
-    frame = (
+    inputs = (
         given.join(document_plain_text(blocks), on="doc_id", how="left")
         .with_columns(
             pl.col("text").fill_null(""),
@@ -207,5 +207,5 @@ def attach_published_dates(articles: pl.DataFrame, documents: pl.DataFrame, bloc
         )
         .select("doc_id", "text", "url", "manifest_date", "manifest_date_source")
     )
-    dates = infer_published_dates(frame).select("doc_id", "published_date", "published_date_source")
+    dates = infer_published_dates(inputs).select("doc_id", "published_date", "published_date_source")
     return articles.drop(HTML_DATE).join(dates, on="doc_id", how="left")

@@ -21,7 +21,7 @@ test: $(STAMP) $(CHROMIUM)
 	python -m pytest
 
 bench: $(STAMP)
-	python -m pipeline.bench
+	python -m bench
 
 # Runs the pipeline on the invented dev corpus (tests/eval/corpus) in a scratch copy and scores it.
 eval: $(STAMP)

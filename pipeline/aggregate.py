@@ -8,16 +8,19 @@ time_expressions,quantities}; writes the aggregated tables (pipeline.schemas, st
 from __future__ import annotations
 
 import json
-import sys
+import logging
 
 from pipeline.agreement.build import INPUT_TABLES, OUTPUT_TABLES, AggregateParams, aggregate, agreement_metrics
-from pipeline.common import ROOT, load_params, read_table, write_table
+from pipeline.common import ROOT, load_params, read_table, settings_from_params, setup_logging, write_table
 
 METRICS_PATH = "reports/agreement.json"
 
+log = logging.getLogger("pipeline.aggregate")
+
 
 def main() -> None:
-    params = AggregateParams.from_dict(load_params("aggregate"))
+    setup_logging()
+    params = settings_from_params(AggregateParams, load_params("aggregate"), "aggregate")
     inputs = {name: read_table(name) for name in INPUT_TABLES}
     tables = aggregate(inputs, params)
     for name in OUTPUT_TABLES:
@@ -26,12 +29,11 @@ def main() -> None:
     path = ROOT / METRICS_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(
-        f"aggregate: {metrics['n_events']} events, {metrics['n_facts']} facts, {metrics['n_claims']} claims "
-        f"({metrics['n_multi_source_claims']} multi-source), {metrics['n_conflicts']} confirmed conflicts "
-        f"({metrics['n_conflicts_to_check']} to check), "
-        f"{metrics['n_near_duplicate_pairs']} near-duplicate pairs",
-        file=sys.stderr,
+    log.info(
+        "aggregate: %d events, %d facts, %d claims (%d multi-source), %d confirmed conflicts (%d to check), "
+        "%d near-duplicate pairs", metrics["n_events"], metrics["n_facts"], metrics["n_claims"],
+        metrics["n_multi_source_claims"], metrics["n_conflicts"], metrics["n_conflicts_to_check"],
+        metrics["n_near_duplicate_pairs"],
     )
 
 

@@ -1,4 +1,4 @@
-"""Helpers every stage shares: paths, params, table IO, stable ids, progress bars.
+"""Helpers every stage shares: paths, params (one strict loader), table IO, stable ids, progress bars.
 
 Stage modules stay thin IO shells: they read their inputs with `read_table`, call pure polars
 functions, and write with `write_table`, which enforces the declared schema and a deterministic
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
 import re
 import sys
+import types
+import typing
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import polars as pl
 import yaml
@@ -28,6 +31,17 @@ PARAMS_FILE = "params.yaml"
 T = TypeVar("T")
 
 
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    """The one logging set-up every stage's `main` calls first: records at `level` and above go to
+    stderr as `LEVEL logger: message` (a stage's summary is an INFO record, a problem with the input
+    a WARNING, a stop an ERROR). Does nothing when logging is already set up (e.g. under pytest,
+    whose handlers then capture the records)."""
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+
+
 def load_params(stage: str, root: Path | None = None) -> dict:
     """The `stage:` block of params.yaml (each stage reads only its own block)."""
     root = root or ROOT
@@ -36,11 +50,101 @@ def load_params(stage: str, root: Path | None = None) -> dict:
     return params.get(stage) or {}
 
 
-def dataclass_from_params(cls: type[T], params: dict, cast=int) -> T:
-    """An instance of the dataclass `cls` from the keys of a params block that name its fields
-    (other keys are ignored; missing ones keep their defaults), each value passed through `cast`."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{key: cast(value) for key, value in params.items() if key in names})
+class ParamsError(ValueError):
+    """A params.yaml block that does not fit its settings dataclass (unknown key, wrong type)."""
+
+
+def settings_from_params(cls: type[T], params: Mapping[str, Any] | None, stage: str) -> T:
+    """The settings dataclass `cls` built from a params.yaml block (`stage` names the block in errors,
+    e.g. "ingest" or "aggregate.events").
+
+    Each key names a field and its value is cast by the field's annotation: int (a whole number;
+    2.5 is an error, never truncated), float (any number), bool (true/false only), str, `X | None`,
+    tuple[...] and list[...] (of the element type), dict[K, V] (the given keys over the default's:
+    a block names only what it changes), a nested dataclass (a nested block, loaded the same way),
+    and Any/object (as read). A missing key keeps its default; an unknown key is an error naming
+    it and the block, as is a value that does not fit."""
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls!r} is not a dataclass")
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise ParamsError(f"params {stage}: expected a block of keys, got {type(params).__name__} {params!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    unknown = sorted(set(params) - set(fields), key=str)
+    if unknown:
+        raise ParamsError(f"params {stage}: unknown key{'s' if len(unknown) > 1 else ''} "
+                          f"{', '.join(map(repr, unknown))} (known: {', '.join(sorted(fields))})")
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for name, value in params.items():
+        default = _field_default(fields[name])
+        values[name] = _cast(value, hints[name], f"{stage}.{name}", default)
+    return cls(**values)
+
+
+def _field_default(field: dataclasses.Field):
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    if field.default_factory is not dataclasses.MISSING:
+        return field.default_factory()
+    return dataclasses.MISSING
+
+
+def _cast(value, annotation, where: str, default=dataclasses.MISSING):
+    """`value` read as `annotation` (see `settings_from_params`), or ParamsError naming `where`."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if annotation in (Any, object):
+        return value
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        options = [a for a in args if a is not type(None)]
+        errors = []
+        for option in options:
+            try:
+                return _cast(value, option, where, default)
+            except ParamsError as err:
+                errors.append(str(err))
+        raise ParamsError(errors[0] if len(errors) == 1 else f"params {where}: {value!r} fits none of "
+                          f"{' | '.join(getattr(o, '__name__', str(o)) for o in options)}")
+    if dataclasses.is_dataclass(annotation):
+        return settings_from_params(annotation, value, where)
+    if origin in (tuple, list):
+        if not isinstance(value, (list, tuple)):
+            raise ParamsError(f"params {where}: expected a list, got {value!r}")
+        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+            items = [_cast(v, args[0], f"{where}[{i}]") for i, v in enumerate(value)]
+        elif origin is tuple and args:
+            if len(args) != len(value):
+                raise ParamsError(f"params {where}: expected {len(args)} items, got {len(value)}")
+            items = [_cast(v, a, f"{where}[{i}]") for i, (v, a) in enumerate(zip(value, args))]
+        else:
+            items = [_cast(v, args[0], f"{where}[{i}]") if args else v for i, v in enumerate(value)]
+        return tuple(items) if origin is tuple else items
+    if origin is dict or annotation is dict:
+        if not isinstance(value, Mapping):
+            raise ParamsError(f"params {where}: expected a block of keys, got {value!r}")
+        key_type, value_type = args or (Any, Any)
+        cast = {_cast(k, key_type, where): _cast(v, value_type, f"{where}.{k}") for k, v in value.items()}
+        return {**default, **cast} if isinstance(default, Mapping) else cast
+    if annotation is bool:
+        if not isinstance(value, bool):
+            raise ParamsError(f"params {where}: expected true or false, got {value!r}")
+        return value
+    if annotation is int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            raise ParamsError(f"params {where}: expected a whole number, got {value!r}")
+        return int(value)
+    if annotation is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ParamsError(f"params {where}: expected a number, got {value!r}")
+        return float(value)
+    if annotation is str:
+        if not isinstance(value, str):
+            raise ParamsError(f"params {where}: expected a string, got {value!r} (quote it in params.yaml)")
+        return value
+    raise TypeError(f"params {where}: settings field type {annotation!r} is not supported by the loader")
 
 
 def table_path(name: str, root: Path | None = None) -> Path:
@@ -67,8 +171,15 @@ def conform(name: str, df: pl.DataFrame) -> pl.DataFrame:
     return df.sort(sort_cols, nulls_last=True, maintain_order=True)
 
 
+def frame(name: str, rows=None, *, orient: str | None = None) -> pl.DataFrame:
+    """A frame of contract table `name`, typed by its declaration in `pipeline.schemas` (never by
+    hand): `rows` as dicts, as a dict of column lists, or as tuples in declared column order with
+    `orient="row"`; no rows: the empty table."""
+    return pl.DataFrame(rows, schema=TABLES[name].polars_schema, orient=orient)
+
+
 def empty_table(name: str) -> pl.DataFrame:
-    return pl.DataFrame(schema=TABLES[name].polars_schema)
+    return frame(name)
 
 
 def write_table(name: str, df: pl.DataFrame, root: Path | None = None) -> Path:

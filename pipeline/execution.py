@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from pipeline.common import load_params, progress
+from pipeline.common import load_params, progress, settings_from_params
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -61,14 +61,8 @@ class ExecutionSettings:
 
 
 def load_execution(root=None) -> ExecutionSettings:
-    """The execution settings from params.yaml (defaults for missing keys)."""
-    params = load_params("execution", root)
-    return ExecutionSettings(
-        engine=str(params.get("engine") or "local"),
-        scheduler=str(params.get("scheduler") or ""),
-        n_workers=int(params.get("n_workers", 2)),
-        partition_docs=int(params.get("partition_docs", ExecutionSettings.partition_docs)),
-    )
+    """The execution settings from params.yaml (strict: unknown keys are an error; defaults for missing ones)."""
+    return settings_from_params(ExecutionSettings, load_params("execution", root), "execution")
 
 
 # --- partitions ----------------------------------------------------------------------------------

@@ -11,12 +11,21 @@ per-document work runs: the `execution` block, see pipeline/execution.py).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import logging
+from dataclasses import dataclass
 
 import polars as pl
 
-from pipeline.common import ROOT, empty_table, load_params, progress, read_table, write_table
+from pipeline.common import (
+    ROOT,
+    empty_table,
+    load_params,
+    progress,
+    read_table,
+    settings_from_params,
+    setup_logging,
+    write_table,
+)
 from pipeline.execution import (
     DaskEngine,
     ExecutionSettings,
@@ -41,6 +50,8 @@ from pipeline.nlp.quotes import extract_quotes
 from pipeline.nlp.sentences import SENTENCE_BLOCK_KINDS, split_sentences
 from pipeline.nlp.times import extract_time_expressions
 
+log = logging.getLogger("pipeline.normalize")
+
 OUTPUT_TABLES = ("sentences", "entities", "mentions", "quotes", "time_expressions", "quantities", "anomalies")
 
 
@@ -54,10 +65,27 @@ def load_lexicon(path: str | None) -> Lexicon:
         return lexicon_from_rows(list(csv.DictReader(fh)))
 
 
+@dataclass(frozen=True)
+class QuoteSettings:
+    """params.yaml `normalize.quotes`."""
+
+    min_words: int = 3
+    speaker_carry_sentences: int = 2
+
+
+@dataclass(frozen=True)
+class NormalizeSettings:
+    """The params.yaml `normalize` block (documented there)."""
+
+    sentence_block_kinds: tuple[str, ...] = SENTENCE_BLOCK_KINDS
+    alias_table: str | None = None  # None: the packaged alias table
+    quotes: QuoteSettings = QuoteSettings()
+
+
 def normalize(
     blocks: pl.DataFrame,
     articles: pl.DataFrame,
-    params: dict | None = None,
+    settings: NormalizeSettings | None = None,
     lexicon: Lexicon | None = None,
     engine: LocalEngine | DaskEngine | None = None,
 ) -> dict[str, pl.DataFrame]:
@@ -68,9 +96,8 @@ def normalize(
     corpus year, the registry of names that links mentions to entities, the entities' types)
     is computed here, between the maps, so the tables do not depend on the partitioning.
     """
-    params = params or {}
-    kinds = tuple(params.get("sentence_block_kinds") or SENTENCE_BLOCK_KINDS)
-    quote_params = params.get("quotes") or {}
+    settings = settings or NormalizeSettings()
+    kinds = tuple(settings.sentence_block_kinds or SENTENCE_BLOCK_KINDS)
     lexicon = lexicon or default_lexicon()
     engine = engine or LocalEngine(ExecutionSettings(partition_docs=max(1, blocks["doc_id"].n_unique())))
     partition_docs = engine.settings.partition_docs
@@ -90,8 +117,8 @@ def normalize(
     parts = partition_frames({"sentences": tables["sentences"], "mentions": mentions}, partition_docs)
     quotes = engine.map_partitions(
         quotes_of_documents, parts, desc="quotes", entity_types=entity_types,
-        min_words=int(quote_params.get("min_words", 3)),
-        carry_sentences=int(quote_params.get("speaker_carry_sentences", 2)),
+        min_words=settings.quotes.min_words,
+        carry_sentences=settings.quotes.speaker_carry_sentences,
     )
     return {
         "sentences": tables["sentences"],
@@ -139,16 +166,17 @@ def _empty_per_document_tables() -> dict[str, pl.DataFrame]:
 
 
 def main() -> None:
-    params = load_params("normalize")
+    setup_logging()
+    settings = settings_from_params(NormalizeSettings, load_params("normalize"), "normalize")
     blocks = read_table("blocks")
     articles = read_table("articles", columns=["doc_id", "published_date"])
     with open_engine(load_execution()) as engine:
-        tables = normalize(blocks, articles, params, load_lexicon(params.get("alias_table")), engine)
+        tables = normalize(blocks, articles, settings, load_lexicon(settings.alias_table), engine)
     for name in OUTPUT_TABLES:
         df = tables.get(name)
         write_table(name, df if df is not None else empty_table(name))
     counts = ", ".join(f"{tables[name].height} {name}" for name in OUTPUT_TABLES)
-    print(f"normalize: {counts}", file=sys.stderr)
+    log.info("normalize: %s", counts)
 
 
 if __name__ == "__main__":

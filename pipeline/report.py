@@ -11,15 +11,17 @@ Same tables in, same bytes out. Logic lives in `pipeline.reporting`; this module
 from __future__ import annotations
 
 import json
+import logging
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.common import ROOT, load_params
+from pipeline.common import ROOT, load_params, settings_from_params, setup_logging
 from pipeline.reporting import data, figures
 from pipeline.reporting.content import build_report
 from pipeline.reporting.page import render_html, render_markdown
+
+log = logging.getLogger("pipeline.report")
 
 REPORT_DIR = "reports"
 FIGURES_DIR = "figures"
@@ -40,7 +42,7 @@ def _draw(name: str, draw: Callable[[], figures.Chart], out_dir: Path, dpi: int)
     try:
         return draw()
     except Exception as err:  # noqa: BLE001 - the last stage must explain a failure, not stop on it
-        print(f"report: chart {name!r} could not be drawn: {type(err).__name__}: {err}", file=sys.stderr)
+        log.warning("report: chart %r could not be drawn: %s: %s", name, type(err).__name__, err)
         file = figures.FILES[name]
         message = f"This chart could not be drawn ({type(err).__name__}); the tables below are unaffected."
         figures.placeholder(out_dir / file, "Chart unavailable", message, dpi)
@@ -49,9 +51,8 @@ def _draw(name: str, draw: Callable[[], figures.Chart], out_dir: Path, dpi: int)
 
 def run(root: Path = ROOT) -> dict:
     """Build the report under `root`/reports from the tables under `root`/data; return the metrics."""
-    params = load_params("report", root)
-    limits = data.Limits.from_params(params)
-    dpi = int(params.get("dpi", 110))
+    limits = settings_from_params(data.ReportSettings, load_params("report", root), "report")
+    dpi = limits.dpi
     tables = data.load_tables(root)
     labels = data.source_labels(tables.sources, limits.source_label_chars)
 
@@ -93,13 +94,11 @@ def run(root: Path = ROOT) -> dict:
 
 
 def main() -> None:
+    setup_logging()
     metrics = run(ROOT)
-    print(
-        f"report: {metrics['documents']} documents, {metrics['sources']} sources, {metrics['claims']} claims, "
-        f"{metrics['conflicts_total']} confirmed conflicts, {metrics['conflicts_to_check']} to check "
-        f"-> {REPORT_DIR}/report.html",
-        file=sys.stderr,
-    )
+    log.info("report: %d documents, %d sources, %d claims, %d confirmed conflicts, %d to check -> %s/report.html",
+             metrics["documents"], metrics["sources"], metrics["claims"], metrics["conflicts_total"],
+             metrics["conflicts_to_check"], REPORT_DIR)
 
 
 if __name__ == "__main__":

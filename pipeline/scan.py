@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from pipeline.common import ROOT, load_params
+from pipeline.common import ROOT, load_params, setup_logging
 from pipeline.intake.inventory import INVENTORY_PATH, inventory_lines
 
 log = logging.getLogger("pipeline.scan")
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()
     seeds_dir = ROOT / load_params("ingest")["seeds_dir"]
     lines = inventory_lines(seeds_dir)
     path = ROOT / INVENTORY_PATH

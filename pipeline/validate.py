@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.common import ROOT, load_params, table_path
+from pipeline.common import ROOT, load_params, settings_from_params, setup_logging, table_path
 from pipeline.intake.inventory import INVENTORY_PATH, inventory
 from pipeline.quality import GateSettings, evaluate
 from pipeline.quality.page import render_page
@@ -111,8 +111,8 @@ def write_outputs(results, root: Path) -> dict:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = GateSettings.from_params(load_params("validate"))
+    setup_logging()
+    settings = settings_from_params(GateSettings, load_params("validate"), "validate")
     ingest = load_params("ingest")
     kinds = input_entries(read_inventory(ROOT), ingest["seeds_dir"], ingest.get("manifest"))
     inputs = input_row_counts(ROOT, list(kinds), kinds, ingest.get("collection_columns"))
@@ -122,7 +122,7 @@ def main() -> None:
 
     report = failure_report(results)
     if report:
-        print(report, file=sys.stderr)
+        log.error("%s", report)
     totals, errors = summary["totals"], summary["by_severity"]["error"]
     warnings = summary["by_severity"]["warning"]
     log.info("validate: %d checks evaluated, %d passed, %d failed (%d errors, %d warnings), %d skipped; see %s",

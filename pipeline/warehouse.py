@@ -11,13 +11,15 @@ the way readers ask questions (see README).
 
 from __future__ import annotations
 
-import sys
+import logging
 from pathlib import Path
 
 import duckdb
 
-from pipeline.common import ROOT, table_path
+from pipeline.common import ROOT, setup_logging, table_path
 from pipeline.schemas import TABLES
+
+log = logging.getLogger("pipeline.warehouse")
 
 WAREHOUSE = "data/warehouse.duckdb"
 
@@ -79,12 +81,13 @@ def _sql_string(text: str) -> str:
 
 
 def main() -> None:
+    setup_logging()
     db_path = ROOT / WAREHOUSE
     present, missing = present_tables(ROOT)
     if missing:
-        print(f"warehouse: not built yet, no view for: {', '.join(missing)}", file=sys.stderr)
+        log.warning("warehouse: not built yet, no view for: %s", ", ".join(missing))
     views = build_warehouse(ROOT, db_path)
-    print(f"warehouse: {db_path.relative_to(ROOT)} with {len(views)} views")
+    log.info("warehouse: %s with %d views", db_path.relative_to(ROOT), len(views))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.common import read_table
 from pipeline.schemas import TABLES
-from tests.conftest import OUTSIDE_SENTINEL
+from tests.helpers import OUTSIDE_SENTINEL
 
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 

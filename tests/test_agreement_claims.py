@@ -14,9 +14,8 @@ import polars as pl
 from pipeline.agreement.conflicts import ConflictParams, _confidence
 from pipeline.agreement.facts import _subject_terms, sentence_speaker
 from pipeline.nlp.text import polarity, token_table
-from tests.helpers import Corpus
-from tests.test_agreement_stage import (FEB12, MAR18, call_corpus, claim_of, conflict_pairs, conflicts_of, count,
-                                        funeral_corpus, minutes, same_claim)
+from tests.helpers import (FEB12, MAR18, Corpus, call_corpus, claim_of, conflict_pairs, conflicts_of, count,
+                           funeral_corpus, minutes, same_claim)
 
 MAY19 = dt.date(2025, 5, 19)
 

@@ -15,60 +15,8 @@ import polars as pl
 from pipeline.agreement.build import AggregateParams, agreement_metrics
 from pipeline.agreement.conflicts import ConflictParams
 from pipeline.common import conform
-from tests.helpers import Corpus
-
-FEB12 = dt.date(2025, 2, 12)
-AUG18 = dt.date(2025, 8, 18)
-
-
-MAR18 = dt.date(2025, 3, 18)
-APR11 = dt.date(2026, 4, 11)
-
-
-def claim_of(out: dict[str, pl.DataFrame], sent_id: str) -> set[str]:
-    return set(out["claim_evidence"].filter(pl.col("sent_id") == sent_id)["claim_id"])
-
-
-def same_claim(out, a: str, b: str) -> bool:
-    return bool(claim_of(out, a) & claim_of(out, b))
-
-
-def conflicts_of(out, kind: str | None = None) -> pl.DataFrame:
-    c = out["conflicts"]
-    return c if kind is None else c.filter(pl.col("kind") == kind)
-
-
-def conflict_pairs(out, kind: str | None = None) -> set[frozenset]:
-    return {frozenset(p) for p in conflicts_of(out, kind).select("sent_id_a", "sent_id_b").rows()}
-
-
-def event_of(out, sent_id: str) -> str | None:
-    facts = out["facts"].filter(pl.col("sent_id") == sent_id)
-    return facts["event_id"][0] if facts.height else None
-
-
-def count(surface: str, value: float, noun: str, qualifier: str = "exact", high: float | None = -1.0) -> tuple:
-    return (surface, "count", "item", noun, value, value if high == -1.0 else high, qualifier)
-
-
-def minutes(surface: str, low: float, high: float | None, qualifier: str = "exact") -> tuple:
-    return (surface, "duration", "minute", None, low, high, qualifier)
-
-
-def call_corpus(*docs: tuple[str, dt.date | None, str, list]) -> tuple[Corpus, list[str]]:
-    """Articles on a Trump–Putin call: (doc, published, the sentence stating a value, its quantities);
-    each article opens with a sentence dating the call on its publication day ("oggi")."""
-    c = Corpus()
-    ids = []
-    for doc, published, text, quantities in docs:
-        c.doc(doc, f"src-{doc}", published)
-        if published is not None:
-            c.sent(doc, "Trump e Putin hanno avuto oggi una telefonata.", dates=[("oggi", published)])
-        else:
-            c.sent(doc, "Trump e Putin hanno avuto una telefonata.")
-        ids.append(c.sent(doc, text, quantities=quantities))
-    return c, ids
-
+from tests.helpers import (AUG18, FEB12, MAR18, Corpus, call_corpus, claim_of, conflict_pairs, conflicts_of, count,
+                           event_of, funeral_corpus, minutes, same_claim)
 
 # --- events first ---------------------------------------------------------------------------------
 
@@ -148,18 +96,6 @@ def test_two_strikes_on_one_day_in_two_cities_are_two_events():
 
 
 # --- a figure is a measure ------------------------------------------------------------------------
-
-def funeral_corpus(*sentences: tuple[str, str, list]) -> tuple[Corpus, list[str]]:
-    """Articles on one funeral (all dated that day): (doc, sentence, quantities)."""
-    c = Corpus()
-    ids = []
-    for doc, text, quantities in sentences:
-        if doc not in {d for d, _, _ in c.docs}:
-            c.doc(doc, f"src-{doc}", APR11)
-            c.sent(doc, "Oggi i funerali del sindaco in piazza Grande.", dates=[("Oggi", APR11)])
-        ids.append(c.sent(doc, text, quantities=quantities))
-    return c, ids
-
 
 def test_a_forecast_never_conflicts_with_the_final_count():
     c, (forecast, final) = funeral_corpus(

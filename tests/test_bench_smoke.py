@@ -9,18 +9,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.bench import (
-    TARGETS,
-    conflict_scores,
-    log_log_slope,
-    main,
-    pairwise_cluster_scores,
-    partition_pair_scores,
-    run_measured,
-    scores,
-    stage_commands,
-)
-from pipeline.long_articles import LAYOUTS, long_article
+from bench.long_articles import LAYOUTS, long_article
+from bench.report import log_log_slope
+from bench.run import main, run_measured, stage_commands
+from bench.score import TARGETS, conflict_scores, pairwise_cluster_scores, partition_pair_scores, scores
 
 
 def _members(rows: list[tuple[int, int, str]]) -> pl.DataFrame:

@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 
 from pipeline.common import load_params, stable_id
-from pipeline.ingest import IngestConfig, ingest_folder
+from pipeline.intake.classify import IngestConfig
+from pipeline.intake.outcomes import ingest_folder
 from pipeline.intake.collections import (
     CollectionError,
     NoTextColumn,

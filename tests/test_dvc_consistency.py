@@ -315,6 +315,7 @@ def test_import_walk_follows_lazy_and_submodule_imports():
     assert "pipeline/schemas.py" in files  # through pipeline.common
     assert "pipeline/reporting/__init__.py" not in files  # docstring only
     assert "pipeline/nlp/pubdate.py" in reachable_files("pipeline/parse.py")  # imported inside a function
+    assert "pipeline/parsing/rules.py" in reachable_files("pipeline/parse.py")  # through pipeline.parsing.document
 
 
 def test_positive_control_missing_dep_is_reported():

@@ -11,15 +11,15 @@ import polars as pl
 import pytest
 
 from pipeline.common import read_table
-from tests.conftest import (
+from tests.helpers import (
     COLLECTION_PATHS,
     COLLECTION_REJECTED_ROWS,
     EXPECTED_ARTICLES,
     HIDDEN_FILE,
     PROBLEM_FILES,
     PROBLEM_LINKS,
+    pipeline_env,
 )
-from tests.helpers import pipeline_env
 
 SEED_TITLES = {
     "seeds/000_bb284bd7276bec07.txt": "Si sarebbe svolto il primo colloquio telefonico tra Trump e Putin",

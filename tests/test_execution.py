@@ -22,7 +22,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.common import conform, read_table
+from pipeline.common import conform, read_table, settings_from_params
 from pipeline.execution import (
     ExecutionSettings,
     LocalEngine,
@@ -41,7 +41,7 @@ N_SYNTHETIC = 300
 
 def write_synthetic_corpus(seeds: Path, truth: Path, n: int, seed: int) -> None:
     """The synthetic generator (the one place this module names it: it may move to bench/)."""
-    from pipeline.synthetic import CorpusConfig, write_corpus
+    from bench.synthetic import CorpusConfig, write_corpus
 
     write_corpus(CorpusConfig(n_files=n, seed=seed), seeds, truth, show_progress=False)
 
@@ -200,13 +200,14 @@ def test_normalize_gives_the_same_bytes_on_dask_with_two_workers(parsed_root: Pa
 
 
 def test_normalize_pure_function_does_not_depend_on_the_partitioning(parsed_root: Path):
-    from pipeline.normalize import load_lexicon, normalize
+    from pipeline.normalize import NormalizeSettings, load_lexicon, normalize
 
     params = yaml.safe_load((parsed_root / "params.yaml").read_text(encoding="utf-8"))["normalize"]
+    settings = settings_from_params(NormalizeSettings, params, "normalize")
     blocks = read_table("blocks", parsed_root)
     articles = read_table("articles", parsed_root, columns=["doc_id", "published_date"])
-    lexicon = load_lexicon(params.get("alias_table"))
-    whole = normalize(blocks, articles, params, lexicon)
-    small = normalize(blocks, articles, params, lexicon, LocalEngine(ExecutionSettings(partition_docs=23)))
+    lexicon = load_lexicon(settings.alias_table)
+    whole = normalize(blocks, articles, settings, lexicon)
+    small = normalize(blocks, articles, settings, lexicon, LocalEngine(ExecutionSettings(partition_docs=23)))
     for name in NORMALIZED:
         assert conform(name, small[name]).equals(conform(name, whole[name])), name

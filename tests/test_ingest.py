@@ -16,25 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.common import load_params
-from pipeline.ingest import (
-    BinaryContent,
-    DecodeError,
-    IngestConfig,
-    ManifestEntry,
-    classify_file,
-    collapse_letter_spacing,
-    decode_bytes,
-    detect_format,
-    detect_language,
-    ingest_files,
-    ingest_folder,
-    list_input_files,
-    normalize_text,
-    parse_manifest,
-    read_file,
-    read_manifest,
-    visible_text,
-)
+from pipeline.intake.classify import IngestConfig, classify_file
+from pipeline.intake.decode import BinaryContent, DecodeError, collapse_letter_spacing, decode_bytes, canonical_document_text
+from pipeline.intake.detect import detect_format, detect_language, visible_text
+from pipeline.intake.inputs import list_input_files, read_file
+from pipeline.intake.manifest import ManifestEntry, parse_manifest, read_manifest
+from pipeline.intake.outcomes import ingest_files, ingest_folder
 
 ITALIAN = (
     "Il Consiglio dei ministri ha approvato ieri sera la manovra economica. «Così non si può andare "
@@ -120,7 +107,7 @@ def test_mojibake_is_repaired_and_recorded():
 
 def test_text_is_nfc():
     decomposed = "perche\u0301 citta\u0300"
-    assert normalize_text(decomposed) == "perché città"
+    assert canonical_document_text(decomposed) == "perché città"
     text, _ = decode_bytes(decomposed.encode("utf-8"))
     assert text == "perché città"
 
@@ -505,7 +492,7 @@ def test_letter_spaced_file_is_accepted_as_italian_and_noted(monkeypatch):
     assert (row["encoding"], row["lang"]) == ("utf-8+letter-spacing-collapsed", "it")
     assert row["text"] == WIRE + "\n\n" + ITALIAN + "\n"
     # Read as it is, the spaced text is not identified as Italian.
-    monkeypatch.setattr("pipeline.ingest.collapse_letter_spacing", lambda text: (text, False))
+    monkeypatch.setattr("pipeline.intake.classify.collapse_letter_spacing", lambda text: (text, False))
     table, row = classify_file("seeds/x.txt", raw, None, config)
     assert (table, row["reason"]) == ("rejected", "unsupported_language")
 

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from pipeline.agreement.scores import near_duplicate_documents, shingles
-from pipeline.ingest import collapse_letter_spacing
+from pipeline.intake.decode import collapse_letter_spacing
 
 WIRE = """Maltempo, esonda il torrente Lavagnola: evacuate 340 persone nel Tigullio
 

@@ -94,7 +94,7 @@ def test_empty_and_whitespace_blocks_give_no_sentences():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from pipeline.long_articles import long_article  # noqa: E402
+from bench.long_articles import long_article  # noqa: E402
 from pipeline.nlp.sentences import MAX_SENTENCE_CHARS  # noqa: E402
 
 # Paragraphs written for these tests: abbreviations, initials, numbers, quotes, ellipses, stops in a row.

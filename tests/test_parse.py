@@ -8,16 +8,9 @@ import re
 import polars as pl
 import pytest
 
-from pipeline.parse import (
-    ParseConfig,
-    attach_published_dates,
-    byline_names,
-    is_boilerplate_line,
-    parse_document,
-    parse_documents,
-    source_id_for,
-    strip_inline_markdown,
-)
+from pipeline.parsing.document import attach_published_dates, parse_document, parse_documents, source_id_for
+from pipeline.parsing.markdown import strip_inline_markdown
+from pipeline.parsing.rules import ParseConfig, byline_names, is_boilerplate_line
 
 CONFIG = ParseConfig()
 
@@ -374,7 +367,7 @@ def test_published_dates_come_from_pubdate():
 
 
 def test_a_document_that_fails_to_parse_does_not_stop_the_run(monkeypatch):
-    import pipeline.parse as parse_module
+    import pipeline.parsing.document as parse_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
@@ -390,7 +383,7 @@ def test_a_document_that_fails_to_parse_does_not_stop_the_run(monkeypatch):
 
 
 def test_a_mistyped_opening_quote_after_the_period_still_ends_the_sentence():
-    from pipeline.parse import is_terminated
+    from pipeline.parsing.units import is_terminated
 
     assert is_terminated("Ha risposto: “Penso che debbano fare la pace. “")
     assert is_terminated("Ha detto «basta».")
@@ -531,7 +524,7 @@ def test_text_with_stray_tags_keeps_its_words_and_italian_double_angle_quotes():
 
 
 def test_an_html_document_that_fails_to_parse_keeps_its_text_without_tags(monkeypatch):
-    import pipeline.parse as parse_module
+    import pipeline.parsing.document as parse_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom")

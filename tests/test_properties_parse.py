@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from pipeline.nlp.italian import MONTHS
 from pipeline.nlp.pubdate import infer_published_dates
-from pipeline.parse import HTML_DATE, ParseConfig, attach_published_dates, parse_document, parse_documents
+from pipeline.parsing.document import HTML_DATE, attach_published_dates, parse_document, parse_documents
+from pipeline.parsing.rules import ParseConfig
 from pipeline.schemas import FORMATS, TABLES
 from tests.helpers import ITALIAN_WORDS, assert_meets_contract, bounded, dates, markup, news_dates, news_text
 

@@ -1,8 +1,8 @@
 """Tests of the `report` stage: data prep, charts, HTML/Markdown rendering, determinism, safety.
 
-`write_fake_warehouse` writes a tiny but complete set of contract tables (Italian sentences
-written for these tests, one of them carrying a <script> tag, a `|` and `$` signs) under a
-temporary root; `pipeline.report.run(root)` builds the report there. The browser test reuses it.
+`tests.helpers.write_fake_warehouse` writes a tiny but complete set of contract tables (Italian
+sentences written for these tests, one of them carrying a <script> tag, a `|` and `$` signs) under
+a temporary root; `pipeline.report.run(root)` builds the report there. The browser test reuses it.
 """
 
 from __future__ import annotations
@@ -22,173 +22,24 @@ from pipeline.common import ROOT, empty_table, write_table
 from pipeline.report import run
 from pipeline.reporting import data, figures
 from pipeline.reporting.content import quality_sentence, summary_sentences
-from pipeline.reporting.page import Code, Evidence, Report, Section, Table, md_escape, render_html, render_markdown
-from pipeline.schemas import CONFLICT_KINDS, TABLES
-from tests.helpers import contract_frame, fact, write_contract_table
-
-SCRIPT = "<script>alert(1)</script>"
-
-IL_POST, ANSA, CORRIERE, UNKNOWN = "il-post", "ansa", "corriere", "src-5555555555"
-D1, D2, D3, D4, D5 = (str(i) * 16 for i in range(1, 6))
-LONG_NAME = "Corriere della Sera – edizione online del pomeriggio"
-
-SENTENCES = {
-    f"{D1}:1:0": "Trump e Putin hanno parlato al telefono per circa due ore lunedì 18 marzo.",
-    f"{D1}:1:1": "Secondo il Cremlino, la telefonata è stata «franca e costruttiva».",
-    f"{D1}:2:0": f"Il testo della nota {SCRIPT} è stato diffuso in serata | fonte: Casa Bianca.",
-    f"{D1}:2:1": "Putin ha accettato una tregua di 30 giorni sugli impianti energetici.",
-    f"{D2}:1:0": "La conversazione tra Trump e Putin è durata un'ora e mezza.",
-    f"{D2}:1:1": "Il Cremlino ha definito la telefonata franca e costruttiva.",
-    f"{D2}:2:0": "Zelensky ha chiesto garanzie di sicurezza all'Europa.",
-    f"{D3}:1:0": "Trump e Putin si sono sentiti per oltre due ore.",
-    f"{D3}:1:1": "Mosca ha parlato di un colloquio franco e costruttivo.",
-    f"{D3}:2:0": "Per la Casa Bianca il colloquio è durato 90 minuti, per il Cremlino oltre due ore.",
-    f"{D4}:1:0": "Secondo fonti di Kiev, la ricostruzione costerà 5$ miliardi e 10$ al giorno.",
-    f"{D4}:1:1": "La tregua di trenta giorni riguarda solo le infrastrutture energetiche.",
-    f"{D5}:1:0": "Il vertice di Riad si terrà la prossima settimana.",
-}
-
-# claim_id: (event_id, label, [(sent_id, source_id, stance)])
-CLAIMS = {
-    "c-duration": ("e-call", "Trump e Putin hanno parlato al telefono per circa due ore.", [
-        (f"{D1}:1:0", IL_POST, "supports"), (f"{D2}:1:0", ANSA, "conflicts"), (f"{D3}:1:0", CORRIERE, "supports"),
-    ]),
-    "c-tone": ("e-call", "Il Cremlino ha definito la telefonata franca e costruttiva.", [
-        (f"{D1}:1:1", IL_POST, "supports"), (f"{D2}:1:1", ANSA, "supports"), (f"{D3}:1:1", CORRIERE, "supports"),
-    ]),
-    "c-truce": ("e-call", "Tregua di 30 giorni sugli impianti energetici (costo 5$ e 10$).", [
-        (f"{D1}:2:1", IL_POST, "supports"), (f"{D4}:1:1", CORRIERE, "supports"),
-    ]),
-    "c-zelensky": ("e-call", "Zelensky ha chiesto garanzie di sicurezza all'Europa.", [(f"{D2}:2:0", ANSA, "supports")]),
-    "c-note": (None, f"Il testo della nota {SCRIPT} è stato diffuso in serata.", [(f"{D1}:2:0", IL_POST, "supports")]),
-    "c-cost": (None, "La ricostruzione costerà 5$ miliardi e 10$ al giorno.", [(f"{D4}:1:0", CORRIERE, "supports")]),
-    "c-riad": ("e-summit", "Il vertice di Riad si terrà la prossima settimana.", [(f"{D5}:1:0", UNKNOWN, "supports")]),
-}
-DOC_SOURCE = {D1: IL_POST, D2: ANSA, D3: CORRIERE, D4: CORRIERE, D5: UNKNOWN}
-
-
-_write = write_contract_table
-
-# Values the sentences state (facts): the call's duration by three outlets, one of them giving two
-# attributed figures in one sentence; a measure only one outlet states; values whose event is unknown.
-FACTS = [
-    fact("f-dur-ilpost", "e-call", f"{D1}:1:0", IL_POST, "durata telefonata", 120, 120, "circa due ore",
-         unit="minute", qualifier="about"),
-    fact("f-dur-ansa", "e-call", f"{D2}:1:0", ANSA, "durata telefonata", 90, 90, "un'ora e mezza", unit="minute"),
-    fact("f-dur-corriere", "e-call", f"{D3}:1:0", CORRIERE, "durata telefonata", 120, None, "oltre due ore",
-         unit="minute", qualifier="more_than"),
-    fact("f-dur-cb", "e-call", f"{D3}:2:0", CORRIERE, "durata telefonata", 90, 90, "90 minuti",
-         unit="minute", attributed_to="Casa Bianca"),
-    fact("f-dur-cremlino", "e-call", f"{D3}:2:0", CORRIERE, "durata telefonata", 120, None, "oltre due ore",
-         unit="minute", qualifier="more_than", attributed_to="Cremlino"),
-    fact("f-truce-ilpost", "e-call", f"{D1}:2:1", IL_POST, "durata tregua", 30, 30, "30 giorni", unit="day"),
-    fact("f-truce-corriere", "e-call", f"{D4}:1:1", CORRIERE, "durata tregua", 30, 30, "trenta giorni", unit="day"),
-    fact("f-prisoners", "e-call", f"{D1}:2:1", IL_POST, "prigionieri per parte", 175, 175, "175 prigionieri"),
-    fact("f-cost-corriere", None, f"{D4}:1:0", CORRIERE, "costo ricostruzione", 5e9, 5e9, "5$ miliardi", unit="EUR"),
-    fact("f-cost-ansa", None, f"{D2}:2:0", ANSA, "costo ricostruzione", 6e9, 6e9, "6 miliardi", unit="EUR"),
-    fact("f-polarity-a", "e-call", f"{D1}:1:1", IL_POST, "telefonata franca", 1, 1, "franca", kind="polarity",
-         unit="truth"),
-    fact("f-polarity-b", "e-call", f"{D2}:1:1", ANSA, "telefonata franca", 1, 1, "franca", kind="polarity",
-         unit="truth"),
-]
-TO_CHECK_EXPLANATION = "Oltre due ore secondo il Cremlino e un'ora e mezza: forse non la stessa telefonata."
-
-
-def write_fake_warehouse(root: Path) -> Path:
-    """A small, consistent set of contract tables under `root` (plus the repo's params.yaml)."""
-    shutil.copy(ROOT / "params.yaml", root / "params.yaml")
-    docs = sorted(DOC_SOURCE)
-    _write("documents", pl.DataFrame({
-        "doc_id": docs, "path": [f"seeds/{i:03d}_{d[:8]}.txt" for i, d in enumerate(docs)],
-        "sha256": [d * 4 for d in docs], "n_bytes": [1000] * 5, "encoding": ["utf-8"] * 5,
-        "text": ["…"] * 5, "format": ["text"] * 5, "lang": ["it"] * 5,
-    }), root)
-    _write("rejected", pl.DataFrame({
-        "path": ["seeds/006_copia.txt", "seeds/007_vuoto.txt"], "sha256": ["ab" * 32, None], "n_bytes": [1000, 0],
-        "reason": ["duplicate", "empty"], "detail": [f"same bytes as seeds/000_{D1[:8]}.txt", "the file is empty"],
-    }), root)
-    _write("sources", pl.DataFrame({
-        "source_id": [ANSA, CORRIERE, IL_POST, UNKNOWN],
-        "name": ["ANSA", LONG_NAME, "Il Post", "Fonte sconosciuta 55555555"], "n_docs": [1, 2, 1, 1],
-    }), root)
-    _write("articles", pl.DataFrame({
-        "doc_id": docs, "source_id": [DOC_SOURCE[d] for d in docs],
-        "title": ["Telefonata Trump-Putin", "Trump e Putin, un'ora e mezza al telefono", "Due ore di colloquio",
-                  "Il costo della pace", None],
-        "published_date": [date(2025, 3, 19)] * 4 + [None], "n_blocks": [3] * 5, "n_chars": [900] * 5,
-    }), root)
-    _write("sentences", pl.DataFrame({
-        "sent_id": list(SENTENCES), "doc_id": [s.split(":")[0] for s in SENTENCES],
-        "block_no": [int(s.split(":")[1]) for s in SENTENCES], "sent_no": [int(s.split(":")[2]) for s in SENTENCES],
-        "text": list(SENTENCES.values()), "start": [0] * len(SENTENCES), "end": [len(t) for t in SENTENCES.values()],
-    }), root)
-    _write("entities", pl.DataFrame({
-        "entity_id": ["donald-trump", "vladimir-putin", "cremlino", "volodymyr-zelensky", "riad"],
-        "name": ["Donald Trump", "Vladimir Putin", "Cremlino", "Volodymyr Zelensky", "Riad"],
-        "type": ["person", "person", "org", "person", "place"], "aliases": [["Trump"], ["Putin"], [], ["Zelensky"], []],
-    }), root)
-    _write("entity_coverage", pl.DataFrame({
-        "entity_id": ["donald-trump"] * 3 + ["vladimir-putin"] * 3 + ["cremlino", "cremlino", "volodymyr-zelensky", "riad"],
-        "source_id": [IL_POST, ANSA, CORRIERE, IL_POST, ANSA, CORRIERE, IL_POST, ANSA, ANSA, UNKNOWN],
-        "n_mentions": [4, 2, 3, 3, 2, 4, 1, 1, 1, 1], "first_sent_no": [0] * 10,
-    }), root)
-    _write("anomalies", pl.DataFrame({
-        "doc_id": [D1, D4], "sent_id": [f"{D1}:1:0", None], "kind": ["weekday_mismatch", "truncated_ending"],
-        "detail": ["«lunedì 18 marzo»: il 18 marzo 2025 era un martedì.", "L'articolo finisce a metà frase."],
-    }), root)
-    _write("events", pl.DataFrame({
-        "event_id": ["e-call", "e-summit"], "event_date": [date(2025, 3, 18), None],
-        "label": ["Telefonata Trump–Putin del 18 marzo", "Vertice di Riad"], "n_docs": [4, 1],
-        "event_type": ["call", "meeting"], "is_planned": [False, True],
-    }), root)
-    evidence = [
-        (claim_id, sent_id.split(":")[0], sent_id, source, 0.9, stance)
-        for claim_id, (_, _, rows) in CLAIMS.items() for sent_id, source, stance in rows
-    ]
-    _write("claim_evidence", pl.DataFrame(
-        evidence, schema=["claim_id", "doc_id", "sent_id", "source_id", "similarity", "stance"], orient="row",
-    ), root)
-    _write("claims", pl.DataFrame({
-        "claim_id": list(CLAIMS), "event_id": [v[0] for v in CLAIMS.values()], "label": [v[1] for v in CLAIMS.values()],
-        "n_docs": [len({s.split(":")[0] for s, _, _ in v[2]}) for v in CLAIMS.values()],
-        "n_sources": [len({src for _, src, _ in v[2]}) for v in CLAIMS.values()],
-    }), root)
-    _write("facts", contract_frame("facts", FACTS), root)
-    _write("conflicts", pl.DataFrame({
-        "conflict_id": ["k-1", "k-2"], "claim_id": ["c-duration", "c-duration"], "kind": ["quantity", "quantity"],
-        "doc_id_a": [D1, D3], "sent_id_a": [f"{D1}:1:0", f"{D3}:2:0"], "value_a": ["circa 120 minuti", "oltre 120 minuti"],
-        "doc_id_b": [D2, D2], "sent_id_b": [f"{D2}:1:0", f"{D2}:1:0"], "value_b": ["circa 90 minuti", "90 minuti"],
-        "explanation": ["Circa due ore e un'ora e mezza non possono descrivere la stessa telefonata.",
-                        TO_CHECK_EXPLANATION],
-        "fact_id_a": ["f-dur-ilpost", "f-dur-cremlino"], "fact_id_b": ["f-dur-ansa", "f-dur-ansa"],
-        "confidence": [0.93, 0.55], "status": ["confirmed", "to_check"],
-    }), root)
-    pairs = [  # a, b, shared, agreeing, conflicting, only_a, only_b, copied, rate, jaccard
-        (ANSA, CORRIERE, 2, 2, 0, 1, 2, 0, 1.0, 0.4),
-        (ANSA, IL_POST, 2, 1, 1, 1, 2, 0, 0.5, 0.4),
-        (ANSA, UNKNOWN, 0, 0, 0, 3, 1, 0, None, 0.0),
-        (CORRIERE, IL_POST, 3, 3, 0, 1, 1, 1, 1.0, 0.6),
-        (CORRIERE, UNKNOWN, 0, 0, 0, 4, 1, 0, None, 0.0),
-        (IL_POST, UNKNOWN, 0, 0, 0, 4, 1, 0, None, 0.0),
-    ]
-    _write("source_agreement", pl.DataFrame(pairs, orient="row", schema=[
-        "source_a", "source_b", "n_shared_claims", "n_agreeing", "n_conflicting", "n_only_a", "n_only_b",
-        "n_copied_claims", "agreement_rate", "coverage_jaccard",
-    ]), root)
-    _write("near_duplicates", pl.DataFrame({
-        "doc_id_a": [D1], "doc_id_b": [D4], "source_a": [IL_POST], "source_b": [CORRIERE], "shingle_jaccard": [0.82],
-    }), root)
-    quality = root / "reports" / "quality" / "summary.json"
-    quality.parent.mkdir(parents=True, exist_ok=True)
-    quality.write_text(json.dumps({"is_passing": True, "totals": {"evaluated": 282, "failed": 0}}))
-    return root
-
-
-def write_empty_warehouse(root: Path) -> Path:
-    shutil.copy(ROOT / "params.yaml", root / "params.yaml")
-    for name in TABLES:
-        write_table(name, empty_table(name), root)
-    return root
+from pipeline.reporting.page import Code, Evidence, Report, Section, TableBlock, md_escape, render_html, render_markdown
+from pipeline.schemas import CONFLICT_KINDS
+from tests.helpers import (
+    ANSA,
+    CLAIMS,
+    CORRIERE,
+    D1,
+    D2,
+    D3,
+    D4,
+    FACTS,
+    IL_POST,
+    UNKNOWN,
+    contract_frame,
+    fact,
+    write_empty_warehouse,
+    write_fake_warehouse,
+)
 
 
 @pytest.fixture(scope="module")
@@ -461,7 +312,7 @@ def test_md_escape_neutralises_markup_and_pipes():
 def test_renderers_escape_every_text_field():
     evil = '"><script>alert(2)</script>'
     report = Report(title=evil, subtitle=evil, sections=(
-        Section("s", evil, (Table(columns=(evil,), rows=[(Evidence(evil, evil, evil, evil),), (Code(evil),)], empty=evil),)),
+        Section("s", evil, (TableBlock(columns=(evil,), rows=[(Evidence(evil, evil, evil, evil),), (Code(evil),)], empty=evil),)),
     ))
     page = render_html(report, {})
     assert "<script" not in page.lower() and "alert(2)" in page

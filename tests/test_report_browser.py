@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.report import run
-from tests.test_report import SCRIPT, write_fake_warehouse
+from tests.helpers import SCRIPT, write_fake_warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

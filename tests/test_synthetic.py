@@ -14,8 +14,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.bench import judge_targets, reported_conflict_scores
-from pipeline.synthetic import (
+from bench.score import judge_targets, reported_conflict_scores
+from bench.synthetic import (
     CROWD_KINDS,
     CorpusConfig,
     date_surface,

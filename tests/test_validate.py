@@ -537,7 +537,7 @@ def _write_repo(root, tables, input_files):
         encoding="utf-8")
 
 
-def test_main_writes_outputs_then_fails_on_errors(tmp_path, monkeypatch, capsys, caplog, valid):
+def test_main_writes_outputs_then_fails_on_errors(tmp_path, monkeypatch, caplog, valid):
     from pipeline import common
 
     _write_repo(tmp_path, with_table(valid, "mentions", valid["mentions"].with_columns(
@@ -547,7 +547,7 @@ def test_main_writes_outputs_then_fails_on_errors(tmp_path, monkeypatch, capsys,
     with pytest.raises(SystemExit) as exit_info:
         validate.main()
     assert exit_info.value.code == 1
-    err = capsys.readouterr().err
+    err = caplog.text  # the failure report is an ERROR record (stderr outside pytest)
     assert "[error] mentions: every entity_id exists in entities (entity_id)" in err
     assert "entity_id='nessuno'" in err
     assert f'in {INPUT_FILES[0]}: "Telefonata tra Trump e Putin"' in err

@@ -8,7 +8,8 @@ import datetime as dt
 import polars as pl
 
 from pipeline.intake.webpage import PageMetadata, main_text, page_metadata
-from pipeline.parse import ParseConfig, attach_published_dates, parse_document, parse_documents
+from pipeline.parsing.document import attach_published_dates, parse_document, parse_documents
+from pipeline.parsing.rules import ParseConfig
 
 CONFIG = ParseConfig()
 P1 = ("Il Consiglio comunale ha approvato ieri sera il nuovo piano per la mobilità cittadina, dopo una seduta "

@@ -33,6 +33,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.intake.decode import BOMS, DecodeError, decode_single_byte, sniff_binary
+
 # File suffix (lower case) -> collection shape.
 COLLECTION_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
 
@@ -163,10 +165,9 @@ def _sniff_encoding(sample: bytes) -> tuple[str, str, int]:
         return "utf-8", "utf-8", 0
     except UnicodeDecodeError:
         pass
-    from pipeline.ingest import DecodeError, _decode_single_byte  # lazy: ingest imports this module
 
     try:
-        _, label = _decode_single_byte(sample)
+        _, label = decode_single_byte(sample)
     except DecodeError as err:
         raise CollectionError(f"cannot be decoded as text: the file {err}") from err
     return label, label, 0
@@ -207,7 +208,6 @@ def open_collection(path: Path, aliases: Mapping[str, tuple[str, ...]] | None = 
         return Collection(path, kind, "utf-8", header, resolve_columns(header, aliases), n_rows)
     with open(path, "rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)
-    from pipeline.ingest import BOMS, sniff_binary
 
     if not any(sample.startswith(bom) for bom, _, _ in BOMS) and (why := sniff_binary(sample, 0.05)):
         raise CollectionError(f"binary data, not text: the file {why}")

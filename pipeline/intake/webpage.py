@@ -13,7 +13,7 @@ Determinism: htmldate by default rejects dates after "today" (a clock read); the
 fixed date, so the same page gives the same date on every run.
 
 Depth: trafilatura parses with lxml's tree builder, which (libxml2) silently stops at 256 levels
-of nesting and drops the rest of the page. The caller (`pipeline.parse`) measures the depth with
+of nesting and drops the rest of the page. The caller (`pipeline.parsing.document`) measures the depth with
 its own iterative parser and ignores `main_text` for pages deeper than `LXML_MAX_DEPTH`.
 """
 

@@ -30,6 +30,7 @@ from bisect import bisect_right
 
 import polars as pl
 
+from pipeline.common import frame
 from pipeline.nlp.intervals import widen
 from pipeline.nlp.italian import (
     ENGLISH_MONTHS,
@@ -37,7 +38,6 @@ from pipeline.nlp.italian import (
     WEEKDAYS,
     fold,
 )
-from pipeline.schemas import TABLES
 
 # Content words on each side of a quantity that define what it is about.
 CONTEXT_WORDS = 4
@@ -278,5 +278,4 @@ def find_anomalies(sentences: pl.DataFrame, time_expressions: pl.DataFrame, quan
         + inconsistent_quantities(sentences, quantities)
         + truncated_endings(sentences, blocks)
     )
-    schema = TABLES["anomalies"].polars_schema
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return frame("anomalies", rows, orient="row")

@@ -43,8 +43,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import re
-import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -54,8 +54,10 @@ from typing import NamedTuple
 
 import polars as pl
 
-from pipeline.common import slugify
+from pipeline.common import frame, slugify
 from pipeline.nlp.italian import MONTHS, WEEKDAY_VARIANTS
+
+log = logging.getLogger("pipeline.nlp.entities")
 
 ALIASES_CSV = Path(__file__).with_name("aliases.csv")
 
@@ -218,19 +220,19 @@ _TRANSLIT_RULES = (("kh", "h"), ("sch", "sh"), ("gh", "g"), ("ck", "k"), ("ph", 
 _DOUBLE_RE = re.compile(r"(.)\1+")
 
 
-def fold(text: str) -> str:
+def ascii_fold(text: str) -> str:
     """Lowercase ASCII form without accents; apostrophes unified."""
     text = text.replace("’", "'").replace("‘", "'")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
-_fold_word = lru_cache(maxsize=200_000)(fold)
+_ascii_fold_word = lru_cache(maxsize=200_000)(ascii_fold)
 
 
 @lru_cache(maxsize=200_000)
 def translit_key(word: str) -> str:
     """Spelling-insensitive key of one word: Zelenskyy, Zelenskyj, Zelensky → 'zelenski'."""
-    key = re.sub(r"[^a-z]", "", fold(word))
+    key = re.sub(r"[^a-z]", "", ascii_fold(word))
     for a, b in _TRANSLIT_RULES:
         key = key.replace(a, b)
     return _DOUBLE_RE.sub(r"\1", key)
@@ -272,7 +274,7 @@ def is_first_name(word: str) -> bool:
 def is_common_word(word: str) -> bool:
     """A function word or a word of the Italian dictionary (and not a first name)."""
     low = word.lower()
-    if low in CAP_STOPWORDS or fold(low) in CAP_STOPWORDS or low in ROLE_NOUNS or fold(low) in DEPARTMENTS:
+    if low in CAP_STOPWORDS or ascii_fold(low) in CAP_STOPWORDS or low in ROLE_NOUNS or ascii_fold(low) in DEPARTMENTS:
         return True
     if is_first_name(word):
         return False
@@ -325,7 +327,7 @@ class Lexicon:
             words = split_words(row["alias"])
             if not words:
                 continue
-            by_words.setdefault(tuple(fold(w) for w in words), eid)
+            by_words.setdefault(tuple(ascii_fold(w) for w in words), eid)
             key = name_key(words)
             if key:
                 by_key.setdefault(key, eid)
@@ -337,7 +339,7 @@ class Lexicon:
             entities=entities,
             by_words=by_words,
             exact_short=frozenset(r["alias"] for r in rows if len(r["alias"]) <= 3),
-            lowercase_heads=frozenset(fold(r["alias"].split()[0]) for r in rows if r["alias"][:1].islower()),
+            lowercase_heads=frozenset(ascii_fold(r["alias"].split()[0]) for r in rows if r["alias"][:1].islower()),
             max_words=max((len(k) for k in by_words), default=0),
             prefixes=frozenset(k[:n] for k in by_words for n in range(1, len(k) + 1)),
             by_key=by_key,
@@ -362,7 +364,7 @@ class Lexicon:
         for m in self._start_re.finditer(text):
             if m.start() < resume_at:
                 continue
-            folded = (_fold_word(m.group(0)),)
+            folded = (_ascii_fold_word(m.group(0)),)
             if folded not in self.prefixes:
                 continue
             # the words that follow, joined by name-internal separators only, while some alias
@@ -370,10 +372,10 @@ class Lexicon:
             words = [(m.start(), m.end(), m.group(0))]
             while len(words) < self.max_words:
                 nxt = _ALIAS_NEXT_WORD_RE.match(text, words[-1][1])
-                if nxt is None or folded + (_fold_word(nxt.group(1)),) not in self.prefixes:
+                if nxt is None or folded + (_ascii_fold_word(nxt.group(1)),) not in self.prefixes:
                     break
                 words.append((nxt.start(1), nxt.end(1), nxt.group(1)))
-                folded = folded + (_fold_word(nxt.group(1)),)
+                folded = folded + (_ascii_fold_word(nxt.group(1)),)
             for n in range(len(words), 0, -1):
                 eid = self.by_words.get(folded[:n])
                 if eid is None:
@@ -531,7 +533,7 @@ def _particles_then_name(text: str, tokens: list[_Token], i: int, current: list[
     while j < len(tokens) and not _is_cap(tokens[j].text):
         word = tokens[j].text
         foreign = word in NAME_PARTICLES and not is_common_word(current[-1].text)
-        italian = word in ITALIAN_PARTICLES and any(fold(t.text) in ORG_HEADS for t in current)
+        italian = word in ITALIAN_PARTICLES and any(ascii_fold(t.text) in ORG_HEADS for t in current)
         if not (foreign or italian) or j - i >= 2:
             return False
         if j + 1 >= len(tokens) or text[tokens[j].end : tokens[j + 1].start] not in (" ", "'"):
@@ -551,14 +553,14 @@ def _refine_run(text: str, run: list[_Token]) -> list[list[_Token]]:
     common word before a name is part of it ("Mala Dibrova", "Amara Diallo"). A run's last
     word is always kept: it may still link to a known surname.
     """
-    while run and fold(run[0].text) in CAP_STOPWORDS:
+    while run and ascii_fold(run[0].text) in CAP_STOPWORDS:
         run = run[1:]
     at_start = bool(run) and _at_sentence_start(text, run[0].start)
     while (
         len(run) > 1
-        and (fold(run[0].text) in ROLE_NOUNS or fold(run[0].text) in DEPARTMENTS or (at_start and is_common_word(run[0].text)))
-        and fold(run[0].text) not in ORG_HEADS
-        and fold(run[0].text) not in NAME_HEADS
+        and (ascii_fold(run[0].text) in ROLE_NOUNS or ascii_fold(run[0].text) in DEPARTMENTS or (at_start and is_common_word(run[0].text)))
+        and ascii_fold(run[0].text) not in ORG_HEADS
+        and ascii_fold(run[0].text) not in NAME_HEADS
     ):
         run = run[1:]
     while run and not _is_cap(run[-1].text):  # a dangling particle
@@ -571,8 +573,8 @@ def _refine_run(text: str, run: list[_Token]) -> list[list[_Token]]:
             is_first_name(tok.text)
             and not is_first_name(prev.text)
             and _is_cap(prev.text)
-            and fold(prev.text) not in SURNAME_PREFIXES  # "De Luca", "Di Maio", "La Russa"
-            and fold(pieces[-1][0].text) not in ORG_HEADS
+            and ascii_fold(prev.text) not in SURNAME_PREFIXES  # "De Luca", "Di Maio", "La Russa"
+            and ascii_fold(pieces[-1][0].text) not in ORG_HEADS
         ):
             pieces.append([tok])
         else:
@@ -594,7 +596,7 @@ def _split_role_complement(text: str, pieces: list[list[_Token]]) -> list[tuple[
             and _is_cap(piece[1].text)
             and re.search(r"(?<![\w'])(?:del|dello|della|dei|degli|delle|di|dell')\s*$", text[: piece[0].start])
             and _role_before(text, piece[0].start)
-            and (fold(piece[0].text) not in ORG_HEADS or is_first_name(piece[1].text))
+            and (ascii_fold(piece[0].text) not in ORG_HEADS or is_first_name(piece[1].text))
         ):
             out.extend([(piece[:1], True), (piece[1:], False)])
         else:
@@ -652,7 +654,7 @@ def _words_before(text: str, start: int, n: int) -> list[str]:
 
 def _type_hint(text: str, words: list[str], start: int, end: int) -> tuple[str | None, bool]:
     """(type hint, found by a role phrase)."""
-    folded = [fold(w) for w in words]
+    folded = [ascii_fold(w) for w in words]
     # After "del/della/di …" a name completes the role ("il portavoce del Cremlino"), it does not hold it.
     is_complement = _PREPOSITION_BEFORE_RE.search(text[:start]) is not None
     if (_role_before(text, start) and not is_complement) or _role_after(text, end):
@@ -698,10 +700,10 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
                 continue  # a lone initial or letter ("piano B")
             hint, by_role = _type_hint(text, [t.text for t in piece], start, end)
             if is_complement:
-                hint, by_role = ("org" if fold(piece[0].text) in ORG_WORDS else None), False
+                hint, by_role = ("org" if ascii_fold(piece[0].text) in ORG_WORDS else None), False
             substantive = [t for t in piece if _is_cap(t.text)]
             weak = all(is_common_word(t.text) for t in substantive) and (
-                fold(piece[0].text) not in ORG_HEADS or len(piece) == 1  # "la Procura" alone is generic
+                ascii_fold(piece[0].text) not in ORG_HEADS or len(piece) == 1  # "la Procura" alone is generic
             )
             if len(piece) == 1 and _at_sentence_start(text, start) and hint is None:
                 if _HEADLINE_SPEAKER_RE.match(text, end) and not weak:
@@ -756,14 +758,14 @@ def find_name_candidates(
     lexicon = lexicon or default_lexicon()
     iterate = progress or (lambda items, desc, total=None: items)
     found_all: list[tuple[str, str, NameCandidate]] = []
-    frame = sentences.select("doc_id", "sent_id", "text")
+    ordered = sentences.select("doc_id", "sent_id", "text")
     if "sent_no" in sentences.columns:
-        frame = sentences.sort(["doc_id", "sent_no"]).select("doc_id", "sent_id", "text")
-    for doc_id, sent_id, text in iterate(frame.iter_rows(), desc="names", total=frame.height):
+        ordered = sentences.sort(["doc_id", "sent_no"]).select("doc_id", "sent_id", "text")
+    for doc_id, sent_id, text in iterate(ordered.iter_rows(), desc="names", total=ordered.height):
         try:
             found = find_names(text, lexicon)
         except Exception as exc:  # bad input must not stop the run: skip the sentence, say so
-            print(f"normalize: names skipped in {sent_id}: {exc!r}", file=sys.stderr)
+            log.warning("normalize: names skipped in %s: %r", sent_id, exc)
             continue
         for cand in found:
             if not (0 <= cand.start < cand.end <= len(text) and text[cand.start:cand.end] == cand.surface):
@@ -853,14 +855,8 @@ def resolve_mentions(
             if cand.hint:
                 entity_hints[entity_id][cand.hint] += 1
 
-    mentions = pl.DataFrame(
-        rows,
-        schema={
-            "doc_id": pl.Utf8, "sent_id": pl.Utf8, "entity_id": pl.Utf8, "surface": pl.Utf8,
-            "start": pl.Int64, "end": pl.Int64, "method": pl.Utf8, "is_uncertain": pl.Boolean,
-        },
-        orient="row",
-    ).unique(subset=["sent_id", "start", "end", "entity_id"], keep="first", maintain_order=True)
+    mentions = frame("mentions", rows, orient="row").unique(
+        subset=["sent_id", "start", "end", "entity_id"], keep="first", maintain_order=True)
 
     names = {v: k for k, v in corpus_entity_id.items()}
     ent_rows = []
@@ -878,11 +874,7 @@ def resolve_mentions(
                 best = max(hints.values())
                 etype = next(t for t in _TYPE_PRIORITY if hints.get(t, 0) == best)
         ent_rows.append((entity_id, name, etype, sorted(entity_surfaces[entity_id])))
-    entities = pl.DataFrame(
-        ent_rows,
-        schema={"entity_id": pl.Utf8, "name": pl.Utf8, "type": pl.Utf8, "aliases": pl.List(pl.Utf8)},
-        orient="row",
-    )
+    entities = frame("entities", ent_rows, orient="row")
     return mentions, entities
 
 
@@ -896,7 +888,7 @@ def _resolve(cand, lexicon, doc_surnames, corpus_surnames, corpus, pick, corpus_
         return None
     if key in lexicon.by_key:
         eid = lexicon.by_key[key]
-        first = fold(cand.words[0]) if cand.words else ""
+        first = ascii_fold(cand.words[0]) if cand.words else ""
         method = "nickname" if n_words >= 2 and translit_key(first) in _NICKNAME_KEYS else "transliteration"
         return eid, method, False
     if n_words >= 2 and not cand.weak and key in corpus:
@@ -907,7 +899,7 @@ def _resolve(cand, lexicon, doc_surnames, corpus_surnames, corpus, pick, corpus_
         eid = corpus_id(key)
         ent = corpus[key]
         canonical = sorted(ent.surfaces.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
-        if fold(canonical) != fold(cand.surface):
+        if ascii_fold(canonical) != ascii_fold(cand.surface):
             if translit_key(cand.words[0]) in _NICKNAME_KEYS:
                 return eid, "nickname", False
             return eid, "transliteration", False

@@ -35,7 +35,10 @@ computed on the block text stay valid on the normalized sentence text:
 from __future__ import annotations
 
 import re
+
 import polars as pl
+
+from pipeline.common import frame
 
 # Block kinds that carry running text (not section labels, image captions, bylines, chrome).
 SENTENCE_BLOCK_KINDS = ("title", "subtitle", "heading", "paragraph", "embed")
@@ -208,13 +211,7 @@ def split_sentences(
             rows["start"].append(start)
             rows["end"].append(end)
             sent_no += 1
-    return pl.DataFrame(
-        rows,
-        schema={
-            "sent_id": pl.Utf8, "doc_id": pl.Utf8, "block_no": pl.Int64, "sent_no": pl.Int64,
-            "text": pl.Utf8, "start": pl.Int64, "end": pl.Int64,
-        },
-    )
+    return frame("sentences", rows)
 
 
 def sentences_of(text: str) -> list[str]:

@@ -72,14 +72,6 @@ class GateSettings:
     min_resolved_time_share: float = 0.5
     sample_rows: int = 5
 
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> GateSettings:
-        return cls(
-            min_entity_sentence_share=float(params["min_entity_sentence_share"]),
-            min_resolved_time_share=float(params["min_resolved_time_share"]),
-            sample_rows=int(params["sample_rows"]),
-        )
-
 
 @dataclass(frozen=True)
 class Check:

@@ -26,7 +26,7 @@ from pipeline.reporting.page import (
     Paragraph,
     Report,
     Section,
-    Table,
+    TableBlock,
 )
 
 # How each kind of conflict reads in a sentence ("they disagree on …").
@@ -222,8 +222,8 @@ def _value_cell(value: str | None, attributed_to: str | None) -> Cell:
     return (value, f"according to {attributed_to}") if attributed_to else value
 
 
-def _conflict_table(rows: pl.DataFrame, why: str, empty: str, note: str) -> Table:
-    return Table(
+def _conflict_table(rows: pl.DataFrame, why: str, empty: str, note: str) -> TableBlock:
+    return TableBlock(
         columns=("Fact in dispute", "Kind", "One source says", "Value", "Another source says", "Value", why),
         rows=[
             (
@@ -278,7 +278,7 @@ def _figures_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Li
     figures = data.outlet_figures(t.facts, t.events, labels, limits)
     rows = figures.rows
     texts = dict(data.sentence_texts(t.sentences, rows["sent_id"].to_list()).rows())
-    table = Table(
+    table = TableBlock(
         columns=("Event and measure", "Source", "Given by", "Modality", "Scope", "Value", "Evidence"),
         rows=[
             (
@@ -331,7 +331,7 @@ def _agreement_section(t: Tables, pairs: pl.DataFrame, labels: dict[str, str], c
         f"Pairs sharing fewer than {limits.min_shared_claims} facts are hatched: their rate rests on too few facts."
     )
     shown = pairs.head(limits.max_rows)
-    table = Table(
+    table = TableBlock(
         columns=("Source", "Source", "Shared facts", "Agree", "Contradict", "Via copied articles", "Only first",
                  "Only second", "Agreement", "Overlap (Jaccard)", "Note"),
         rows=[
@@ -371,7 +371,7 @@ def _shared_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Lim
     evidence = _evidence_cells(
         data.evidence_rows(t, shown["claim_id"].to_list(), labels, limits.max_evidence_per_claim)
     )
-    table = Table(
+    table = TableBlock(
         columns=("Fact", "Sources", "Articles", "Contradictions", "Evidence (source, sentence, sent_id)"),
         rows=[
             (
@@ -417,7 +417,7 @@ def _alone_section(t: Tables, labels: dict[str, str], sources: pl.DataFrame, lim
             "Facts that only one source reports: an exclusive, a detail the others left out, or an error nobody "
             "repeated. Each is shown with the sentences it rests on."
         ),
-        Table(
+        TableBlock(
             columns=("Source", "Fact only this source reports", "Evidence"),
             rows=table_rows,
             empty="Every fact is reported by at least two sources.",
@@ -442,7 +442,7 @@ def _events_section(t: Tables, labels: dict[str, str], chart: Chart, limits: Lim
         for (event_id,), group in reporters.group_by("event_id", maintain_order=True)
     }
     shown = t.events.sort(["event_date", "label", "event_id"], nulls_last=True).head(limits.max_rows)
-    table = Table(
+    table = TableBlock(
         columns=("Date", "Event", "Type", "Articles", "Sources reporting it"),
         rows=[
             (
@@ -471,7 +471,7 @@ def _entities_section(chart: Chart) -> Section:
 
 def _anomalies_section(t: Tables, labels: dict[str, str], limits: Limits) -> Section:
     rows = data.anomaly_rows(t, labels, limits.max_rows)
-    table = Table(
+    table = TableBlock(
         columns=("Source", "Article", "Problem", "Detail", "Sentence"),
         rows=[
             (
@@ -516,7 +516,7 @@ def _read_from(r: dict):
 
 def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], limits: Limits) -> Section:
     shown = sources.head(limits.max_rows)
-    source_table = Table(
+    source_table = TableBlock(
         columns=("Source", "Articles", "Facts", "Shared", "Alone", "In conflicts", "Entities", "Problems"),
         rows=[
             (
@@ -530,7 +530,7 @@ def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], l
         wide=frozenset({0}),
     )
     articles = data.article_rows(t, labels, limits.max_rows)
-    article_table = Table(
+    article_table = TableBlock(
         columns=("Source", "Title", "Published", "Date from", "URL", "Document", "Read from"),
         rows=[
             (
@@ -548,7 +548,7 @@ def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], l
         wide=frozenset({1, 4}),
     )
     copies = data.near_duplicate_rows(t, labels, limits.max_rows)
-    copies_table = Table(
+    copies_table = TableBlock(
         columns=("Article", "Near-copy of", "Shared wording"),
         rows=[
             (
@@ -578,7 +578,7 @@ def _sources_section(t: Tables, sources: pl.DataFrame, labels: dict[str, str], l
 
 def _rejected_section(t: Tables, limits: Limits) -> Section:
     shown = t.rejected.sort("path").head(limits.max_rows)
-    table = Table(
+    table = TableBlock(
         columns=("File", "Reason", "Bytes", "Detail"),
         rows=[
             (Code(r["path"]), r["reason"].replace("_", " "), r["n_bytes"], r["detail"])

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipeline.common import dataclass_from_params, empty_table, table_path
+from pipeline.common import empty_table, table_path
 from pipeline.schemas import CONFLICT_KINDS, CONFLICT_STATUSES
 
 # The columns the report reads from each table; large text columns it never shows are skipped.
@@ -62,10 +62,12 @@ class Limits:
     max_figure_measures: int = 10
     max_values_per_measure: int = 12
 
-    @classmethod
-    def from_params(cls, params: dict) -> Limits:
-        """The limits named in `params`; other keys of the block (e.g. dpi) are ignored."""
-        return dataclass_from_params(cls, params)
+
+@dataclass(frozen=True)
+class ReportSettings(Limits):
+    """The params.yaml `report` block: the limits and the charts' resolution."""
+
+    dpi: int = 110
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ Cell = str | int | float | Code | Evidence | tuple | None  # a tuple stacks its 
 
 
 @dataclass(frozen=True)
-class Table:
+class TableBlock:
     columns: tuple[str, ...]
     rows: list[tuple[Cell, ...]]
     empty: str  # what an empty table means, said in words
@@ -76,7 +76,7 @@ class Image:
     caption: str = ""
 
 
-Block = Paragraph | Bullets | Cards | Heading | Table | Image
+Block = Paragraph | Bullets | Cards | Heading | TableBlock | Image
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def _html_cell(cell: Cell) -> str:
     return esc(cell)
 
 
-def _html_table(table: Table) -> str:
+def _html_table(table: TableBlock) -> str:
     if not table.rows:
         return f'<p class="empty">{esc(table.empty)}</p>'
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in table.columns)
@@ -208,7 +208,7 @@ def _html_block(block: Block, images: dict[str, bytes]) -> str:
             f'<div class="card"><b>{esc(value)}</b><span>{esc(label)}</span></div>' for value, label in block.items
         )
         return f'<div class="cards">{cards}</div>'
-    if isinstance(block, Table):
+    if isinstance(block, TableBlock):
         return _html_table(block)
     if isinstance(block, Image):
         data = images[block.file]
@@ -301,7 +301,7 @@ def _md_cell(cell: Cell) -> str:
     return md_escape(cell)
 
 
-def _md_table(table: Table) -> str:
+def _md_table(table: TableBlock) -> str:
     if not table.rows:
         return f"*{md_escape(table.empty)}*"
     lines = [
@@ -323,7 +323,7 @@ def _md_block(block: Block, figures_dir: str) -> str:
         return "\n".join(f"- {md_escape(item)}" for item in block.items)
     if isinstance(block, Cards):
         return "\n".join(f"- **{md_escape(value)}** {md_escape(label)}" for value, label in block.items)
-    if isinstance(block, Table):
+    if isinstance(block, TableBlock):
         return _md_table(block)
     if isinstance(block, Image):
         alt = md_escape(block.alt)

@@ -1,7 +1,7 @@
 """The evaluation gold (tests/eval/gold.yaml): loading, text folding and internal consistency checks.
 
 An evidence item is (document id, substring). Items name sentences: the scorer maps each one to the
-pipeline sentence of its document that contains the substring, after both are folded by `fold`.
+pipeline sentence of its document that contains the substring, after both are folded by `sentence_key`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ MANIFEST_NAME = "sources.csv"
 Item = tuple[str, str]  # (document id, substring)
 
 
-def fold(text: str) -> str:
+def sentence_key(text: str) -> str:
     """Text as gold and pipeline sentences can agree on: NFC, one kind of quote and apostrophe, no
     bold/underline markup, single spaces."""
     text = unicodedata.normalize("NFC", text)
@@ -179,7 +179,7 @@ def check_gold(gold: Gold, corpus_dir: Path = CORPUS_DIR) -> list[str]:
         if not file.is_file():
             problems.append(f"{d.doc}: {d.path} does not exist")
             continue
-        texts[d.doc] = fold(file.read_text(encoding="utf-8"))
+        texts[d.doc] = sentence_key(file.read_text(encoding="utf-8"))
         for ev in (d.event, *d.mentions):
             if ev not in gold.events:
                 problems.append(f"{d.doc}: unknown event {ev}")
@@ -194,10 +194,10 @@ def check_gold(gold: Gold, corpus_dir: Path = CORPUS_DIR) -> list[str]:
             continue
         if doc not in texts:
             continue
-        n = texts[doc].count(fold(sub))
+        n = texts[doc].count(sentence_key(sub))
         if n != 1:
             problems.append(f"item ({doc}, {sub!r}): occurs {n} times in {gold.documents[doc].path}, not once")
-        elif "\n" in sub or len(fold(sub)) < 5:
+        elif "\n" in sub or len(sentence_key(sub)) < 5:
             problems.append(f"item ({doc}, {sub!r}): too short or spans lines")
 
     claims = {c.claim: c for c in gold.claims}

@@ -20,7 +20,7 @@ from itertools import combinations
 
 import polars as pl
 
-from tests.eval.gold import Gold, Item, fold
+from tests.eval.gold import Gold, Item, sentence_key
 
 SNIPPET_CHARS = 160
 
@@ -52,10 +52,10 @@ def map_items(gold: Gold, sentences: pl.DataFrame, doc_ids: dict[str, str]) -> d
     by_doc: dict[str, list[tuple[str, str]]] = {}
     for sent_id, doc_id, text in sentences.select("sent_id", "doc_id", "text").iter_rows():
         if doc_id in doc_ids:
-            by_doc.setdefault(doc_ids[doc_id], []).append((sent_id, fold(text or "")))
+            by_doc.setdefault(doc_ids[doc_id], []).append((sent_id, sentence_key(text or "")))
     out: dict[Item, list[str]] = {}
     for item in sorted(gold.items()):
-        needle = fold(item[1])
+        needle = sentence_key(item[1])
         out[item] = sorted(s for s, text in by_doc.get(item[0], ()) if needle in text)
     return out
 

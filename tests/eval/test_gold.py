@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.eval.gold import CORPUS_DIR, GOLD_PATH, check_gold, corpus_summary, fold, load_gold, parse_gold
+from tests.eval.gold import CORPUS_DIR, GOLD_PATH, check_gold, corpus_summary, sentence_key, load_gold, parse_gold
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_undated_documents_state_no_publication_date(gold):
         if d.dated:
             continue
         year, month, day = d.date.split("-")
-        text = fold((CORPUS_DIR / d.path).read_text(encoding="utf-8")).lower()
+        text = sentence_key((CORPUS_DIR / d.path).read_text(encoding="utf-8")).lower()
         assert f"{int(day)} {months[int(month) - 1]} {year}" not in text, d.path
         assert d.date not in text, d.path
 
@@ -70,4 +70,4 @@ def test_check_gold_finds_a_broken_item_and_a_conflict_outside_its_claim(tmp_pat
 
 
 def test_fold_matches_pipeline_quote_normalisation():
-    assert fold("l’ex  «tycoon» **ha** detto") == 'l\'ex "tycoon" ha detto'
+    assert sentence_key("l’ex  «tycoon» **ha** detto") == 'l\'ex "tycoon" ha detto'

@@ -1,6 +1,6 @@
 """Synthetic Italian news corpus with known truth, for benchmarks and end-to-end checks.
 
-`python -m pipeline.synthetic --n 1000 --out DIR --seed 0` writes N input files into DIR (a folder
+`python -m bench.synthetic --n 1000 --out DIR --seed 0` writes N input files into DIR (a folder
 usable as `seeds/`, with a `sources.csv` manifest) and the truth into a separate folder
 (`--truth`, by default `DIR/../truth`), so that the pipeline never sees the answers.
 

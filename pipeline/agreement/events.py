@@ -18,8 +18,13 @@
    a dated event only with positive evidence: it shares a person or place with it, its
    publication date lies within `undated_window_days` after it, its lead words are at least
    `min_content_similarity` alike, and no other event of that kind is nearly as alike
-   (`min_similarity_margin`); with no publication date either, only when a single event of its
-   kind in the corpus could be its own. Two undated frames of one kind published the same day
+   (`min_similarity_margin`). It must identify that event: a wire copy of one of its reports, the
+   day it names, or figures its reports state too (one, with a sure publication date; without
+   one, two, or one no other candidate states among at most FEW_EVENTS events of its persons);
+   else it must be the one event of its kind left, and then, without a sure publication date,
+   the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
+   that leaves one of several standing is no identification: the article's own event may be one
+   no dated report tells the corpus about). Two undated frames of one kind published the same day
    that share persons and words are one event. Anything else is an event known to its article
    only (`identified_by` = `article`): its facts are listed, never compared. So an undated
    event never matches "any" dated one, and the cost follows the sizes of the (kind, date)
@@ -132,6 +137,12 @@ MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
 REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
 MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
+# An article with no sure publication date, among more than FEW_EVENTS events of its kind naming its
+# persons (or places): a weekday or a guessed day may leave one of them standing, and one figure in
+# common with it is a coincidence among one story's events (the same round figures recur); it takes
+# this many figures in common (with FEW_EVENTS or fewer, one that no other candidate states)
+MIN_SHARED_FIGURES_UNANCHORED = 2
+FEW_EVENTS = 2
 FIGURE_PREFIX = "#"  # content terms that are figures ("#count:175"), as build writes them
 STRONG_BONUS = 0.5  # evidence score of a wire copy of a report, or of the very day named without a year
 WEEKDAY_BONUS = 0.05  # ... of the weekday named ("martedì"): one day in seven
@@ -596,17 +607,26 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             c = of_doc.get(d)
             if c is not None and c.kind in compatible_kinds(f.kind):
                 found[id(c)] = c
-        for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder)):
+        # the events it could be by who and where, whatever it says of the time
+        named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
+                 if _names_fit(f, c, near)]
+        for c in named:
             evidence = _content_evidence(f, c, idf, near, params)
             if evidence is not None:
-                scored.append((evidence[0], evidence[1], c.date, len(scored), c))
+                scored.append((evidence[0], evidence[1], c.date, len(scored), c, evidence[2]))
         scored.sort(key=lambda t: (-t[0], t[2], t[3]))
         best = scored[0] if scored else None
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
-        # reports state too) whose words are clearly nearer than any other's; else it abstains
-        # (or, the one event of its kind it could be, its words alike enough)
-        if (best is None or not (best[1] or len(scored) == 1) or best[0] < params.min_content_similarity
+        # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
+        # the one event of its kind it could be, its words alike enough). With no sure publication
+        # date, "the one it could be" is the one event of its kind naming its persons in the corpus,
+        # not the one a weekday or a guessed day left standing among several: the article's own event
+        # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
+        few = has_sure_publication(f) or len(named) == 1
+        if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named))
+                                 or (len(scored) == 1 and few))
+                or best[0] < params.min_content_similarity
                 or best[0] - runner_up < params.min_similarity_margin):
             left.append(f)
             continue
@@ -727,27 +747,39 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
     return False
 
 
-def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[str, set[str]],
-                      params: "EventParams") -> tuple[float, bool] | None:
-    """How strongly an article without a date of its own identifies the dated event `c` (None
-    when it cannot be that event): (score, is_strong). A candidate names the same persons (or,
-    naming none, the same places) or is a wire copy of one of its reports; nothing the article
-    says of its event's time may rule the event out. The score is the IDF-weighted cosine of
-    their words and figures, plus STRONG_BONUS for a wire copy or the very day named without a
-    year, plus WEEKDAY_BONUS for the weekday named."""
+def has_sure_publication(f: Frame) -> bool:
+    """A publication date from a manifest, the page or a text date no other occasion claims: a
+    bound on when its event took place. One read from a text that gives that day to another
+    occasion (`published_is_weak`) may be that occasion's day, the very event to tell apart."""
+    return f.published is not None and not f.published_is_weak
+
+
+def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
+    """Could an article without a date of its own report the dated event `c`, by who and where?
+    It names the same persons (or, naming none, the same places), or is a wire copy of one of its
+    reports."""
     if c.date is None or c.kind == STATEMENT_KIND:
-        return None
-    copy = bool(near.get(f.doc_id, set()) & set(c.docs))
-    if not copy:
-        if f.persons:
-            if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
-                return None
-        elif not (f.places & c.places):
-            return None
-        if not places_fit(f.places, c.places):
-            return None
+        return False
+    if near.get(f.doc_id, set()) & set(c.docs):
+        return True
+    if f.persons:
+        if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
+            return False
+    elif not (f.places & c.places):
+        return False
+    return places_fit(f.places, c.places)
+
+
+def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[str, set[str]],
+                      params: "EventParams") -> tuple[float, bool, frozenset[str]] | None:
+    """How strongly an article without a date of its own, naming the persons and places of the
+    dated event `c` (`_names_fit`), identifies it (None when it cannot be that event): (score,
+    is_copy_or_day, figures in common). Nothing the article says of its event's time may rule the
+    event out. The score is the IDF-weighted cosine of their words and figures, plus STRONG_BONUS
+    for a wire copy or the very day named without a year, plus WEEKDAY_BONUS for the weekday named."""
     if _time_excludes(f, c.date, params):
         return None
+    copy = bool(near.get(f.doc_id, set()) & set(c.docs))
     score = _cosine(_words(c), _words(f), idf)
     named_day = f.day_month == (c.date.month, c.date.day)
     if named_day or copy:
@@ -756,8 +788,22 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
         score += WEEKDAY_BONUS
     # identified, not merely alike: a wire copy, the day named, or figures its reports state too
     # (the opening words of one story's events are the same; their figures are not)
-    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
-    return score, named_day or copy or shared_figures >= MIN_SHARED_FIGURES
+    shared_figures = frozenset(t for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
+    return score, named_day or copy, shared_figures
+
+
+def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int) -> bool:
+    """Do the figures an article has in common with an event tell it apart? `shared`: those it
+    states with the event; `others`: those it states with each other candidate event; `n_candidates`:
+    the events of its kind naming its persons (or places), whatever their time. With a sure
+    publication date, MIN_SHARED_FIGURES; without, MIN_SHARED_FIGURES_UNANCHORED, or, among
+    FEW_EVENTS or fewer candidates, one figure no other candidate states."""
+    if has_sure_publication(f):
+        return len(shared) >= MIN_SHARED_FIGURES
+    if len(shared) >= MIN_SHARED_FIGURES_UNANCHORED:
+        return True
+    stated_elsewhere = frozenset().union(*others)
+    return n_candidates <= FEW_EVENTS and len(shared - stated_elsewhere) >= MIN_SHARED_FIGURES
 
 
 def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict[str, set[str]],

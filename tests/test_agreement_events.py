@@ -24,6 +24,10 @@ def minutes(surface: str, value: float) -> tuple:
     return (surface, "duration", "minute", None, value, value, "exact")
 
 
+def people(surface: str, value: float) -> tuple:
+    return (surface, "count", "item", "persone", value, value, "exact")
+
+
 def event_of_doc(out: dict[str, pl.DataFrame], sent_id: str) -> tuple[str | None, str | None]:
     """(event_id, identified_by) of the event a sentence's facts belong to."""
     facts = out["facts"].filter(pl.col("sent_id") == sent_id)
@@ -115,3 +119,46 @@ def test_one_figure_in_common_identifies_the_call_when_the_publication_date_is_s
     out = c.run()
     eid, identified_by = event_of_doc(out, own)
     assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
+
+
+# --- a place alone does not make two reports of one day one event --------------------------------
+
+AUG3 = dt.date(2025, 8, 3)
+
+
+def same_day_in_napoli(third_opening: str, third_figure: str) -> tuple[Corpus, str, str]:
+    """Two reports of a march for public health in Napoli on 3 August, and a third report of a
+    demonstration in Napoli that day; returns (corpus, a health-march figure, the third's figure)."""
+    c = Corpus()
+    for doc, value in (("s1", 20000), ("s2", 20000)):
+        c.doc(doc, f"fonte-{doc}", AUG3)
+        c.sent(doc, "La manifestazione per la sanità pubblica ha attraversato oggi il centro di Napoli.",
+               dates=[("oggi", AUG3)])
+        c.sent(doc, "Medici e infermieri hanno chiesto nuove assunzioni negli ospedali della città.")
+        health = c.sent(doc, "Al corteo per la sanità hanno partecipato 20mila persone.",
+                        quantities=[people("20mila persone", value)])
+    c.doc("p1", "fonte-p1", AUG3)
+    c.sent("p1", third_opening, dates=[("oggi", AUG3)])
+    third = c.sent("p1", third_figure, quantities=[people("5mila persone", 5000)])
+    return c, health, third
+
+
+def test_two_demonstrations_in_one_city_on_one_day_with_nothing_else_in_common_stay_apart():
+    c, health, pensions = same_day_in_napoli(
+        "La protesta di pensionati e sindacati contro la riforma delle pensioni ha riempito oggi una piazza di Napoli.",
+        "Contro il taglio degli assegni hanno sfilato 5mila persone.")
+    out = c.run()
+    assert out["facts"].filter(pl.col("sent_id") == pensions)["event_id"][0] != \
+        out["facts"].filter(pl.col("sent_id") == health)["event_id"][0]
+    assert out["conflicts"].height == 0
+
+
+def test_a_third_report_of_the_same_march_in_that_city_joins_it():
+    # control: the third report speaks of the same march in other words; its figure is compared
+    c, health, third = same_day_in_napoli(
+        "A Napoli la manifestazione di oggi per la sanità pubblica ha chiesto più medici negli ospedali.",
+        "Secondo la Questura al corteo c'erano 5mila persone.")
+    out = c.run()
+    assert out["facts"].filter(pl.col("sent_id") == third)["event_id"][0] == \
+        out["facts"].filter(pl.col("sent_id") == health)["event_id"][0]
+    assert any(third in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())

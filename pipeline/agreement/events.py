@@ -12,7 +12,9 @@
 2. **Clustering** (`cluster_documents`): frames of one kind and one date are one event when
    their persons and places fit (two strikes on one day in two cities are two events) and
    something ties them: a person or place in common, or lead words SAME_DAY_SIMILARITY alike
-   (two votes of one day on two bills stay two). A smaller group dating an event up to
+   (two votes of one day on two bills stay two); a place alone, with no person in common, ties
+   them only when their words are SAME_PLACE_SIMILARITY alike on average with the event's reports
+   (two demonstrations in one city on one Saturday stay two). A smaller group dating an event up to
    `date_conflict_days` off joins it when it is at most half as large and alike in names and
    words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
    a dated event only with positive evidence: it shares a person or place with it, its
@@ -135,6 +137,11 @@ FUTURE_CUE_RE = re.compile(
 MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
+# Two reports of one kind, day and place that name no person in common (two marches in one city on
+# one Saturday): their words must be this alike, on average over the event's reports (up to
+# MEMBERS_COMPARED of them); a place alone does not tell one event from another that day
+SAME_PLACE_SIMILARITY = 0.15
+MEMBERS_COMPARED = 12
 REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
 MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
 # An article with no sure publication date, among more than FEW_EVENTS events of its kind naming its
@@ -205,6 +212,7 @@ class Cluster:
     joined_by_words: set[str] = field(default_factory=set)  # documents matched by their words, not their date
     weakly_joined: set[str] = field(default_factory=set)  # ... of those, the ones matched by weaker evidence
     content: Counter = field(default_factory=Counter)
+    member_words: list = field(default_factory=list)  # what each of its first MEMBERS_COMPARED reports says
 
     @property
     def event_id(self) -> str:
@@ -220,6 +228,8 @@ class Cluster:
         self.places |= f.places
         self.terms.update(f.terms)
         self.content.update(f.content)
+        if len(self.member_words) < MEMBERS_COMPARED:
+            self.member_words.append(_words(f))
         self.planned_votes += 1 if f.is_planned else -1
 
     @property
@@ -867,11 +877,20 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
     or, when neither names any (two votes of one day), lead words this alike."""
     if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
         return False
-    shared = bool(f.persons & set(c.persons)) or bool(f.places & c.places)
+    same_person = bool(f.persons & set(c.persons))
+    shared = same_person or bool(f.places & c.places)
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2
+    if shared and not same_person and _mean_similarity(f, c, idf) < SAME_PLACE_SIMILARITY:
+        return False  # the same place that day, but not the same words: maybe another event there
     return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
+
+
+def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float]) -> float:
+    """The mean cosine of an article's words with those of each of the event's first reports."""
+    words = _words(f)
+    return sum(_cosine(m, words, idf) for m in c.member_words) / len(c.member_words) if c.member_words else 0.0
 
 
 # --- sentences -----------------------------------------------------------------------------------

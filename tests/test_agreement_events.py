@@ -162,3 +162,45 @@ def test_a_third_report_of_the_same_march_in_that_city_joins_it():
     assert out["facts"].filter(pl.col("sent_id") == third)["event_id"][0] == \
         out["facts"].filter(pl.col("sent_id") == health)["event_id"][0]
     assert any(third in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- two articles with no dated event of theirs: one round figure in common is no identification ---
+
+def undated_pair(published: dt.date | None) -> tuple[Corpus, str, str]:
+    """Two articles on a Trump–Putin call that give no date for it, in much the same words (not a
+    wire copy), sharing the call's duration and stating different prisoner counts; returns their
+    count sentences."""
+    c = Corpus()
+    texts = {
+        "a": ("Trump e Putin hanno avuto una telefonata sullo scambio di prigionieri.",
+              "La telefonata è durata quaranta minuti, secondo le due delegazioni.",
+              "Nello scambio saranno liberati 150 prigionieri, hanno spiegato i negoziatori."),
+        "b": ("Sullo scambio di prigionieri una telefonata tra Putin e Trump.",
+              "Secondo le delegazioni, quaranta minuti è durata la telefonata.",
+              "I negoziatori hanno spiegato che nello scambio saranno liberati 175 prigionieri."),
+    }
+    counts = []
+    for doc, (opening, duration, count_text) in texts.items():
+        n = 150 if doc == "a" else 175
+        c.doc(doc, f"fonte-{doc}", published)
+        c.sent(doc, opening)
+        c.sent(doc, duration, quantities=[minutes("quaranta minuti", 40)])
+        counts.append(c.sent(doc, count_text,
+                             quantities=[(f"{n} prigionieri", "count", "item", "prigionieri", n, n, "exact")]))
+    return c, counts[0], counts[1]
+
+
+def test_two_undated_articles_sharing_one_round_figure_are_not_made_one_event():
+    # neither says when: forty minutes is a common length for any call of the same two leaders
+    c, a, b = undated_pair(None)
+    out = c.run()
+    assert event_of_doc(out, a)[1] == event_of_doc(out, b)[1] == "article"
+    assert out["conflicts"].height == 0
+
+
+def test_two_articles_published_the_same_day_sharing_a_figure_are_one_event():
+    # control: published the same day, the same words and figure make them one call, compared
+    c, a, b = undated_pair(MAR18)
+    out = c.run()
+    assert event_of_doc(out, a)[0] == event_of_doc(out, b)[0] is not None
+    assert any({a, b} == set(p) for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())

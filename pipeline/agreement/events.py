@@ -27,7 +27,8 @@
    the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
    that leaves one of several standing is no identification: the article's own event may be one
    no dated report tells the corpus about). Two undated frames of one kind published the same day
-   that share persons and words are one event. Anything else is an event known to its article
+   that share persons and words are one event (and figures: one, when both publication dates are
+   sure, else two; or the day they name, or a wire copy). Anything else is an event known to its article
    only (`identified_by` = `article`): its facts are listed, never compared. So an undated
    event never matches "any" dated one, and the cost follows the sizes of the (kind, date)
    groups, never the corpus squared.
@@ -841,7 +842,10 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     # identified, not merely alike: the same day named, or figures in common
     same_day = bool(f.day_month) and f.day_month == g.day_month
     shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
-    if not (same_day or shared_figures >= MIN_SHARED_FIGURES):
+    # with no sure publication date on both sides, one figure in common is a coincidence among the
+    # events of one story (as for an article joining a dated event)
+    needed = MIN_SHARED_FIGURES if has_sure_publication(f) and has_sure_publication(g) else MIN_SHARED_FIGURES_UNANCHORED
+    if not (same_day or shared_figures >= needed):
         return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):
         return None

@@ -204,3 +204,56 @@ def test_two_articles_published_the_same_day_sharing_a_figure_are_one_event():
     out = c.run()
     assert event_of_doc(out, a)[0] == event_of_doc(out, b)[0] is not None
     assert any({a, b} == set(p) for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- reports tied by their place alone that fall into two groups of words are two events ----------
+
+MARCH_REPORTS = {
+    "s1": ("La manifestazione per la sanità pubblica ha attraversato oggi il centro di Napoli.",
+           "Medici e infermieri chiedono nuove assunzioni negli ospedali.",
+           "Al corteo hanno partecipato 20mila persone, riferisce la Questura.", 20000),
+    "s2": ("A Napoli oggi in migliaia alla manifestazione per la sanità pubblica.",
+           "In piazza medici e infermieri: servono assunzioni negli ospedali.",
+           "Secondo la Questura al corteo erano 20mila persone.", 20000),
+    "p1": ("Il corteo dei pensionati contro la riforma delle pensioni ha sfilato oggi a Napoli.",
+           "I sindacati chiedono di ritirare il taglio degli assegni.",
+           "Hanno sfilato 5mila persone, riferisce la Questura.", 5000),
+    "p2": ("Sono scesi oggi i pensionati in corteo a Napoli contro la riforma delle pensioni.",
+           "Sindacati compatti: no al taglio degli assegni.",
+           "Secondo la Questura in strada erano 5mila persone.", 5000),
+}
+
+
+def napoli_reports(reports: dict) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
+    """Reports of 3 August in Napoli naming no person; returns the tables and each one's figure sentence."""
+    c = Corpus()
+    figures = {}
+    for doc, (opening, middle, figure, value) in reports.items():
+        c.doc(doc, f"fonte-{doc}", AUG3)
+        c.sent(doc, opening, dates=[("oggi", AUG3)])
+        c.sent(doc, middle)
+        figures[doc] = c.sent(doc, figure, quantities=[people(f"{value // 1000}mila persone", value)])
+    return c.run(), figures
+
+
+def test_two_marches_of_one_city_and_day_whose_reports_fall_into_two_groups_are_two_events():
+    # each pensions report is alike enough with the health reports to join them one by one, but the
+    # two groups are far apart in their words: two events, and 20mila never meets 5mila
+    out, fig = napoli_reports(MARCH_REPORTS)
+    event = {doc: out["facts"].filter(pl.col("sent_id") == s)["event_id"][0] for doc, s in fig.items()}
+    assert event["s1"] == event["s2"] != event["p1"] == event["p2"]
+    assert out["conflicts"].height == 0
+
+
+def test_reports_of_one_march_in_different_words_stay_one_event():
+    # control: four reports of the health march, two of them worded apart, one stating another figure
+    reports = dict(MARCH_REPORTS)
+    reports["p1"] = ("Corteo per la sanità pubblica oggi a Napoli: in strada anche i sindacati.",
+                     "Chiedono di assumere medici e di riaprire i reparti chiusi.",
+                     "Hanno sfilato 5mila persone, riferisce la Questura.", 5000)
+    reports["p2"] = ("Sono scesi oggi in corteo a Napoli medici e infermieri per la sanità pubblica.",
+                     "Sindacati compatti: più assunzioni negli ospedali.",
+                     "Secondo la Questura in strada erano 20mila persone.", 20000)
+    out, fig = napoli_reports(reports)
+    assert out["facts"].filter(pl.col("sent_id").is_in(list(fig.values())))["event_id"].n_unique() == 1
+    assert any(fig["p1"] in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())

@@ -14,7 +14,8 @@
    something ties them: a person or place in common, or lead words SAME_DAY_SIMILARITY alike
    (two votes of one day on two bills stay two); a place alone, with no person in common, ties
    them only when their words are SAME_PLACE_SIMILARITY alike on average with the event's reports
-   (two demonstrations in one city on one Saturday stay two). A smaller group dating an event up to
+   (two demonstrations in one city on one Saturday stay two), and an event so tied whose reports
+   fall into two groups of words (average linkage, SAME_PLACE_SPLIT) is cut in two. A smaller group dating an event up to
    `date_conflict_days` off joins it when it is at most half as large and alike in names and
    words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
    a dated event only with positive evidence: it shares a person or place with it, its
@@ -143,6 +144,11 @@ SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and 
 # MEMBERS_COMPARED of them); a place alone does not tell one event from another that day
 SAME_PLACE_SIMILARITY = 0.15
 MEMBERS_COMPARED = 12
+# ... and an event tied by its place alone is cut where groups of its reports (MIN_SPLIT_GROUP or
+# more each) are less alike than this on average (events of up to MAX_SPLIT_DOCS reports)
+SAME_PLACE_SPLIT = 0.22
+MIN_SPLIT_GROUP = 2
+MAX_SPLIT_DOCS = 60
 REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
 MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
 # An article with no sure publication date, among more than FEW_EVENTS events of its kind naming its
@@ -564,6 +570,17 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         c.add(f)
         of_doc[f.doc_id] = c
 
+    # 1a. an event tied by its place alone whose reports fall into two groups of different words
+    # is two events of that place and day
+    split_clusters = []
+    for c in clusters:
+        parts = _split_by_words(c, frames, idf)
+        split_clusters.extend(parts)
+        for part in parts[1:] if len(parts) > 1 else ():
+            for d in part.docs:
+                of_doc[d] = part
+    clusters = split_clusters
+
     # 1b. one event misdated by a few reports: a smaller (kind, date) event joins the one larger
     # event of its kind at most date_conflict_days away that its persons, places and words fit
     merged: set[int] = set()
@@ -889,6 +906,44 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
     if shared and not same_person and _mean_similarity(f, c, idf) < SAME_PLACE_SIMILARITY:
         return False  # the same place that day, but not the same words: maybe another event there
     return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
+
+
+def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float]) -> list[Cluster]:
+    """An event of one kind and day tied by its place alone (no person named by most of its
+    reports), cut by average linkage of its reports' words where two groups are less than
+    SAME_PLACE_SPLIT alike on average: two events of that place and day when two groups of two
+    reports or more stand apart (a lone report unlike the rest is an outlier, not an event: it
+    stays with the group its words are nearest). Returns [c] when nothing stands apart."""
+    n = len(c.docs)
+    if n < 2 * MIN_SPLIT_GROUP or n > MAX_SPLIT_DOCS or c.kind not in LOCATED_KINDS:
+        return [c]
+    if any(2 * k > n for k in c.persons.values()):
+        return [c]
+    words = [_words(frames[d]) for d in c.docs]
+    sim = [[_cosine(words[i], words[j], idf) if i != j else 0.0 for j in range(n)] for i in range(n)]
+    groups = [[i] for i in range(n)]
+
+    def link(a: list[int], b: list[int]) -> float:
+        return sum(sim[i][j] for i in a for j in b) / (len(a) * len(b))
+
+    while len(groups) > 1:
+        best, x, y = max((link(a, b), x, y) for x, a in enumerate(groups) for y, b in enumerate(groups) if x < y)
+        if best < SAME_PLACE_SPLIT:
+            break
+        groups[x] = groups[x] + groups.pop(y)
+    big = [g for g in groups if len(g) >= MIN_SPLIT_GROUP]
+    if len(big) < 2:
+        return [c]
+    for g in groups:
+        if len(g) < MIN_SPLIT_GROUP:
+            max(big, key=lambda b: (link(g, b), -min(b))).extend(g)
+    parts = []
+    for g in sorted(big, key=min):
+        part = Cluster(c.kind, c.date, c.identified_by)
+        for i in sorted(g):
+            part.add(frames[c.docs[i]])
+        parts.append(part)
+    return parts
 
 
 def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float]) -> float:

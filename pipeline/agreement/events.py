@@ -512,14 +512,25 @@ def _words(x: "Frame | Cluster") -> Counter | frozenset:
     return x.content or x.terms
 
 
-def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float]) -> float:
+def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float],
+            norms: dict[int, float] | None = None) -> float:
+    """IDF-weighted cosine of two sets of terms (a Counter's keys). `norms`: a cache of the norms of
+    term sets that live through the call (keyed by identity)."""
     keys_a, keys_b = a.keys() if isinstance(a, Counter) else a, b.keys() if isinstance(b, Counter) else b
     shared = keys_a & keys_b
     if not shared:
         return 0.0
-    na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
-    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
+    na, nb = _norm(a, keys_a, idf, norms), _norm(b, keys_b, idf, norms)
     return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
+
+
+def _norm(x, keys, idf: dict[str, float], norms: dict[int, float] | None) -> float:
+    if norms is None or isinstance(x, Counter):  # a cluster's terms grow: never cached
+        return math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys))
+    found = norms.get(id(x))
+    if found is None:
+        found = norms[id(x)] = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys))
+    return found
 
 
 def cluster_documents(frames: dict[str, Frame], params: EventParams,
@@ -532,13 +543,14 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     clusters: list[Cluster] = []
     of_doc: dict[str, Cluster] = {}
     order = sorted(frames.values(), key=lambda f: (-len(f.persons), f.doc_id))
+    norms: dict[int, float] = {}  # of the frames' term sets, computed once
 
     # 1. dated frames: one (kind, date) group at a time
     groups: dict[tuple, list[Cluster]] = defaultdict(list)
     for f in order:
         if f.date is None or f.kind == GENERIC_KIND:
             continue
-        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf)]
+        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf, norms)]
         if len(fitting) > 1:
             # several events of this kind that day fit: the persons in common, else the words, decide
             best = max(len(f.persons & set(c.persons)) for c in fitting)
@@ -557,7 +569,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in order:
         if f.date is None or f.kind != GENERIC_KIND:
             continue
-        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf)]
+        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf, norms)]
         if len(fitting) > 1:
             fitting = _by_words(f, fitting, idf, params)
             if fitting is None:
@@ -892,7 +904,7 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
     return None
 
 
-def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
+def _fits(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] | None = None) -> bool:
     """May a dated frame join an event of its kind and date? Its persons and places must not
     contradict the event's, and something positive must tie them: a person or place in common,
     or, when neither names any (two votes of one day), lead words this alike."""
@@ -903,7 +915,7 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2
-    if shared and not same_person and _mean_similarity(f, c, idf) < SAME_PLACE_SIMILARITY:
+    if shared and not same_person and _mean_similarity(f, c, idf, norms) < SAME_PLACE_SIMILARITY:
         return False  # the same place that day, but not the same words: maybe another event there
     return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
 
@@ -920,7 +932,11 @@ def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float])
     if any(2 * k > n for k in c.persons.values()):
         return [c]
     words = [_words(frames[d]) for d in c.docs]
-    sim = [[_cosine(words[i], words[j], idf) if i != j else 0.0 for j in range(n)] for i in range(n)]
+    norms: dict[int, float] = {}
+    sim = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            sim[i][j] = sim[j][i] = _cosine(words[i], words[j], idf, norms)
     groups = [[i] for i in range(n)]
 
     def link(a: list[int], b: list[int]) -> float:
@@ -946,10 +962,10 @@ def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float])
     return parts
 
 
-def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float]) -> float:
+def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] | None = None) -> float:
     """The mean cosine of an article's words with those of each of the event's first reports."""
     words = _words(f)
-    return sum(_cosine(m, words, idf) for m in c.member_words) / len(c.member_words) if c.member_words else 0.0
+    return sum(_cosine(m, words, idf, norms) for m in c.member_words) / len(c.member_words) if c.member_words else 0.0
 
 
 # --- sentences -----------------------------------------------------------------------------------

@@ -257,3 +257,31 @@ def test_reports_of_one_march_in_different_words_stay_one_event():
     out, fig = napoli_reports(reports)
     assert out["facts"].filter(pl.col("sent_id").is_in(list(fig.values())))["event_id"].n_unique() == 1
     assert any(fig["p1"] in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- the day an undated article names adds to its words, never stands in for them ----------------
+
+def named_day_article(second: str, quantities=()) -> tuple[dict[str, pl.DataFrame], str]:
+    """Three dated calls; an article with no date names "18 marzo" (no year) and then `second`."""
+    c = Corpus()
+    dated_calls(c)
+    c.doc("u", "fonte-u", None)
+    c.sent("u", "Trump e Putin hanno avuto una telefonata il 18 marzo.", dates=[("18 marzo", MAR18)])
+    own = c.sent("u", second, quantities=list(quantities))
+    return c.run(), own
+
+
+def test_a_day_named_without_a_year_and_nothing_else_alike_does_not_join_that_days_call():
+    # the same day of another year, or another call of the two: nothing in its words is the March call's
+    out, own = named_day_article("Sul tavolo i dazi sull'acciaio e i porti del Mar Nero, per 180 minuti.",
+                                 [minutes("180 minuti", 180)])
+    assert event_of_doc(out, own)[1] == "article"
+    assert all(own not in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+def test_a_day_named_without_a_year_joins_the_call_its_words_report():
+    # control: the same day named, in the words of the March call's reports
+    out, own = named_day_article("La telefonata è durata tre ore, riferiscono fonti diplomatiche.",
+                                 [minutes("tre ore", 180)])
+    eid, identified_by = event_of_doc(out, own)
+    assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18

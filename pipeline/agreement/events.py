@@ -816,13 +816,16 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     dated event `c` (`_names_fit`), identifies it (None when it cannot be that event): (score,
     is_copy_or_day, figures in common). Nothing the article says of its event's time may rule the
     event out. The score is the IDF-weighted cosine of their words and figures, plus STRONG_BONUS
-    for a wire copy or the very day named without a year, plus WEEKDAY_BONUS for the weekday named."""
+    for a wire copy or for the very day named without a year when the words are at least
+    `min_content_similarity` alike, plus WEEKDAY_BONUS for the weekday named."""
     if _time_excludes(f, c.date, params):
         return None
     copy = bool(near.get(f.doc_id, set()) & set(c.docs))
     score = _cosine(_words(c), _words(f), idf)
     named_day = f.day_month == (c.date.month, c.date.day)
-    if named_day or copy:
+    if copy or (named_day and score >= params.min_content_similarity):
+        # (the day named adds to words alike, never stands in for them: the same day of another
+        # year, or another event of that day)
         score += STRONG_BONUS
     elif f.weekday is not None and f.weekday == c.date.weekday():
         score += WEEKDAY_BONUS

@@ -285,3 +285,32 @@ def test_a_day_named_without_a_year_joins_the_call_its_words_report():
                                  [minutes("tre ore", 180)])
     eid, identified_by = event_of_doc(out, own)
     assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
+
+
+def test_a_cut_event_is_each_of_its_reports_event():
+    # the events returned and each report's event agree after a cut
+    import math
+    from collections import Counter
+
+    from pipeline.agreement import events as ev
+
+    def frame(doc, words):
+        return ev.Frame(doc, "demonstration", AUG3, AUG3, frozenset(), frozenset({"napoli"}), frozenset(words),
+                        content=frozenset(words))
+
+    # alike enough to be joined one by one (a place, a cortege, a square in common), not as groups
+    common = {"corteo", "napoli", "piazza"}
+    health = {"sanità", "pubblica", "medici", "infermieri", "ospedali"} | common
+    pensions = {"pensioni", "riforma", "assegni", "taglio", "sindacati"} | common
+    frames = {d: frame(d, w) for d, w in (("s1", health), ("s2", health | {"reparti"}),
+                                          ("p1", pensions), ("p2", pensions | {"inps"}))}
+    n = len(frames)
+    df = Counter(t for f in frames.values() for t in f.content)
+    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    merged = ev.Cluster("demonstration", AUG3, "date")
+    for f in frames.values():
+        merged.add(f)
+    parts = ev._split_by_words(merged, frames, idf)
+    assert sorted(sorted(p.docs) for p in parts) == [["p1", "p2"], ["s1", "s2"]]
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert all(of_doc[d] in clusters and d in of_doc[d].docs for d in frames)

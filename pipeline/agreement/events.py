@@ -588,9 +588,10 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for c in clusters:
         parts = _split_by_words(c, frames, idf)
         split_clusters.extend(parts)
-        for part in parts[1:] if len(parts) > 1 else ():
-            for d in part.docs:
-                of_doc[d] = part
+        if len(parts) > 1:
+            for part in parts:
+                for d in part.docs:
+                    of_doc[d] = part
     clusters = split_clusters
 
     # 1b. one event misdated by a few reports: a smaller (kind, date) event joins the one larger

@@ -12,15 +12,24 @@
 2. **Clustering** (`cluster_documents`): frames of one kind and one date are one event when
    their persons and places fit (two strikes on one day in two cities are two events) and
    something ties them: a person or place in common, or lead words SAME_DAY_SIMILARITY alike
-   (two votes of one day on two bills stay two). A smaller group dating an event up to
+   (two votes of one day on two bills stay two); a place alone, with no person in common, ties
+   them only when their words are SAME_PLACE_SIMILARITY alike on average with the event's reports
+   (two demonstrations in one city on one Saturday stay two), and an event so tied whose reports
+   fall into two groups of words (average linkage, SAME_PLACE_SPLIT) is cut in two. A smaller group dating an event up to
    `date_conflict_days` off joins it when it is at most half as large and alike in names and
    words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
    a dated event only with positive evidence: it shares a person or place with it, its
    publication date lies within `undated_window_days` after it, its lead words are at least
    `min_content_similarity` alike, and no other event of that kind is nearly as alike
-   (`min_similarity_margin`); with no publication date either, only when a single event of its
-   kind in the corpus could be its own. Two undated frames of one kind published the same day
-   that share persons and words are one event. Anything else is an event known to its article
+   (`min_similarity_margin`). It must identify that event: a wire copy of one of its reports, the
+   day it names, or figures its reports state too (one, with a sure publication date; without
+   one, two, or one no other candidate states among at most FEW_EVENTS events of its persons);
+   else it must be the one event of its kind left, and then, without a sure publication date,
+   the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
+   that leaves one of several standing is no identification: the article's own event may be one
+   no dated report tells the corpus about). Two undated frames of one kind published the same day
+   that share persons and words are one event (and figures: one, when both publication dates are
+   sure, else two; or the day they name, or a wire copy). Anything else is an event known to its article
    only (`identified_by` = `article`): its facts are listed, never compared. So an undated
    event never matches "any" dated one, and the cost follows the sizes of the (kind, date)
    groups, never the corpus squared.
@@ -134,8 +143,24 @@ FUTURE_CUE_RE = re.compile(
 MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
+# Two reports of one kind, day and place that name no person in common (two marches in one city on
+# one Saturday): their words must be this alike, on average over the event's reports (up to
+# MEMBERS_COMPARED of them); a place alone does not tell one event from another that day
+SAME_PLACE_SIMILARITY = 0.15
+MEMBERS_COMPARED = 12
+# ... and an event tied by its place alone is cut where groups of its reports (MIN_SPLIT_GROUP or
+# more each) are less alike than this on average (events of up to MAX_SPLIT_DOCS reports)
+SAME_PLACE_SPLIT = 0.22
+MIN_SPLIT_GROUP = 2
+MAX_SPLIT_DOCS = 60
 REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
 MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
+# An article with no sure publication date, among more than FEW_EVENTS events of its kind naming its
+# persons (or places): a weekday or a guessed day may leave one of them standing, and one figure in
+# common with it is a coincidence among one story's events (the same round figures recur); it takes
+# this many figures in common (with FEW_EVENTS or fewer, one that no other candidate states)
+MIN_SHARED_FIGURES_UNANCHORED = 2
+FEW_EVENTS = 2
 FIGURE_PREFIX = "#"  # content terms that are figures ("#count:175"), as build writes them
 STRONG_BONUS = 0.5  # evidence score of a wire copy of a report, or of the very day named without a year
 WEEKDAY_BONUS = 0.05  # ... of the weekday named ("martedì"): one day in seven
@@ -199,6 +224,7 @@ class Cluster:
     joined_by_words: set[str] = field(default_factory=set)  # documents matched by their words, not their date
     weakly_joined: set[str] = field(default_factory=set)  # ... of those, the ones matched by weaker evidence
     content: Counter = field(default_factory=Counter)
+    member_words: list = field(default_factory=list)  # what each of its first MEMBERS_COMPARED reports says
 
     @property
     def event_id(self) -> str:
@@ -214,6 +240,8 @@ class Cluster:
         self.places |= f.places
         self.terms.update(f.terms)
         self.content.update(f.content)
+        if len(self.member_words) < MEMBERS_COMPARED:
+            self.member_words.append(_words(f))
         self.planned_votes += 1 if f.is_planned else -1
 
     @property
@@ -492,14 +520,25 @@ def _words(x: "Frame | Cluster") -> Counter | frozenset:
     return x.content or x.terms
 
 
-def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float]) -> float:
+def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float],
+            norms: dict[int, float] | None = None) -> float:
+    """IDF-weighted cosine of two sets of terms (a Counter's keys). `norms`: a cache of the norms of
+    term sets that live through the call (keyed by identity)."""
     keys_a, keys_b = a.keys() if isinstance(a, Counter) else a, b.keys() if isinstance(b, Counter) else b
     shared = keys_a & keys_b
     if not shared:
         return 0.0
-    na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
-    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
+    na, nb = _norm(a, keys_a, idf, norms), _norm(b, keys_b, idf, norms)
     return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
+
+
+def _norm(x, keys, idf: dict[str, float], norms: dict[int, float] | None) -> float:
+    if norms is None or isinstance(x, Counter):  # a cluster's terms grow: never cached
+        return math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys))
+    found = norms.get(id(x))
+    if found is None:
+        found = norms[id(x)] = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys))
+    return found
 
 
 def cluster_documents(frames: dict[str, Frame], params: EventParams,
@@ -512,13 +551,14 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     clusters: list[Cluster] = []
     of_doc: dict[str, Cluster] = {}
     order = sorted(frames.values(), key=lambda f: (-len(f.persons), f.doc_id))
+    norms: dict[int, float] = {}  # of the frames' term sets, computed once
 
     # 1. dated frames: one (kind, date) group at a time
     groups: dict[tuple, list[Cluster]] = defaultdict(list)
     for f in order:
         if f.date is None or f.kind == GENERIC_KIND:
             continue
-        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf)]
+        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf, norms)]
         if len(fitting) > 1:
             # several events of this kind that day fit: the persons in common, else the words, decide
             best = max(len(f.persons & set(c.persons)) for c in fitting)
@@ -537,7 +577,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in order:
         if f.date is None or f.kind != GENERIC_KIND:
             continue
-        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf)]
+        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf, norms)]
         if len(fitting) > 1:
             fitting = _by_words(f, fitting, idf, params)
             if fitting is None:
@@ -549,6 +589,18 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             groups[(GENERIC_KIND, f.date)].append(c)
         c.add(f)
         of_doc[f.doc_id] = c
+
+    # 1a. an event tied by its place alone whose reports fall into two groups of different words
+    # is two events of that place and day
+    split_clusters = []
+    for c in clusters:
+        parts = _split_by_words(c, frames, idf)
+        split_clusters.extend(parts)
+        if len(parts) > 1:
+            for part in parts:
+                for d in part.docs:
+                    of_doc[d] = part
+    clusters = split_clusters
 
     # 1b. one event misdated by a few reports: a smaller (kind, date) event joins the one larger
     # event of its kind at most date_conflict_days away that its persons, places and words fit
@@ -604,17 +656,26 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             c = of_doc.get(d)
             if c is not None and c.kind in compatible_kinds(f.kind):
                 found[id(c)] = c
-        for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder)):
+        # the events it could be by who and where, whatever it says of the time
+        named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
+                 if _names_fit(f, c, near)]
+        for c in named:
             evidence = _content_evidence(f, c, idf, near, params)
             if evidence is not None:
-                scored.append((evidence[0], evidence[1], c.date, len(scored), c))
+                scored.append((evidence[0], evidence[1], c.date, len(scored), c, evidence[2]))
         scored.sort(key=lambda t: (-t[0], t[2], t[3]))
         best = scored[0] if scored else None
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
-        # reports state too) whose words are clearly nearer than any other's; else it abstains
-        # (or, the one event of its kind it could be, its words alike enough)
-        if (best is None or not (best[1] or len(scored) == 1) or best[0] < params.min_content_similarity
+        # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
+        # the one event of its kind it could be, its words alike enough). With no sure publication
+        # date, "the one it could be" is the one event of its kind naming its persons in the corpus,
+        # not the one a weekday or a guessed day left standing among several: the article's own event
+        # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
+        few = has_sure_publication(f) or len(named) == 1
+        if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named))
+                                 or (len(scored) == 1 and few))
+                or best[0] < params.min_content_similarity
                 or best[0] - runner_up < params.min_similarity_margin):
             left.append(f)
             continue
@@ -737,37 +798,66 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
     return False
 
 
-def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[str, set[str]],
-                      params: "EventParams") -> tuple[float, bool] | None:
-    """How strongly an article without a date of its own identifies the dated event `c` (None
-    when it cannot be that event): (score, is_strong). A candidate names the same persons (or,
-    naming none, the same places) or is a wire copy of one of its reports; nothing the article
-    says of its event's time may rule the event out. The score is the IDF-weighted cosine of
-    their words and figures, plus STRONG_BONUS for a wire copy or the very day named without a
-    year, plus WEEKDAY_BONUS for the weekday named."""
+def has_sure_publication(f: Frame) -> bool:
+    """A publication date from a manifest, the page or a text date no other occasion claims: a
+    bound on when its event took place. One read from a text that gives that day to another
+    occasion (`published_is_weak`) may be that occasion's day, the very event to tell apart."""
+    return f.published is not None and not f.published_is_weak
+
+
+def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
+    """Could an article without a date of its own report the dated event `c`, by who and where?
+    It names the same persons (or, naming none, the same places), or is a wire copy of one of its
+    reports."""
     if c.date is None or c.kind == STATEMENT_KIND:
-        return None
-    copy = bool(near.get(f.doc_id, set()) & set(c.docs))
-    if not copy:
-        if f.persons:
-            if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
-                return None
-        elif not (f.places & c.places):
-            return None
-        if not places_fit(f.places, c.places):
-            return None
+        return False
+    if near.get(f.doc_id, set()) & set(c.docs):
+        return True
+    if f.persons:
+        if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
+            return False
+    elif not (f.places & c.places):
+        return False
+    return places_fit(f.places, c.places)
+
+
+def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[str, set[str]],
+                      params: "EventParams") -> tuple[float, bool, frozenset[str]] | None:
+    """How strongly an article without a date of its own, naming the persons and places of the
+    dated event `c` (`_names_fit`), identifies it (None when it cannot be that event): (score,
+    is_copy_or_day, figures in common). Nothing the article says of its event's time may rule the
+    event out. The score is the IDF-weighted cosine of their words and figures, plus STRONG_BONUS
+    for a wire copy or for the very day named without a year when the words are at least
+    `min_content_similarity` alike, plus WEEKDAY_BONUS for the weekday named."""
     if _time_excludes(f, c.date, params):
         return None
+    copy = bool(near.get(f.doc_id, set()) & set(c.docs))
     score = _cosine(_words(c), _words(f), idf)
     named_day = f.day_month == (c.date.month, c.date.day)
-    if named_day or copy:
+    if copy or (named_day and score >= params.min_content_similarity):
+        # (the day named adds to words alike, never stands in for them: the same day of another
+        # year, or another event of that day)
         score += STRONG_BONUS
     elif f.weekday is not None and f.weekday == c.date.weekday():
         score += WEEKDAY_BONUS
     # identified, not merely alike: a wire copy, the day named, or figures its reports state too
     # (the opening words of one story's events are the same; their figures are not)
-    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
-    return score, named_day or copy or shared_figures >= MIN_SHARED_FIGURES
+    shared_figures = frozenset(t for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
+    return score, named_day or copy, shared_figures
+
+
+def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int) -> bool:
+    """Do the figures an article has in common with an event tell it apart? `shared`: those it
+    states with the event; `others`: those it states with each other candidate event; `n_candidates`:
+    the events of its kind naming its persons (or places), whatever their time. With a sure
+    publication date, MIN_SHARED_FIGURES; without, MIN_SHARED_FIGURES_UNANCHORED, or, among
+    FEW_EVENTS or fewer candidates, one figure no other candidate states."""
+    if has_sure_publication(f):
+        return len(shared) >= MIN_SHARED_FIGURES
+    if len(shared) >= MIN_SHARED_FIGURES_UNANCHORED:
+        return True
+    stated_elsewhere = frozenset().union(*others)
+    return n_candidates <= FEW_EVENTS and len(shared - stated_elsewhere) >= MIN_SHARED_FIGURES
 
 
 def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict[str, set[str]],
@@ -795,7 +885,10 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     # identified, not merely alike: the same day named, or figures in common
     same_day = bool(f.day_month) and f.day_month == g.day_month
     shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
-    if not (same_day or shared_figures >= MIN_SHARED_FIGURES):
+    # with no sure publication date on both sides, one figure in common is a coincidence among the
+    # events of one story (as for an article joining a dated event)
+    needed = MIN_SHARED_FIGURES if has_sure_publication(f) and has_sure_publication(g) else MIN_SHARED_FIGURES_UNANCHORED
+    if not (same_day or shared_figures >= needed):
         return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):
         return None
@@ -825,17 +918,68 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
     return None
 
 
-def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
+def _fits(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] | None = None) -> bool:
     """May a dated frame join an event of its kind and date? Its persons and places must not
     contradict the event's, and something positive must tie them: a person or place in common,
     or, when neither names any (two votes of one day), lead words this alike."""
     if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
         return False
-    shared = bool(f.persons & set(c.persons)) or bool(f.places & c.places)
+    same_person = bool(f.persons & set(c.persons))
+    shared = same_person or bool(f.places & c.places)
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2
+    if shared and not same_person and _mean_similarity(f, c, idf, norms) < SAME_PLACE_SIMILARITY:
+        return False  # the same place that day, but not the same words: maybe another event there
     return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
+
+
+def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float]) -> list[Cluster]:
+    """An event of one kind and day tied by its place alone (no person named by most of its
+    reports), cut by average linkage of its reports' words where two groups are less than
+    SAME_PLACE_SPLIT alike on average: two events of that place and day when two groups of two
+    reports or more stand apart (a lone report unlike the rest is an outlier, not an event: it
+    stays with the group its words are nearest). Returns [c] when nothing stands apart."""
+    n = len(c.docs)
+    if n < 2 * MIN_SPLIT_GROUP or n > MAX_SPLIT_DOCS or c.kind not in LOCATED_KINDS:
+        return [c]
+    if any(2 * k > n for k in c.persons.values()):
+        return [c]
+    words = [_words(frames[d]) for d in c.docs]
+    norms: dict[int, float] = {}
+    sim = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            sim[i][j] = sim[j][i] = _cosine(words[i], words[j], idf, norms)
+    groups = [[i] for i in range(n)]
+
+    def link(a: list[int], b: list[int]) -> float:
+        return sum(sim[i][j] for i in a for j in b) / (len(a) * len(b))
+
+    while len(groups) > 1:
+        best, x, y = max((link(a, b), x, y) for x, a in enumerate(groups) for y, b in enumerate(groups) if x < y)
+        if best < SAME_PLACE_SPLIT:
+            break
+        groups[x] = groups[x] + groups.pop(y)
+    big = [g for g in groups if len(g) >= MIN_SPLIT_GROUP]
+    if len(big) < 2:
+        return [c]
+    for g in groups:
+        if len(g) < MIN_SPLIT_GROUP:
+            max(big, key=lambda b: (link(g, b), -min(b))).extend(g)
+    parts = []
+    for g in sorted(big, key=min):
+        part = Cluster(c.kind, c.date, c.identified_by)
+        for i in sorted(g):
+            part.add(frames[c.docs[i]])
+        parts.append(part)
+    return parts
+
+
+def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] | None = None) -> float:
+    """The mean cosine of an article's words with those of each of the event's first reports."""
+    words = _words(f)
+    return sum(_cosine(m, words, idf, norms) for m in c.member_words) / len(c.member_words) if c.member_words else 0.0
 
 
 # --- sentences -----------------------------------------------------------------------------------

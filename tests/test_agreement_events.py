@@ -1,0 +1,316 @@
+"""Which event an article reports, at scale: the clustering rules that keep two events of one kind
+apart (pipeline/agreement/events.py `cluster_documents`), each on Italian sentences written for
+these tests, with a control that the rule does not over-reach.
+
+`Corpus` (tests/helpers.py) builds the normalized tables from the sentences; dates, weekdays and
+quantities are given, entities are found by name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from tests.helpers import Corpus
+
+FEB12 = dt.date(2025, 2, 12)   # a Wednesday
+MAR18 = dt.date(2025, 3, 18)   # a Tuesday
+AUG18 = dt.date(2025, 8, 18)   # a Monday
+CALLS = ((FEB12, "novanta minuti", 90), (MAR18, "due ore e mezza", 150), (AUG18, "quaranta minuti", 40))
+
+
+def minutes(surface: str, value: float) -> tuple:
+    return (surface, "duration", "minute", None, value, value, "exact")
+
+
+def people(surface: str, value: float) -> tuple:
+    return (surface, "count", "item", "persone", value, value, "exact")
+
+
+def event_of_doc(out: dict[str, pl.DataFrame], sent_id: str) -> tuple[str | None, str | None]:
+    """(event_id, identified_by) of the event a sentence's facts belong to."""
+    facts = out["facts"].filter(pl.col("sent_id") == sent_id)
+    if facts.height == 0:
+        return None, None
+    eid = facts["event_id"][0]
+    row = out["events"].filter(pl.col("event_id") == eid)
+    return eid, row["identified_by"][0] if row.height else None
+
+
+def dated_calls(c: Corpus, calls=CALLS) -> dict[dt.date, str]:
+    """Two dated reports of each call between Trump and Putin; returns date -> a duration sentence."""
+    out = {}
+    for i, (day, surface, value) in enumerate(calls):
+        for j in range(2):
+            doc = f"c{i}{j}"
+            c.doc(doc, f"fonte-{i}{j}", day + dt.timedelta(days=j))
+            c.sent(doc, "Trump e Putin hanno avuto una telefonata il giorno indicato.",
+                   dates=[("il giorno indicato", day)])
+            out[day] = c.sent(doc, f"La telefonata è durata {surface}, riferiscono fonti diplomatiche.",
+                              quantities=[minutes(surface, value)])
+    return out
+
+
+def weekday(c: Corpus, sent_id: str, surface: str, name: str) -> None:
+    """A weekday named with no date to anchor it ("martedì")."""
+    text = next(s["text"] for s in c.sentences if s["sent_id"] == sent_id)
+    at = text.index(surface)
+    c.times.append({"doc_id": sent_id.split(":")[0], "sent_id": sent_id, "surface": surface, "start": at,
+                    "end": at + len(surface), "value_date": None, "granularity": "day", "is_relative": True,
+                    "stated_weekday": name})
+
+
+# --- an article with no sure date joins a dated event only when it tells it apart -----------------
+
+def test_a_weekday_that_leaves_one_of_several_calls_standing_does_not_identify_it():
+    # three calls between the same leaders; an article without any date says only "martedì" (the
+    # March call's weekday): its own call may be one no dated report tells the corpus about
+    c = Corpus()
+    dated_calls(c)
+    c.doc("u", "fonte-u", None)
+    opening = c.sent("u", "Martedì Trump e Putin hanno avuto una telefonata.")
+    weekday(c, opening, "Martedì", "martedì")
+    own = c.sent("u", "La telefonata è durata tre ore, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("tre ore", 180)])
+    out = c.run()
+    _, identified_by = event_of_doc(out, own)
+    assert identified_by == "article"  # listed, never compared
+    assert all(own not in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+def test_the_one_call_its_persons_have_in_the_corpus_is_its_own():
+    # control: with a single call of theirs in the corpus, the same undated article joins it
+    c = Corpus()
+    dated_calls(c, calls=CALLS[1:2])
+    c.doc("u", "fonte-u", None)
+    opening = c.sent("u", "Martedì Trump e Putin hanno avuto una telefonata.")
+    weekday(c, opening, "Martedì", "martedì")
+    own = c.sent("u", "La telefonata è durata tre ore, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("tre ore", 180)])
+    out = c.run()
+    eid, identified_by = event_of_doc(out, own)
+    assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
+
+
+def test_one_figure_in_common_does_not_pick_one_of_many_calls_for_an_undated_article():
+    # "due ore e mezza" is the March call's figure, but with three calls of the same leaders and no
+    # date, one round figure in common is a coincidence: the article abstains
+    c = Corpus()
+    dated_calls(c)
+    c.doc("u", "fonte-u", None)
+    c.sent("u", "Trump e Putin hanno avuto una telefonata.")
+    own = c.sent("u", "La telefonata è durata due ore e mezza, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("due ore e mezza", 150)])
+    out = c.run()
+    eid, identified_by = event_of_doc(out, own)
+    assert identified_by == "article"
+    assert all(own not in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+def test_one_figure_in_common_identifies_the_call_when_the_publication_date_is_sure():
+    # control: the same article published the day after the March call joins it by that figure
+    c = Corpus()
+    dated_calls(c)
+    c.doc("u", "fonte-u", MAR18 + dt.timedelta(days=1))
+    c.sent("u", "Trump e Putin hanno avuto una telefonata.")
+    own = c.sent("u", "La telefonata è durata due ore e mezza, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("due ore e mezza", 150)])
+    out = c.run()
+    eid, identified_by = event_of_doc(out, own)
+    assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
+
+
+# --- a place alone does not make two reports of one day one event --------------------------------
+
+AUG3 = dt.date(2025, 8, 3)
+
+
+def same_day_in_napoli(third_opening: str, third_figure: str) -> tuple[Corpus, str, str]:
+    """Two reports of a march for public health in Napoli on 3 August, and a third report of a
+    demonstration in Napoli that day; returns (corpus, a health-march figure, the third's figure)."""
+    c = Corpus()
+    for doc, value in (("s1", 20000), ("s2", 20000)):
+        c.doc(doc, f"fonte-{doc}", AUG3)
+        c.sent(doc, "La manifestazione per la sanità pubblica ha attraversato oggi il centro di Napoli.",
+               dates=[("oggi", AUG3)])
+        c.sent(doc, "Medici e infermieri hanno chiesto nuove assunzioni negli ospedali della città.")
+        health = c.sent(doc, "Al corteo per la sanità hanno partecipato 20mila persone.",
+                        quantities=[people("20mila persone", value)])
+    c.doc("p1", "fonte-p1", AUG3)
+    c.sent("p1", third_opening, dates=[("oggi", AUG3)])
+    third = c.sent("p1", third_figure, quantities=[people("5mila persone", 5000)])
+    return c, health, third
+
+
+def test_two_demonstrations_in_one_city_on_one_day_with_nothing_else_in_common_stay_apart():
+    c, health, pensions = same_day_in_napoli(
+        "La protesta di pensionati e sindacati contro la riforma delle pensioni ha riempito oggi una piazza di Napoli.",
+        "Contro il taglio degli assegni hanno sfilato 5mila persone.")
+    out = c.run()
+    assert out["facts"].filter(pl.col("sent_id") == pensions)["event_id"][0] != \
+        out["facts"].filter(pl.col("sent_id") == health)["event_id"][0]
+    assert out["conflicts"].height == 0
+
+
+def test_a_third_report_of_the_same_march_in_that_city_joins_it():
+    # control: the third report speaks of the same march in other words; its figure is compared
+    c, health, third = same_day_in_napoli(
+        "A Napoli la manifestazione di oggi per la sanità pubblica ha chiesto più medici negli ospedali.",
+        "Secondo la Questura al corteo c'erano 5mila persone.")
+    out = c.run()
+    assert out["facts"].filter(pl.col("sent_id") == third)["event_id"][0] == \
+        out["facts"].filter(pl.col("sent_id") == health)["event_id"][0]
+    assert any(third in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- two articles with no dated event of theirs: one round figure in common is no identification ---
+
+def undated_pair(published: dt.date | None) -> tuple[Corpus, str, str]:
+    """Two articles on a Trump–Putin call that give no date for it, in much the same words (not a
+    wire copy), sharing the call's duration and stating different prisoner counts; returns their
+    count sentences."""
+    c = Corpus()
+    texts = {
+        "a": ("Trump e Putin hanno avuto una telefonata sullo scambio di prigionieri.",
+              "La telefonata è durata quaranta minuti, secondo le due delegazioni.",
+              "Nello scambio saranno liberati 150 prigionieri, hanno spiegato i negoziatori."),
+        "b": ("Sullo scambio di prigionieri una telefonata tra Putin e Trump.",
+              "Secondo le delegazioni, quaranta minuti è durata la telefonata.",
+              "I negoziatori hanno spiegato che nello scambio saranno liberati 175 prigionieri."),
+    }
+    counts = []
+    for doc, (opening, duration, count_text) in texts.items():
+        n = 150 if doc == "a" else 175
+        c.doc(doc, f"fonte-{doc}", published)
+        c.sent(doc, opening)
+        c.sent(doc, duration, quantities=[minutes("quaranta minuti", 40)])
+        counts.append(c.sent(doc, count_text,
+                             quantities=[(f"{n} prigionieri", "count", "item", "prigionieri", n, n, "exact")]))
+    return c, counts[0], counts[1]
+
+
+def test_two_undated_articles_sharing_one_round_figure_are_not_made_one_event():
+    # neither says when: forty minutes is a common length for any call of the same two leaders
+    c, a, b = undated_pair(None)
+    out = c.run()
+    assert event_of_doc(out, a)[1] == event_of_doc(out, b)[1] == "article"
+    assert out["conflicts"].height == 0
+
+
+def test_two_articles_published_the_same_day_sharing_a_figure_are_one_event():
+    # control: published the same day, the same words and figure make them one call, compared
+    c, a, b = undated_pair(MAR18)
+    out = c.run()
+    assert event_of_doc(out, a)[0] == event_of_doc(out, b)[0] is not None
+    assert any({a, b} == set(p) for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- reports tied by their place alone that fall into two groups of words are two events ----------
+
+MARCH_REPORTS = {
+    "s1": ("La manifestazione per la sanità pubblica ha attraversato oggi il centro di Napoli.",
+           "Medici e infermieri chiedono nuove assunzioni negli ospedali.",
+           "Al corteo hanno partecipato 20mila persone, riferisce la Questura.", 20000),
+    "s2": ("A Napoli oggi in migliaia alla manifestazione per la sanità pubblica.",
+           "In piazza medici e infermieri: servono assunzioni negli ospedali.",
+           "Secondo la Questura al corteo erano 20mila persone.", 20000),
+    "p1": ("Il corteo dei pensionati contro la riforma delle pensioni ha sfilato oggi a Napoli.",
+           "I sindacati chiedono di ritirare il taglio degli assegni.",
+           "Hanno sfilato 5mila persone, riferisce la Questura.", 5000),
+    "p2": ("Sono scesi oggi i pensionati in corteo a Napoli contro la riforma delle pensioni.",
+           "Sindacati compatti: no al taglio degli assegni.",
+           "Secondo la Questura in strada erano 5mila persone.", 5000),
+}
+
+
+def napoli_reports(reports: dict) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
+    """Reports of 3 August in Napoli naming no person; returns the tables and each one's figure sentence."""
+    c = Corpus()
+    figures = {}
+    for doc, (opening, middle, figure, value) in reports.items():
+        c.doc(doc, f"fonte-{doc}", AUG3)
+        c.sent(doc, opening, dates=[("oggi", AUG3)])
+        c.sent(doc, middle)
+        figures[doc] = c.sent(doc, figure, quantities=[people(f"{value // 1000}mila persone", value)])
+    return c.run(), figures
+
+
+def test_two_marches_of_one_city_and_day_whose_reports_fall_into_two_groups_are_two_events():
+    # each pensions report is alike enough with the health reports to join them one by one, but the
+    # two groups are far apart in their words: two events, and 20mila never meets 5mila
+    out, fig = napoli_reports(MARCH_REPORTS)
+    event = {doc: out["facts"].filter(pl.col("sent_id") == s)["event_id"][0] for doc, s in fig.items()}
+    assert event["s1"] == event["s2"] != event["p1"] == event["p2"]
+    assert out["conflicts"].height == 0
+
+
+def test_reports_of_one_march_in_different_words_stay_one_event():
+    # control: four reports of the health march, two of them worded apart, one stating another figure
+    reports = dict(MARCH_REPORTS)
+    reports["p1"] = ("Corteo per la sanità pubblica oggi a Napoli: in strada anche i sindacati.",
+                     "Chiedono di assumere medici e di riaprire i reparti chiusi.",
+                     "Hanno sfilato 5mila persone, riferisce la Questura.", 5000)
+    reports["p2"] = ("Sono scesi oggi in corteo a Napoli medici e infermieri per la sanità pubblica.",
+                     "Sindacati compatti: più assunzioni negli ospedali.",
+                     "Secondo la Questura in strada erano 20mila persone.", 20000)
+    out, fig = napoli_reports(reports)
+    assert out["facts"].filter(pl.col("sent_id").is_in(list(fig.values())))["event_id"].n_unique() == 1
+    assert any(fig["p1"] in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- the day an undated article names adds to its words, never stands in for them ----------------
+
+def named_day_article(second: str, quantities=()) -> tuple[dict[str, pl.DataFrame], str]:
+    """Three dated calls; an article with no date names "18 marzo" (no year) and then `second`."""
+    c = Corpus()
+    dated_calls(c)
+    c.doc("u", "fonte-u", None)
+    c.sent("u", "Trump e Putin hanno avuto una telefonata il 18 marzo.", dates=[("18 marzo", MAR18)])
+    own = c.sent("u", second, quantities=list(quantities))
+    return c.run(), own
+
+
+def test_a_day_named_without_a_year_and_nothing_else_alike_does_not_join_that_days_call():
+    # the same day of another year, or another call of the two: nothing in its words is the March call's
+    out, own = named_day_article("Sul tavolo i dazi sull'acciaio e i porti del Mar Nero, per 180 minuti.",
+                                 [minutes("180 minuti", 180)])
+    assert event_of_doc(out, own)[1] == "article"
+    assert all(own not in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+def test_a_day_named_without_a_year_joins_the_call_its_words_report():
+    # control: the same day named, in the words of the March call's reports
+    out, own = named_day_article("La telefonata è durata tre ore, riferiscono fonti diplomatiche.",
+                                 [minutes("tre ore", 180)])
+    eid, identified_by = event_of_doc(out, own)
+    assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
+
+
+def test_a_cut_event_is_each_of_its_reports_event():
+    # the events returned and each report's event agree after a cut
+    import math
+    from collections import Counter
+
+    from pipeline.agreement import events as ev
+
+    def frame(doc, words):
+        return ev.Frame(doc, "demonstration", AUG3, AUG3, frozenset(), frozenset({"napoli"}), frozenset(words),
+                        content=frozenset(words))
+
+    # alike enough to be joined one by one (a place, a cortege, a square in common), not as groups
+    common = {"corteo", "napoli", "piazza"}
+    health = {"sanità", "pubblica", "medici", "infermieri", "ospedali"} | common
+    pensions = {"pensioni", "riforma", "assegni", "taglio", "sindacati"} | common
+    frames = {d: frame(d, w) for d, w in (("s1", health), ("s2", health | {"reparti"}),
+                                          ("p1", pensions), ("p2", pensions | {"inps"}))}
+    n = len(frames)
+    df = Counter(t for f in frames.values() for t in f.content)
+    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    merged = ev.Cluster("demonstration", AUG3, "date")
+    for f in frames.values():
+        merged.add(f)
+    parts = ev._split_by_words(merged, frames, idf)
+    assert sorted(sorted(p.docs) for p in parts) == [["p1", "p2"], ["s1", "s2"]]
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert all(of_doc[d] in clusters and d in of_doc[d].docs for d in frames)

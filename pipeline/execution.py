@@ -126,7 +126,14 @@ class LocalEngine:
     def map_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
                        **shared: Any) -> list[R]:
         """[func(partition, **shared) for each partition], in partition order."""
-        return [func(part, **shared) for part in progress(partitions, desc=desc, total=len(partitions))]
+        return list(self.imap_partitions(func, partitions, desc=desc, **shared))
+
+    def imap_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
+                        **shared: Any) -> Iterator[R]:
+        """func(partition, **shared) for each partition, in partition order, each computed when it
+        is asked for (one partition's result held at a time)."""
+        for part in progress(partitions, desc=desc, total=len(partitions)):
+            yield func(part, **shared)
 
     def close(self) -> None:
         pass
@@ -159,34 +166,51 @@ class DaskEngine:
     def map_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
                        **shared: Any) -> list[R]:
         """[func(partition, **shared) for each partition], in partition order, computed on the
-        cluster. `shared` values are sent to every worker once. At most two tasks per worker are
-        in flight, so neither this process nor the workers hold more than a few partitions."""
+        cluster (see `imap_partitions`)."""
+        return list(self.imap_partitions(func, partitions, desc=desc, **shared))
+
+    def imap_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
+                        **shared: Any) -> Iterator[R]:
+        """func(partition, **shared) for each partition, yielded in partition order as soon as it
+        and all before it are done. `shared` values are sent to every worker once. At most two
+        tasks per worker are submitted beyond the last result yielded, so neither this process nor
+        the workers hold more than a few partitions' results, however many partitions there are."""
         from dask.distributed import as_completed
 
         if not partitions:
-            return []
+            return
         shared_futures = {name: self.client.scatter([value], broadcast=True, hash=False)[0]
                           for name, value in shared.items()}
         window = 2 * self._n_workers()
-        results: list[Any] = [None] * len(partitions)
-        index = {}
-
-        def submit(i: int):
-            future = self.client.submit(func, partitions[i], pure=False, **shared_futures)
-            index[future.key] = i
-            return future
-
-        queue = as_completed([submit(i) for i in range(min(window, len(partitions)))])
-        next_i = min(window, len(partitions))
-        for future in progress(queue, desc=desc, total=len(partitions)):
-            results[index.pop(future.key)] = future.result()  # a task's error is raised here
-            future.release()
-            if next_i < len(partitions):
-                queue.add(submit(next_i))
-                next_i += 1
-        for future in shared_futures.values():
-            future.release()
-        return results
+        index: dict[str, int] = {}
+        in_flight: dict[int, Any] = {}
+        finished: dict[int, Any] = {}
+        queue = as_completed()
+        next_submit = next_yield = 0
+        bar = iter(progress(range(len(partitions)), desc=desc, total=len(partitions)))
+        try:
+            while next_yield < len(partitions):
+                while next_submit < len(partitions) and next_submit - next_yield < window:
+                    future = self.client.submit(func, partitions[next_submit], pure=False, **shared_futures)
+                    index[future.key] = next_submit
+                    in_flight[next_submit] = future
+                    queue.add(future)
+                    next_submit += 1
+                while next_yield not in finished:
+                    future = next(queue)
+                    i = index.pop(future.key)
+                    finished[i] = future.result()  # a task's error is raised here
+                    in_flight.pop(i)
+                    future.release()
+                while next_yield in finished:
+                    next(bar, None)
+                    yield finished.pop(next_yield)
+                    next_yield += 1
+        finally:  # also when the caller stops early or a task failed: nothing is left running
+            for future in in_flight.values():
+                future.cancel()
+            for future in shared_futures.values():
+                future.release()
 
     def close(self) -> None:
         self.client.close()

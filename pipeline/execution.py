@@ -38,6 +38,9 @@ P = TypeVar("P")
 R = TypeVar("R")
 
 ENGINES = ("local", "dask")
+# Set by the benchmark (bench/run.py): a file to which `DaskEngine.close` appends one JSON line
+# with each worker's peak resident memory and CPU seconds (measurement only; tables unaffected).
+WORKER_USAGE_ENV = "NEWS_AGREEMENT_WORKER_USAGE"
 # The folder holding the `pipeline` package (the data root, common.ROOT, may be elsewhere).
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -213,9 +216,32 @@ class DaskEngine:
                 future.release()
 
     def close(self) -> None:
+        target = os.environ.get(WORKER_USAGE_ENV)
+        if target:
+            self._record_worker_usage(Path(target))
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    def _record_worker_usage(self, target: Path) -> None:
+        import json
+
+        try:
+            usage = self.client.run(worker_usage)
+        except Exception as err:  # noqa: BLE001 - a measurement never fails the stage
+            print(f"execution: worker usage not recorded: {err}", file=sys.stderr)
+            return
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"workers": [usage[address] for address in sorted(usage)]}) + "\n")
+
+
+def worker_usage() -> dict[str, float]:
+    """This process's peak resident memory (MB) and CPU seconds so far (`resource.getrusage`);
+    run on each worker by `DaskEngine` for the benchmark."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"max_rss_mb": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3)}
 
 
 @contextmanager

@@ -15,9 +15,10 @@ is one `duplicate` row (the files are read under their own paths; links to folde
 The logic lives in `pipeline.intake`, in pure functions on bytes and strings (`decode.decode_bytes`,
 `decode.collapse_letter_spacing`, `detect.visible_text`, `detect.detect_format`, `detect.detect_language`,
 `classify.classify_file`, `outcomes.settle_duplicates`); `main` only runs `outcomes.iter_folder` and
-writes the two tables. The files are read and decided in partitions on the execution engine
-(params `execution`, pipeline/execution.py); link resolution, collections (streamed row by row)
-and duplicates stay in this process, so the tables are the same on any engine.
+writes the two tables. The files are decided (decoded, language identified) in partitions on the
+execution engine (params `execution`, pipeline/execution.py); listing, link resolution, reading,
+collections (streamed row by row) and duplicates stay in this process, so the tables are the same
+on any engine and workers never open a file.
 """
 
 from __future__ import annotations

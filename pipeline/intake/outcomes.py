@@ -71,13 +71,29 @@ def decide_file(rel_path: str, raw: bytes | None, size: int, sha: str | None, er
     return Outcome(table, row, "file")
 
 
-def decide_files(entries: Sequence[tuple[str, str, ManifestEntry | None]], config: IngestConfig) -> list[Outcome]:
-    """The outcomes of a partition of regular files, (repo-relative path, path to read, manifest
-    entry) each, in order; one file's bytes held at a time. Run on a worker of the execution
-    engine: the paths were located (links resolved, nothing outside the seeds folder) by the
-    stage process, and `read_file` opens each without following a link."""
-    return [decide_file(rel_path, *read_file(Path(path), config.max_bytes), manifest, config)
-            for rel_path, path, manifest in entries]
+def decide_files(entries: Sequence[tuple], config: IngestConfig) -> list[Outcome]:
+    """The outcomes of a partition of regular files, each given as (repo-relative path, bytes or
+    None, size, sha256 when not loaded, error sentence or None, manifest entry or None), in order
+    (what `FilePartitions` gives). Runs on a worker of the execution engine: it touches no file."""
+    return [decide_file(rel_path, raw, size, sha, error, manifest, config)
+            for rel_path, raw, size, sha, error, manifest in entries]
+
+
+class FilePartitions(Sequence):
+    """Partitions of `partition_size` regular files for `decide_files`, each read (`read_file`) by
+    this process only when the engine takes it to submit it, so that only the partitions in
+    flight hold file bytes, and workers never open a file (nor need the seeds folder)."""
+
+    def __init__(self, files: Sequence[tuple[str, Path, ManifestEntry | None]], partition_size: int,
+                 max_bytes: int) -> None:
+        self.chunks = chunk(files, partition_size)
+        self.max_bytes = max_bytes
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def __getitem__(self, i: int) -> list[tuple]:
+        return [(rel_path, *read_file(path, self.max_bytes), manifest) for rel_path, path, manifest in self.chunks[i]]
 
 
 def decide_collection(rel_path: str, path: Path, config: IngestConfig) -> Iterator[Outcome]:
@@ -254,11 +270,11 @@ def iter_folder(
 ) -> Iterator[tuple[str, dict]]:
     """`iter_outcomes` for every entry under `seeds_dir`; paths relative to `root`.
 
-    The stage process lists the entries and resolves symbolic links (`locate_inputs`: nothing
-    outside the seeds folder is touched); the regular files are read and decided in partitions
-    of `partition_docs` files on `engine` (default: in this process), yielded back in order;
-    collections are streamed row by row here, so that no task holds a whole collection; refusals
-    are decided here. Duplicates are then settled in path order (`settle_duplicates`), so the
+    This process lists the entries, resolves symbolic links (`locate_inputs`: nothing outside
+    the seeds folder is touched) and reads the regular files, one partition of `partition_docs`
+    files at a time as the engine submits it (`FilePartitions`); the files are decided on
+    `engine` (default: in this process), the outcomes yielded back in order. Collections are
+    streamed row by row here, so that no task holds a whole collection; refusals are decided here. Duplicates are then settled in path order (`settle_duplicates`), so the
     rows do not depend on the engine or the partitioning.
     """
     manifest: dict[str, ManifestEntry] = {}
@@ -276,10 +292,9 @@ def iter_folder(
         log.warning("manifest lists %s, which is not in %s", rel_path, seeds_dir)
     located = list(locate_inputs(paths, seeds_dir, root))
     engine = engine or LocalEngine()
-    to_read = [(rel_path, os.fspath(what), manifest.get(rel_path)) for rel_path, _, what in located
-               if isinstance(what, Path)]
-    decided = engine.imap_partitions(decide_files, chunk(to_read, engine.settings.partition_docs),
-                                     desc="ingest", config=config)
+    to_read = [(rel_path, what, manifest.get(rel_path)) for rel_path, _, what in located if isinstance(what, Path)]
+    partitions = FilePartitions(to_read, engine.settings.partition_docs, config.max_bytes)
+    decided = engine.imap_partitions(decide_files, partitions, desc="ingest", config=config)
     decided_files = (outcome for part in decided for outcome in part)
 
     def in_path_order() -> Iterator[Outcome]:

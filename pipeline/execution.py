@@ -2,8 +2,10 @@
 
 A stage splits its input into partitions of whole documents (`partition_frames`: consecutive
 slices of `partition_docs` doc_ids in sorted order, every row of a document in the same
-partition), maps a pure function over them (`Engine.map_partitions`) and concatenates the
-results in partition order (`concat_partitions`). The function sees only its partition, and
+partition), maps a pure function over them (`Engine.map_partitions`; `Engine.imap_partitions`
+yields the results one by one, for a stage that streams its output) and concatenates the
+results in partition order (`concat_partitions`). Partitions of other things (ingest's input
+files) are cut by `chunk`. The function sees only its partition, and
 anything computed across the corpus is passed to it (`shared=`) or done after the map, so the
 output is the same whatever the engine and the number of workers.
 

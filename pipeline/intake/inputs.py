@@ -267,7 +267,11 @@ def locate_inputs(paths: list[Path], seeds_dir: Path, root: Path) -> Iterator[Lo
         target = resolve_link(path, seeds_root)
         chain = " -> ".join([rel_path, *(display_path(c) for c in target.chain)])
         if target.kind == "outside":
-            refusal = Refusal("outside_seeds", f"is a symbolic link to {where(target.path)}, outside {seeds_name}/ "
+            # Reached by relative links only, it is named relative to the repository root, so that
+            # the row does not change when the repository is cloned elsewhere.
+            relative = not any(c.startswith("/") for c in target.chain) and not _is_within(target.path, root_real)
+            shown = display_path(os.path.relpath(target.path, root_real)) if relative else where(target.path)
+            refusal = Refusal("outside_seeds", f"is a symbolic link to {shown}, outside {seeds_name}/ "
                                                f"({chain}); it was not opened")
         elif target.kind == "loop":
             refusal = Refusal("unreadable", f"is a symbolic link loop ({' -> '.join(chain.split(' -> ')[:4])} -> …): "

@@ -168,3 +168,48 @@ def summary_text(results: dict) -> str:
         lines.append(f"  [{mark:^12}] {t['target']}")
     return "\n".join(lines)
 
+
+
+def workers_speedup(result: dict) -> dict:
+    """Per stage and in total (the stages run), the wall-time speed-up of each number of workers
+    against the fewest run: {stage: {workers: t(fewest) / t(workers)}}; None where a run failed."""
+    runs = result.get("workers", {})
+    if not runs:
+        return {}
+    counts = sorted(runs, key=int)
+    base = counts[0]
+
+    def wall(n: str, stage: str | None) -> float | None:
+        stages = runs[n]["stages"]
+        picked = stages.values() if stage is None else [stages.get(stage, {})]
+        if not picked or any(s.get("status") != "ok" for s in picked):
+            return None
+        return sum(s["wall_s"] for s in picked)
+
+    out = {}
+    for stage in [*runs[base]["stages"], None]:
+        base_wall = wall(base, stage)
+        out[stage or "total"] = {n: (round(base_wall / w, 2) if base_wall and (w := wall(n, stage)) else None)
+                                 for n in counts}
+    return out
+
+
+def workers_summary(entries: list[dict]) -> str:
+    """The worker runs as text: per corpus size and number of workers, each stage's wall and CPU
+    time, speed-up against the fewest workers, and each worker's peak memory."""
+    lines = ["\nexecution engine dask, LocalCluster (wall s / cpu s of stage and workers; speed-up; "
+             "peak RSS per worker MB):"]
+    for r in entries:
+        lines.append(f"  {r['n_files']:,} files, load average {r.get('load_average_before')} before, outputs "
+                     f"identical for every number of workers: {r.get('identical_outputs')}")
+        speedup = r.get("speedup", {})
+        for n, run in sorted(r.get("workers", {}).items(), key=lambda item: int(item[0])):
+            parts = []
+            for stage, s in run["stages"].items():
+                if "wall_s" not in s:
+                    continue
+                peaks = "/".join(f"{w['max_rss_mb']:.0f}" for w in s.get("workers", []))
+                parts.append(f"{stage} {s['wall_s']:.1f}/{s['cpu_s']:.1f} x{speedup.get(stage, {}).get(n)}"
+                             + (f" [{peaks}]" if peaks else ""))
+            lines.append(f"    {n} worker(s): total x{speedup.get('total', {}).get(n)}; " + ", ".join(parts))
+    return "\n".join(lines)

@@ -15,7 +15,11 @@ temporary folder (the working tree is never touched):
    `ingest.max_bytes`), in two layouts: a single paragraph, and about 20,000 short paragraphs.
    Every stage is timed as above; the log-log slope of time against article length says whether
    any stage grows faster than linearly with the length of one document;
-4. writes `reports/bench/results.json` (after every step, so a run cut short keeps what it
+4. the stages wired to the execution engine (`--workers`, default 1 and 2 in the full benchmark,
+   at 7,600 files and more): the same corpus with `execution.engine: dask` on a LocalCluster of
+   each number of workers (`bench_workers`): wall and CPU time per stage, the speed-up against
+   one worker, each worker's peak RSS and CPU time, and whether the outputs are byte-identical;
+5. writes `reports/bench/results.json` (after every step, so a run cut short keeps what it
    measured) and `reports/bench/scaling.png` (per-stage wall time against corpus size, log-log,
    with a linear reference), and prints a summary with each target met or missed.
 
@@ -57,7 +61,15 @@ import polars as pl
 import yaml
 
 from bench.long_articles import LAYOUTS, long_article
-from bench.report import collection_summary, long_article_scaling, plot, scaling, summary_text
+from bench.report import (
+    collection_summary,
+    long_article_scaling,
+    plot,
+    scaling,
+    summary_text,
+    workers_speedup,
+    workers_summary,
+)
 from bench.score import evaluate, judge_targets
 from pipeline.common import ROOT, load_params
 from pipeline.schemas import TABLES
@@ -272,6 +284,85 @@ def bench_long_article(layout: str, n_bytes: int, work: Path, stage_timeout: flo
     return result
 
 
+# --- the stages on the execution engine with 1, 2, ... dask workers (issue 14) ---------------------
+
+
+def wired_stages(repo: Path) -> list[str]:
+    """The stages of dvc.yaml whose per-document work runs on the execution engine (those that
+    read the `execution` params), in run order."""
+    stages = (yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8")) or {}).get("stages", {})
+    wired = {name for name, s in stages.items()
+             if any((p if isinstance(p, str) else next(iter(p))) == "execution" for p in s.get("params") or [])}
+    return [name for name, _ in stage_commands(repo) if name in wired]
+
+
+def set_execution(repo: Path, **values) -> None:
+    """Set keys of the `execution` block of the scratch copy's params.yaml."""
+    path = repo / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    params["execution"] = {**params.get("execution", {}), **values}
+    path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def bench_workers(n: int, workers: list[int], seed: int, work: Path, stage_timeout: float | None) -> dict:
+    """The corpus of `bench_size` (same n and seed), run up to the last wired stage (`wired_stages`)
+    with `execution.engine: dask` on a LocalCluster of each number of `workers`, started by each
+    stage as `dvc repro` would. Per stage: wall and CPU time (os.wait4: the stage process and its
+    worker processes), each worker's CPU time and peak RSS (`resource.getrusage` on the worker,
+    recorded by `DaskEngine` before it closes the cluster, see WORKER_USAGE_ENV), the stage
+    process's own CPU time (the rest), and the speed-up of wall time against the fewest workers.
+    The output hashes of every run are compared: any number of workers must write the same bytes."""
+    from pipeline.execution import WORKER_USAGE_ENV
+
+    root = work / f"workers{n}"
+    repo, env, logs, generate = _scratch_with_corpus(root, n, seed, lambda repo: repo / "seeds")
+    result: dict = {"n_files": n, "seed": seed, "workers": {}, "load_average_before": round(os.getloadavg()[0], 2)}
+    if generate.status != "ok":
+        result["error"] = _tail(logs / "synthetic.log")
+        return result
+    wired = wired_stages(repo)
+    commands = stage_commands(repo)
+    names = [name for name, _ in commands]
+    commands = commands[: names.index(wired[-1]) + 1] if wired else []
+    result["stages_run"] = [name for name, _ in commands]
+    result["wired_stages"] = wired
+    hashes: dict[int, dict[str, str]] = {}
+    for n_workers in workers:
+        set_execution(repo, engine="dask", scheduler="", n_workers=n_workers)
+        run: dict = {"stages": {}}
+        for stage, cmd in commands:
+            print(f"  n={n}, {n_workers} worker(s): {stage} …", file=sys.stderr, flush=True)
+            usage_file = logs / f"{stage}_{n_workers}w_usage.jsonl"
+            usage_file.unlink(missing_ok=True)
+            m = run_measured(shlex.split(cmd) if "&&" not in cmd else ["sh", "-c", cmd], repo,
+                             env | {WORKER_USAGE_ENV: str(usage_file)}, logs / f"{stage}_{n_workers}w.log",
+                             stage_timeout)
+            entry = asdict(m)
+            if m.status != "ok":
+                entry["error"] = _tail(logs / f"{stage}_{n_workers}w.log")
+            if usage_file.exists():
+                per_worker = [w for line in usage_file.read_text(encoding="utf-8").splitlines()
+                              for w in json.loads(line)["workers"]]
+                entry["workers"] = per_worker
+                entry["worker_cpu_s"] = round(sum(w["cpu_s"] for w in per_worker), 3)
+                entry["worker_max_rss_mb"] = max(w["max_rss_mb"] for w in per_worker)
+                entry["stage_process_cpu_s"] = round(m.cpu_s - entry["worker_cpu_s"], 3)
+            run["stages"][stage] = entry
+        run["load_average_after"] = round(os.getloadavg()[0], 2)
+        result["workers"][str(n_workers)] = run
+        hashes[n_workers] = {path.relative_to(repo).as_posix(): _sha256(path)
+                             for path in sorted((repo / "data").rglob("*.parquet"))}
+    result["identical_outputs"] = len({json.dumps(h, sort_keys=True) for h in hashes.values()}) <= 1
+    result["speedup"] = workers_speedup(result)
+    return result
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 # --- one collection instead of many files (issue 12) ---------------------------------------------
 
 COLLECTION_SHAPES = ("parquet", "jsonl")
@@ -450,6 +541,13 @@ def main(argv: list[str] | None = None) -> dict:
                              "(default: 100000 when neither --sizes nor --case long-article is given, else none)")
     parser.add_argument("--collection-shapes", default=",".join(COLLECTION_SHAPES),
                         help="collection shapes to run (parquet, jsonl)")
+    parser.add_argument("--workers", default=None,
+                        help="comma-separated numbers of dask workers: the stages on the execution engine run "
+                             "with engine dask on a LocalCluster of each size (default: 1,2 in the full "
+                             "benchmark, else none)")
+    parser.add_argument("--workers-sizes", default=None,
+                        help="comma-separated corpus sizes (files) of the worker runs (default: the --sizes "
+                             "of at least 7,600 files, or all --sizes when none is that large)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.case != "long-article" else []
     long_bytes = [int(s) for s in args.long_bytes.split(",") if s.strip()] if args.case != "corpus" else []
@@ -465,6 +563,7 @@ def main(argv: list[str] | None = None) -> dict:
         if no_dvc and "dvc" in previous:
             results["dvc"] = previous["dvc"]
         results["collections"] = previous.get("collections", [])
+        results["workers"] = previous.get("workers", [])
     if not long_bytes and "long_articles" in previous:
         results["long_articles"] = previous["long_articles"]
     results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -522,6 +621,22 @@ def main(argv: list[str] | None = None) -> dict:
                 save()
                 if not args.keep:
                     shutil.rmtree(work / f"{shape}{n}", ignore_errors=True)
+        full = args.case != "long-article" and args.sizes == ",".join(map(str, DEFAULT_SIZES))
+        workers = [int(w) for w in (args.workers if args.workers is not None else "1,2" if full else "").split(",")
+                   if w.strip()]
+        if args.workers_sizes is not None:
+            worker_sizes = [int(x) for x in args.workers_sizes.split(",") if x.strip()]
+        else:
+            worker_sizes = [n for n in sizes if n >= 7600] or sizes
+        for n in worker_sizes if workers else []:
+            print(f"benchmark: {n:,} files with {', '.join(map(str, workers))} dask worker(s)", file=sys.stderr,
+                  flush=True)
+            results.setdefault("workers", [])
+            results["workers"] = [r for r in results["workers"] if r["n_files"] != n]
+            results["workers"].append(bench_workers(n, workers, args.seed, work, args.stage_timeout))
+            save()
+            if not args.keep:
+                shutil.rmtree(work / f"workers{n}", ignore_errors=True)
         if not no_dvc:
             print("benchmark: seed corpus with dvc repro", file=sys.stderr, flush=True)
             results["dvc"] = bench_dvc(work)
@@ -532,6 +647,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(summary_text(results))
     if results.get("collections"):
         print(collection_summary(results["collections"]))
+    if results.get("workers"):
+        print(workers_summary(results["workers"]))
     print(f"\nresults: {results_path}")
     return results
 

@@ -42,11 +42,26 @@ def setup_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
 
 
+class ParamsLoader(yaml.SafeLoader):
+    """params.yaml read as DVC reads it (YAML 1.2): only true/false are booleans. PyYAML's YAML 1.1
+    also reads yes/no/on/off as booleans, and `dvc exp run -S` rewrites params.yaml without the
+    quotes that kept the language code "no" (ingest.langid_candidates) a string."""
+
+
+ParamsLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ParamsLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                   list("tTfF"))
+
+
 def load_params(stage: str, root: Path | None = None) -> dict:
-    """The `stage:` block of params.yaml (each stage reads only its own block)."""
+    """The `stage:` block of params.yaml (each stage reads only its own block), read as DVC reads it
+    (`ParamsLoader`)."""
     root = root or ROOT
     with open(root / PARAMS_FILE, encoding="utf-8") as fh:
-        params = yaml.safe_load(fh) or {}
+        params = yaml.load(fh, Loader=ParamsLoader) or {}
     return params.get(stage) or {}
 
 

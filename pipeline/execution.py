@@ -2,8 +2,10 @@
 
 A stage splits its input into partitions of whole documents (`partition_frames`: consecutive
 slices of `partition_docs` doc_ids in sorted order, every row of a document in the same
-partition), maps a pure function over them (`Engine.map_partitions`) and concatenates the
-results in partition order (`concat_partitions`). The function sees only its partition, and
+partition), maps a pure function over them (`Engine.map_partitions`; `Engine.imap_partitions`
+yields the results one by one, for a stage that streams its output) and concatenates the
+results in partition order (`concat_partitions`). Partitions of other things (ingest's input
+files) are cut by `chunk`. The function sees only its partition, and
 anything computed across the corpus is passed to it (`shared=`) or done after the map, so the
 output is the same whatever the engine and the number of workers.
 
@@ -38,6 +40,9 @@ P = TypeVar("P")
 R = TypeVar("R")
 
 ENGINES = ("local", "dask")
+# Set by the benchmark (bench/run.py): a file to which `DaskEngine.close` appends one JSON line
+# with each worker's peak resident memory and CPU seconds (measurement only; tables unaffected).
+WORKER_USAGE_ENV = "NEWS_AGREEMENT_WORKER_USAGE"
 # The folder holding the `pipeline` package (the data root, common.ROOT, may be elsewhere).
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +131,14 @@ class LocalEngine:
     def map_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
                        **shared: Any) -> list[R]:
         """[func(partition, **shared) for each partition], in partition order."""
-        return [func(part, **shared) for part in progress(partitions, desc=desc, total=len(partitions))]
+        return list(self.imap_partitions(func, partitions, desc=desc, **shared))
+
+    def imap_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
+                        **shared: Any) -> Iterator[R]:
+        """func(partition, **shared) for each partition, in partition order, each computed when it
+        is asked for (one partition's result held at a time)."""
+        for part in progress(partitions, desc=desc, total=len(partitions)):
+            yield func(part, **shared)
 
     def close(self) -> None:
         pass
@@ -159,39 +171,79 @@ class DaskEngine:
     def map_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
                        **shared: Any) -> list[R]:
         """[func(partition, **shared) for each partition], in partition order, computed on the
-        cluster. `shared` values are sent to every worker once. At most two tasks per worker are
-        in flight, so neither this process nor the workers hold more than a few partitions."""
+        cluster (see `imap_partitions`)."""
+        return list(self.imap_partitions(func, partitions, desc=desc, **shared))
+
+    def imap_partitions(self, func: Callable[..., R], partitions: Sequence[P], desc: str = "partitions",
+                        **shared: Any) -> Iterator[R]:
+        """func(partition, **shared) for each partition, yielded in partition order as soon as it
+        and all before it are done. `shared` values are sent to every worker once. At most two
+        tasks per worker are submitted beyond the last result yielded, so neither this process nor
+        the workers hold more than a few partitions' results, however many partitions there are."""
         from dask.distributed import as_completed
 
         if not partitions:
-            return []
+            return
         shared_futures = {name: self.client.scatter([value], broadcast=True, hash=False)[0]
                           for name, value in shared.items()}
         window = 2 * self._n_workers()
-        results: list[Any] = [None] * len(partitions)
-        index = {}
-
-        def submit(i: int):
-            future = self.client.submit(func, partitions[i], pure=False, **shared_futures)
-            index[future.key] = i
-            return future
-
-        queue = as_completed([submit(i) for i in range(min(window, len(partitions)))])
-        next_i = min(window, len(partitions))
-        for future in progress(queue, desc=desc, total=len(partitions)):
-            results[index.pop(future.key)] = future.result()  # a task's error is raised here
-            future.release()
-            if next_i < len(partitions):
-                queue.add(submit(next_i))
-                next_i += 1
-        for future in shared_futures.values():
-            future.release()
-        return results
+        index: dict[str, int] = {}
+        in_flight: dict[int, Any] = {}
+        finished: dict[int, Any] = {}
+        queue = as_completed()
+        next_submit = next_yield = 0
+        bar = iter(progress(range(len(partitions)), desc=desc, total=len(partitions)))
+        try:
+            while next_yield < len(partitions):
+                while next_submit < len(partitions) and next_submit - next_yield < window:
+                    future = self.client.submit(func, partitions[next_submit], pure=False, **shared_futures)
+                    index[future.key] = next_submit
+                    in_flight[next_submit] = future
+                    queue.add(future)
+                    next_submit += 1
+                while next_yield not in finished:
+                    future = next(queue)
+                    i = index.pop(future.key)
+                    finished[i] = future.result()  # a task's error is raised here
+                    in_flight.pop(i)
+                    future.release()
+                while next_yield in finished:
+                    next(bar, None)
+                    yield finished.pop(next_yield)
+                    next_yield += 1
+        finally:  # also when the caller stops early or a task failed: nothing is left running
+            for future in in_flight.values():
+                future.cancel()
+            for future in shared_futures.values():
+                future.release()
 
     def close(self) -> None:
+        target = os.environ.get(WORKER_USAGE_ENV)
+        if target:
+            self._record_worker_usage(Path(target))
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    def _record_worker_usage(self, target: Path) -> None:
+        import json
+
+        try:
+            usage = self.client.run(worker_usage)
+        except Exception as err:  # noqa: BLE001 - a measurement never fails the stage
+            print(f"execution: worker usage not recorded: {err}", file=sys.stderr)
+            return
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"workers": [usage[address] for address in sorted(usage)]}) + "\n")
+
+
+def worker_usage() -> dict[str, float]:
+    """This process's peak resident memory (MB) and CPU seconds so far (`resource.getrusage`);
+    run on each worker by `DaskEngine` for the benchmark."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"max_rss_mb": round(usage.ru_maxrss / 1024, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3)}
 
 
 @contextmanager

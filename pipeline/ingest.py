@@ -14,15 +14,19 @@ is one `duplicate` row (the files are read under their own paths; links to folde
 
 The logic lives in `pipeline.intake`, in pure functions on bytes and strings (`decode.decode_bytes`,
 `decode.collapse_letter_spacing`, `detect.visible_text`, `detect.detect_format`, `detect.detect_language`,
-`classify.classify_file`, `outcomes.ingest_files`); `main` only lists the entries, reads them and writes
-the two tables.
+`classify.classify_file`, `outcomes.settle_duplicates`); `main` only runs `outcomes.iter_folder` and
+writes the two tables. The files are decided (decoded, language identified) in partitions on the
+execution engine (params `execution`, pipeline/execution.py); listing, link resolution, reading,
+collections (streamed row by row) and duplicates stay in this process, so the tables are the same
+on any engine and workers never open a file.
 """
 
 from __future__ import annotations
 
 import logging
 
-from pipeline.common import ROOT, frame, load_params, setup_logging, write_table
+from pipeline.common import ROOT, frame, load_params, setup_logging, table_path, write_table
+from pipeline.execution import load_execution, open_engine
 from pipeline.intake.classify import IngestConfig
 from pipeline.intake.outcomes import DocumentWriter, iter_folder
 
@@ -37,15 +41,14 @@ def main() -> None:
     if not seeds_dir.is_dir():
         log.warning("seeds_dir %s does not exist: no input files", seeds_dir)
     manifest_path = ROOT / params["manifest"] if params.get("manifest") else None
-    from pipeline.common import table_path
-
     writer = DocumentWriter(table_path("documents"))
     rejected_rows: list[dict] = []
-    for table, row in iter_folder(seeds_dir, manifest_path, config, ROOT):
-        if table == "document":
-            writer.add(row)
-        else:
-            rejected_rows.append(row)
+    with open_engine(load_execution()) as engine:
+        for table, row in iter_folder(seeds_dir, manifest_path, config, ROOT, engine):
+            if table == "document":
+                writer.add(row)
+            else:
+                rejected_rows.append(row)
     n_documents = writer.close()
     rejected = frame("rejected", rejected_rows)
     write_table("rejected", rejected)

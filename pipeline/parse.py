@@ -8,8 +8,9 @@ Outputs (grain in `pipeline.schemas`):
 - `sources`: one row per source (outlet), counting its documents.
 
 The rules live in `pipeline.parsing` (`units`, `syntax`, `markdown`, `html`, `rules`, `document`);
-this module only reads `documents`, calls `parse_documents` and `attach_published_dates`, and writes
-the four tables.
+this module only reads `documents`, calls `parse_corpus` and writes the four tables. The documents
+are parsed in partitions on the execution engine (params `execution`, pipeline/execution.py); the
+corpus year of the publication dates and the `sources` table are computed in this process.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import logging
 import polars as pl
 
 from pipeline.common import load_params, read_table, settings_from_params, setup_logging, write_table
-from pipeline.parsing.document import attach_published_dates, parse_documents
+from pipeline.execution import load_execution, open_engine
+from pipeline.parsing.document import parse_corpus
 from pipeline.parsing.rules import ParseConfig
 
 log = logging.getLogger("pipeline.parse")
@@ -29,8 +31,8 @@ def main() -> None:
     setup_logging()
     config = settings_from_params(ParseConfig, load_params("parse"), "parse")
     documents = read_table("documents")
-    tables = parse_documents(documents, config)
-    tables["articles"] = attach_published_dates(tables["articles"], documents, tables["blocks"])
+    with open_engine(load_execution()) as engine:
+        tables = parse_corpus(documents, config, engine)
     for name, df in tables.items():
         write_table(name, df)
     n_untitled = tables["articles"].filter(pl.col("title").is_null()).height

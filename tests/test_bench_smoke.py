@@ -155,3 +155,30 @@ def test_long_article_case_runs_every_stage_on_one_article(tmp_path):
     assert results["sizes"] == []  # the corpus case did not run
     assert not results.get("collections")  # nor the 100,000-article collections of the full benchmark
     assert {"long_article_under_30s", "long_article_linear"} <= set(results["targets"])
+
+
+def test_worker_runs_cover_the_wired_stages_and_their_speedup():
+    from bench.report import workers_speedup, workers_summary
+    from bench.run import wired_stages
+
+    repo = Path(__file__).resolve().parent.parent
+    wired = wired_stages(repo)
+    assert {"ingest", "parse", "normalize"} <= set(wired)
+    order = [name for name, _ in stage_commands(repo)]
+    assert wired == [name for name in order if name in wired]  # in run order: the worker runs stop at the last
+    result = {"n_files": 10, "workers": {
+        "1": {"stages": {"scan": {"status": "ok", "wall_s": 1.0, "cpu_s": 1.0},
+                         "ingest": {"status": "ok", "wall_s": 12.0, "cpu_s": 11.0,
+                                    "workers": [{"max_rss_mb": 200.0, "cpu_s": 9.0}]}}},
+        "2": {"stages": {"scan": {"status": "ok", "wall_s": 1.0, "cpu_s": 1.0},
+                         "ingest": {"status": "ok", "wall_s": 8.0, "cpu_s": 13.0,
+                                    "workers": [{"max_rss_mb": 190.0, "cpu_s": 5.0},
+                                                {"max_rss_mb": 180.0, "cpu_s": 5.5}]}}},
+        "4": {"stages": {"scan": {"status": "ok", "wall_s": 1.0, "cpu_s": 1.0},
+                         "ingest": {"status": "failed", "wall_s": 3.0, "cpu_s": 2.0}}},
+    }}
+    speedup = workers_speedup(result)
+    assert speedup["ingest"] == {"1": 1.0, "2": 1.5, "4": None}  # a failed run has no speed-up
+    assert speedup["total"] == {"1": 1.0, "2": round(13 / 9, 2), "4": None}
+    result["speedup"] = speedup
+    assert "ingest 8.0/13.0 x1.5 [190/180]" in workers_summary([result])

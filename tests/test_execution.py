@@ -2,15 +2,19 @@
 
 - `partition_frames` / `doc_partitions` (Hypothesis): every document in exactly one partition,
   in sorted order, full partitions but the last, all rows of a document together.
-- `normalize`: the real stage on the seeds plus a few hundred synthetic articles, run with
-  `engine: local` (one partition) and with `engine: dask` on a two-worker LocalCluster (many
-  partitions): the seven Parquet files are byte-identical. The pure function, partitioned
-  differently in this process, gives the same conformed tables.
+- `ingest`, `parse`, `normalize`: the real stages on the seeds plus a few hundred synthetic
+  articles (with the generator's messy files) and the problem corpus of tests/helpers.py (links in
+  and out of seeds/, collections, too large and binary files), run with `engine: local` (one
+  partition) and with `engine: dask` on a two-worker LocalCluster (about ten partitions each,
+  started once for the module): every Parquet file is byte-identical. The normalize function,
+  partitioned differently in this process, gives the same conformed tables.
+- `DaskEngine.imap_partitions`: results in partition order, errors raised to the caller.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -32,7 +36,15 @@ from pipeline.execution import (
     map_partitions,
     partition_frames,
 )
-from tests.helpers import bounded, pipeline_env
+from pipeline.schemas import TABLES
+from tests.helpers import (
+    HIDDEN_FILE,
+    PROBLEM_FILES,
+    PROBLEM_LINKS,
+    RUN_MAX_BYTES,
+    bounded,
+    pipeline_env,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NORMALIZED = ("sentences", "entities", "mentions", "quotes", "time_expressions", "quantities", "anomalies")
@@ -137,7 +149,17 @@ def test_the_local_engine_never_imports_dask():
     assert done.stdout.strip() == "[]"
 
 
-# --- the normalize stage on both engines ----------------------------------------------------------
+# --- the stages on both engines -------------------------------------------------------------------
+# One data root (the seeds, N_SYNTHETIC synthetic articles with the generator's messy files, and the
+# problem corpus of tests/helpers.py: links in and out of seeds/, collections, adversarial files) is
+# run once with `engine: local` in one partition; each stage is then re-run with `engine: dask` on
+# a two-worker LocalCluster started once for this module (the stages reach it through
+# `execution.scheduler`), in small partitions, and must write the same bytes.
+
+RAW = ("documents", "rejected")
+PARSED = ("articles", "blocks", "links", "sources")
+LOCAL = {"engine": "local", "scheduler": "", "partition_docs": 10_000}  # one partition
+DASK_PARTITION_DOCS = 37  # about ten partitions per stage
 
 
 def _stage_cmd(name: str) -> list[str]:
@@ -160,14 +182,58 @@ def _set_execution(root: Path, **values) -> None:
     path.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-def _hashes(root: Path) -> dict[str, str]:
-    return {name: hashlib.sha256((root / "data" / "normalized" / f"{name}.parquet").read_bytes()).hexdigest()
-            for name in NORMALIZED}
+def _hashes(root: Path, names) -> dict[str, str]:
+    return {name: hashlib.sha256((root / TABLES[name].path).read_bytes()).hexdigest() for name in names}
 
 
 @pytest.fixture(scope="module")
-def parsed_root(tmp_path_factory) -> Path:
-    """A data root holding the parse stage's tables for the seeds plus N_SYNTHETIC synthetic articles."""
+def dask_scheduler():
+    """The address of a two-worker LocalCluster (single-threaded worker processes) for this module."""
+    import logging
+
+    from dask.distributed import LocalCluster
+
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), old]))  # workers import pipeline
+    try:
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH")
+        else:
+            os.environ["PYTHONPATH"] = old
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def _write_problem_corpus(root: Path) -> None:
+    """The problem files, links and hidden file of tests/helpers.py under root/seeds (as conftest does)."""
+    for problem in PROBLEM_FILES:
+        path = root / problem.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(problem.content)
+    (root / HIDDEN_FILE).write_bytes(b"")
+    outside = root / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Un testo fuori dalla cartella.\n", encoding="utf-8")
+    os.mkfifo(outside / "pipe")
+    for link in PROBLEM_LINKS:
+        (root / link.path).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(link.target.replace("{outside}", str(outside)), root / link.path)
+    with open(root / "seeds" / "sources.csv", "a", encoding="utf-8") as fh:
+        for problem in PROBLEM_FILES:
+            if problem.outlet:
+                rel = Path(problem.path).relative_to("seeds").as_posix()
+                fh.write(f"{rel},{problem.outlet},,{problem.published_date or ''},it\n")
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A data root after scan, ingest, parse and normalize with `engine: local` in one partition,
+    and the hashes of their tables."""
     root = tmp_path_factory.mktemp("execution")
     write_synthetic_corpus(root / "seeds", root / "truth", N_SYNTHETIC, seed=5)
     manifest = (REPO_ROOT / "seeds" / "sources.csv").read_text(encoding="utf-8").splitlines()[1:]
@@ -175,39 +241,88 @@ def parsed_root(tmp_path_factory) -> Path:
         shutil.copyfile(path, root / "seeds" / path.name)
     with open(root / "seeds" / "sources.csv", "a", encoding="utf-8") as fh:
         fh.write("".join(line + "\n" for line in manifest if line))
+    _write_problem_corpus(root)
     shutil.copyfile(REPO_ROOT / "params.yaml", root / "params.yaml")
+    params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))
+    params["ingest"]["max_bytes"] = RUN_MAX_BYTES  # some files are too large: hashed, never loaded
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
     (root / "pipeline" / "nlp").mkdir(parents=True)
     shutil.copyfile(REPO_ROOT / "pipeline" / "nlp" / "aliases.csv", root / "pipeline" / "nlp" / "aliases.csv")
-    for stage in ("scan", "ingest", "parse"):
-        _run_stage(stage, root)
-    return root
+    _set_execution(root, **LOCAL)
+    for stage in ("scan", "ingest", "parse", "normalize"):
+        stderr = _run_stage(stage, root)
+        assert "execution: dask" not in stderr
+    return root, _hashes(root, RAW + PARSED + NORMALIZED)
 
 
-def test_normalize_gives_the_same_bytes_on_dask_with_two_workers(parsed_root: Path, tmp_path: Path):
-    n_docs = read_table("articles", parsed_root, columns=["doc_id"]).height
-    assert n_docs > N_SYNTHETIC * 0.8  # the synthetic corpus has messy files ingest rejects, but most are read
-    runs = {}
-    for engine, partition_docs in (("local", 10_000), ("dask", 37)):  # one partition vs. about ten
-        _set_execution(parsed_root, engine=engine, scheduler="", n_workers=2, partition_docs=partition_docs)
-        stderr = _run_stage("normalize", parsed_root)
-        assert ("execution: dask on a LocalCluster of 2 worker processes" in stderr) == (engine == "dask")
-        runs[engine] = _hashes(parsed_root)
-        shutil.copytree(parsed_root / "data" / "normalized", tmp_path / engine)
-    assert runs["dask"] == runs["local"]
-    sentences = pl.read_parquet(tmp_path / "dask" / "sentences.parquet")
-    assert sentences["doc_id"].n_unique() > 37 * 2  # the dask run really had several partitions
-    assert read_table("mentions", parsed_root).height and read_table("quotes", parsed_root).height
+def _rerun_on_dask(stage: str, root: Path, scheduler: str, names) -> dict[str, str]:
+    _set_execution(root, engine="dask", scheduler=scheduler, partition_docs=DASK_PARTITION_DOCS)
+    try:
+        stderr = _run_stage(stage, root)
+    finally:
+        _set_execution(root, **LOCAL)
+    assert f"execution: dask on {scheduler}, {DASK_PARTITION_DOCS} documents per partition" in stderr
+    return _hashes(root, names)
 
 
-def test_normalize_pure_function_does_not_depend_on_the_partitioning(parsed_root: Path):
+def test_ingest_gives_the_same_bytes_on_dask_with_two_workers(local_run, dask_scheduler):
+    root, local = local_run
+    rejected = read_table("rejected", root)
+    reasons = set(rejected["reason"])
+    # the messy inputs really are there: decided on the workers (binary, too large, duplicate bytes)
+    # and in the stage process (links out of seeds/, collection rows)
+    assert {"binary", "empty", "too_large", "duplicate", "outside_seeds", "unreadable"} <= reasons
+    assert rejected.filter(pl.col("path").str.contains("#")).height  # collection rows
+    documents = read_table("documents", root, columns=["path"])
+    assert documents.height > N_SYNTHETIC * 0.8 and documents.filter(pl.col("path").str.contains("#")).height
+    assert _rerun_on_dask("ingest", root, dask_scheduler, RAW) == {name: local[name] for name in RAW}
+
+
+def test_parse_gives_the_same_bytes_on_dask_with_two_workers(local_run, dask_scheduler):
+    root, local = local_run
+    articles = read_table("articles", root)
+    # the corpus year is voted across partitions: some articles are dated from it
+    assert articles.filter(pl.col("published_date_source") == "corpus").height
+    assert _rerun_on_dask("parse", root, dask_scheduler, PARSED) == {name: local[name] for name in PARSED}
+
+
+def test_normalize_gives_the_same_bytes_on_dask_with_two_workers(local_run, dask_scheduler):
+    root, local = local_run
+    assert read_table("mentions", root).height and read_table("quotes", root).height
+    sentences = read_table("sentences", root, columns=["doc_id"])
+    assert sentences["doc_id"].n_unique() > DASK_PARTITION_DOCS * 2  # the dask run has several partitions
+    assert _rerun_on_dask("normalize", root, dask_scheduler, NORMALIZED) == {name: local[name] for name in NORMALIZED}
+
+
+def test_normalize_pure_function_does_not_depend_on_the_partitioning(local_run):
     from pipeline.normalize import NormalizeSettings, load_lexicon, normalize
 
-    params = yaml.safe_load((parsed_root / "params.yaml").read_text(encoding="utf-8"))["normalize"]
+    root, _ = local_run
+    params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))["normalize"]
     settings = settings_from_params(NormalizeSettings, params, "normalize")
-    blocks = read_table("blocks", parsed_root)
-    articles = read_table("articles", parsed_root, columns=["doc_id", "published_date"])
+    blocks = read_table("blocks", root)
+    articles = read_table("articles", root, columns=["doc_id", "published_date"])
     lexicon = load_lexicon(settings.alias_table)
     whole = normalize(blocks, articles, settings, lexicon)
     small = normalize(blocks, articles, settings, lexicon, LocalEngine(ExecutionSettings(partition_docs=23)))
     for name in NORMALIZED:
         assert conform(name, small[name]).equals(conform(name, whole[name])), name
+
+
+def test_dask_engine_streams_results_in_partition_order(dask_scheduler):
+    """imap_partitions yields every result in partition order, with fewer tasks in flight than
+    partitions, and a task's error reaches the caller."""
+    from pipeline.execution import DaskEngine
+
+    engine = DaskEngine(ExecutionSettings(engine="dask", scheduler=dask_scheduler))
+    try:
+        parts = [[i, i + 1] for i in range(25)]
+        assert list(engine.imap_partitions(_scaled_sum, parts, factor=3)) == [_scaled_sum(p, 3) for p in parts]
+        with pytest.raises(ZeroDivisionError):
+            engine.map_partitions(_inverse_sum, [[1], [0], [2]])
+    finally:
+        engine.close()
+
+
+def _inverse_sum(part):
+    return 1 / sum(part)

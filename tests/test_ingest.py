@@ -774,3 +774,19 @@ def test_collapsing_letter_spacing_only_ever_removes_spaces(text):
     assert "".join(collapsed.split()) == "".join(text.split())
     assert collapsed.count("\n") == text.count("\n")
     assert changed or collapsed == text
+
+
+def test_a_relative_link_out_of_seeds_is_named_the_same_wherever_the_repository_lies(tmp_path):
+    # a clone elsewhere must write the same rejected row (same dvc.lock hash): a target reached by
+    # relative links is named relative to the repository root; an absolute link keeps its path
+    details = []
+    for place in ("here", "there/deeper"):
+        root = tmp_path / place / "repo"
+        (root / "seeds").mkdir(parents=True)
+        (root / "seeds" / "up.txt").symlink_to("../../elsewhere/secret.txt")
+        (root / "seeds" / "abs.txt").symlink_to("/etc/passwd")
+        _, rejected = ingest_folder(root / "seeds", None, CONFIG, root)
+        details.append(dict(zip(rejected["path"], rejected["detail"])))
+    assert details[0] == details[1]
+    assert "a symbolic link to ../elsewhere/secret.txt, outside seeds/" in details[0]["seeds/up.txt"]
+    assert "/etc/passwd" in details[0]["seeds/abs.txt"]

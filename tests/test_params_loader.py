@@ -150,3 +150,15 @@ def test_the_loaded_params_equal_what_the_stages_read_before():
     config = IngestConfig.from_params(load_params("ingest"))
     assert config.max_bytes == 2_000_000 and config.max_control_ratio == 0.05
     assert config.langid_candidates[:2] == ("it", "en") and "no" in config.langid_candidates
+
+
+def test_params_read_as_dvc_writes_them_keep_yes_and_no_strings(tmp_path):
+    # `dvc exp run -S` rewrites params.yaml without quotes (YAML 1.2: `no` is a string); the
+    # language code of Norwegian must stay a code, and only true/false are booleans
+    (tmp_path / "params.yaml").write_text(
+        "ingest:\n  langid_candidates:\n  - it\n  - no\n  - on\n  flags: [true, False, yes]\n", encoding="utf-8")
+    block = load_params("ingest", tmp_path)
+    assert block["langid_candidates"] == ["it", "no", "on"]
+    assert block["flags"] == [True, False, "yes"]
+    config = IngestConfig.from_params({"langid_candidates": block["langid_candidates"][:2]})
+    assert "no" in config.langid_candidates

@@ -200,8 +200,26 @@ def read_file(path: Path, max_bytes: int) -> tuple[bytes | None, int, str | None
             return None, 0, None, f"cannot read the file: {err.strerror or err}"
 
 
+# Where one input entry stands before any file is read (`locate_inputs`): a regular file inside
+# the seeds folder to read (`read_file`), a collection, a refusal, or an error sentence.
+Located = tuple[str, int, "Path | CollectionFile | Refusal | str"]
+
+
 def read_inputs(paths: list[Path], seeds_dir: Path, root: Path, max_bytes: int) -> Iterator[InputEntry]:
-    """One `InputEntry` per path of `list_input_files`, in order, holding one file's bytes at a time.
+    """One `InputEntry` per path of `list_input_files`, in order, holding one file's bytes at a
+    time (the entries of `locate_inputs`, regular files read with `read_file`)."""
+    for rel_path, size, what in locate_inputs(paths, seeds_dir, root):
+        if isinstance(what, Path):
+            yield (rel_path, *read_file(what, max_bytes))
+        else:
+            yield rel_path, None, size, None, what
+
+
+def locate_inputs(paths: list[Path], seeds_dir: Path, root: Path) -> Iterator[Located]:
+    """(repo-relative path, size, where it stands) per path of `list_input_files`, in order,
+    without opening any file: the `Path` of a regular file inside the seeds folder to read (the
+    entry itself, or the hidden file a link leads to), a `CollectionFile` (size: the file's), a
+    `Refusal`, or an error sentence (the entry cannot be stat'ed).
 
     A symbolic link is resolved inside the seeds folder (`resolve_link`) and never opened when it
     leads outside it (`outside_seeds`), nowhere (broken, loop: `unreadable`), to another input file
@@ -232,24 +250,28 @@ def read_inputs(paths: list[Path], seeds_dir: Path, root: Path, max_bytes: int) 
     for path in paths:
         rel_path = repo_relative_path(path, root)
         try:
-            mode = os.lstat(path).st_mode
+            st = os.lstat(path)
         except OSError as err:
-            yield rel_path, None, 0, None, f"cannot read the file: {err.strerror or err}"
+            yield rel_path, 0, f"cannot read the file: {err.strerror or err}"
             continue
+        mode = st.st_mode
         if stat.S_ISREG(mode):
             if collection_kind(path) is not None:  # streamed row by row, never loaded whole
-                yield rel_path, None, os.lstat(path).st_size, None, CollectionFile(path)
+                yield rel_path, st.st_size, CollectionFile(path)
                 continue
-            yield (rel_path, *read_file(path, max_bytes))
+            yield rel_path, st.st_size, path
             continue
         if not stat.S_ISLNK(mode):
-            yield rel_path, None, 0, None, Refusal(
-                "unreadable", f"is a {_special_kind(mode)}, not a regular file; it was not opened")
+            yield rel_path, 0, Refusal("unreadable", f"is a {_special_kind(mode)}, not a regular file; it was not opened")
             continue
         target = resolve_link(path, seeds_root)
         chain = " -> ".join([rel_path, *(display_path(c) for c in target.chain)])
         if target.kind == "outside":
-            refusal = Refusal("outside_seeds", f"is a symbolic link to {where(target.path)}, outside {seeds_name}/ "
+            # Reached by relative links only, it is named relative to the repository root, so that
+            # the row does not change when the repository is cloned elsewhere.
+            relative = not any(c.startswith("/") for c in target.chain) and not _is_within(target.path, root_real)
+            shown = display_path(os.path.relpath(target.path, root_real)) if relative else where(target.path)
+            refusal = Refusal("outside_seeds", f"is a symbolic link to {shown}, outside {seeds_name}/ "
                                                f"({chain}); it was not opened")
         elif target.kind == "loop":
             refusal = Refusal("unreadable", f"is a symbolic link loop ({' -> '.join(chain.split(' -> ')[:4])} -> …): "
@@ -280,9 +302,9 @@ def read_inputs(paths: list[Path], seeds_dir: Path, root: Path, max_bytes: int) 
             refusal = Refusal("duplicate", f"is a symbolic link to {original}, which is read under its own path",
                               duplicate_of=original)
         else:  # a file inside the seeds folder that is no input itself (a hidden file): read it here
-            yield (rel_path, *read_file(Path(target.path), max_bytes))
+            yield rel_path, 0, Path(target.path)
             continue
-        yield rel_path, None, 0, None, refusal
+        yield rel_path, 0, refusal
 
 
 def repo_relative_path(path: Path, root: Path) -> str:

@@ -465,11 +465,22 @@ def infer_published_dates(docs: pl.DataFrame) -> pl.DataFrame:
 
     Input columns: doc_id, text, url (nullable), manifest_date (nullable date), and optionally
     manifest_date_source: where a given date comes from (`manifest`, `collection`, `html_meta`;
-    default `manifest`).
+    default `manifest`). The same as `resolve_published_dates(date_evidence(docs))`; the two
+    halves let a partitioned stage read each document on its own and vote the year once.
     """
-    dated: dict[str, tuple[dt.date | None, str | None]] = {}
-    pending: dict[str, TextEvidence] = {}
-    year_votes: list[dt.date] = []
+    return resolve_published_dates(date_evidence(docs))
+
+
+# What one document says about its publication date, before the corpus year is known:
+# (doc_id, date, source) when it is decided by itself, else (doc_id, None, None, evidence).
+DateEvidence = tuple[str, "dt.date | None", "str | None", "TextEvidence | None"]
+
+
+def date_evidence(docs: pl.DataFrame) -> list[DateEvidence]:
+    """Per document (input columns as `infer_published_dates`), in row order: its date when the
+    given date, the URL or the text decide it (rules 1-3), else what its text says (`TextEvidence`)
+    for `resolve_published_dates`. Each document is read by itself."""
+    evidence: list[DateEvidence] = []
     if "manifest_date_source" not in docs.columns:
         docs = docs.with_columns(pl.lit(None, dtype=pl.Utf8).alias("manifest_date_source"))
     for doc_id, text, url, manifest_date, given_source in progress(
@@ -477,23 +488,38 @@ def infer_published_dates(docs: pl.DataFrame) -> pl.DataFrame:
         total=docs.height, desc="pubdate"
     ):
         if manifest_date is not None:
-            dated[doc_id] = (manifest_date, given_source or "manifest")
+            evidence.append((doc_id, manifest_date, given_source or "manifest", None))
         elif (from_url := date_from_url(url)) is not None:
-            dated[doc_id] = (from_url, "url")
+            evidence.append((doc_id, from_url, "url", None))
         else:
-            evidence = _text_evidence(text)
-            if evidence.exact is not None:
-                dated[doc_id] = (evidence.exact, "text")
+            found = _text_evidence(text)
+            if found.exact is not None:
+                evidence.append((doc_id, found.exact, "text", None))
             else:
-                pending[doc_id] = evidence
-                if evidence.lower_bound is not None:
-                    year_votes.append(evidence.lower_bound)
-                continue
-        year_votes.append(dated[doc_id][0])
+                evidence.append((doc_id, None, None, found))
+    return evidence
+
+
+def resolve_published_dates(evidence: list[DateEvidence]) -> pl.DataFrame:
+    """One row per entry of `evidence`, in its order: the corpus year is the dominant year of
+    every decided date and of every text's latest full date (`dominant_year`), and the undecided
+    documents get their best estimate with it (rule 4). The dates do not depend on the order of
+    `evidence` (only the rows' order does)."""
+    dated: dict[str, tuple[dt.date | None, str | None]] = {}
+    pending: dict[str, TextEvidence] = {}
+    year_votes: list[dt.date] = []
+    for doc_id, date, source, found in evidence:
+        if found is None:
+            dated[doc_id] = (date, source)
+            year_votes.append(date)
+        else:
+            pending[doc_id] = found
+            if found.lower_bound is not None:
+                year_votes.append(found.lower_bound)
     year = dominant_year(year_votes)
-    for doc_id, evidence in pending.items():
-        dated[doc_id] = _best_estimate(evidence, year)
-    rows = [(doc_id, *dated[doc_id]) for doc_id in docs["doc_id"]]
+    for doc_id, found in pending.items():
+        dated[doc_id] = _best_estimate(found, year)
+    rows = [(e[0], *dated[e[0]]) for e in evidence]
     return pl.DataFrame(rows, schema=OUTPUT_SCHEMA, orient="row")
 
 

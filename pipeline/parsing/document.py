@@ -1,5 +1,8 @@
-"""Documents -> tables: `parse_documents` (documents frame in; articles, blocks, links, sources
-out) and `attach_published_dates`; `parse_document` for one text.
+"""Documents -> tables: `parse_corpus` (documents frame in; articles with their publication
+dates, blocks, links, sources out; per-document work on the execution engine), built from
+`parse_each_document`, `build_sources` and the publication-date halves
+(`published_date_evidence`, then `pipeline.nlp.pubdate.resolve_published_dates` corpus-wide);
+`parse_documents` and `attach_published_dates` for a whole frame at once; `parse_document` for one text.
 """
 
 from __future__ import annotations
@@ -93,7 +96,17 @@ def _with_row_metadata(documents: pl.DataFrame) -> pl.DataFrame:
 
 
 def parse_documents(documents: pl.DataFrame, config: ParseConfig) -> dict[str, pl.DataFrame]:
-    """documents -> {articles (without publication dates), blocks, links, sources}.
+    """documents -> {articles (without publication dates), blocks, links, sources}: the tables of
+    `parse_each_document` with the `sources` of the whole input (`build_sources`)."""
+    tables = parse_each_document(documents, config)
+    named = tables.pop("named")
+    tables["sources"] = build_sources(tables["articles"], named)
+    return tables
+
+
+def parse_each_document(documents: pl.DataFrame, config: ParseConfig) -> dict[str, pl.DataFrame]:
+    """documents -> {articles (without publication dates), blocks, links, named (doc_id, path and
+    the outlet found, for `build_sources`)}, each document by itself.
 
     Metadata, first given first: a collection row's own title, author, outlet, URL and date
     (documents columns) win over the text; for a web page (format html) what its markup states
@@ -144,7 +157,7 @@ def parse_documents(documents: pl.DataFrame, config: ParseConfig) -> dict[str, p
         "articles": articles_df,
         "blocks": frame("blocks", blocks),
         "links": frame("links", links),
-        "sources": build_sources(articles_df, named),
+        "named": named,
     }
 
 
@@ -181,7 +194,16 @@ def attach_published_dates(articles: pl.DataFrame, documents: pl.DataFrame, bloc
     with the document comes first: the manifest's (`manifest`), a collection row's
     (`collection`), then the web page's markup (`html_meta`, the private `html_published_date`
     column, dropped here); the URL rule reads the article's URL (`articles.url`)."""
-    from pipeline.nlp.pubdate import infer_published_dates
+    from pipeline.nlp.pubdate import resolve_published_dates
+
+    dates = resolve_published_dates(published_date_evidence(articles, documents, blocks))
+    return with_published_dates(articles, dates)
+
+
+def published_date_evidence(articles: pl.DataFrame, documents: pl.DataFrame, blocks: pl.DataFrame) -> list:
+    """What each document says about its publication date (`pipeline.nlp.pubdate.date_evidence`),
+    one entry per documents row, each document read by itself (see `attach_published_dates`)."""
+    from pipeline.nlp.pubdate import date_evidence
 
     documents = _with_row_metadata(documents)
     if HTML_DATE not in articles.columns:
@@ -207,5 +229,49 @@ def attach_published_dates(articles: pl.DataFrame, documents: pl.DataFrame, bloc
         )
         .select("doc_id", "text", "url", "manifest_date", "manifest_date_source")
     )
-    dates = infer_published_dates(inputs).select("doc_id", "published_date", "published_date_source")
-    return articles.drop(HTML_DATE).join(dates, on="doc_id", how="left")
+    return date_evidence(inputs)
+
+
+def with_published_dates(articles: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+    """The articles with their `dates` (doc_id, published_date, published_date_source) joined,
+    the private `html_published_date` column dropped."""
+    dates = dates.select("doc_id", "published_date", "published_date_source")
+    if "url" not in articles.columns:
+        articles = articles.with_columns(pl.lit(None, dtype=pl.Utf8).alias("url"))
+    return articles.drop(HTML_DATE, strict=False).join(dates, on="doc_id", how="left")
+
+
+# --- the corpus on the execution engine ----------------------------------------------------------
+
+
+def parse_partition(part: dict[str, pl.DataFrame], config: ParseConfig) -> dict:
+    """The per-document results of one partition of whole documents (its `documents` rows): the
+    tables of `parse_each_document` and the publication-date evidence of each document (the year
+    is voted corpus-wide afterwards, by `parse_corpus`)."""
+    documents = part["documents"]
+    tables = parse_each_document(documents, config)
+    tables["date_evidence"] = published_date_evidence(tables["articles"], documents, tables["blocks"])
+    return tables
+
+
+def parse_corpus(documents: pl.DataFrame, config: ParseConfig, engine=None) -> dict[str, pl.DataFrame]:
+    """documents -> {articles (with publication dates), blocks, links, sources} (pure).
+
+    Each partition of whole documents is parsed on `engine` (`parse_partition`; default: in this
+    process, in one partition); what needs the whole corpus is done here, after the map: the
+    dominant year that dates a "12 febbraio" without a year (`resolve_published_dates`) and the
+    `sources` table (a source's documents may lie in any partition). The tables are the same,
+    once conformed, for any engine and partitioning.
+    """
+    from pipeline.execution import ExecutionSettings, LocalEngine, concat_partitions, partition_frames
+    from pipeline.nlp.pubdate import resolve_published_dates
+
+    engine = engine or LocalEngine(ExecutionSettings(partition_docs=max(1, documents["doc_id"].n_unique())))
+    parts = partition_frames({"documents": documents}, engine.settings.partition_docs)
+    results = (engine.map_partitions(parse_partition, parts, desc="parse", config=config) if parts
+               else [parse_partition({"documents": documents}, config)])
+    evidence = [entry for result in results for entry in result.pop("date_evidence")]
+    tables = concat_partitions(results)
+    sources = build_sources(tables["articles"], tables["named"])
+    articles = with_published_dates(tables["articles"], resolve_published_dates(evidence))
+    return {"articles": articles, "blocks": tables["blocks"], "links": tables["links"], "sources": sources}

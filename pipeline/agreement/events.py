@@ -36,6 +36,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -266,15 +267,22 @@ def event_words(text: str) -> list[tuple[int, int, str]]:
 
 
 def _window(text: str, start: int, end: int, n_words: int) -> str:
-    before = text[:start].split()[-n_words:]
-    after = text[end:].split()[:n_words]
+    before = text[:start].rsplit(None, n_words)[-n_words:]  # the last words only: no split of the whole prefix
+    after = text[end:].split(None, n_words)[:n_words]
     return " ".join(before + ["_"] + after).lower()
 
 
-def _clause(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in ",;:.()«»\"“”")
-    rights = [i for i in (text.find(c, end) for c in ",;:.()«»\"“”") if i >= 0]
-    return text[left + 1: min(rights) if rights else len(text)]
+CLAUSE_MARK_RE = re.compile(r"[,;:.()«»\"“”]")
+
+
+def _clause(text: str, start: int, end: int, marks: list[int] | None = None) -> str:
+    """The text between the clause marks around [start, end). `marks`: the offsets of the
+    text's clause marks (CLAUSE_MARK_RE), when the caller reads several words of one text."""
+    if marks is None:
+        marks = [m.start() for m in CLAUSE_MARK_RE.finditer(text)]
+    i, j = bisect.bisect_left(marks, start), bisect.bisect_left(marks, end)
+    left = marks[i - 1] if i > 0 else -1
+    return text[left + 1: marks[j] if j < len(marks) else len(text)]
 
 
 @dataclass
@@ -295,11 +303,14 @@ def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tupl
     offsets; `months`: its month-precision dates ("a marzo")."""
     low = text.lower()
     words = []
+    marks = None
     for start, end, kind in event_words(text):
         if DENIED_BEFORE_RE.search(low[max(0, start - 25):start]):
             continue
         near = _window(text, start, end, NEAR_WORDS)
-        clause = _clause(low, start, end)
+        if marks is None:
+            marks = [m.start() for m in CLAUSE_MARK_RE.finditer(low)]
+        clause = _clause(low, start, end, marks)
         words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)),
                       bool(FUTURE_CUE_RE.search(clause))))
     marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]) or OTHER_DATE_AFTER_RE.match(low, at)))

@@ -181,8 +181,8 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
 
     # --- events: frames of the articles, clustered; then each sentence's event ---
     lead_terms = tokens.filter(pl.col("term").is_not_null() & pl.col("sid").is_in(lead["sid"].implode())) \
-        .join(sentences.select("sid", "doc_id"), on="sid").group_by("doc_id").agg(pl.col("term").unique())
-    terms_of_doc = {d: frozenset(v) for d, v in zip(lead_terms["doc_id"].to_list(), lead_terms["term"].to_list())}
+        .join(sentences.select("sid", "doc_id"), on="sid").select("doc_id", "term")
+    terms_of_doc = _term_sets(lead_terms)
     phone_docs = set(sentences.filter(pl.col("text").str.to_lowercase().str.contains(r"telefon|cornetta"))["doc_id"].to_list())
     frames = ev.document_frames(sentences, readings, published, by_type["person"], by_type["place"],
                                 terms_of_doc, params.events.lead_sentences, phone_docs,
@@ -201,9 +201,9 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     content = pl.concat([
         tokens.filter(pl.col("term").is_not_null()).select("sid", "term").join(main.select("sid", "doc_id"), on="sid").select("doc_id", "term"),
         figures,
-    ]).unique().group_by("doc_id").agg(pl.col("term"))
-    for doc, terms in zip(content["doc_id"].to_list(), content["term"].to_list()):
-        frames[doc].content = frozenset(terms)
+    ])
+    for doc, terms in _term_sets(content).items():
+        frames[doc].content = terms
     doc_texts = _document_texts(sentences)
     nd = params.near_duplicates
     dups = near_duplicate_documents(doc_texts, nd.shingle_size, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
@@ -315,6 +315,23 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         "events": events_df, "facts": facts_out, "claims": claims, "claim_evidence": evidence,
         "conflicts": conflicts, "source_agreement": agreement, "near_duplicates": dups, "entity_coverage": coverage,
     }
+
+
+def _term_sets(pairs: pl.DataFrame) -> dict[str, frozenset[str]]:
+    """doc_id -> its distinct terms, from (doc_id, term) rows. Each distinct term is one Python
+    string shared by every set that holds it (one story's articles share most of their words),
+    and the strings are made a document at a time, never a column of them at once."""
+    pairs = pairs.select("doc_id", pl.col("term").cast(pl.Utf8)).unique()
+    vocab = pairs.select("term").unique().with_row_index("code")
+    words = vocab["term"].to_list()
+    coded = pairs.join(vocab, on="term").select("doc_id", "code").sort("doc_id", "code")
+    sizes = coded.group_by("doc_id", maintain_order=True).len()
+    codes = coded["code"].to_numpy()
+    out, at = {}, 0
+    for doc, n in zip(sizes["doc_id"].to_list(), sizes["len"].to_list()):
+        out[doc] = frozenset(map(words.__getitem__, codes[at:at + n].tolist()))
+        at += n
+    return out
 
 
 def _text_dates_of_other_occasions(days: pl.DataFrame, sentences: pl.DataFrame, text_dated: set[str],

@@ -42,6 +42,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 
@@ -495,14 +496,49 @@ def _words(x: "Frame | Cluster") -> Counter | frozenset:
     return x.content or x.terms
 
 
+class _Idf(dict):
+    """term -> idf, remembering the norm of each term set it has weighed: an event's words are
+    compared with many articles', and its norm would cost a pass over all of them each time."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        # id -> (the set, its size, its norm); the set is held so that its id is never reused,
+        # and its size tells an event's grown word set (words are only ever added) from the old one
+        self.norms: dict[int, tuple[object, int, float]] = {}
+
+    def norm(self, words: Counter | frozenset) -> float:
+        held = self.norms.get(id(words))
+        if held is not None and held[1] == len(words):
+            return held[2]
+        value = math.sqrt(sum(self.get(t, 1.0) ** 2 for t in words))
+        self.norms[id(words)] = (words, len(words), value)
+        return value
+
+
 def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float]) -> float:
     keys_a, keys_b = a.keys() if isinstance(a, Counter) else a, b.keys() if isinstance(b, Counter) else b
     shared = keys_a & keys_b
     if not shared:
         return 0.0
-    na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
-    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
+    if isinstance(idf, _Idf):
+        na, nb = idf.norm(a), idf.norm(b)
+    else:
+        na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
+        nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
     return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
+
+
+def _figures(x: Frame | Cluster, idf: "_Idf | dict") -> frozenset[str]:
+    """The figures among an article's content terms ("#count:175"), remembered per content set."""
+    if isinstance(idf, _Idf):
+        key = ("figures", id(x.content))
+        held = idf.norms.get(key)
+        if held is not None and held[0] is x.content and held[1] == len(x.content):
+            return held[2]
+    found = frozenset(t for t in x.content if t.startswith(FIGURE_PREFIX))
+    if isinstance(idf, _Idf):
+        idf.norms[key] = (x.content, len(x.content), found)
+    return found
 
 
 def cluster_documents(frames: dict[str, Frame], params: EventParams,
@@ -511,7 +547,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     near-duplicates (wire copies). Returns the clusters and each document's cluster."""
     n = max(len(frames), 1)
     df = Counter(t for f in frames.values() for t in _words(f))
-    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    idf = _Idf({t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()})
     clusters: list[Cluster] = []
     of_doc: dict[str, Cluster] = {}
     order = sorted(frames.values(), key=lambda f: (-len(f.persons), f.doc_id))
@@ -689,6 +725,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     return clusters, of_doc
 
 
+@lru_cache(maxsize=None)
 def compatible_kinds(kind: str) -> tuple[str, ...]:
     """Kinds of a dated event an article of `kind` may report: its own; generic talks and a call
     or a meeting either way; and two kinds that are parts of each other (a strike and its march)."""
@@ -748,10 +785,10 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     year, plus WEEKDAY_BONUS for the weekday named."""
     if c.date is None or c.kind == STATEMENT_KIND:
         return None
-    copy = bool(near.get(f.doc_id, set()) & set(c.docs))
+    copy = any(d in c.docs for d in near.get(f.doc_id, ()))
     if not copy:
         if f.persons:
-            if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
+            if not (f.persons & c.persons.keys()) or not persons_fit(f.persons, frozenset(c.persons)):
                 return None
         elif not (f.places & c.places):
             return None
@@ -767,7 +804,7 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
         score += WEEKDAY_BONUS
     # identified, not merely alike: a wire copy, the day named, or figures its reports state too
     # (the opening words of one story's events are the same; their figures are not)
-    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
+    shared_figures = sum(1 for t in _figures(f, idf) if t in c.content)
     return score, named_day or copy or shared_figures >= MIN_SHARED_FIGURES
 
 
@@ -795,7 +832,7 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
         return 1.0 + similarity
     # identified, not merely alike: the same day named, or figures in common
     same_day = bool(f.day_month) and f.day_month == g.day_month
-    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
+    shared_figures = sum(1 for t in _figures(f, idf) if t in g.content)
     if not (same_day or shared_figures >= MIN_SHARED_FIGURES):
         return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):

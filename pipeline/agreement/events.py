@@ -788,7 +788,7 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     copy = any(d in c.docs for d in near.get(f.doc_id, ()))
     if not copy:
         if f.persons:
-            if not (f.persons & c.persons.keys()) or not persons_fit(f.persons, frozenset(c.persons)):
+            if not (f.persons & c.persons.keys()) or not persons_fit(f.persons, c.persons.keys()):
                 return None
         elif not (f.places & c.places):
             return None
@@ -827,9 +827,8 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
         return None
     if f.published and g.published and abs((f.published - g.published).days) > params.undated_window_days:
         return None
-    similarity = _cosine(_words(f), _words(g), idf)
     if g.doc_id in near.get(f.doc_id, ()):
-        return 1.0 + similarity
+        return 1.0 + _cosine(_words(f), _words(g), idf)
     # identified, not merely alike: the same day named, or figures in common
     same_day = bool(f.day_month) and f.day_month == g.day_month
     shared_figures = sum(1 for t in _figures(f, idf) if t in g.content)
@@ -839,6 +838,7 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
         return None
     if not (f.persons & g.persons or (not f.persons and not g.persons and f.places & g.places)):
         return None
+    similarity = _cosine(_words(f), _words(g), idf)  # last: the dearest test
     bonus = STRONG_BONUS if f.day_month and f.day_month == g.day_month else 0.0
     return similarity + bonus if similarity + bonus >= params.min_undated_pair_similarity else None
 

@@ -180,10 +180,9 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     idf = term_idf(tokens)
 
     # --- events: frames of the articles, clustered; then each sentence's event ---
-    doc_of_sid = dict(zip(sentences["sid"].to_list(), sentences["doc_id"].to_list()))
     lead_terms = tokens.filter(pl.col("term").is_not_null() & pl.col("sid").is_in(lead["sid"].implode())) \
-        .join(sentences.select("sid", "doc_id"), on="sid").group_by("doc_id").agg(pl.col("term").unique())
-    terms_of_doc = {d: frozenset(v) for d, v in zip(lead_terms["doc_id"].to_list(), lead_terms["term"].to_list())}
+        .join(sentences.select("sid", "doc_id"), on="sid").select("doc_id", "term")
+    terms_of_doc = _term_sets(lead_terms)
     phone_docs = set(sentences.filter(pl.col("text").str.to_lowercase().str.contains(r"telefon|cornetta"))["doc_id"].to_list())
     frames = ev.document_frames(sentences, readings, published, by_type["person"], by_type["place"],
                                 terms_of_doc, params.events.lead_sentences, phone_docs,
@@ -191,18 +190,20 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
                                 weak_published=weak_published, lead_of=lead_of,
                                 published_day_month=corpus_day_month)
     # what each article says about its own event: the terms and figures of its sentences about it
-    main_sids = [sid for sid, doc in zip(sentences["sid"].to_list(), sentences["doc_id"].to_list())
-                 if ev.sentence_relation(readings.get(sid), frames[doc].kind, frames[doc].date, frames[doc].is_planned) == "main"]
-    main = pl.DataFrame({"sid": main_sids}, schema={"sid": pl.UInt32}).join(sentences.select("sid", "doc_id", "sent_id"), on="sid")
+    # (a sentence without a reading has no event word, date or cue: it is about its article's event)
+    read = sentences.filter(pl.col("sid").is_in(list(readings))).select("sid", "doc_id", "text")
+    other_sids = [sid for sid, doc in zip(read["sid"].to_list(), read["doc_id"].to_list())
+                 if ev.sentence_relation(readings[sid], frames[doc].kind, frames[doc].date, frames[doc].is_planned) != "main"]
+    main = sentences.select("sid", "doc_id", "sent_id").filter(~pl.col("sid").is_in(other_sids))
     figures = (t["quantities"].select("sent_id", "kind", "low").filter(pl.col("low").is_not_null())
                .join(main.select("sent_id", "doc_id"), on="sent_id")
                .select("doc_id", pl.format("#{}:{}", pl.col("kind"), pl.col("low").round(2)).cast(pl.Categorical).alias("term")))
     content = pl.concat([
         tokens.filter(pl.col("term").is_not_null()).select("sid", "term").join(main.select("sid", "doc_id"), on="sid").select("doc_id", "term"),
         figures,
-    ]).unique().group_by("doc_id").agg(pl.col("term"))
-    for doc, terms in zip(content["doc_id"].to_list(), content["term"].to_list()):
-        frames[doc].content = frozenset(terms)
+    ])
+    for doc, terms in _term_sets(content).items():
+        frames[doc].content = terms
     doc_texts = _document_texts(sentences)
     nd = params.near_duplicates
     dups = near_duplicate_documents(doc_texts, nd.shingle_size, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
@@ -213,30 +214,30 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         near[y].add(x)
     clusters, cluster_of_doc = ev.cluster_documents(frames, params.events, near)
 
-    relation, event_of_sid = {}, {}
+    # each sentence is its article's event's unless its reading points to another occasion: only the
+    # sentences read are looked at; event_of_sid holds the event (or None) of those pointing elsewhere
+    event_of_sid: dict[int, str | None] = {}
     statements = []
     speakers = _certain_speakers(t["quotes"], sentences, certain, sid_of)
     references = ev.ReferenceIndex(clusters)
     own_date_sids = {at[0] for f in frames.values() for at in (f.date_at, f.day_month_at) if at is not None}
     referred_docs: dict[int, str] = {}
-    for sid, doc, text in zip(*(sentences[c].to_list() for c in ("sid", "doc_id", "text"))):
+    for sid, doc, text in zip(*(read[c].to_list() for c in ("sid", "doc_id", "text"))):
+        if sid in own_date_sids:
+            continue  # the article's own dating, even when it differs from the event's (a misdating)
         f, c = frames[doc], cluster_of_doc[doc]
-        # the article's own dating, even when it differs from the event's (a misdating): its sentence is the event's
-        rel = "main" if sid in own_date_sids else ev.sentence_relation(readings.get(sid), f.kind, f.date or c.date,
-                                                                        f.is_planned)
-        relation[sid] = rel
-        if rel == "main":
-            event_of_sid[sid] = c.event_id
+        r = readings[sid]
+        if ev.sentence_relation(r, f.kind, f.date or c.date, f.is_planned) == "main":
             continue
-        r = readings.get(sid)
+        event_of_sid[sid] = None
         # a sentence about another occasion that names its day: that occasion's event, if one is known
-        other = references.find(r, sid, f, c, guessed_dates) if r is not None and r.dates else None
+        other = references.find(r, sid, f, c, guessed_dates) if r.dates else None
         if other is not None:
             event_of_sid[sid] = other.event_id
             referred_docs[sid] = doc
             continue
         speaker = speakers.get(sid) or sentence_speaker(text or "", person_spans.get(sid, []))
-        if speaker and not (r and r.dates):
+        if speaker and not r.dates:
             statements.append((doc, sid, speaker, frozenset(p for _, p in by_type["place"].get(sid, ()))))
     statement_of = ev.statement_clusters(statements, published, params.events.undated_window_days)
     for sid, c in statement_of.items():
@@ -245,8 +246,16 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     referred_events = {event_of_sid[sid] for sid in referred_docs}
     all_clusters = {c.event_id: c for c in clusters}
     all_clusters.update({c.event_id: c for c in statement_of.values()})
-    sentences = sentences.with_columns(
-        pl.Series("event_id", [event_of_sid.get(s) for s in sentences["sid"].to_list()], dtype=pl.Utf8))
+    event_of_doc = pl.DataFrame({"doc_id": list(cluster_of_doc), "event_id": [c.event_id for c in cluster_of_doc.values()]},
+                                schema={"doc_id": pl.Utf8, "event_id": pl.Utf8})
+    elsewhere = pl.DataFrame({"sid": list(event_of_sid), "other_event_id": list(event_of_sid.values())},
+                             schema={"sid": pl.UInt32, "other_event_id": pl.Utf8})
+    sentences = (
+        sentences.join(event_of_doc, on="doc_id", how="left", maintain_order="left")
+        .join(elsewhere.with_columns(pl.lit(True).alias("_elsewhere")), on="sid", how="left", maintain_order="left")
+        .with_columns(pl.when(pl.col("_elsewhere")).then(pl.col("other_event_id")).otherwise(pl.col("event_id")).alias("event_id"))
+        .drop("other_event_id", "_elsewhere")
+    )
 
     # --- the sentences of events reported by two or more articles: the only ones compared ---
     multi = {eid for eid, c in all_clusters.items() if len(set(c.docs)) > 1 or eid in referred_events}
@@ -287,7 +296,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     fact_sids = claimed_sentences(facts, fact_claim_key)
     plain = in_multi.filter(~pl.col("sid").is_in(list(fact_sids)))
     spairs = sentence_pairs(tokens, plain, params.matching, idf)
-    sentence_root, best_sim = sentence_claims(spairs, doc_of_sid)
+    sentence_root, best_sim = sentence_claims(spairs, dict(zip(plain["sid"].to_list(), plain["doc_id"].to_list())))
 
     evidence, claims = _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_sim, conflicts,
                                             params.matching.label_chars)
@@ -306,6 +315,23 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         "events": events_df, "facts": facts_out, "claims": claims, "claim_evidence": evidence,
         "conflicts": conflicts, "source_agreement": agreement, "near_duplicates": dups, "entity_coverage": coverage,
     }
+
+
+def _term_sets(pairs: pl.DataFrame) -> dict[str, frozenset[str]]:
+    """doc_id -> its distinct terms, from (doc_id, term) rows. Each distinct term is one Python
+    string shared by every set that holds it (one story's articles share most of their words),
+    and the strings are made a document at a time, never a column of them at once."""
+    pairs = pairs.select("doc_id", pl.col("term").cast(pl.Utf8)).unique()
+    vocab = pairs.select("term").unique().with_row_index("code")
+    words = vocab["term"].to_list()
+    coded = pairs.join(vocab, on="term").select("doc_id", "code").sort("doc_id", "code")
+    sizes = coded.group_by("doc_id", maintain_order=True).len()
+    codes = coded["code"].to_numpy()
+    out, at = {}, 0
+    for doc, n in zip(sizes["doc_id"].to_list(), sizes["len"].to_list()):
+        out[doc] = frozenset(map(words.__getitem__, codes[at:at + n].tolist()))
+        at += n
+    return out
 
 
 def _text_dates_of_other_occasions(days: pl.DataFrame, sentences: pl.DataFrame, text_dated: set[str],
@@ -349,43 +375,67 @@ CLAIM_SCHEMA = {"claim_id": pl.Utf8, "event_id": pl.Utf8, "label": pl.Utf8, "n_d
 
 
 def _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_sim, conflicts, label_chars):
-    text_of = dict(zip(sentences["sid"].to_list(), sentences["text"].to_list()))
-    meta = {sid: (sent, doc, src, e) for sid, sent, doc, src, e in zip(
-        *(sentences[c].to_list() for c in ("sid", "sent_id", "doc_id", "source_id", "event_id")))}
-    members: dict[str, dict[int, float]] = defaultdict(dict)
-    claim_event, claim_measure = {}, {}
-    for fid, sid, measure, scope, eid, comparable in zip(*(facts[c].to_list() for c in (
-            "fact_id", "sid", "measure", "scope", "event_id", "is_comparable"))):
-        cid = claim_of_fact[fid]
-        members[cid][sid] = 1.0
-        if comparable or cid not in claim_measure:  # a claim is named by its established measure and scope
-            claim_event[cid] = eid
-            claim_measure[cid] = measure if scope in (None, *WHOLE_SCOPES) else f"{measure} ({scope})"
-    for sid, root in sentence_root.items():
-        cid = claim_id_of(f"sentences:{meta[root][0]}")
-        members[cid][sid] = round(min(max(best_sim.get(sid, 1.0), 0.0), 1.0), 6)
-        claim_event[cid], claim_measure[cid] = meta[sid][3], None
+    """Evidence rows (claim, sentence, similarity, stance) and claim rows, sorted by claim and sid.
+    A claim's members are its facts' sentences (similarity 1) or the sentences of one matched
+    group; its representative, which labels it, is its first sentence."""
+    fact_claim = facts.select(
+        pl.Series("claim_id", [claim_of_fact[f] for f in facts["fact_id"].to_list()], dtype=pl.Utf8),
+        "sid", "event_id", "is_comparable",
+        pl.when(pl.col("scope").is_null() | pl.col("scope").is_in(list(WHOLE_SCOPES))).then(pl.col("measure"))
+        .otherwise(pl.format("{} ({})", "measure", "scope")).alias("measure"))
+    fact_members = fact_claim.select("claim_id", "sid", pl.lit(1.0).alias("similarity"), "measure")
+    # a claim of facts is named by its established measure and scope, and is about its facts' event:
+    # from a comparable fact when it has one (a value whose role is unknown only joined it)
+    fact_named = (fact_claim.sort("claim_id", pl.col("is_comparable").not_(), "sid")
+                  .group_by("claim_id", maintain_order=True)
+                  .agg(pl.col("event_id").first().alias("fact_event_id"), pl.col("measure").first().alias("fact_measure")))
+    sids = list(sentence_root)
+    roots = pl.DataFrame({"sid": sids, "root": [sentence_root[s] for s in sids],
+                          "similarity": [round(min(max(best_sim.get(s, 1.0), 0.0), 1.0), 6) for s in sids]},
+                         schema={"sid": pl.UInt32, "root": pl.UInt32, "similarity": pl.Float64})
+    root_ids = roots.select("root").unique().join(sentences.select(pl.col("sid").alias("root"), "sent_id"), on="root")
+    root_ids = root_ids.select("root", pl.Series("claim_id", [claim_id_of(f"sentences:{x}") for x in root_ids["sent_id"].to_list()],
+                                                  dtype=pl.Utf8))
+    sentence_members = roots.join(root_ids, on="root").select("claim_id", "sid", "similarity",
+                                                              pl.lit(None, dtype=pl.Utf8).alias("measure"))
+    members = (
+        pl.concat([fact_members, sentence_members])
+        .unique(["claim_id", "sid"], keep="first")
+        .join(sentences.select("sid", "sent_id", "doc_id", "source_id", "event_id"), on="sid")
+        .sort("claim_id", "sid")
+    )
+    # stances: in each claim's confirmed conflicts, the sentence at odds with more of the claim
     confirmed = conflicts.filter(pl.col("status") == "confirmed")
-    losers: set[tuple[str, str]] = set()
     by_claim = defaultdict(list)
     for cid, a, b in zip(*(confirmed[c].to_list() for c in ("claim_id", "sent_id_a", "sent_id_b"))):
         by_claim[cid].append((a, b))
-    ev_rows, claim_rows = [], []
-    for cid in sorted(members):
-        sids = sorted(members[cid])
-        rep = sids[0]
-        for x in dissenters(by_claim.get(cid, []), representative=meta[rep][0]):
-            losers.add((cid, x))
-        for sid in sids:
-            sent, doc, src, _ = meta[sid]
-            ev_rows.append((cid, doc, sent, src, members[cid][sid], "conflicts" if (cid, sent) in losers else "supports"))
-        measure = claim_measure[cid]
-        label = shorten(text_of[rep] or "", label_chars)
-        claim_rows.append((cid, claim_event[cid], f"{measure}: {label}" if measure else label,
-                           len({meta[s][1] for s in sids}), len({meta[s][2] for s in sids}), measure))
-    evidence = pl.DataFrame(ev_rows, schema=EVIDENCE_SCHEMA, orient="row")
-    evidence = evidence.unique(["claim_id", "sent_id"], keep="first", maintain_order=True)
-    return evidence, pl.DataFrame(claim_rows, schema=CLAIM_SCHEMA, orient="row")
+    first = members.group_by("claim_id", maintain_order=True).agg(
+        pl.col("sent_id").first().alias("rep"), pl.col("sid").first().alias("rep_sid"), pl.col("event_id").first(),
+        pl.col("measure").first(), pl.col("doc_id").n_unique().cast(pl.Int64).alias("n_docs"),
+        pl.col("source_id").n_unique().cast(pl.Int64).alias("n_sources"))
+    rep_of = dict(zip(first["claim_id"].to_list(), first["rep"].to_list()))
+    losers = [(cid, x) for cid in sorted(by_claim) if cid in rep_of
+              for x in dissenters(by_claim[cid], representative=rep_of[cid])]
+    lost = pl.DataFrame(losers, schema={"claim_id": pl.Utf8, "sent_id": pl.Utf8}, orient="row")
+    evidence = (
+        members.join(lost.with_columns(pl.lit("conflicts").alias("stance")), on=["claim_id", "sent_id"], how="left",
+                     maintain_order="left")
+        .select(*EVIDENCE_SCHEMA)
+        .with_columns(pl.col("stance").fill_null("supports"))
+    )
+    text_of = first.select("rep_sid").join(sentences.select(pl.col("sid").alias("rep_sid"), "text"), on="rep_sid",
+                                           how="left", maintain_order="left")["text"].to_list()
+    labels = [shorten(text or "", label_chars) for text in text_of]
+    first = first.join(fact_named, on="claim_id", how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("fact_measure").is_not_null() | pl.col("fact_event_id").is_not_null())
+        .then(pl.col("fact_event_id")).otherwise(pl.col("event_id")).alias("event_id"),
+        pl.coalesce("fact_measure", "measure").alias("measure"))
+    claims = first.select(
+        "claim_id", "event_id",
+        pl.when(pl.col("measure").is_not_null()).then(pl.format("{}: {}", "measure", pl.Series(labels, dtype=pl.Utf8)))
+        .otherwise(pl.Series(labels, dtype=pl.Utf8)).alias("label"),
+        "n_docs", "n_sources", "measure")
+    return evidence, claims
 
 
 def _events_table(clusters: dict[str, ev.Cluster], names: dict[str, str]) -> pl.DataFrame:

@@ -45,11 +45,13 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import polars as pl
 
@@ -299,15 +301,22 @@ def event_words(text: str) -> list[tuple[int, int, str]]:
 
 
 def _window(text: str, start: int, end: int, n_words: int) -> str:
-    before = text[:start].split()[-n_words:]
-    after = text[end:].split()[:n_words]
+    before = text[:start].rsplit(None, n_words)[-n_words:]  # the last words only: no split of the whole prefix
+    after = text[end:].split(None, n_words)[:n_words]
     return " ".join(before + ["_"] + after).lower()
 
 
-def _clause(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in ",;:.()«»\"“”")
-    rights = [i for i in (text.find(c, end) for c in ",;:.()«»\"“”") if i >= 0]
-    return text[left + 1: min(rights) if rights else len(text)]
+CLAUSE_MARK_RE = re.compile(r"[,;:.()«»\"“”]")
+
+
+def _clause(text: str, start: int, end: int, marks: list[int] | None = None) -> str:
+    """The text between the clause marks around [start, end). `marks`: the offsets of the
+    text's clause marks (CLAUSE_MARK_RE), when the caller reads several words of one text."""
+    if marks is None:
+        marks = [m.start() for m in CLAUSE_MARK_RE.finditer(text)]
+    i, j = bisect.bisect_left(marks, start), bisect.bisect_left(marks, end)
+    left = marks[i - 1] if i > 0 else -1
+    return text[left + 1: marks[j] if j < len(marks) else len(text)]
 
 
 @dataclass
@@ -328,11 +337,14 @@ def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tupl
     offsets; `months`: its month-precision dates ("a marzo")."""
     low = text.lower()
     words = []
+    marks = None
     for start, end, kind in event_words(text):
         if DENIED_BEFORE_RE.search(low[max(0, start - 25):start]):
             continue
         near = _window(text, start, end, NEAR_WORDS)
-        clause = _clause(low, start, end)
+        if marks is None:
+            marks = [m.start() for m in CLAUSE_MARK_RE.finditer(low)]
+        clause = _clause(low, start, end, marks)
         words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)),
                       bool(FUTURE_CUE_RE.search(clause))))
     marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]) or OTHER_DATE_AFTER_RE.match(low, at)))
@@ -520,25 +532,37 @@ def _words(x: "Frame | Cluster") -> Counter | frozenset:
     return x.content or x.terms
 
 
-def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float],
-            norms: dict[int, float] | None = None) -> float:
-    """IDF-weighted cosine of two sets of terms (a Counter's keys). `norms`: a cache of the norms of
-    term sets that live through the call (keyed by identity)."""
+class _Idf(dict):
+    """term -> idf, remembering the norm of each term set it has weighed: an event's words are
+    compared with many articles', and its norm would cost a pass over all of them each time."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        # id -> (the set, its size, its norm); the set is held so that its id is never reused,
+        # and its size tells an event's grown word set (words are only ever added) from the old one
+        self.norms: dict[int, tuple[object, int, float]] = {}
+
+    def norm(self, words: Counter | frozenset) -> float:
+        held = self.norms.get(id(words))
+        if held is not None and held[1] == len(words):
+            return held[2]
+        value = math.sqrt(sum(self.get(t, 1.0) ** 2 for t in words))
+        self.norms[id(words)] = (words, len(words), value)
+        return value
+
+
+def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float]) -> float:
+    """IDF-weighted cosine of two sets of terms (a Counter's keys); norms remembered by an `_Idf`."""
     keys_a, keys_b = a.keys() if isinstance(a, Counter) else a, b.keys() if isinstance(b, Counter) else b
     shared = keys_a & keys_b
     if not shared:
         return 0.0
-    na, nb = _norm(a, keys_a, idf, norms), _norm(b, keys_b, idf, norms)
+    if isinstance(idf, _Idf):
+        na, nb = idf.norm(a), idf.norm(b)
+    else:
+        na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
+        nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
     return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
-
-
-def _norm(x, keys, idf: dict[str, float], norms: dict[int, float] | None) -> float:
-    if norms is None or isinstance(x, Counter):  # a cluster's terms grow: never cached
-        return math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys))
-    found = norms.get(id(x))
-    if found is None:
-        found = norms[id(x)] = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys))
-    return found
 
 
 def cluster_documents(frames: dict[str, Frame], params: EventParams,
@@ -547,18 +571,17 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     near-duplicates (wire copies). Returns the clusters and each document's cluster."""
     n = max(len(frames), 1)
     df = Counter(t for f in frames.values() for t in _words(f))
-    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    idf = _Idf({t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()})
     clusters: list[Cluster] = []
     of_doc: dict[str, Cluster] = {}
     order = sorted(frames.values(), key=lambda f: (-len(f.persons), f.doc_id))
-    norms: dict[int, float] = {}  # of the frames' term sets, computed once
 
     # 1. dated frames: one (kind, date) group at a time
     groups: dict[tuple, list[Cluster]] = defaultdict(list)
     for f in order:
         if f.date is None or f.kind == GENERIC_KIND:
             continue
-        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf, norms)]
+        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf)]
         if len(fitting) > 1:
             # several events of this kind that day fit: the persons in common, else the words, decide
             best = max(len(f.persons & set(c.persons)) for c in fitting)
@@ -577,7 +600,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in order:
         if f.date is None or f.kind != GENERIC_KIND:
             continue
-        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf, norms)]
+        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf)]
         if len(fitting) > 1:
             fitting = _by_words(f, fitting, idf, params)
             if fitting is None:
@@ -747,6 +770,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     return clusters, of_doc
 
 
+@lru_cache(maxsize=None)
 def compatible_kinds(kind: str) -> tuple[str, ...]:
     """Kinds of a dated event an article of `kind` may report: its own; generic talks and a call
     or a meeting either way; and two kinds that are parts of each other (a strike and its march)."""
@@ -879,9 +903,8 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
         return None
     if f.published and g.published and abs((f.published - g.published).days) > params.undated_window_days:
         return None
-    similarity = _cosine(_words(f), _words(g), idf)
     if g.doc_id in near.get(f.doc_id, ()):
-        return 1.0 + similarity
+        return 1.0 + _cosine(_words(f), _words(g), idf)
     # identified, not merely alike: the same day named, or figures in common
     same_day = bool(f.day_month) and f.day_month == g.day_month
     shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
@@ -894,6 +917,7 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
         return None
     if not (f.persons & g.persons or (not f.persons and not g.persons and f.places & g.places)):
         return None
+    similarity = _cosine(_words(f), _words(g), idf)  # last: the dearest test
     bonus = STRONG_BONUS if f.day_month and f.day_month == g.day_month else 0.0
     return similarity + bonus if similarity + bonus >= params.min_undated_pair_similarity else None
 
@@ -918,7 +942,7 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
     return None
 
 
-def _fits(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] | None = None) -> bool:
+def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
     """May a dated frame join an event of its kind and date? Its persons and places must not
     contradict the event's, and something positive must tie them: a person or place in common,
     or, when neither names any (two votes of one day), lead words this alike."""
@@ -929,7 +953,7 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] |
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2
-    if shared and not same_person and _mean_similarity(f, c, idf, norms) < SAME_PLACE_SIMILARITY:
+    if shared and not same_person and _mean_similarity(f, c, idf) < SAME_PLACE_SIMILARITY:
         return False  # the same place that day, but not the same words: maybe another event there
     return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
 
@@ -946,11 +970,10 @@ def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float])
     if any(2 * k > n for k in c.persons.values()):
         return [c]
     words = [_words(frames[d]) for d in c.docs]
-    norms: dict[int, float] = {}
     sim = [[0.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1, n):
-            sim[i][j] = sim[j][i] = _cosine(words[i], words[j], idf, norms)
+            sim[i][j] = sim[j][i] = _cosine(words[i], words[j], idf)
     groups = [[i] for i in range(n)]
 
     def link(a: list[int], b: list[int]) -> float:
@@ -976,10 +999,10 @@ def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float])
     return parts
 
 
-def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] | None = None) -> float:
+def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float]) -> float:
     """The mean cosine of an article's words with those of each of the event's first reports."""
     words = _words(f)
-    return sum(_cosine(m, words, idf, norms) for m in c.member_words) / len(c.member_words) if c.member_words else 0.0
+    return sum(_cosine(m, words, idf) for m in c.member_words) / len(c.member_words) if c.member_words else 0.0
 
 
 # --- sentences -----------------------------------------------------------------------------------

@@ -86,7 +86,11 @@ def lsh_candidates(signatures: np.ndarray, n_bands: int, rows_per_band: int) -> 
             ordered = key[order]
             starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
             sizes = np.diff(np.r_[starts, n])
-            for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+            # buckets of two (most of them) at once; larger ones pair by pair
+            two = starts[sizes == 2]
+            a, b = np.minimum(order[two], order[two + 1]), np.maximum(order[two], order[two + 1])
+            found.append(a.astype(np.int64) * n + b)
+            for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
                 members = np.sort(order[start:start + size])
                 i, j = np.triu_indices(size, k=1)
                 found.append(members[i].astype(np.int64) * n + members[j])

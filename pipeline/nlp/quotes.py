@@ -37,13 +37,15 @@ mentions linked with certainty (an ambiguous surname gives a null speaker).
 
 from __future__ import annotations
 
+import logging
 import re
-import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
 import polars as pl
+
+log = logging.getLogger("pipeline.nlp.quotes")
 
 SPEAKER_TYPES = frozenset({"person", "org", "media"})
 
@@ -412,7 +414,7 @@ def extract_quotes(
         try:
             items, last_speaker = _block_quotes(block, last_speaker, min_words, carry_sentences)
         except Exception as exc:  # bad input must not stop the run: skip the block, say so
-            print(f"normalize: quotes skipped in {doc_id}:{block_no}: {exc!r}", file=sys.stderr)
+            log.warning("normalize: quotes skipped in %s:%s: %r", doc_id, block_no, exc)
             continue
         counters: dict[str, int] = defaultdict(int)
         for _start, sent_id, text, speaker, cue in sorted(items, key=lambda r: r[0]):

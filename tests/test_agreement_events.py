@@ -314,3 +314,98 @@ def test_a_cut_event_is_each_of_its_reports_event():
     assert sorted(sorted(p.docs) for p in parts) == [["p1", "p2"], ["s1", "s2"]]
     clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
     assert all(of_doc[d] in clusters and d in of_doc[d].docs for d in frames)
+
+
+# --- a sentence about an earlier occasion belongs to that occasion's event, by the month it names ---
+
+def month(c: Corpus, sent_id: str, surface: str, first_day: dt.date) -> None:
+    """A month named without a day ("a marzo"), resolved to its first day."""
+    text = next(s["text"] for s in c.sentences if s["sent_id"] == sent_id)
+    at = text.index(surface)
+    c.times.append({"doc_id": sent_id.split(":")[0], "sent_id": sent_id, "surface": surface, "start": at,
+                    "end": at + len(surface), "value_date": first_day, "granularity": "month",
+                    "is_relative": False, "stated_weekday": None})
+
+
+def august_report_looking_back(looking_back: str, value: float, surface: str) -> tuple[dict, dict, str]:
+    """The three dated calls, and a report of the August call with a sentence naming March; returns
+    (output, date -> a dated duration sentence, the sentence naming March)."""
+    c = Corpus()
+    dated = dated_calls(c)
+    c.doc("r", "fonte-r", AUG18 + dt.timedelta(days=1))
+    c.sent("r", "Trump e Putin hanno avuto una telefonata il giorno indicato.", dates=[("il giorno indicato", AUG18)])
+    back = c.sent("r", looking_back, quantities=[minutes(surface, value)])
+    month(c, back, "marzo", dt.date(2025, 3, 1))
+    return c.run(), dated, back
+
+
+def test_a_sentence_naming_the_month_of_an_earlier_call_belongs_to_that_call():
+    # "A marzo la telefonata era durata…": a value of the March call, which the corpus knows
+    out, dated, back = august_report_looking_back(
+        "A marzo la telefonata tra Trump e Putin era durata due ore e mezza.", 150, "due ore e mezza")
+    assert event_of_doc(out, back)[0] == event_of_doc(out, dated[MAR18])[0]
+
+
+def test_a_month_that_is_only_the_term_of_a_comparison_does_not_move_the_sentence():
+    # control: "meno di quella di marzo" compares; the forty minutes are not the March call's
+    out, dated, back = august_report_looking_back(
+        "La telefonata è durata quaranta minuti, meno della metà di quella di marzo.", 40, "quaranta minuti")
+    assert event_of_doc(out, back)[0] != event_of_doc(out, dated[MAR18])[0]
+    assert all(back not in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- an article joined to an event adds its figures: another may then tell that event apart -------
+
+OCT16, NOV13 = dt.date(2025, 10, 16), dt.date(2025, 11, 13)
+
+
+def trains(n: int) -> tuple:
+    return (f"{n} treni", "count", "item", "treni", n, n, "exact")
+
+
+def two_strikes_in_milano() -> tuple[Corpus, str, str]:
+    """Two dated strikes of the Milan metro weeks apart, each with two reports; an undated report
+    sharing two figures with the October strike, and another undated one sharing with the dated
+    reports only its words and with the first undated one the trains cancelled. Returns (corpus,
+    a dated October sentence, the second undated report's trains sentence)."""
+    c = Corpus()
+    for doc, day, crowd, share in (("d1", OCT16, 30000, 60), ("d2", OCT16, 30000, 60),
+                                   ("n1", NOV13, 20000, 45), ("n2", NOV13, 20000, 45)):
+        c.doc(doc, f"fonte-{doc}", day)
+        if day == OCT16:
+            c.sent(doc, "Lo sciopero della metropolitana contro i turni notturni ha fermato oggi Milano.",
+                   dates=[("oggi", day)])
+        else:
+            c.sent(doc, "Lo sciopero dei tranvieri per il rinnovo del contratto ha bloccato oggi Milano.",
+                   dates=[("oggi", day)])
+        dated = c.sent(doc, f"Al corteo hanno partecipato {crowd // 1000}mila persone.",
+                       quantities=[people(f"{crowd // 1000}mila persone", crowd)])
+        c.sent(doc, f"L'adesione è stata del {share}%.",
+               quantities=[(f"{share}%", "percent", "percent", None, share, share, "exact")])
+        if doc == "d1":
+            october = dated
+    c.doc("b0", "fonte-b0", None)
+    c.sent("b0", "Sciopero della metropolitana a Milano contro i turni notturni.")
+    c.sent("b0", "Al corteo c'erano 30mila persone.", quantities=[people("30mila persone", 30000)])
+    c.sent("b0", "L'adesione è arrivata al 60%.", quantities=[("60%", "percent", "percent", None, 60, 60, "exact")])
+    c.sent("b0", "Soppressi 120 treni in tutta la rete.", quantities=[trains(120)])
+    c.doc("a0", "fonte-a0", None)
+    c.sent("a0", "A Milano lo sciopero della metropolitana contro i turni notturni.")
+    later = c.sent("a0", "Sono stati soppressi 120 treni.", quantities=[trains(120)])
+    return c, october, later
+
+
+def test_an_article_joined_by_its_figures_lets_another_tell_its_event_apart():
+    c, october, later = two_strikes_in_milano()
+    out = c.run()
+    assert event_of_doc(out, later)[0] == event_of_doc(out, october)[0]
+
+
+def test_in_one_round_the_article_sharing_figures_only_with_another_undated_one_abstains():
+    # control: with one round of joining, its one figure is stated by no dated report
+    from pipeline.agreement.build import AggregateParams
+    from pipeline.agreement.events import EventParams
+
+    c, october, later = two_strikes_in_milano()
+    out = c.run(AggregateParams(events=EventParams(join_rounds=1)))
+    assert event_of_doc(out, later)[0] != event_of_doc(out, october)[0]

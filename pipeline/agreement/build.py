@@ -229,8 +229,9 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
             event_of_sid[sid] = c.event_id
             continue
         r = readings.get(sid)
-        # a sentence about another occasion that names its day: that occasion's event, if one is known
-        other = references.find(r, sid, f, c, guessed_dates) if r is not None and r.dates else None
+        # a sentence about another occasion that names its day or month: that occasion's event, if one is known
+        other = references.find(r, sid, f, c, guessed_dates, month_names.get(sid, ()), text or "") \
+            if r is not None and (r.dates or sid in month_names) else None
         if other is not None:
             event_of_sid[sid] = other.event_id
             referred_docs[sid] = doc

@@ -27,7 +27,9 @@
    else it must be the one event of its kind left, and then, without a sure publication date,
    the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
    that leaves one of several standing is no identification: the article's own event may be one
-   no dated report tells the corpus about). Two undated frames of one kind published the same day
+   no dated report tells the corpus about). Joining goes in rounds (`join_rounds`): an article
+   joined in one round adds its words and figures to its event, which may then identify an
+   article that abstained before. Two undated frames of one kind published the same day
    that share persons and words are one event (and figures: one, when both publication dates are
    sure, else two; or the day they name, or a wire copy). Anything else is an event known to its article
    only (`identified_by` = `article`): its facts are listed, never compared. So an undated
@@ -36,7 +38,10 @@
 3. **Sentences** (`assign_sentences`): each sentence belongs to its article's main event unless
    it refers explicitly to another one: an event word with "precedente", "scorsa", "prossima"
    beside it, "quella del …", "in precedenza", "la prossima settimana", an event word of another
-   kind, or a day date other than the event's. Such a sentence belongs to no event, except a
+   kind, or a day date other than the event's. Such a sentence belongs to the one known event of
+   that kind it names by its day ("la telefonata del 2 febbraio") or, telling of a past occasion,
+   by its month ("a marzo la telefonata era durata…"; not a month that is only the term of a
+   comparison, "meno di quella di marzo"); else to no event, except a
    statement by a speaker linked with certainty, which belongs to that speaker's *statement
    event* (one speaker's remarks reported by articles published within `undated_window_days` of
    each other, naming places that fit): what Hegseth said at a NATO meeting is one event
@@ -140,6 +145,10 @@ FUTURE_CUE_RE = re.compile(
     r"\b(?:previst[aoie]|prossim[aoie]|atteso|attesa|attesi|attese|in programma|domani|imminente|"
     r"sarà|saranno|si terrà|si svolgerà)\b"
 )
+# A month named as the term of a comparison: "meno di quella di marzo", "rispetto a marzo".
+COMPARED_MONTH_RE = re.compile(
+    r"\b(?:quell[aoie] d(?:i|el|ello|ella|ell['’]|ei|egli|elle)|rispetto a(?:l|lla|ll['’])?|a differenza d(?:i|el|ella))\s*"
+    r"(?:\w+\s+){0,2}?(" + "|".join(MONTHS) + r")\b")
 MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
@@ -179,6 +188,7 @@ class EventParams:
     min_similarity_margin: float = 0.1   # ... and its lead over the next best event of that kind
     strong_content_margin: float = 0.25  # a lead this large (or a wire copy, or the day named) makes the join strong
     min_undated_pair_similarity: float = 0.5  # two articles with no dated event: cosine making them one event
+    join_rounds: int = 3                # rounds of joining undated articles (a join adds words and figures to its event)
 
 
 @dataclass
@@ -642,49 +652,57 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for c in clusters:
         for name in set(c.persons) | c.places:
             by_name[(c.kind, name)].append(c)
-    left = []
-    for f in order:
-        if f.doc_id in of_doc or f.date is not None or f.kind == UNKNOWN_KIND:
-            continue
-        scored = []
-        found: dict[int, Cluster] = {}
-        for k in compatible_kinds(f.kind):
-            for name in (f.persons or f.places):
-                for c in by_name.get((k, name), ()):
+    # in rounds: an article joined in one round adds its words and figures to its event, which may
+    # then tell apart an article that abstained in the round before (at most `join_rounds` rounds)
+    pending = [f for f in order if f.doc_id not in of_doc and f.date is None and f.kind != UNKNOWN_KIND]
+    for _ in range(max(params.join_rounds, 1)):
+        left = []
+        for f in pending:
+            scored = []
+            found: dict[int, Cluster] = {}
+            for k in compatible_kinds(f.kind):
+                for name in (f.persons or f.places):
+                    for c in by_name.get((k, name), ()):
+                        found[id(c)] = c
+            for d in near.get(f.doc_id, ()):
+                c = of_doc.get(d)
+                if c is not None and c.kind in compatible_kinds(f.kind):
                     found[id(c)] = c
-        for d in near.get(f.doc_id, ()):
-            c = of_doc.get(d)
-            if c is not None and c.kind in compatible_kinds(f.kind):
-                found[id(c)] = c
-        # the events it could be by who and where, whatever it says of the time
-        named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
-                 if _names_fit(f, c, near)]
-        for c in named:
-            evidence = _content_evidence(f, c, idf, near, params)
-            if evidence is not None:
-                scored.append((evidence[0], evidence[1], c.date, len(scored), c, evidence[2]))
-        scored.sort(key=lambda t: (-t[0], t[2], t[3]))
-        best = scored[0] if scored else None
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
-        # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
-        # the one event of its kind it could be, its words alike enough). With no sure publication
-        # date, "the one it could be" is the one event of its kind naming its persons in the corpus,
-        # not the one a weekday or a guessed day left standing among several: the article's own event
-        # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
-        few = has_sure_publication(f) or len(named) == 1
-        if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named))
-                                 or (len(scored) == 1 and few))
-                or best[0] < params.min_content_similarity
-                or best[0] - runner_up < params.min_similarity_margin):
-            left.append(f)
-            continue
-        c = best[4]
-        c.add(f)
-        c.joined_by_words.add(f.doc_id)
-        if best[0] - runner_up < params.strong_content_margin:
-            c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
-        of_doc[f.doc_id] = c
+            # the events it could be by who and where, whatever it says of the time
+            named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
+                     if _names_fit(f, c, near)]
+            for c in named:
+                evidence = _content_evidence(f, c, idf, near, params)
+                if evidence is not None:
+                    scored.append((evidence[0], evidence[1], c.date, len(scored), c, evidence[2]))
+            scored.sort(key=lambda t: (-t[0], t[2], t[3]))
+            best = scored[0] if scored else None
+            runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
+            # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
+            # the one event of its kind it could be, its words alike enough). With no sure publication
+            # date, "the one it could be" is the one event of its kind naming its persons in the corpus,
+            # not the one a weekday or a guessed day left standing among several: the article's own event
+            # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
+            few = has_sure_publication(f) or len(named) == 1
+            if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named))
+                                     or (len(scored) == 1 and few))
+                    or best[0] < params.min_content_similarity
+                    or best[0] - runner_up < params.min_similarity_margin):
+                left.append(f)
+                continue
+            c = best[4]
+            c.add(f)
+            c.joined_by_words.add(f.doc_id)
+            if best[0] - runner_up < params.strong_content_margin:
+                c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
+            of_doc[f.doc_id] = c
+            for name in f.persons | f.places:
+                if not any(x is c for x in by_name[(c.kind, name)]):
+                    by_name[(c.kind, name)].append(c)
+        if len(left) == len(pending):
+            break
+        pending = left
 
     # 3. frames left without a dated event: those whose content identifies one common event
     # (a wire copy, or the same persons or places and much the same words, nothing in their
@@ -1010,36 +1028,60 @@ def sentence_relation(r: SentenceReading | None, main_kind: str, main_date: dt.d
 
 
 class ReferenceIndex:
-    """The dated events, to find the one a sentence about another occasion names by its day:
-    "la telefonata del 2 febbraio era durata 40 minuti" states a value of the 2 February call
-    when the corpus knows that call (same kind, persons and places fitting the article's)."""
+    """The dated events, to find the one a sentence about another occasion names by its day or
+    month: "la telefonata del 2 febbraio era durata 40 minuti", "a marzo la telefonata era durata
+    due ore" state a value of that call when the corpus knows exactly one such call (same kind,
+    persons and places fitting the article's; for a day or month named without a year, one near
+    the article's own dated event)."""
 
-    def __init__(self, clusters: list[Cluster]) -> None:
+    def __init__(self, clusters: list[Cluster], window_days: int = 180) -> None:
+        self.window_days = window_days
         self.by_day: dict[tuple[int, int], list[Cluster]] = defaultdict(list)
+        self.by_month: dict[int, list[Cluster]] = defaultdict(list)
         for c in clusters:
             if c.date is not None and c.kind not in (STATEMENT_KIND, UNKNOWN_KIND):
                 self.by_day[(c.date.month, c.date.day)].append(c)
+                self.by_month[c.date.month].append(c)
 
     def find(self, r: SentenceReading, sid: int, f: Frame, own: Cluster,
-             guessed: dict[tuple[int, int], tuple[int, int] | None]) -> Cluster | None:
+             guessed: dict[tuple[int, int], tuple[int, int] | None], months: list[int] = (),
+             text: str = "") -> Cluster | None:
+        """The one known event the sentence refers to, or None. `months`: the months it names
+        without a day ("a marzo"), used when it names no day and tells of a past occasion (a
+        pluperfect or a past cue), the month not being only the term of a comparison ("è durata
+        quaranta minuti, meno di quella di marzo": the sentence's value is its own event's)."""
         kinds = {k for _, _, k, _, _ in r.words} or {f.kind}
         if GENERIC_KIND in kinds:
             kinds |= {f.kind} if f.kind in TALKS_CAN_BE else set(TALKS_CAN_BE)
-        found = set()
+        found: dict[int, Cluster] = {}
+
+        def consider(c: Cluster, exact_day: dt.date | None, exact_month: dt.date | None) -> None:
+            if c is own or c.kind not in kinds:
+                return
+            if exact_day is not None and c.date != exact_day:
+                return
+            if exact_month is not None and (c.date.year, c.date.month) != (exact_month.year, exact_month.month):
+                return
+            if exact_day is None and exact_month is None and (
+                    own.date is None or abs((c.date - own.date).days) > self.window_days):
+                return  # named without a year: only an occasion of the same season as the article's dated event
+            if persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places) and (
+                    f.persons & set(c.persons) or f.places & c.places):
+                found[id(c)] = c
+
         for at, day, _ in r.dates:
             exact = (sid, at) not in guessed
             if not exact and guessed[(sid, at)] is None:
-                continue
+                continue  # a relative day resolved against a guessed anchor: names nothing
             for c in self.by_day.get((day.month, day.day), ()):
-                if c is own or c.kind not in kinds or (exact and c.date != day):
-                    continue
-                if not exact and (own.date is None or abs((c.date - own.date).days) > REFERENCE_WINDOW_DAYS):
-                    continue  # a day named without a year: only an occasion of the same season of the story
-                if persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places) and (
-                        f.persons & set(c.persons) or f.places & c.places):
-                    found.add(id(c))
-                    match = c
-        return match if len(found) == 1 else None
+                consider(c, day if exact else None, None)
+        if not r.dates and r.past_cue:
+            resolved = {d.month: d for d in r.months}
+            compared = {MONTHS[m.group(1)] for m in COMPARED_MONTH_RE.finditer(text.lower())}
+            for month in sorted((set(months) | set(resolved)) - compared):
+                for c in self.by_month.get(month, ()):
+                    consider(c, None, resolved.get(month))
+        return next(iter(found.values())) if len(found) == 1 else None
 
 
 def statement_clusters(statements: list[tuple[str, int, str, frozenset[str]]], published: dict[str, dt.date | None],

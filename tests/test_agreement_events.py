@@ -409,3 +409,85 @@ def test_in_one_round_the_article_sharing_figures_only_with_another_undated_one_
     c, october, later = two_strikes_in_milano()
     out = c.run(AggregateParams(events=EventParams(join_rounds=1)))
     assert event_of_doc(out, later)[0] != event_of_doc(out, october)[0]
+
+
+# --- "il secondo sciopero": the article's event is not the first of its series --------------------
+
+def second_strike_report(opening: str) -> tuple[dict, str, str]:
+    """The two dated Milan strikes (two_strikes_in_milano's), and an undated report opening with
+    `opening` and stating a count no dated report states; returns (output, a dated November
+    sentence, the report's count sentence)."""
+    c = Corpus()
+    november = None
+    for doc, day in (("d1", OCT16), ("d2", OCT16), ("n1", NOV13), ("n2", NOV13)):
+        c.doc(doc, f"fonte-{doc}", day)
+        if day == OCT16:
+            c.sent(doc, "Lo sciopero della metropolitana contro i turni notturni ha fermato oggi Milano.",
+                   dates=[("oggi", day)])
+        else:
+            c.sent(doc, "Lo sciopero della metropolitana per il rinnovo del contratto ha bloccato oggi Milano.",
+                   dates=[("oggi", day)])
+        said = c.sent(doc, "Al corteo hanno partecipato 3mila persone.", quantities=[people("3mila persone", 3000)])
+        if doc == "n1":
+            november = said
+    c.doc("u", "fonte-u", None)
+    c.sent("u", opening)
+    own = c.sent("u", "Sono stati soppressi 120 treni.", quantities=[trains(120)])
+    return c.run(), november, own
+
+
+def test_the_second_strike_of_a_series_is_the_second_the_corpus_knows():
+    out, november, own = second_strike_report(
+        "Il secondo sciopero della metropolitana per il rinnovo del contratto ha bloccato Milano.")
+    assert event_of_doc(out, own)[0] == event_of_doc(out, november)[0]
+
+
+def test_a_strike_with_no_rank_among_two_of_the_corpus_abstains():
+    # control: the same report without "secondo" cannot tell the two strikes apart
+    out, november, own = second_strike_report(
+        "Lo sciopero della metropolitana per il rinnovo del contratto ha bloccato Milano.")
+    assert event_of_doc(out, own)[1] == "article"
+
+
+# --- reading a sentence: the clause of an event word, and "tre settimane fa" ---------------------
+
+def test_an_event_word_weeks_ago_or_in_a_pluperfect_clause_past_a_decimal_names_another_occasion():
+    from pipeline.agreement.events import read_sentence, sentence_relation
+
+    day = dt.date(2026, 2, 12)
+    for text in ("Tre settimane fa il terremoto aveva provocato tre feriti.",
+                 "Il terremoto di magnitudo 4.6 aveva provocato tre feriti e 200 sfollati."):
+        assert sentence_relation(read_sentence(text, []), "earthquake", day, False) == "other", text
+    # control: the event reported, with a decimal figure, in the present perfect
+    control = "Il terremoto di magnitudo 4.1 ha provocato tre feriti."
+    assert sentence_relation(read_sentence(control, []), "earthquake", day, False) == "main"
+
+
+# --- persons of an article's event: beyond a lead that names them by their roles -------------------
+
+def roles_only_report(later: str) -> tuple[dict, str, str]:
+    """The one dated March call of Trump and Putin; a report published the day after whose lead
+    names the leaders by their roles, `later` in its fifth sentence; returns (output, a dated
+    March sentence, the report's duration sentence)."""
+    c = Corpus()
+    dated = dated_calls(c, calls=CALLS[1:2])
+    c.doc("u", "fonte-u", MAR18 + dt.timedelta(days=1))
+    c.sent("u", "Il presidente americano e il leader del Cremlino hanno avuto una telefonata sulla tregua.")
+    c.sent("u", "La tregua riguarda le centrali elettriche.")
+    c.sent("u", "Saranno scambiati prigionieri nelle prossime settimane.")
+    c.sent("u", "La Casa Bianca ha parlato di progressi concreti.")
+    c.sent("u", later)
+    own = c.sent("u", "La telefonata è durata due ore e mezza, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("due ore e mezza", 150)])
+    return c.run(), dated[MAR18], own
+
+
+def test_the_persons_named_with_the_event_word_after_the_lead_are_its_persons():
+    out, march, own = roles_only_report("Nella telefonata Trump ha chiesto a Putin una tregua più lunga.")
+    assert event_of_doc(out, own)[0] == event_of_doc(out, march)[0]
+
+
+def test_a_report_naming_no_one_anywhere_is_not_tied_to_the_call_of_those_persons():
+    # control: the same report naming no one stays its article's event
+    out, march, own = roles_only_report("Nella telefonata si è parlato anche di energia.")
+    assert event_of_doc(out, own)[0] != event_of_doc(out, march)[0]

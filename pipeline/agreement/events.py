@@ -23,7 +23,9 @@
    `min_content_similarity` alike, and no other event of that kind is nearly as alike
    (`min_similarity_margin`). It must identify that event: a wire copy of one of its reports, the
    day it names, or figures its reports state too (one, with a sure publication date; without
-   one, two, or one no other candidate states among at most FEW_EVENTS events of its persons);
+   one, two, or one no other candidate states among at most FEW_EVENTS events of its persons; or
+   its rank in a series: "il secondo sciopero", "lo sciopero bis" identify the second of its
+   candidates by date, and an event ranked so, or a repeat, "la nuova scossa", is never the first);
    else it must be the one event of its kind left, and then, without a sure publication date,
    the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
    that leaves one of several standing is no identification: the article's own event may be one
@@ -108,6 +110,8 @@ OTHER_MODIFIER_RE = re.compile(
     r"\b(?:precedent[ei]|scors[ao]|passat[ao]|prossim[ao]|successiv[ao]|futur[ao]|ultim[ao] volta|"
     r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
     r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
+    # "tre settimane fa il terremoto": an occasion weeks before the one reported
+    r"|\b(?:giorni|settimane|mesi|anni) fa\b"
     r"|\b(?:giorni|settimane|mesi|anni) (?:dopo|prima) (?:(?:il|lo|la|i|gli|le|l['’])\s?)?(?= _)"
     # the term of a comparison: "meno gente rispetto allo sciopero di ottobre", "a differenza del vertice"
     r"|\b(?:rispetto|in confronto|paragonat[aoie]) a(?:l|llo|lla|i|gli|lle|ll['’])?\s?(?= _)"
@@ -149,6 +153,11 @@ FUTURE_CUE_RE = re.compile(
 COMPARED_MONTH_RE = re.compile(
     r"\b(?:quell[aoie] d(?:i|el|ello|ella|ell['’]|ei|egli|elle)|rispetto a(?:l|lla|ll['’])?|a differenza d(?:i|el|ella))\s*"
     r"(?:\w+\s+){0,2}?(" + "|".join(MONTHS) + r")\b")
+# Right before an event word: its rank in a series ("la seconda scossa", "il terzo sciopero") or a
+# repeat of unknown rank ("la nuova scossa", "l'ennesimo sciopero"); right after it: "bis".
+SERIES_RANKS = {"second": 2, "terz": 3, "quart": 4, "quint": 5}
+SERIES_BEFORE_RE = re.compile(r"\b(second[oa]|terz[oa]|quart[oa]|quint[oa]|nuov[oa]|ennesim[oa])\s+$")
+SERIES_AFTER_RE = re.compile(r"\s+bis\b")
 MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
 SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
@@ -217,6 +226,9 @@ class Frame:
     # nothing, but the time of year the text gives still rules out events far from it in every year
     # (unless it is a day the text gives to another occasion: `_time_excludes`)
     published_day_month: tuple[int, int] | None = None
+    # its event's place in a series of its kind: 2 for "il secondo sciopero", "sciopero bis", 3 for
+    # "la terza telefonata"; 0 for a repeat of unknown rank ("la nuova scossa"); None: not said
+    series_rank: int | None = None
 
 
 @dataclass
@@ -314,10 +326,14 @@ def _window(text: str, start: int, end: int, n_words: int) -> str:
     return " ".join(before + ["_"] + after).lower()
 
 
+# A clause boundary: punctuation, but not the point or comma inside a number ("magnitudo 4.6", "1,5").
+CLAUSE_BREAK_RE = re.compile(r"[;:()«»\"“”]|[.,](?!\d)|(?<!\d)[.,]")
+
+
 def _clause(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in ",;:.()«»\"“”")
-    rights = [i for i in (text.find(c, end) for c in ",;:.()«»\"“”") if i >= 0]
-    return text[left + 1: min(rights) if rights else len(text)]
+    lefts = [m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, start)]
+    right = CLAUSE_BREAK_RE.search(text, end)
+    return text[lefts[-1] if lefts else 0: right.start() if right else len(text)]
 
 
 @dataclass
@@ -385,6 +401,7 @@ def document_frames(
     not simply its first ones (headers, bylines and page residue skipped).
     """
     guessed_dates = guessed_dates or {}
+    text_of = dict(zip(sentences["sid"].to_list(), sentences["text"].to_list())) if "text" in sentences.columns else {}
     guessed_by_sid: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (sid_at, _), md in guessed_dates.items():
         if md is not None:
@@ -413,10 +430,18 @@ def document_frames(
                 day_month = (guess.month, guess.day)
             day_month_at = guess_at
         # who and where: the persons and places named with the event word in the lead (a byline
-        # or a quoted commentator is not a participant); else the lead's places
+        # or a quoted commentator is not a participant), else the persons named with it further on;
+        # else the lead's places
         naming = [s for s in lead if readings.get(s) is not None and any(
             is_own_kind(k, kind) and not other for _, _, k, other, _ in readings[s].words)]
         persons = frozenset(p for s in naming for _, p in persons_of.get(s, ()))
+        if not persons and kind not in LOCATED_KINDS:
+            # a lead naming them by role only ("il presidente americano e il leader del Cremlino"):
+            # the persons named with the event word in the rest of the article (for an event of a
+            # place, a march or a funeral, those are its speakers and commentators, not who it is)
+            persons = frozenset(p for s in sids if s not in lead and readings.get(s) is not None and any(
+                is_own_kind(k, kind) and not other for _, _, k, other, _ in readings[s].words)
+                for _, p in persons_of.get(s, ()))
         places = frozenset(p for s in naming for _, p in places_of.get(s, ())) or frozenset(
             p for s in lead for _, p in places_of.get(s, ()))
         if kind not in LOCATED_KINDS:
@@ -447,8 +472,29 @@ def document_frames(
                             months=frozenset(months) if len(months) == 1 else frozenset(),
                             other_days=frozenset(other_days), other_months=frozenset(other_months),
                             published_is_weak=weak,
-                            published_day_month=(published_day_month or {}).get(doc) if pub is None else None)
+                            published_day_month=(published_day_month or {}).get(doc) if pub is None else None,
+                            series_rank=_series_rank(lead, readings, text_of, kind))
     return frames
+
+
+def _series_rank(lead: list[int], readings: dict[int, SentenceReading], text_of: dict[int, str],
+                 kind: str) -> int | None:
+    """The rank its lead gives the article's own event in a series of its kind (Frame.series_rank):
+    an ordinal or "nuovo" right before its event word, or "bis" right after it."""
+    for s in lead:
+        r, text = readings.get(s), text_of.get(s)
+        if r is None or not text:
+            continue
+        low = text.lower()
+        for start, end, k, other, _ in r.words:
+            if other or not is_own_kind(k, kind):
+                continue
+            before = SERIES_BEFORE_RE.search(low[max(0, start - 20):start])
+            if before:
+                return SERIES_RANKS.get(before.group(1)[:-1], 0)
+            if SERIES_AFTER_RE.match(low, end):
+                return 2
+    return None
 
 
 def _without_dates(r: SentenceReading, sid: int, guessed: dict, keep_guessed: bool) -> SentenceReading:
@@ -671,10 +717,15 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             # the events it could be by who and where, whatever it says of the time
             named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
                      if _names_fit(f, c, near)]
+            # "la seconda scossa", "lo sciopero bis": not the first of these events; the k-th of a
+            # series is identified as the k-th of them (the earlier ones are other occasions)
+            earlier, kth = _series_position(f.series_rank, named)
             for c in named:
+                if any(c is x for x in earlier):
+                    continue
                 evidence = _content_evidence(f, c, idf, near, params)
                 if evidence is not None:
-                    scored.append((evidence[0], evidence[1], c.date, len(scored), c, evidence[2]))
+                    scored.append((evidence[0], evidence[1] or c is kth, c.date, len(scored), c, evidence[2]))
             scored.sort(key=lambda t: (-t[0], t[2], t[3]))
             best = scored[0] if scored else None
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
@@ -862,6 +913,17 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     # (the opening words of one story's events are the same; their figures are not)
     shared_figures = frozenset(t for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
     return score, named_day or copy, shared_figures
+
+
+def _series_position(rank: int | None, named: list[Cluster]) -> tuple[list[Cluster], Cluster | None]:
+    """For an article placing its event in a series (Frame.series_rank) among the dated events
+    `named` (sorted by date) it could be: the ones it cannot be (earlier in the series) and the one
+    its ordinal identifies (None for a repeat of unknown rank, or when there are too few)."""
+    if rank is None or len(named) < 2:
+        return [], None
+    if rank == 0:
+        return named[:1], None
+    return named[:rank - 1], named[rank - 1] if len(named) >= rank else None
 
 
 def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int) -> bool:

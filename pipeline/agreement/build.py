@@ -216,7 +216,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     relation, event_of_sid = {}, {}
     statements = []
     speakers = _certain_speakers(t["quotes"], sentences, certain, sid_of)
-    references = ev.ReferenceIndex(clusters)
+    references = ev.ReferenceIndex(clusters, params.events.reference_window_days)
     own_date_sids = {at[0] for f in frames.values() for at in (f.date_at, f.day_month_at) if at is not None}
     referred_docs: dict[int, str] = {}
     for sid, doc, text in zip(*(sentences[c].to_list() for c in ("sid", "doc_id", "text"))):

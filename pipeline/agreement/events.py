@@ -11,11 +11,11 @@
    distinctive words of the lead.
 2. **Clustering** (`cluster_documents`): frames of one kind and one date are one event when
    their persons and places fit (two strikes on one day in two cities are two events) and
-   something ties them: a person or place in common, or lead words SAME_DAY_SIMILARITY alike
+   something ties them: a person or place in common, or lead words `same_day_similarity` alike
    (two votes of one day on two bills stay two); a place alone, with no person in common, ties
-   them only when their words are SAME_PLACE_SIMILARITY alike on average with the event's reports
+   them only when their words are `same_place_similarity` alike on average with the event's reports
    (two demonstrations in one city on one Saturday stay two), and an event so tied whose reports
-   fall into two groups of words (average linkage, SAME_PLACE_SPLIT) is cut in two. A smaller group dating an event up to
+   fall into two groups of words (average linkage, `same_place_split`) is cut in two. A smaller group dating an event up to
    `date_conflict_days` off joins it when it is at most half as large and alike in names and
    words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
    a dated event only with positive evidence: it shares a person or place with it, its
@@ -23,7 +23,7 @@
    `min_content_similarity` alike, and no other event of that kind is nearly as alike
    (`min_similarity_margin`). It must identify that event: a wire copy of one of its reports, the
    day it names, or figures its reports state too (one, with a sure publication date; without
-   one, two, or one no other candidate states among at most FEW_EVENTS events of its persons; or
+   one, two, or one no other candidate states among at most `few_events` events of its persons; or
    its rank in a series: "il secondo sciopero", "lo sciopero bis" identify the second of its
    candidates by date, and an event ranked so, or a repeat, "la nuova scossa", is never the first);
    else it must be the one event of its kind left, and then, without a sure publication date,
@@ -160,28 +160,13 @@ SERIES_BEFORE_RE = re.compile(r"\b(second[oa]|terz[oa]|quart[oa]|quint[oa]|nuov[
 SERIES_AFTER_RE = re.compile(r"\s+bis\b")
 MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
-SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
-# Two reports of one kind, day and place that name no person in common (two marches in one city on
-# one Saturday): their words must be this alike, on average over the event's reports (up to
-# MEMBERS_COMPARED of them); a place alone does not tell one event from another that day
-SAME_PLACE_SIMILARITY = 0.15
-MEMBERS_COMPARED = 12
-# ... and an event tied by its place alone is cut where groups of its reports (MIN_SPLIT_GROUP or
-# more each) are less alike than this on average (events of up to MAX_SPLIT_DOCS reports)
-SAME_PLACE_SPLIT = 0.22
-MIN_SPLIT_GROUP = 2
-MAX_SPLIT_DOCS = 60
-REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
-MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
-# An article with no sure publication date, among more than FEW_EVENTS events of its kind naming its
-# persons (or places): a weekday or a guessed day may leave one of them standing, and one figure in
-# common with it is a coincidence among one story's events (the same round figures recur); it takes
-# this many figures in common (with FEW_EVENTS or fewer, one that no other candidate states)
-MIN_SHARED_FIGURES_UNANCHORED = 2
-FEW_EVENTS = 2
+# Tunables of the clustering rules are EventParams fields (params.yaml `aggregate.events`):
+# same_day_similarity, same_place_similarity, same_place_split, min_split_group,
+# reference_window_days, min_shared_figures, min_shared_figures_unanchored, few_events,
+# strong_bonus, weekday_bonus. What stays here bounds the cost or names a format.
+MEMBERS_COMPARED = 12  # an event's first reports compared with a candidate (same_place_similarity)
+MAX_SPLIT_DOCS = 60  # events of up to this many reports are searched for two groups of words (same_place_split)
 FIGURE_PREFIX = "#"  # content terms that are figures ("#count:175"), as build writes them
-STRONG_BONUS = 0.5  # evidence score of a wire copy of a report, or of the very day named without a year
-WEEKDAY_BONUS = 0.05  # ... of the weekday named ("martedì"): one day in seven
 NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
 
 
@@ -198,6 +183,21 @@ class EventParams:
     strong_content_margin: float = 0.25  # a lead this large (or a wire copy, or the day named) makes the join strong
     min_undated_pair_similarity: float = 0.5  # two articles with no dated event: cosine making them one event
     join_rounds: int = 3                # rounds of joining undated articles (a join adds words and figures to its event)
+    same_day_similarity: float = 0.4     # lead-word cosine tying two reports of one kind and day that name no one in common
+    # two reports of one kind, day and place naming no person in common (two marches in one city on one
+    # Saturday): their words this alike on average over the event's first reports
+    same_place_similarity: float = 0.15
+    same_place_split: float = 0.22       # an event tied by its place alone is cut where groups of its reports are less alike
+    min_split_group: int = 2             # ... groups of at least this many reports each
+    reference_window_days: int = 180     # a day or month named without a year refers to an occasion this near the article's event
+    min_shared_figures: int = 1          # figures in common identifying an event for an article with a sure publication date
+    # without one, among more than few_events candidate events of its persons (or places): this many
+    # (one round figure in common is a coincidence among one story's events); with few_events or
+    # fewer, one figure that no other candidate states
+    min_shared_figures_unanchored: int = 2
+    few_events: int = 2
+    strong_bonus: float = 0.5            # evidence score of a wire copy of a report, or of the very day named without a year
+    weekday_bonus: float = 0.05          # ... of the weekday named ("martedì"): one day in seven
 
 
 @dataclass
@@ -614,7 +614,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in order:
         if f.date is None or f.kind == GENERIC_KIND:
             continue
-        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf, norms)]
+        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf, params, norms)]
         if len(fitting) > 1:
             # several events of this kind that day fit: the persons in common, else the words, decide
             best = max(len(f.persons & set(c.persons)) for c in fitting)
@@ -633,7 +633,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in order:
         if f.date is None or f.kind != GENERIC_KIND:
             continue
-        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf, norms)]
+        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf, params, norms)]
         if len(fitting) > 1:
             fitting = _by_words(f, fitting, idf, params)
             if fitting is None:
@@ -650,7 +650,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     # is two events of that place and day
     split_clusters = []
     for c in clusters:
-        parts = _split_by_words(c, frames, idf)
+        parts = _split_by_words(c, frames, idf, params)
         split_clusters.extend(parts)
         if len(parts) > 1:
             for part in parts:
@@ -736,7 +736,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             # not the one a weekday or a guessed day left standing among several: the article's own event
             # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
             few = has_sure_publication(f) or len(named) == 1
-            if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named))
+            if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named), params)
                                      or (len(scored) == 1 and few))
                     or best[0] < params.min_content_similarity
                     or best[0] - runner_up < params.min_similarity_margin):
@@ -895,9 +895,9 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     """How strongly an article without a date of its own, naming the persons and places of the
     dated event `c` (`_names_fit`), identifies it (None when it cannot be that event): (score,
     is_copy_or_day, figures in common). Nothing the article says of its event's time may rule the
-    event out. The score is the IDF-weighted cosine of their words and figures, plus STRONG_BONUS
+    event out. The score is the IDF-weighted cosine of their words and figures, plus `strong_bonus`
     for a wire copy or for the very day named without a year when the words are at least
-    `min_content_similarity` alike, plus WEEKDAY_BONUS for the weekday named."""
+    `min_content_similarity` alike, plus `weekday_bonus` for the weekday named."""
     if _time_excludes(f, c.date, params):
         return None
     copy = bool(near.get(f.doc_id, set()) & set(c.docs))
@@ -906,9 +906,9 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     if copy or (named_day and score >= params.min_content_similarity):
         # (the day named adds to words alike, never stands in for them: the same day of another
         # year, or another event of that day)
-        score += STRONG_BONUS
+        score += params.strong_bonus
     elif f.weekday is not None and f.weekday == c.date.weekday():
-        score += WEEKDAY_BONUS
+        score += params.weekday_bonus
     # identified, not merely alike: a wire copy, the day named, or figures its reports state too
     # (the opening words of one story's events are the same; their figures are not)
     shared_figures = frozenset(t for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
@@ -926,18 +926,19 @@ def _series_position(rank: int | None, named: list[Cluster]) -> tuple[list[Clust
     return named[:rank - 1], named[rank - 1] if len(named) >= rank else None
 
 
-def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int) -> bool:
+def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int,
+                      params: "EventParams") -> bool:
     """Do the figures an article has in common with an event tell it apart? `shared`: those it
     states with the event; `others`: those it states with each other candidate event; `n_candidates`:
     the events of its kind naming its persons (or places), whatever their time. With a sure
-    publication date, MIN_SHARED_FIGURES; without, MIN_SHARED_FIGURES_UNANCHORED, or, among
-    FEW_EVENTS or fewer candidates, one figure no other candidate states."""
+    publication date, `min_shared_figures`; without, `min_shared_figures_unanchored`, or, among
+    `few_events` or fewer candidates, one figure no other candidate states."""
     if has_sure_publication(f):
-        return len(shared) >= MIN_SHARED_FIGURES
-    if len(shared) >= MIN_SHARED_FIGURES_UNANCHORED:
+        return len(shared) >= params.min_shared_figures
+    if len(shared) >= params.min_shared_figures_unanchored:
         return True
     stated_elsewhere = frozenset().union(*others)
-    return n_candidates <= FEW_EVENTS and len(shared - stated_elsewhere) >= MIN_SHARED_FIGURES
+    return n_candidates <= params.few_events and len(shared - stated_elsewhere) >= params.min_shared_figures
 
 
 def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict[str, set[str]],
@@ -967,14 +968,15 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
     # with no sure publication date on both sides, one figure in common is a coincidence among the
     # events of one story (as for an article joining a dated event)
-    needed = MIN_SHARED_FIGURES if has_sure_publication(f) and has_sure_publication(g) else MIN_SHARED_FIGURES_UNANCHORED
+    needed = params.min_shared_figures if has_sure_publication(f) and has_sure_publication(g) \
+        else params.min_shared_figures_unanchored
     if not (same_day or shared_figures >= needed):
         return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):
         return None
     if not (f.persons & g.persons or (not f.persons and not g.persons and f.places & g.places)):
         return None
-    bonus = STRONG_BONUS if f.day_month and f.day_month == g.day_month else 0.0
+    bonus = params.strong_bonus if f.day_month and f.day_month == g.day_month else 0.0
     return similarity + bonus if similarity + bonus >= params.min_undated_pair_similarity else None
 
 
@@ -998,7 +1000,8 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
     return None
 
 
-def _fits(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] | None = None) -> bool:
+def _fits(f: Frame, c: Cluster, idf: dict[str, float], params: "EventParams",
+          norms: dict[int, float] | None = None) -> bool:
     """May a dated frame join an event of its kind and date? Its persons and places must not
     contradict the event's, and something positive must tie them: a person or place in common,
     or, when neither names any (two votes of one day), lead words this alike."""
@@ -1009,19 +1012,22 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float], norms: dict[int, float] |
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2
-    if shared and not same_person and _mean_similarity(f, c, idf, norms) < SAME_PLACE_SIMILARITY:
+    if shared and not same_person and _mean_similarity(f, c, idf, norms) < params.same_place_similarity:
         return False  # the same place that day, but not the same words: maybe another event there
-    return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
+    return shared or _cosine(_words(c), _words(f), idf) >= params.same_day_similarity
 
 
-def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float]) -> list[Cluster]:
+def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float],
+                    params: "EventParams | None" = None) -> list[Cluster]:
     """An event of one kind and day tied by its place alone (no person named by most of its
     reports), cut by average linkage of its reports' words where two groups are less than
-    SAME_PLACE_SPLIT alike on average: two events of that place and day when two groups of two
+    `same_place_split` alike on average: two events of that place and day when two groups of two
     reports or more stand apart (a lone report unlike the rest is an outlier, not an event: it
     stays with the group its words are nearest). Returns [c] when nothing stands apart."""
     n = len(c.docs)
-    if n < 2 * MIN_SPLIT_GROUP or n > MAX_SPLIT_DOCS or c.kind not in LOCATED_KINDS:
+    params = params or EventParams()
+    min_group = params.min_split_group
+    if n < 2 * min_group or n > MAX_SPLIT_DOCS or c.kind not in LOCATED_KINDS:
         return [c]
     if any(2 * k > n for k in c.persons.values()):
         return [c]
@@ -1038,14 +1044,14 @@ def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float])
 
     while len(groups) > 1:
         best, x, y = max((link(a, b), x, y) for x, a in enumerate(groups) for y, b in enumerate(groups) if x < y)
-        if best < SAME_PLACE_SPLIT:
+        if best < params.same_place_split:
             break
         groups[x] = groups[x] + groups.pop(y)
-    big = [g for g in groups if len(g) >= MIN_SPLIT_GROUP]
+    big = [g for g in groups if len(g) >= min_group]
     if len(big) < 2:
         return [c]
     for g in groups:
-        if len(g) < MIN_SPLIT_GROUP:
+        if len(g) < min_group:
             max(big, key=lambda b: (link(g, b), -min(b))).extend(g)
     parts = []
     for g in sorted(big, key=min):

@@ -491,3 +491,50 @@ def test_a_report_naming_no_one_anywhere_is_not_tied_to_the_call_of_those_person
     # control: the same report naming no one stays its article's event
     out, march, own = roles_only_report("Nella telefonata si è parlato anche di energia.")
     assert event_of_doc(out, own)[0] != event_of_doc(out, march)[0]
+
+
+# --- figures that tell two events apart: the words need only lean the same way ----------------------
+
+def strikes_and_a_report_leaning_by_its_figure() -> tuple[Corpus, str, str]:
+    """Two dated Milan metro strikes in the same words but for their demands and figures (120 trains
+    cancelled in October); an undated report whose words are only a little nearer October's
+    (it names the November demand too) and which states October's figure, stated by no November
+    report. Returns (corpus, a dated October figure sentence, the report's figure sentence)."""
+    c = Corpus()
+    october = None
+    for doc, day in (("d1", OCT16), ("d2", OCT16), ("n1", NOV13), ("n2", NOV13)):
+        c.doc(doc, f"fonte-{doc}", day)
+        c.sent(doc, "Lo sciopero della metropolitana ha fermato oggi Milano con cortei e presidi.", dates=[("oggi", day)])
+        if day == OCT16:
+            c.sent(doc, "I sindacati chiedono nuove assunzioni nelle stazioni.")
+            said = c.sent(doc, "Sono stati soppressi 120 treni.", quantities=[trains(120)])
+            october = october or said
+        else:
+            c.sent(doc, "I sindacati chiedono il rinnovo del contratto nazionale.")
+            c.sent(doc, "Al corteo hanno partecipato 3mila persone.", quantities=[people("3mila persone", 3000)])
+    c.doc("u", "fonte-u", None)
+    c.sent("u", "Sciopero della metropolitana a Milano, cortei e presidi in città. Chiesto il rinnovo del contratto.")
+    own = c.sent("u", "Soppressi 120 treni in tutta la rete.", quantities=[trains(120)])
+    return c, october, own
+
+
+def test_a_figure_only_one_event_states_lets_words_that_merely_lean_to_it_join():
+    c, october, own = strikes_and_a_report_leaning_by_its_figure()
+    assert event_of_doc(c.run(), own)[0] == event_of_doc(c.run(), october)[0]
+
+
+def test_without_the_figure_margin_the_same_words_do_not_lean_enough():
+    # control: requiring the words' own margin (min_similarity_margin) the report abstains
+    from pipeline.agreement.build import AggregateParams
+    from pipeline.agreement.events import EventParams
+
+    c, october, own = strikes_and_a_report_leaning_by_its_figure()
+    out = c.run(AggregateParams(events=EventParams(min_figure_margin=0.1)))
+    assert event_of_doc(out, own)[1] == "article"
+
+
+def test_a_month_ago_names_another_occasion():
+    from pipeline.agreement.events import read_sentence
+
+    assert read_sentence("Un mese fa, secondo gli organizzatori, in piazza erano 100mila.", []).past_cue
+    assert not read_sentence("Secondo gli organizzatori, in piazza erano 100mila.", []).past_cue  # control

@@ -21,7 +21,8 @@
    a dated event only with positive evidence: it shares a person or place with it, its
    publication date lies within `undated_window_days` after it, its lead words are at least
    `min_content_similarity` alike, and no other event of that kind is nearly as alike
-   (`min_similarity_margin`). It must identify that event: a wire copy of one of its reports, the
+   (`min_similarity_margin`; `min_figure_margin` when figures it states with that event and
+   with no other tell them apart). It must identify that event: a wire copy of one of its reports, the
    day it names, or figures its reports state too (one, with a sure publication date; without
    one, two, or one no other candidate states among at most `few_events` events of its persons; or
    its rank in a series: "il secondo sciopero", "lo sciopero bis" identify the second of its
@@ -111,7 +112,7 @@ OTHER_MODIFIER_RE = re.compile(
     r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
     r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
     # "tre settimane fa il terremoto": an occasion weeks before the one reported
-    r"|\b(?:giorni|settimane|mesi|anni) fa\b"
+    r"|\b(?:giorn[oi]|settiman[ae]|mes[ei]|ann[oi]) fa\b"
     r"|\b(?:giorni|settimane|mesi|anni) (?:dopo|prima) (?:(?:il|lo|la|i|gli|le|l['’])\s?)?(?= _)"
     # the term of a comparison: "meno gente rispetto allo sciopero di ottobre", "a differenza del vertice"
     r"|\b(?:rispetto|in confronto|paragonat[aoie]) a(?:l|llo|lla|i|gli|lle|ll['’])?\s?(?= _)"
@@ -130,7 +131,7 @@ FUTURE_TENSE_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno|er
 # Anywhere in a sentence: an explicit reference to another occasion.
 OTHER_PAST_RE = re.compile(
     r"\b(?:in precedenza|precedentemente|nei giorni scorsi|nelle settimane scorse|la settimana scorsa|"
-    r"il mese scorso|l['’]anno scorso|lo scorso (?:mese|anno)|già in passato|(?:giorni|settimane|mesi|anni) fa|"
+    r"il mese scorso|l['’]anno scorso|lo scorso (?:mese|anno)|già in passato|(?:giorn[oi]|settiman[ae]|mes[ei]|ann[oi]) fa|"
     r"quell[ao] (?:del|dello|della|dell['’]|di)\b|dopo quell[ao]|rispetto a quell[ao]|l['’]ultima volta)"
 )
 OTHER_FUTURE_RE = re.compile(
@@ -182,6 +183,7 @@ class EventParams:
     min_similarity_margin: float = 0.1   # ... and its lead over the next best event of that kind
     strong_content_margin: float = 0.25  # a lead this large (or a wire copy, or the day named) makes the join strong
     min_undated_pair_similarity: float = 0.5  # two articles with no dated event: cosine making them one event
+    min_figure_margin: float = 0.05      # ... the lead needed when its figures alone tell the candidates apart
     join_rounds: int = 3                # rounds of joining undated articles (a join adds words and figures to its event)
     same_day_similarity: float = 0.4     # lead-word cosine tying two reports of one kind and day that name no one in common
     # two reports of one kind, day and place naming no person in common (two marches in one city on one
@@ -736,10 +738,14 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             # not the one a weekday or a guessed day left standing among several: the article's own event
             # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
             few = has_sure_publication(f) or len(named) == 1
+            # when its figures tell the events apart (the best one's are stated by no other candidate,
+            # which share none of its figures), its words need only lean the same way
+            by_figures = best is not None and bool(best[5]) and not any(t[5] for t in scored[1:])
+            margin = params.min_figure_margin if by_figures else params.min_similarity_margin
             if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named), params)
                                      or (len(scored) == 1 and few))
                     or best[0] < params.min_content_similarity
-                    or best[0] - runner_up < params.min_similarity_margin):
+                    or best[0] - runner_up < margin):
                 left.append(f)
                 continue
             c = best[4]

@@ -538,3 +538,47 @@ def test_a_month_ago_names_another_occasion():
 
     assert read_sentence("Un mese fa, secondo gli organizzatori, in piazza erano 100mila.", []).past_cue
     assert not read_sentence("Secondo gli organizzatori, in piazza erano 100mila.", []).past_cue  # control
+
+
+# --- one place at two grains: a region and its province ----------------------------------------------
+
+JAN22 = dt.date(2026, 1, 22)
+
+
+def quake_frames(places_a: set[str], places_b: set[str]):
+    from pipeline.agreement import events as ev
+
+    words = {"scossa", "magnitudo", "sfollati", "feriti", "#other:4.6"}
+    return {d: ev.Frame(d, "earthquake", JAN22, JAN22, frozenset(), frozenset(p), frozenset(words), content=frozenset(words))
+            for d, p in (("a", places_a), ("b", places_b))}
+
+
+def test_reports_in_the_marche_and_in_the_maceratese_on_one_day_are_one_earthquake():
+    # "Scossa nelle Marche" and "nel Maceratese la terra continua a tremare": the area of Macerata,
+    # a province of the Marche
+    from pipeline.agreement import events as ev
+    from pipeline.nlp.places import canonical_place
+
+    assert canonical_place("maceratese") == "macerata" and canonical_place("veronese") == "verona"
+    clusters, of_doc = ev.cluster_documents(quake_frames({"marche"}, {canonical_place("maceratese")}), ev.EventParams())
+    assert of_doc["a"] is of_doc["b"]
+
+
+def test_two_provinces_of_one_region_are_not_one_place():
+    # control: a quake near Macerata and one near Ancona on one day (both in the Marche) stay two,
+    # and an adjective that names no province stays what it is
+    from pipeline.agreement import events as ev
+    from pipeline.nlp.places import canonical_place
+
+    assert canonical_place("milanese") == "milano" and canonical_place("francese") == "francese"
+    clusters, of_doc = ev.cluster_documents(quake_frames({"macerata"}, {"ancona"}), ev.EventParams())
+    assert of_doc["a"] is not of_doc["b"]
+
+
+def test_aftershocks_are_other_earthquakes_than_the_one_reported():
+    from pipeline.agreement.events import read_sentence, sentence_relation
+
+    aftershocks = "Nelle prime ore sono state registrate oltre 30 repliche, la più forte di magnitudo 3.2."
+    assert sentence_relation(read_sentence(aftershocks, []), "earthquake", JAN22, False) == "other"
+    main = "Una scossa di magnitudo 4.6 è stata registrata all'alba nell'entroterra."  # control
+    assert sentence_relation(read_sentence(main, []), "earthquake", JAN22, False) == "main"

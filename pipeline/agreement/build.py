@@ -41,7 +41,7 @@ EVENT_PREFILTER = (
     r"telefon|chiamat|videoc|colloqui|conversazion|interlocuz|incontr|vertic|summit|riunion|bilateral|visita|"
     r"funeral|esequie|camera ardente|mess[ae]|omelia|celebrazion|rosario|cerimoni|commemoraz|inaugura|insedia|"
     r"giurament|beatifica|canonizza|manifestaz|corte[oi]|fiaccolat|sit-in|protest|presidi|scioper|terremot|sism|"
-    r"scoss|incident|schiant|croll|deraglia|naufrag|esplosion|incendi|alluvion|attacc|bombard|raid|attentat|"
+    r"scoss|repliche|incident|schiant|croll|deraglia|naufrag|esplosion|incendi|alluvion|attacc|bombard|raid|attentat|"
     r"offensiv|strag|incursion|process|udienz|sentenz|elezion|votazion|referendum|ballottagg|scrutin|conclave|"
     r"primarie|voto|partit|derby|discors|comizi|conferenza stampa|intervist|concert|festival|precedent|scors|"
     r"prossim|domani|passat|successiv|futur|quell[ao] d|dopo quell|in programma|si terr|si svolger|previst|"

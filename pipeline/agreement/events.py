@@ -10,7 +10,9 @@
    date); the persons (certain links only), places and organisations of the lead; and the
    distinctive words of the lead.
 2. **Clustering** (`cluster_documents`): frames of one kind and one date are one event when
-   their persons and places fit (two strikes on one day in two cities are two events) and
+   their persons and places fit (two strikes on one day in two cities are two events; a region
+   and one of its provinces, "nelle Marche" and "nel Maceratese", are one place at two grains:
+   `nlp.places`) and
    something ties them: a person or place in common, or lead words `same_day_similarity` alike
    (two votes of one day on two bills stay two); a place alone, with no person in common, ties
    them only when their words are `same_place_similarity` alike on average with the event's reports
@@ -63,6 +65,7 @@ import polars as pl
 
 from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
+from pipeline.nlp.places import canonical_place, places_meet
 
 # --- the event lexicon --------------------------------------------------------------------------
 # (regex of the word forms, kind). General Italian news vocabulary, matched on lower-cased text.
@@ -79,7 +82,8 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"cerimoni[ae]|commemorazion[ei]|inaugurazion[ei]|insediament[oi]|giurament[oi]|beatificazion[ei]|canonizzazion[ei]", "ceremony"),
     (r"manifestazion[ei]|corte[oi]|fiaccolat[ae]|sit-in|protest[ae]|presidi(?:o)?(?= (?:di|davanti|sotto|in)\b)", "demonstration"),
     (r"scioper[oi]", "strike"),
-    (r"terremot[oi]|sism[ai]|scoss[ae]", "earthquake"),
+    (r"terremot[oi]|sism[ai]|scoss[ae](?! di assestamento)", "earthquake"),
+    (r"repliche|scoss[ae] di assestamento", "earthquake"),  # aftershocks: earthquakes after the one reported
     (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),
     (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]", "attack"),
     (r"process[oi](?! (?:di|del|della) pace)|udienz[ae]|sentenz[ae]", "trial"),
@@ -124,6 +128,9 @@ PLUPERFECT_RE = re.compile(
     r"\b(?:aveva|avevano|era|erano|erano stat[ie]|era stat[ao])\s+(?:\w+\s+)?"
     r"(?:\w{2,}(?:at|ut|it|ss|st)[aoie]|(?:s?volt|fatt|dett|vist|pres|mess|giunt|scritt|chies|spint|rott|mort|nat|"
     r"success|scess|pers|vint|spent|accolt|raccolt|tolt|scelt|apert|offert|sort)[aoie])\b")
+# Event words that name other events of the kind, after the one reported: aftershocks ("oltre 30
+# repliche, la più forte di magnitudo 3.2": not the main shock's magnitude).
+AFTER_EVENTS_RE = re.compile(r"repliche|scoss[ae] di assestamento")
 # Just before an event word: it is denied, not reported ("senza attacchi", "nessun incontro").
 DENIED_BEFORE_RE = re.compile(r"\b(?:senza|nessun[ao]?|niente|alcun[ao]?)\s+(?:\w+\s+)?$")
 # Future tense anywhere in the sentence: something yet to happen ("visiterà", "si terranno").
@@ -308,8 +315,8 @@ def persons_fit(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def places_fit(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
-    """Either unknown, or sharing one."""
-    return not a or not b or bool(set(a) & set(b))
+    """Either unknown, or naming one place (at the same grain, or a region and its province)."""
+    return not a or not b or places_meet(a, b)
 
 
 # --- per-sentence reading ------------------------------------------------------------------------
@@ -361,7 +368,8 @@ def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tupl
             continue
         near = _window(text, start, end, NEAR_WORDS)
         clause = _clause(low, start, end)
-        words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)),
+        words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)
+                                             or AFTER_EVENTS_RE.fullmatch(low[start:end])),
                       bool(FUTURE_CUE_RE.search(clause))))
     marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]) or OTHER_DATE_AFTER_RE.match(low, at)))
               for at, day in dates]
@@ -444,8 +452,8 @@ def document_frames(
             persons = frozenset(p for s in sids if s not in lead and readings.get(s) is not None and any(
                 is_own_kind(k, kind) and not other for _, _, k, other, _ in readings[s].words)
                 for _, p in persons_of.get(s, ()))
-        places = frozenset(p for s in naming for _, p in places_of.get(s, ())) or frozenset(
-            p for s in lead for _, p in places_of.get(s, ()))
+        places = frozenset(canonical_place(p) for s in naming for _, p in places_of.get(s, ())) or frozenset(
+            canonical_place(p) for s in lead for _, p in places_of.get(s, ()))
         if kind not in LOCATED_KINDS:
             places = frozenset()
         # what the text says of its event's time, and of other occasions' times
@@ -891,7 +899,7 @@ def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
     if f.persons:
         if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
             return False
-    elif not (f.places & c.places):
+    elif not places_meet(f.places, c.places):
         return False
     return places_fit(f.places, c.places)
 
@@ -980,7 +988,7 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
         return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):
         return None
-    if not (f.persons & g.persons or (not f.persons and not g.persons and f.places & g.places)):
+    if not (f.persons & g.persons or (not f.persons and not g.persons and places_meet(f.places, g.places))):
         return None
     bonus = params.strong_bonus if f.day_month and f.day_month == g.day_month else 0.0
     return similarity + bonus if similarity + bonus >= params.min_undated_pair_similarity else None
@@ -991,7 +999,7 @@ def _misdate_fits(small: Cluster, big: Cluster, idf: dict[str, float], min_simil
     places; with no names in common, only when their words are nearly the same (two votes of one
     assembly days apart share names and most words, but not the bill's)."""
     similarity = _cosine(_words(big), _words(small), idf)
-    if set(small.persons) & set(big.persons) or small.places & big.places:
+    if set(small.persons) & set(big.persons) or places_meet(small.places, big.places):
         return similarity >= min_similarity
     return similarity >= (1 + min_similarity) / 2
 
@@ -1014,7 +1022,7 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float], params: "EventParams",
     if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
         return False
     same_person = bool(f.persons & set(c.persons))
-    shared = same_person or bool(f.places & c.places)
+    shared = same_person or places_meet(f.places, c.places)
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2
@@ -1140,7 +1148,7 @@ class ReferenceIndex:
                     own.date is None or abs((c.date - own.date).days) > self.window_days):
                 return  # named without a year: only an occasion of the same season as the article's dated event
             if persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places) and (
-                    f.persons & set(c.persons) or f.places & c.places):
+                    f.persons & set(c.persons) or places_meet(f.places, c.places)):
                 found[id(c)] = c
 
         for at, day, _ in r.dates:

@@ -300,3 +300,11 @@ def test_institutions_after_in_and_a_common_word_never_marked_as_a_place_stay_un
     found = types_of(mentions, entities)
     assert "Aula" not in found and "Paese" not in found
     assert found.get("Camerino") != "place"
+
+
+def test_a_square_named_with_common_words_is_not_made_a_town():
+    # control: "piazza Grande della Loggia" may be a square of any town; it ties no two reports
+    mentions, entities = link({"a": ["Erano 17mila le persone presenti in piazza Grande della Loggia."],
+                               "b": ["Il corteo è arrivato in piazza Grande della Loggia a Napoli."]})
+    found = types_of(mentions, entities)
+    assert not any("Grande" in s or "Loggia" in s for s in found) and found.get("Napoli") == "place"

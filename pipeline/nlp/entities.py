@@ -684,6 +684,21 @@ def _type_hint(text: str, words: list[str], start: int, end: int) -> tuple[str |
     return None, False
 
 
+# Nouns whose "di X" names a town or a region ("la provincia di Macerata"); a square's or a street's
+# name ("piazza Grande") is no town: many towns have one of that name.
+TOWN_CUES = frozenset("provincia regione comune città".split())
+
+
+def _names_town(text: str, start: int) -> bool:
+    """Is the word at `start`, inside a sentence, introduced as a town or region: "a X", "nelle X",
+    "provincia di X"?"""
+    if _at_sentence_start(text, start):
+        return False
+    before = _words_before(text, start, 2)
+    return bool(before) and (before[-1] in PLACE_PREPOSITIONS or (
+        len(before) == 2 and before[-1] == "di" and before[-2] in TOWN_CUES))
+
+
 def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
     """Names in one (normalized) sentence, alias matches and capitalized runs, by position."""
     found: list[NameCandidate] = []
@@ -708,8 +723,8 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
             weak = all(is_common_word(t.text) for t in substantive) and (
                 ascii_fold(piece[0].text) not in ORG_HEADS or len(piece) == 1  # "la Procura" alone is generic
             )
-            if weak and hint == "place" and not _at_sentence_start(text, start) \
-                    and ascii_fold(piece[-1].text) not in NOT_PLACES | NAME_HEADS:
+            if weak and len(piece) == 1 and _names_town(text, start) \
+                    and ascii_fold(piece[0].text) not in NOT_PLACES | NAME_HEADS:
                 # a capitalized word inside a sentence after "a", "nelle", "provincia di": a town or
                 # region that is also a common word ("a Camerino", "nelle Marche", "di Macerata")
                 weak = False

@@ -314,3 +314,271 @@ def test_a_cut_event_is_each_of_its_reports_event():
     assert sorted(sorted(p.docs) for p in parts) == [["p1", "p2"], ["s1", "s2"]]
     clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
     assert all(of_doc[d] in clusters and d in of_doc[d].docs for d in frames)
+
+
+# --- a sentence about an earlier occasion belongs to that occasion's event, by the month it names ---
+
+def month(c: Corpus, sent_id: str, surface: str, first_day: dt.date) -> None:
+    """A month named without a day ("a marzo"), resolved to its first day."""
+    text = next(s["text"] for s in c.sentences if s["sent_id"] == sent_id)
+    at = text.index(surface)
+    c.times.append({"doc_id": sent_id.split(":")[0], "sent_id": sent_id, "surface": surface, "start": at,
+                    "end": at + len(surface), "value_date": first_day, "granularity": "month",
+                    "is_relative": False, "stated_weekday": None})
+
+
+def august_report_looking_back(looking_back: str, value: float, surface: str) -> tuple[dict, dict, str]:
+    """The three dated calls, and a report of the August call with a sentence naming March; returns
+    (output, date -> a dated duration sentence, the sentence naming March)."""
+    c = Corpus()
+    dated = dated_calls(c)
+    c.doc("r", "fonte-r", AUG18 + dt.timedelta(days=1))
+    c.sent("r", "Trump e Putin hanno avuto una telefonata il giorno indicato.", dates=[("il giorno indicato", AUG18)])
+    back = c.sent("r", looking_back, quantities=[minutes(surface, value)])
+    month(c, back, "marzo", dt.date(2025, 3, 1))
+    return c.run(), dated, back
+
+
+def test_a_sentence_naming_the_month_of_an_earlier_call_belongs_to_that_call():
+    # "A marzo la telefonata era durata…": a value of the March call, which the corpus knows
+    out, dated, back = august_report_looking_back(
+        "A marzo la telefonata tra Trump e Putin era durata due ore e mezza.", 150, "due ore e mezza")
+    assert event_of_doc(out, back)[0] == event_of_doc(out, dated[MAR18])[0]
+
+
+def test_a_month_that_is_only_the_term_of_a_comparison_does_not_move_the_sentence():
+    # control: "meno di quella di marzo" compares; the forty minutes are not the March call's
+    out, dated, back = august_report_looking_back(
+        "La telefonata è durata quaranta minuti, meno della metà di quella di marzo.", 40, "quaranta minuti")
+    assert event_of_doc(out, back)[0] != event_of_doc(out, dated[MAR18])[0]
+    assert all(back not in p for p in out["conflicts"].select("sent_id_a", "sent_id_b").rows())
+
+
+# --- an article joined to an event adds its figures: another may then tell that event apart -------
+
+OCT16, NOV13 = dt.date(2025, 10, 16), dt.date(2025, 11, 13)
+
+
+def trains(n: int) -> tuple:
+    return (f"{n} treni", "count", "item", "treni", n, n, "exact")
+
+
+def two_strikes_in_milano() -> tuple[Corpus, str, str]:
+    """Two dated strikes of the Milan metro weeks apart, each with two reports; an undated report
+    sharing two figures with the October strike, and another undated one sharing with the dated
+    reports only its words and with the first undated one the trains cancelled. Returns (corpus,
+    a dated October sentence, the second undated report's trains sentence)."""
+    c = Corpus()
+    for doc, day, crowd, share in (("d1", OCT16, 30000, 60), ("d2", OCT16, 30000, 60),
+                                   ("n1", NOV13, 20000, 45), ("n2", NOV13, 20000, 45)):
+        c.doc(doc, f"fonte-{doc}", day)
+        if day == OCT16:
+            c.sent(doc, "Lo sciopero della metropolitana contro i turni notturni ha fermato oggi Milano.",
+                   dates=[("oggi", day)])
+        else:
+            c.sent(doc, "Lo sciopero dei tranvieri per il rinnovo del contratto ha bloccato oggi Milano.",
+                   dates=[("oggi", day)])
+        dated = c.sent(doc, f"Al corteo hanno partecipato {crowd // 1000}mila persone.",
+                       quantities=[people(f"{crowd // 1000}mila persone", crowd)])
+        c.sent(doc, f"L'adesione è stata del {share}%.",
+               quantities=[(f"{share}%", "percent", "percent", None, share, share, "exact")])
+        if doc == "d1":
+            october = dated
+    c.doc("b0", "fonte-b0", None)
+    c.sent("b0", "Sciopero della metropolitana a Milano contro i turni notturni.")
+    c.sent("b0", "Al corteo c'erano 30mila persone.", quantities=[people("30mila persone", 30000)])
+    c.sent("b0", "L'adesione è arrivata al 60%.", quantities=[("60%", "percent", "percent", None, 60, 60, "exact")])
+    c.sent("b0", "Soppressi 120 treni in tutta la rete.", quantities=[trains(120)])
+    c.doc("a0", "fonte-a0", None)
+    c.sent("a0", "A Milano lo sciopero della metropolitana contro i turni notturni.")
+    later = c.sent("a0", "Sono stati soppressi 120 treni.", quantities=[trains(120)])
+    return c, october, later
+
+
+def test_an_article_joined_by_its_figures_lets_another_tell_its_event_apart():
+    c, october, later = two_strikes_in_milano()
+    out = c.run()
+    assert event_of_doc(out, later)[0] == event_of_doc(out, october)[0]
+
+
+def test_in_one_round_the_article_sharing_figures_only_with_another_undated_one_abstains():
+    # control: with one round of joining, its one figure is stated by no dated report
+    from pipeline.agreement.build import AggregateParams
+    from pipeline.agreement.events import EventParams
+
+    c, october, later = two_strikes_in_milano()
+    out = c.run(AggregateParams(events=EventParams(join_rounds=1)))
+    assert event_of_doc(out, later)[0] != event_of_doc(out, october)[0]
+
+
+# --- "il secondo sciopero": the article's event is not the first of its series --------------------
+
+def second_strike_report(opening: str) -> tuple[dict, str, str]:
+    """The two dated Milan strikes (two_strikes_in_milano's), and an undated report opening with
+    `opening` and stating a count no dated report states; returns (output, a dated November
+    sentence, the report's count sentence)."""
+    c = Corpus()
+    november = None
+    for doc, day in (("d1", OCT16), ("d2", OCT16), ("n1", NOV13), ("n2", NOV13)):
+        c.doc(doc, f"fonte-{doc}", day)
+        if day == OCT16:
+            c.sent(doc, "Lo sciopero della metropolitana contro i turni notturni ha fermato oggi Milano.",
+                   dates=[("oggi", day)])
+        else:
+            c.sent(doc, "Lo sciopero della metropolitana per il rinnovo del contratto ha bloccato oggi Milano.",
+                   dates=[("oggi", day)])
+        said = c.sent(doc, "Al corteo hanno partecipato 3mila persone.", quantities=[people("3mila persone", 3000)])
+        if doc == "n1":
+            november = said
+    c.doc("u", "fonte-u", None)
+    c.sent("u", opening)
+    own = c.sent("u", "Sono stati soppressi 120 treni.", quantities=[trains(120)])
+    return c.run(), november, own
+
+
+def test_the_second_strike_of_a_series_is_the_second_the_corpus_knows():
+    out, november, own = second_strike_report(
+        "Il secondo sciopero della metropolitana per il rinnovo del contratto ha bloccato Milano.")
+    assert event_of_doc(out, own)[0] == event_of_doc(out, november)[0]
+
+
+def test_a_strike_with_no_rank_among_two_of_the_corpus_abstains():
+    # control: the same report without "secondo" cannot tell the two strikes apart
+    out, november, own = second_strike_report(
+        "Lo sciopero della metropolitana per il rinnovo del contratto ha bloccato Milano.")
+    assert event_of_doc(out, own)[1] == "article"
+
+
+# --- reading a sentence: the clause of an event word, and "tre settimane fa" ---------------------
+
+def test_an_event_word_weeks_ago_or_in_a_pluperfect_clause_past_a_decimal_names_another_occasion():
+    from pipeline.agreement.events import read_sentence, sentence_relation
+
+    day = dt.date(2026, 2, 12)
+    for text in ("Tre settimane fa il terremoto aveva provocato tre feriti.",
+                 "Il terremoto di magnitudo 4.6 aveva provocato tre feriti e 200 sfollati."):
+        assert sentence_relation(read_sentence(text, []), "earthquake", day, False) == "other", text
+    # control: the event reported, with a decimal figure, in the present perfect
+    control = "Il terremoto di magnitudo 4.1 ha provocato tre feriti."
+    assert sentence_relation(read_sentence(control, []), "earthquake", day, False) == "main"
+
+
+# --- persons of an article's event: beyond a lead that names them by their roles -------------------
+
+def roles_only_report(later: str) -> tuple[dict, str, str]:
+    """The one dated March call of Trump and Putin; a report published the day after whose lead
+    names the leaders by their roles, `later` in its fifth sentence; returns (output, a dated
+    March sentence, the report's duration sentence)."""
+    c = Corpus()
+    dated = dated_calls(c, calls=CALLS[1:2])
+    c.doc("u", "fonte-u", MAR18 + dt.timedelta(days=1))
+    c.sent("u", "Il presidente americano e il leader del Cremlino hanno avuto una telefonata sulla tregua.")
+    c.sent("u", "La tregua riguarda le centrali elettriche.")
+    c.sent("u", "Saranno scambiati prigionieri nelle prossime settimane.")
+    c.sent("u", "La Casa Bianca ha parlato di progressi concreti.")
+    c.sent("u", later)
+    own = c.sent("u", "La telefonata è durata due ore e mezza, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("due ore e mezza", 150)])
+    return c.run(), dated[MAR18], own
+
+
+def test_the_persons_named_with_the_event_word_after_the_lead_are_its_persons():
+    out, march, own = roles_only_report("Nella telefonata Trump ha chiesto a Putin una tregua più lunga.")
+    assert event_of_doc(out, own)[0] == event_of_doc(out, march)[0]
+
+
+def test_a_report_naming_no_one_anywhere_is_not_tied_to_the_call_of_those_persons():
+    # control: the same report naming no one stays its article's event
+    out, march, own = roles_only_report("Nella telefonata si è parlato anche di energia.")
+    assert event_of_doc(out, own)[0] != event_of_doc(out, march)[0]
+
+
+# --- figures that tell two events apart: the words need only lean the same way ----------------------
+
+def strikes_and_a_report_leaning_by_its_figure() -> tuple[Corpus, str, str]:
+    """Two dated Milan metro strikes in the same words but for their demands and figures (120 trains
+    cancelled in October); an undated report whose words are only a little nearer October's
+    (it names the November demand too) and which states October's figure, stated by no November
+    report. Returns (corpus, a dated October figure sentence, the report's figure sentence)."""
+    c = Corpus()
+    october = None
+    for doc, day in (("d1", OCT16), ("d2", OCT16), ("n1", NOV13), ("n2", NOV13)):
+        c.doc(doc, f"fonte-{doc}", day)
+        c.sent(doc, "Lo sciopero della metropolitana ha fermato oggi Milano con cortei e presidi.", dates=[("oggi", day)])
+        if day == OCT16:
+            c.sent(doc, "I sindacati chiedono nuove assunzioni nelle stazioni.")
+            said = c.sent(doc, "Sono stati soppressi 120 treni.", quantities=[trains(120)])
+            october = october or said
+        else:
+            c.sent(doc, "I sindacati chiedono il rinnovo del contratto nazionale.")
+            c.sent(doc, "Al corteo hanno partecipato 3mila persone.", quantities=[people("3mila persone", 3000)])
+    c.doc("u", "fonte-u", None)
+    c.sent("u", "Sciopero della metropolitana a Milano, cortei e presidi in città. Chiesto il rinnovo del contratto.")
+    own = c.sent("u", "Soppressi 120 treni in tutta la rete.", quantities=[trains(120)])
+    return c, october, own
+
+
+def test_a_figure_only_one_event_states_lets_words_that_merely_lean_to_it_join():
+    c, october, own = strikes_and_a_report_leaning_by_its_figure()
+    assert event_of_doc(c.run(), own)[0] == event_of_doc(c.run(), october)[0]
+
+
+def test_without_the_figure_margin_the_same_words_do_not_lean_enough():
+    # control: requiring the words' own margin (min_similarity_margin) the report abstains
+    from pipeline.agreement.build import AggregateParams
+    from pipeline.agreement.events import EventParams
+
+    c, october, own = strikes_and_a_report_leaning_by_its_figure()
+    out = c.run(AggregateParams(events=EventParams(min_figure_margin=0.1)))
+    assert event_of_doc(out, own)[1] == "article"
+
+
+def test_a_month_ago_names_another_occasion():
+    from pipeline.agreement.events import read_sentence
+
+    assert read_sentence("Un mese fa, secondo gli organizzatori, in piazza erano 100mila.", []).past_cue
+    assert not read_sentence("Secondo gli organizzatori, in piazza erano 100mila.", []).past_cue  # control
+
+
+# --- one place at two grains: a region and its province ----------------------------------------------
+
+JAN22 = dt.date(2026, 1, 22)
+
+
+def quake_frames(places_a: set[str], places_b: set[str]):
+    from pipeline.agreement import events as ev
+
+    words = {"scossa", "magnitudo", "sfollati", "feriti", "#other:4.6"}
+    return {d: ev.Frame(d, "earthquake", JAN22, JAN22, frozenset(), frozenset(p), frozenset(words), content=frozenset(words))
+            for d, p in (("a", places_a), ("b", places_b))}
+
+
+def test_reports_in_the_marche_and_in_the_maceratese_on_one_day_are_one_earthquake():
+    # "Scossa nelle Marche" and "nel Maceratese la terra continua a tremare": the area of Macerata,
+    # a province of the Marche
+    from pipeline.agreement import events as ev
+    from pipeline.nlp.places import canonical_place
+
+    assert canonical_place("maceratese") == "macerata" and canonical_place("veronese") == "verona"
+    clusters, of_doc = ev.cluster_documents(quake_frames({"marche"}, {canonical_place("maceratese")}), ev.EventParams())
+    assert of_doc["a"] is of_doc["b"]
+
+
+def test_two_provinces_of_one_region_are_not_one_place():
+    # control: a quake near Macerata and one near Ancona on one day (both in the Marche) stay two,
+    # and an adjective that names no province stays what it is
+    from pipeline.agreement import events as ev
+    from pipeline.nlp.places import canonical_place
+
+    assert canonical_place("milanese") == "milano" and canonical_place("francese") == "francese"
+    clusters, of_doc = ev.cluster_documents(quake_frames({"macerata"}, {"ancona"}), ev.EventParams())
+    assert of_doc["a"] is not of_doc["b"]
+
+
+def test_aftershocks_are_other_earthquakes_than_the_one_reported():
+    from pipeline.agreement.events import read_sentence, sentence_relation
+
+    aftershocks = "Nelle prime ore sono state registrate oltre 30 repliche, la più forte di magnitudo 3.2."
+    assert sentence_relation(read_sentence(aftershocks, []), "earthquake", JAN22, False) == "other"
+    main = "Una scossa di magnitudo 4.6 è stata registrata all'alba nell'entroterra."  # control
+    assert sentence_relation(read_sentence(main, []), "earthquake", JAN22, False) == "main"

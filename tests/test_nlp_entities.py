@@ -262,3 +262,49 @@ def test_an_entity_id_is_never_empty():
     no_ascii = entity_slug("Ƣƣƣ Ƥƥƥ")
     assert no_ascii.startswith("entity-") and no_ascii != entity_slug("Ǝǝǝ Ɣɣɣ")
     assert no_ascii == entity_slug("Ƣƣƣ Ƥƥƥ")  # deterministic
+
+
+def types_of(mentions: pl.DataFrame, entities: pl.DataFrame) -> dict[str, str]:
+    kinds = dict(zip(entities["entity_id"].to_list(), entities["type"].to_list()))
+    return {s: kinds[e] for s, e in zip(mentions["surface"].to_list(), mentions["entity_id"].to_list())}
+
+
+def test_a_town_or_region_that_is_also_a_common_word_is_a_place_after_a_place_preposition():
+    # "Camerino", "Marche", "Macerata" are also Italian words; inside a sentence, after "a",
+    # "nelle" or "provincia di", they are places, and so is an area named "nel Maceratese"
+    mentions, entities = link({"a": [
+        "I vigili del fuoco hanno controllato le scuole a Camerino.",
+        "La scossa è stata avvertita nelle Marche e in provincia di Macerata.",
+        "Molte famiglie hanno dormito in auto nel Maceratese.",
+    ]})
+    found = types_of(mentions, entities)
+    assert {k: found.get(k) for k in ("Camerino", "Marche", "Macerata", "Maceratese")} == {
+        "Camerino": "place", "Marche": "place", "Macerata": "place", "Maceratese": "place"}
+
+
+def test_a_place_the_corpus_knows_is_found_where_no_preposition_marks_it():
+    mentions, entities = link({"a": ["Le verifiche sono in corso a Camerino."],
+                               "b": ["La scossa ha colpito tra Camerino e Muccia."]})
+    b = mentions.filter(pl.col("doc_id") == "b")
+    assert types_of(b, entities).get("Camerino") == "place"
+
+
+def test_institutions_after_in_and_a_common_word_never_marked_as_a_place_stay_unnamed():
+    # control: "in Aula", "nel Paese" are not places; "Camerino" with no place cue anywhere in the
+    # corpus is the common word (a dressing room) and no name
+    mentions, entities = link({"a": [
+        "Il decreto arriva in Aula la prossima settimana.",
+        "La fiducia nel Paese è tornata a crescere.",
+        "L'attore si è chiuso nel suo Camerino dopo lo spettacolo.",
+    ]})
+    found = types_of(mentions, entities)
+    assert "Aula" not in found and "Paese" not in found
+    assert found.get("Camerino") != "place"
+
+
+def test_a_square_named_with_common_words_is_not_made_a_town():
+    # control: "piazza Grande della Loggia" may be a square of any town; it ties no two reports
+    mentions, entities = link({"a": ["Erano 17mila le persone presenti in piazza Grande della Loggia."],
+                               "b": ["Il corteo è arrivato in piazza Grande della Loggia a Napoli."]})
+    found = types_of(mentions, entities)
+    assert not any("Grande" in s or "Loggia" in s for s in found) and found.get("Napoli") == "place"

@@ -41,7 +41,7 @@ EVENT_PREFILTER = (
     r"telefon|chiamat|videoc|colloqui|conversazion|interlocuz|incontr|vertic|summit|riunion|bilateral|visita|"
     r"funeral|esequie|camera ardente|mess[ae]|omelia|celebrazion|rosario|cerimoni|commemoraz|inaugura|insedia|"
     r"giurament|beatifica|canonizza|manifestaz|corte[oi]|fiaccolat|sit-in|protest|presidi|scioper|terremot|sism|"
-    r"scoss|incident|schiant|croll|deraglia|naufrag|esplosion|incendi|alluvion|attacc|bombard|raid|attentat|"
+    r"scoss|repliche|incident|schiant|croll|deraglia|naufrag|esplosion|incendi|alluvion|attacc|bombard|raid|attentat|"
     r"offensiv|strag|incursion|process|udienz|sentenz|elezion|votazion|referendum|ballottagg|scrutin|conclave|"
     r"primarie|voto|partit|derby|discors|comizi|conferenza stampa|intervist|concert|festival|precedent|scors|"
     r"prossim|domani|passat|successiv|futur|quell[ao] d|dopo quell|in programma|si terr|si svolger|previst|"
@@ -219,7 +219,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
     event_of_sid: dict[int, str | None] = {}
     statements = []
     speakers = _certain_speakers(t["quotes"], sentences, certain, sid_of)
-    references = ev.ReferenceIndex(clusters)
+    references = ev.ReferenceIndex(clusters, params.events.reference_window_days)
     own_date_sids = {at[0] for f in frames.values() for at in (f.date_at, f.day_month_at) if at is not None}
     referred_docs: dict[int, str] = {}
     for sid, doc, text in zip(*(read[c].to_list() for c in ("sid", "doc_id", "text"))):
@@ -230,8 +230,9 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         if ev.sentence_relation(r, f.kind, f.date or c.date, f.is_planned) == "main":
             continue
         event_of_sid[sid] = None
-        # a sentence about another occasion that names its day: that occasion's event, if one is known
-        other = references.find(r, sid, f, c, guessed_dates) if r.dates else None
+        # a sentence about another occasion that names its day or month: that occasion's event, if one is known
+        other = references.find(r, sid, f, c, guessed_dates, month_names.get(sid, ()), text or "") \
+            if (r.dates or sid in month_names) else None
         if other is not None:
             event_of_sid[sid] = other.event_id
             referred_docs[sid] = doc

@@ -10,24 +10,31 @@
    date); the persons (certain links only), places and organisations of the lead; and the
    distinctive words of the lead.
 2. **Clustering** (`cluster_documents`): frames of one kind and one date are one event when
-   their persons and places fit (two strikes on one day in two cities are two events) and
-   something ties them: a person or place in common, or lead words SAME_DAY_SIMILARITY alike
+   their persons and places fit (two strikes on one day in two cities are two events; a region
+   and one of its provinces, "nelle Marche" and "nel Maceratese", are one place at two grains:
+   `nlp.places`) and
+   something ties them: a person or place in common, or lead words `same_day_similarity` alike
    (two votes of one day on two bills stay two); a place alone, with no person in common, ties
-   them only when their words are SAME_PLACE_SIMILARITY alike on average with the event's reports
+   them only when their words are `same_place_similarity` alike on average with the event's reports
    (two demonstrations in one city on one Saturday stay two), and an event so tied whose reports
-   fall into two groups of words (average linkage, SAME_PLACE_SPLIT) is cut in two. A smaller group dating an event up to
+   fall into two groups of words (average linkage, `same_place_split`) is cut in two. A smaller group dating an event up to
    `date_conflict_days` off joins it when it is at most half as large and alike in names and
    words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
    a dated event only with positive evidence: it shares a person or place with it, its
    publication date lies within `undated_window_days` after it, its lead words are at least
    `min_content_similarity` alike, and no other event of that kind is nearly as alike
-   (`min_similarity_margin`). It must identify that event: a wire copy of one of its reports, the
+   (`min_similarity_margin`; `min_figure_margin` when figures it states with that event and
+   with no other tell them apart). It must identify that event: a wire copy of one of its reports, the
    day it names, or figures its reports state too (one, with a sure publication date; without
-   one, two, or one no other candidate states among at most FEW_EVENTS events of its persons);
+   one, two, or one no other candidate states among at most `few_events` events of its persons; or
+   its rank in a series: "il secondo sciopero", "lo sciopero bis" identify the second of its
+   candidates by date, and an event ranked so, or a repeat, "la nuova scossa", is never the first);
    else it must be the one event of its kind left, and then, without a sure publication date,
    the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
    that leaves one of several standing is no identification: the article's own event may be one
-   no dated report tells the corpus about). Two undated frames of one kind published the same day
+   no dated report tells the corpus about). Joining goes in rounds (`join_rounds`): an article
+   joined in one round adds its words and figures to its event, which may then identify an
+   article that abstained before. Two undated frames of one kind published the same day
    that share persons and words are one event (and figures: one, when both publication dates are
    sure, else two; or the day they name, or a wire copy). Anything else is an event known to its article
    only (`identified_by` = `article`): its facts are listed, never compared. So an undated
@@ -36,7 +43,10 @@
 3. **Sentences** (`assign_sentences`): each sentence belongs to its article's main event unless
    it refers explicitly to another one: an event word with "precedente", "scorsa", "prossima"
    beside it, "quella del …", "in precedenza", "la prossima settimana", an event word of another
-   kind, or a day date other than the event's. Such a sentence belongs to no event, except a
+   kind, or a day date other than the event's. Such a sentence belongs to the one known event of
+   that kind it names by its day ("la telefonata del 2 febbraio") or, telling of a past occasion,
+   by its month ("a marzo la telefonata era durata…"; not a month that is only the term of a
+   comparison, "meno di quella di marzo"); else to no event, except a
    statement by a speaker linked with certainty, which belongs to that speaker's *statement
    event* (one speaker's remarks reported by articles published within `undated_window_days` of
    each other, naming places that fit): what Hegseth said at a NATO meeting is one event
@@ -57,6 +67,7 @@ import polars as pl
 
 from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
+from pipeline.nlp.places import canonical_place, places_meet
 
 # --- the event lexicon --------------------------------------------------------------------------
 # (regex of the word forms, kind). General Italian news vocabulary, matched on lower-cased text.
@@ -73,7 +84,8 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"cerimoni[ae]|commemorazion[ei]|inaugurazion[ei]|insediament[oi]|giurament[oi]|beatificazion[ei]|canonizzazion[ei]", "ceremony"),
     (r"manifestazion[ei]|corte[oi]|fiaccolat[ae]|sit-in|protest[ae]|presidi(?:o)?(?= (?:di|davanti|sotto|in)\b)", "demonstration"),
     (r"scioper[oi]", "strike"),
-    (r"terremot[oi]|sism[ai]|scoss[ae]", "earthquake"),
+    (r"terremot[oi]|sism[ai]|scoss[ae](?! di assestamento)", "earthquake"),
+    (r"repliche|scoss[ae] di assestamento", "earthquake"),  # aftershocks: earthquakes after the one reported
     (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),
     (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]", "attack"),
     (r"process[oi](?! (?:di|del|della) pace)|udienz[ae]|sentenz[ae]", "trial"),
@@ -105,6 +117,8 @@ OTHER_MODIFIER_RE = re.compile(
     r"\b(?:precedent[ei]|scors[ao]|passat[ao]|prossim[ao]|successiv[ao]|futur[ao]|ultim[ao] volta|"
     r"l['’]altr[ao]|un['’]altr[ao]|altr[ei])\b"
     r"|\b(?:a|dopo) (?:\w+ )?(?:giorni|settimane|mesi|anni) (?:da|dal|dai|dalla|dalle|dallo|dall['’]|dagli)(?= _)"
+    # "tre settimane fa il terremoto": an occasion weeks before the one reported
+    r"|\b(?:giorn[oi]|settiman[ae]|mes[ei]|ann[oi]) fa\b"
     r"|\b(?:giorni|settimane|mesi|anni) (?:dopo|prima) (?:(?:il|lo|la|i|gli|le|l['’])\s?)?(?= _)"
     # the term of a comparison: "meno gente rispetto allo sciopero di ottobre", "a differenza del vertice"
     r"|\b(?:rispetto|in confronto|paragonat[aoie]) a(?:l|llo|lla|i|gli|lle|ll['’])?\s?(?= _)"
@@ -116,6 +130,9 @@ PLUPERFECT_RE = re.compile(
     r"\b(?:aveva|avevano|era|erano|erano stat[ie]|era stat[ao])\s+(?:\w+\s+)?"
     r"(?:\w{2,}(?:at|ut|it|ss|st)[aoie]|(?:s?volt|fatt|dett|vist|pres|mess|giunt|scritt|chies|spint|rott|mort|nat|"
     r"success|scess|pers|vint|spent|accolt|raccolt|tolt|scelt|apert|offert|sort)[aoie])\b")
+# Event words that name other events of the kind, after the one reported: aftershocks ("oltre 30
+# repliche, la più forte di magnitudo 3.2": not the main shock's magnitude).
+AFTER_EVENTS_RE = re.compile(r"repliche|scoss[ae] di assestamento")
 # Just before an event word: it is denied, not reported ("senza attacchi", "nessun incontro").
 DENIED_BEFORE_RE = re.compile(r"\b(?:senza|nessun[ao]?|niente|alcun[ao]?)\s+(?:\w+\s+)?$")
 # Future tense anywhere in the sentence: something yet to happen ("visiterà", "si terranno").
@@ -123,7 +140,7 @@ FUTURE_TENSE_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno|er
 # Anywhere in a sentence: an explicit reference to another occasion.
 OTHER_PAST_RE = re.compile(
     r"\b(?:in precedenza|precedentemente|nei giorni scorsi|nelle settimane scorse|la settimana scorsa|"
-    r"il mese scorso|l['’]anno scorso|lo scorso (?:mese|anno)|già in passato|(?:giorni|settimane|mesi|anni) fa|"
+    r"il mese scorso|l['’]anno scorso|lo scorso (?:mese|anno)|già in passato|(?:giorn[oi]|settiman[ae]|mes[ei]|ann[oi]) fa|"
     r"quell[ao] (?:del|dello|della|dell['’]|di)\b|dopo quell[ao]|rispetto a quell[ao]|l['’]ultima volta)"
 )
 OTHER_FUTURE_RE = re.compile(
@@ -142,30 +159,24 @@ FUTURE_CUE_RE = re.compile(
     r"\b(?:previst[aoie]|prossim[aoie]|atteso|attesa|attesi|attese|in programma|domani|imminente|"
     r"sarà|saranno|si terrà|si svolgerà)\b"
 )
+# A month named as the term of a comparison: "meno di quella di marzo", "rispetto a marzo".
+COMPARED_MONTH_RE = re.compile(
+    r"\b(?:quell[aoie] d(?:i|el|ello|ella|ell['’]|ei|egli|elle)|rispetto a(?:l|lla|ll['’])?|a differenza d(?:i|el|ella))\s*"
+    r"(?:\w+\s+){0,2}?(" + "|".join(MONTHS) + r")\b")
+# Right before an event word: its rank in a series ("la seconda scossa", "il terzo sciopero") or a
+# repeat of unknown rank ("la nuova scossa", "l'ennesimo sciopero"); right after it: "bis".
+SERIES_RANKS = {"second": 2, "terz": 3, "quart": 4, "quint": 5}
+SERIES_BEFORE_RE = re.compile(r"\b(second[oa]|terz[oa]|quart[oa]|quint[oa]|nuov[oa]|ennesim[oa])\s+$")
+SERIES_AFTER_RE = re.compile(r"\s+bis\b")
 MONTH_NAME_RE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b")
 MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as many as the event's
-SAME_DAY_SIMILARITY = 0.4  # lead-word cosine tying two reports of one kind and day that name no one in common
-# Two reports of one kind, day and place that name no person in common (two marches in one city on
-# one Saturday): their words must be this alike, on average over the event's reports (up to
-# MEMBERS_COMPARED of them); a place alone does not tell one event from another that day
-SAME_PLACE_SIMILARITY = 0.15
-MEMBERS_COMPARED = 12
-# ... and an event tied by its place alone is cut where groups of its reports (MIN_SPLIT_GROUP or
-# more each) are less alike than this on average (events of up to MAX_SPLIT_DOCS reports)
-SAME_PLACE_SPLIT = 0.22
-MIN_SPLIT_GROUP = 2
-MAX_SPLIT_DOCS = 60
-REFERENCE_WINDOW_DAYS = 180  # a day named without a year refers to an occasion this near the article's own
-MIN_SHARED_FIGURES = 1  # a figure its reports state too (with words clearly nearer this event than any other)
-# An article with no sure publication date, among more than FEW_EVENTS events of its kind naming its
-# persons (or places): a weekday or a guessed day may leave one of them standing, and one figure in
-# common with it is a coincidence among one story's events (the same round figures recur); it takes
-# this many figures in common (with FEW_EVENTS or fewer, one that no other candidate states)
-MIN_SHARED_FIGURES_UNANCHORED = 2
-FEW_EVENTS = 2
+# Tunables of the clustering rules are EventParams fields (params.yaml `aggregate.events`):
+# same_day_similarity, same_place_similarity, same_place_split, min_split_group,
+# reference_window_days, min_shared_figures, min_shared_figures_unanchored, few_events,
+# strong_bonus, weekday_bonus. What stays here bounds the cost or names a format.
+MEMBERS_COMPARED = 12  # an event's first reports compared with a candidate (same_place_similarity)
+MAX_SPLIT_DOCS = 60  # events of up to this many reports are searched for two groups of words (same_place_split)
 FIGURE_PREFIX = "#"  # content terms that are figures ("#count:175"), as build writes them
-STRONG_BONUS = 0.5  # evidence score of a wire copy of a report, or of the very day named without a year
-WEEKDAY_BONUS = 0.05  # ... of the weekday named ("martedì"): one day in seven
 NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
 
 
@@ -181,6 +192,23 @@ class EventParams:
     min_similarity_margin: float = 0.1   # ... and its lead over the next best event of that kind
     strong_content_margin: float = 0.25  # a lead this large (or a wire copy, or the day named) makes the join strong
     min_undated_pair_similarity: float = 0.5  # two articles with no dated event: cosine making them one event
+    min_figure_margin: float = 0.05      # ... the lead needed when its figures alone tell the candidates apart
+    join_rounds: int = 3                # rounds of joining undated articles (a join adds words and figures to its event)
+    same_day_similarity: float = 0.4     # lead-word cosine tying two reports of one kind and day that name no one in common
+    # two reports of one kind, day and place naming no person in common (two marches in one city on one
+    # Saturday): their words this alike on average over the event's first reports
+    same_place_similarity: float = 0.15
+    same_place_split: float = 0.22       # an event tied by its place alone is cut where groups of its reports are less alike
+    min_split_group: int = 2             # ... groups of at least this many reports each
+    reference_window_days: int = 180     # a day or month named without a year refers to an occasion this near the article's event
+    min_shared_figures: int = 1          # figures in common identifying an event for an article with a sure publication date
+    # without one, among more than few_events candidate events of its persons (or places): this many
+    # (one round figure in common is a coincidence among one story's events); with few_events or
+    # fewer, one figure that no other candidate states
+    min_shared_figures_unanchored: int = 2
+    few_events: int = 2
+    strong_bonus: float = 0.5            # evidence score of a wire copy of a report, or of the very day named without a year
+    weekday_bonus: float = 0.05          # ... of the weekday named ("martedì"): one day in seven
 
 
 @dataclass
@@ -209,6 +237,9 @@ class Frame:
     # nothing, but the time of year the text gives still rules out events far from it in every year
     # (unless it is a day the text gives to another occasion: `_time_excludes`)
     published_day_month: tuple[int, int] | None = None
+    # its event's place in a series of its kind: 2 for "il secondo sciopero", "sciopero bis", 3 for
+    # "la terza telefonata"; 0 for a repeat of unknown rank ("la nuova scossa"); None: not said
+    series_rank: int | None = None
 
 
 @dataclass
@@ -286,8 +317,8 @@ def persons_fit(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def places_fit(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
-    """Either unknown, or sharing one."""
-    return not a or not b or bool(set(a) & set(b))
+    """Either unknown, or naming one place (at the same grain, or a region and its province)."""
+    return not a or not b or places_meet(a, b)
 
 
 # --- per-sentence reading ------------------------------------------------------------------------
@@ -306,7 +337,8 @@ def _window(text: str, start: int, end: int, n_words: int) -> str:
     return " ".join(before + ["_"] + after).lower()
 
 
-CLAUSE_MARK_RE = re.compile(r"[,;:.()«»\"“”]")
+# A clause boundary: punctuation, but not the point or comma inside a number ("magnitudo 4.6", "1,5").
+CLAUSE_MARK_RE = re.compile(r"[;:()«»\"“”]|[.,](?!\d)|(?<!\d)[.,]")
 
 
 def _clause(text: str, start: int, end: int, marks: list[int] | None = None) -> str:
@@ -345,7 +377,8 @@ def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tupl
         if marks is None:
             marks = [m.start() for m in CLAUSE_MARK_RE.finditer(low)]
         clause = _clause(low, start, end, marks)
-        words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)),
+        words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)
+                                             or AFTER_EVENTS_RE.fullmatch(low[start:end])),
                       bool(FUTURE_CUE_RE.search(clause))))
     marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]) or OTHER_DATE_AFTER_RE.match(low, at)))
               for at, day in dates]
@@ -387,6 +420,7 @@ def document_frames(
     not simply its first ones (headers, bylines and page residue skipped).
     """
     guessed_dates = guessed_dates or {}
+    text_of = dict(zip(sentences["sid"].to_list(), sentences["text"].to_list())) if "text" in sentences.columns else {}
     guessed_by_sid: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (sid_at, _), md in guessed_dates.items():
         if md is not None:
@@ -415,12 +449,20 @@ def document_frames(
                 day_month = (guess.month, guess.day)
             day_month_at = guess_at
         # who and where: the persons and places named with the event word in the lead (a byline
-        # or a quoted commentator is not a participant); else the lead's places
+        # or a quoted commentator is not a participant), else the persons named with it further on;
+        # else the lead's places
         naming = [s for s in lead if readings.get(s) is not None and any(
             is_own_kind(k, kind) and not other for _, _, k, other, _ in readings[s].words)]
         persons = frozenset(p for s in naming for _, p in persons_of.get(s, ()))
-        places = frozenset(p for s in naming for _, p in places_of.get(s, ())) or frozenset(
-            p for s in lead for _, p in places_of.get(s, ()))
+        if not persons and kind not in LOCATED_KINDS:
+            # a lead naming them by role only ("il presidente americano e il leader del Cremlino"):
+            # the persons named with the event word in the rest of the article (for an event of a
+            # place, a march or a funeral, those are its speakers and commentators, not who it is)
+            persons = frozenset(p for s in sids if s not in lead and readings.get(s) is not None and any(
+                is_own_kind(k, kind) and not other for _, _, k, other, _ in readings[s].words)
+                for _, p in persons_of.get(s, ()))
+        places = frozenset(canonical_place(p) for s in naming for _, p in places_of.get(s, ())) or frozenset(
+            canonical_place(p) for s in lead for _, p in places_of.get(s, ()))
         if kind not in LOCATED_KINDS:
             places = frozenset()
         # what the text says of its event's time, and of other occasions' times
@@ -449,8 +491,29 @@ def document_frames(
                             months=frozenset(months) if len(months) == 1 else frozenset(),
                             other_days=frozenset(other_days), other_months=frozenset(other_months),
                             published_is_weak=weak,
-                            published_day_month=(published_day_month or {}).get(doc) if pub is None else None)
+                            published_day_month=(published_day_month or {}).get(doc) if pub is None else None,
+                            series_rank=_series_rank(lead, readings, text_of, kind))
     return frames
+
+
+def _series_rank(lead: list[int], readings: dict[int, SentenceReading], text_of: dict[int, str],
+                 kind: str) -> int | None:
+    """The rank its lead gives the article's own event in a series of its kind (Frame.series_rank):
+    an ordinal or "nuovo" right before its event word, or "bis" right after it."""
+    for s in lead:
+        r, text = readings.get(s), text_of.get(s)
+        if r is None or not text:
+            continue
+        low = text.lower()
+        for start, end, k, other, _ in r.words:
+            if other or not is_own_kind(k, kind):
+                continue
+            before = SERIES_BEFORE_RE.search(low[max(0, start - 20):start])
+            if before:
+                return SERIES_RANKS.get(before.group(1)[:-1], 0)
+            if SERIES_AFTER_RE.match(low, end):
+                return 2
+    return None
 
 
 def _without_dates(r: SentenceReading, sid: int, guessed: dict, keep_guessed: bool) -> SentenceReading:
@@ -581,7 +644,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in order:
         if f.date is None or f.kind == GENERIC_KIND:
             continue
-        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf)]
+        fitting = [c for c in groups[(f.kind, f.date)] if _fits(f, c, idf, params)]
         if len(fitting) > 1:
             # several events of this kind that day fit: the persons in common, else the words, decide
             best = max(len(f.persons & set(c.persons)) for c in fitting)
@@ -600,7 +663,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in order:
         if f.date is None or f.kind != GENERIC_KIND:
             continue
-        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf)]
+        fitting = [c for k in TALKS_CAN_BE for c in groups[(k, f.date)] if _fits(f, c, idf, params)]
         if len(fitting) > 1:
             fitting = _by_words(f, fitting, idf, params)
             if fitting is None:
@@ -617,7 +680,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     # is two events of that place and day
     split_clusters = []
     for c in clusters:
-        parts = _split_by_words(c, frames, idf)
+        parts = _split_by_words(c, frames, idf, params)
         split_clusters.extend(parts)
         if len(parts) > 1:
             for part in parts:
@@ -665,49 +728,66 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for c in clusters:
         for name in set(c.persons) | c.places:
             by_name[(c.kind, name)].append(c)
-    left = []
-    for f in order:
-        if f.doc_id in of_doc or f.date is not None or f.kind == UNKNOWN_KIND:
-            continue
-        scored = []
-        found: dict[int, Cluster] = {}
-        for k in compatible_kinds(f.kind):
-            for name in (f.persons or f.places):
-                for c in by_name.get((k, name), ()):
+    # in rounds: an article joined in one round adds its words and figures to its event, which may
+    # then tell apart an article that abstained in the round before (at most `join_rounds` rounds)
+    pending = [f for f in order if f.doc_id not in of_doc and f.date is None and f.kind != UNKNOWN_KIND]
+    for _ in range(max(params.join_rounds, 1)):
+        left = []
+        for f in pending:
+            scored = []
+            found: dict[int, Cluster] = {}
+            for k in compatible_kinds(f.kind):
+                for name in (f.persons or f.places):
+                    for c in by_name.get((k, name), ()):
+                        found[id(c)] = c
+            for d in near.get(f.doc_id, ()):
+                c = of_doc.get(d)
+                if c is not None and c.kind in compatible_kinds(f.kind):
                     found[id(c)] = c
-        for d in near.get(f.doc_id, ()):
-            c = of_doc.get(d)
-            if c is not None and c.kind in compatible_kinds(f.kind):
-                found[id(c)] = c
-        # the events it could be by who and where, whatever it says of the time
-        named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
-                 if _names_fit(f, c, near)]
-        for c in named:
-            evidence = _content_evidence(f, c, idf, near, params)
-            if evidence is not None:
-                scored.append((evidence[0], evidence[1], c.date, len(scored), c, evidence[2]))
-        scored.sort(key=lambda t: (-t[0], t[2], t[3]))
-        best = scored[0] if scored else None
-        runner_up = scored[1][0] if len(scored) > 1 else 0.0
-        # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
-        # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
-        # the one event of its kind it could be, its words alike enough). With no sure publication
-        # date, "the one it could be" is the one event of its kind naming its persons in the corpus,
-        # not the one a weekday or a guessed day left standing among several: the article's own event
-        # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
-        few = has_sure_publication(f) or len(named) == 1
-        if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named))
-                                 or (len(scored) == 1 and few))
-                or best[0] < params.min_content_similarity
-                or best[0] - runner_up < params.min_similarity_margin):
-            left.append(f)
-            continue
-        c = best[4]
-        c.add(f)
-        c.joined_by_words.add(f.doc_id)
-        if best[0] - runner_up < params.strong_content_margin:
-            c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
-        of_doc[f.doc_id] = c
+            # the events it could be by who and where, whatever it says of the time
+            named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
+                     if _names_fit(f, c, near)]
+            # "la seconda scossa", "lo sciopero bis": not the first of these events; the k-th of a
+            # series is identified as the k-th of them (the earlier ones are other occasions)
+            earlier, kth = _series_position(f.series_rank, named)
+            for c in named:
+                if any(c is x for x in earlier):
+                    continue
+                evidence = _content_evidence(f, c, idf, near, params)
+                if evidence is not None:
+                    scored.append((evidence[0], evidence[1] or c is kth, c.date, len(scored), c, evidence[2]))
+            scored.sort(key=lambda t: (-t[0], t[2], t[3]))
+            best = scored[0] if scored else None
+            runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
+            # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
+            # the one event of its kind it could be, its words alike enough). With no sure publication
+            # date, "the one it could be" is the one event of its kind naming its persons in the corpus,
+            # not the one a weekday or a guessed day left standing among several: the article's own event
+            # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
+            few = has_sure_publication(f) or len(named) == 1
+            # when its figures tell the events apart (the best one's are stated by no other candidate,
+            # which share none of its figures), its words need only lean the same way
+            by_figures = best is not None and bool(best[5]) and not any(t[5] for t in scored[1:])
+            margin = params.min_figure_margin if by_figures else params.min_similarity_margin
+            if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named), params)
+                                     or (len(scored) == 1 and few))
+                    or best[0] < params.min_content_similarity
+                    or best[0] - runner_up < margin):
+                left.append(f)
+                continue
+            c = best[4]
+            c.add(f)
+            c.joined_by_words.add(f.doc_id)
+            if best[0] - runner_up < params.strong_content_margin:
+                c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
+            of_doc[f.doc_id] = c
+            for name in f.persons | f.places:
+                if not any(x is c for x in by_name[(c.kind, name)]):
+                    by_name[(c.kind, name)].append(c)
+        if len(left) == len(pending):
+            break
+        pending = left
 
     # 3. frames left without a dated event: those whose content identifies one common event
     # (a wire copy, or the same persons or places and much the same words, nothing in their
@@ -840,7 +920,7 @@ def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
     if f.persons:
         if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
             return False
-    elif not (f.places & c.places):
+    elif not places_meet(f.places, c.places):
         return False
     return places_fit(f.places, c.places)
 
@@ -850,9 +930,9 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     """How strongly an article without a date of its own, naming the persons and places of the
     dated event `c` (`_names_fit`), identifies it (None when it cannot be that event): (score,
     is_copy_or_day, figures in common). Nothing the article says of its event's time may rule the
-    event out. The score is the IDF-weighted cosine of their words and figures, plus STRONG_BONUS
+    event out. The score is the IDF-weighted cosine of their words and figures, plus `strong_bonus`
     for a wire copy or for the very day named without a year when the words are at least
-    `min_content_similarity` alike, plus WEEKDAY_BONUS for the weekday named."""
+    `min_content_similarity` alike, plus `weekday_bonus` for the weekday named."""
     if _time_excludes(f, c.date, params):
         return None
     copy = bool(near.get(f.doc_id, set()) & set(c.docs))
@@ -861,27 +941,39 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     if copy or (named_day and score >= params.min_content_similarity):
         # (the day named adds to words alike, never stands in for them: the same day of another
         # year, or another event of that day)
-        score += STRONG_BONUS
+        score += params.strong_bonus
     elif f.weekday is not None and f.weekday == c.date.weekday():
-        score += WEEKDAY_BONUS
+        score += params.weekday_bonus
     # identified, not merely alike: a wire copy, the day named, or figures its reports state too
     # (the opening words of one story's events are the same; their figures are not)
     shared_figures = frozenset(t for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
     return score, named_day or copy, shared_figures
 
 
-def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int) -> bool:
+def _series_position(rank: int | None, named: list[Cluster]) -> tuple[list[Cluster], Cluster | None]:
+    """For an article placing its event in a series (Frame.series_rank) among the dated events
+    `named` (sorted by date) it could be: the ones it cannot be (earlier in the series) and the one
+    its ordinal identifies (None for a repeat of unknown rank, or when there are too few)."""
+    if rank is None or len(named) < 2:
+        return [], None
+    if rank == 0:
+        return named[:1], None
+    return named[:rank - 1], named[rank - 1] if len(named) >= rank else None
+
+
+def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int,
+                      params: "EventParams") -> bool:
     """Do the figures an article has in common with an event tell it apart? `shared`: those it
     states with the event; `others`: those it states with each other candidate event; `n_candidates`:
     the events of its kind naming its persons (or places), whatever their time. With a sure
-    publication date, MIN_SHARED_FIGURES; without, MIN_SHARED_FIGURES_UNANCHORED, or, among
-    FEW_EVENTS or fewer candidates, one figure no other candidate states."""
+    publication date, `min_shared_figures`; without, `min_shared_figures_unanchored`, or, among
+    `few_events` or fewer candidates, one figure no other candidate states."""
     if has_sure_publication(f):
-        return len(shared) >= MIN_SHARED_FIGURES
-    if len(shared) >= MIN_SHARED_FIGURES_UNANCHORED:
+        return len(shared) >= params.min_shared_figures
+    if len(shared) >= params.min_shared_figures_unanchored:
         return True
     stated_elsewhere = frozenset().union(*others)
-    return n_candidates <= FEW_EVENTS and len(shared - stated_elsewhere) >= MIN_SHARED_FIGURES
+    return n_candidates <= params.few_events and len(shared - stated_elsewhere) >= params.min_shared_figures
 
 
 def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict[str, set[str]],
@@ -910,15 +1002,16 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
     # with no sure publication date on both sides, one figure in common is a coincidence among the
     # events of one story (as for an article joining a dated event)
-    needed = MIN_SHARED_FIGURES if has_sure_publication(f) and has_sure_publication(g) else MIN_SHARED_FIGURES_UNANCHORED
+    needed = params.min_shared_figures if has_sure_publication(f) and has_sure_publication(g) \
+        else params.min_shared_figures_unanchored
     if not (same_day or shared_figures >= needed):
         return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):
         return None
-    if not (f.persons & g.persons or (not f.persons and not g.persons and f.places & g.places)):
+    if not (f.persons & g.persons or (not f.persons and not g.persons and places_meet(f.places, g.places))):
         return None
     similarity = _cosine(_words(f), _words(g), idf)  # last: the dearest test
-    bonus = STRONG_BONUS if f.day_month and f.day_month == g.day_month else 0.0
+    bonus = params.strong_bonus if f.day_month and f.day_month == g.day_month else 0.0
     return similarity + bonus if similarity + bonus >= params.min_undated_pair_similarity else None
 
 
@@ -927,7 +1020,7 @@ def _misdate_fits(small: Cluster, big: Cluster, idf: dict[str, float], min_simil
     places; with no names in common, only when their words are nearly the same (two votes of one
     assembly days apart share names and most words, but not the bill's)."""
     similarity = _cosine(_words(big), _words(small), idf)
-    if set(small.persons) & set(big.persons) or small.places & big.places:
+    if set(small.persons) & set(big.persons) or places_meet(small.places, big.places):
         return similarity >= min_similarity
     return similarity >= (1 + min_similarity) / 2
 
@@ -942,30 +1035,33 @@ def _by_words(f: Frame, fitting: list[Cluster], idf: dict[str, float], params: E
     return None
 
 
-def _fits(f: Frame, c: Cluster, idf: dict[str, float]) -> bool:
+def _fits(f: Frame, c: Cluster, idf: dict[str, float], params: "EventParams") -> bool:
     """May a dated frame join an event of its kind and date? Its persons and places must not
     contradict the event's, and something positive must tie them: a person or place in common,
     or, when neither names any (two votes of one day), lead words this alike."""
     if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
         return False
     same_person = bool(f.persons & set(c.persons))
-    shared = same_person or bool(f.places & c.places)
+    shared = same_person or places_meet(f.places, c.places)
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2
-    if shared and not same_person and _mean_similarity(f, c, idf) < SAME_PLACE_SIMILARITY:
+    if shared and not same_person and _mean_similarity(f, c, idf) < params.same_place_similarity:
         return False  # the same place that day, but not the same words: maybe another event there
-    return shared or _cosine(_words(c), _words(f), idf) >= SAME_DAY_SIMILARITY
+    return shared or _cosine(_words(c), _words(f), idf) >= params.same_day_similarity
 
 
-def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float]) -> list[Cluster]:
+def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float],
+                    params: "EventParams | None" = None) -> list[Cluster]:
     """An event of one kind and day tied by its place alone (no person named by most of its
     reports), cut by average linkage of its reports' words where two groups are less than
-    SAME_PLACE_SPLIT alike on average: two events of that place and day when two groups of two
+    `same_place_split` alike on average: two events of that place and day when two groups of two
     reports or more stand apart (a lone report unlike the rest is an outlier, not an event: it
     stays with the group its words are nearest). Returns [c] when nothing stands apart."""
     n = len(c.docs)
-    if n < 2 * MIN_SPLIT_GROUP or n > MAX_SPLIT_DOCS or c.kind not in LOCATED_KINDS:
+    params = params or EventParams()
+    min_group = params.min_split_group
+    if n < 2 * min_group or n > MAX_SPLIT_DOCS or c.kind not in LOCATED_KINDS:
         return [c]
     if any(2 * k > n for k in c.persons.values()):
         return [c]
@@ -981,14 +1077,14 @@ def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float])
 
     while len(groups) > 1:
         best, x, y = max((link(a, b), x, y) for x, a in enumerate(groups) for y, b in enumerate(groups) if x < y)
-        if best < SAME_PLACE_SPLIT:
+        if best < params.same_place_split:
             break
         groups[x] = groups[x] + groups.pop(y)
-    big = [g for g in groups if len(g) >= MIN_SPLIT_GROUP]
+    big = [g for g in groups if len(g) >= min_group]
     if len(big) < 2:
         return [c]
     for g in groups:
-        if len(g) < MIN_SPLIT_GROUP:
+        if len(g) < min_group:
             max(big, key=lambda b: (link(g, b), -min(b))).extend(g)
     parts = []
     for g in sorted(big, key=min):
@@ -1033,36 +1129,60 @@ def sentence_relation(r: SentenceReading | None, main_kind: str, main_date: dt.d
 
 
 class ReferenceIndex:
-    """The dated events, to find the one a sentence about another occasion names by its day:
-    "la telefonata del 2 febbraio era durata 40 minuti" states a value of the 2 February call
-    when the corpus knows that call (same kind, persons and places fitting the article's)."""
+    """The dated events, to find the one a sentence about another occasion names by its day or
+    month: "la telefonata del 2 febbraio era durata 40 minuti", "a marzo la telefonata era durata
+    due ore" state a value of that call when the corpus knows exactly one such call (same kind,
+    persons and places fitting the article's; for a day or month named without a year, one near
+    the article's own dated event)."""
 
-    def __init__(self, clusters: list[Cluster]) -> None:
+    def __init__(self, clusters: list[Cluster], window_days: int = 180) -> None:
+        self.window_days = window_days
         self.by_day: dict[tuple[int, int], list[Cluster]] = defaultdict(list)
+        self.by_month: dict[int, list[Cluster]] = defaultdict(list)
         for c in clusters:
             if c.date is not None and c.kind not in (STATEMENT_KIND, UNKNOWN_KIND):
                 self.by_day[(c.date.month, c.date.day)].append(c)
+                self.by_month[c.date.month].append(c)
 
     def find(self, r: SentenceReading, sid: int, f: Frame, own: Cluster,
-             guessed: dict[tuple[int, int], tuple[int, int] | None]) -> Cluster | None:
+             guessed: dict[tuple[int, int], tuple[int, int] | None], months: list[int] = (),
+             text: str = "") -> Cluster | None:
+        """The one known event the sentence refers to, or None. `months`: the months it names
+        without a day ("a marzo"), used when it names no day and tells of a past occasion (a
+        pluperfect or a past cue), the month not being only the term of a comparison ("è durata
+        quaranta minuti, meno di quella di marzo": the sentence's value is its own event's)."""
         kinds = {k for _, _, k, _, _ in r.words} or {f.kind}
         if GENERIC_KIND in kinds:
             kinds |= {f.kind} if f.kind in TALKS_CAN_BE else set(TALKS_CAN_BE)
-        found = set()
+        found: dict[int, Cluster] = {}
+
+        def consider(c: Cluster, exact_day: dt.date | None, exact_month: dt.date | None) -> None:
+            if c is own or c.kind not in kinds:
+                return
+            if exact_day is not None and c.date != exact_day:
+                return
+            if exact_month is not None and (c.date.year, c.date.month) != (exact_month.year, exact_month.month):
+                return
+            if exact_day is None and exact_month is None and (
+                    own.date is None or abs((c.date - own.date).days) > self.window_days):
+                return  # named without a year: only an occasion of the same season as the article's dated event
+            if persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places) and (
+                    f.persons & set(c.persons) or places_meet(f.places, c.places)):
+                found[id(c)] = c
+
         for at, day, _ in r.dates:
             exact = (sid, at) not in guessed
             if not exact and guessed[(sid, at)] is None:
-                continue
+                continue  # a relative day resolved against a guessed anchor: names nothing
             for c in self.by_day.get((day.month, day.day), ()):
-                if c is own or c.kind not in kinds or (exact and c.date != day):
-                    continue
-                if not exact and (own.date is None or abs((c.date - own.date).days) > REFERENCE_WINDOW_DAYS):
-                    continue  # a day named without a year: only an occasion of the same season of the story
-                if persons_fit(f.persons, c.main_persons) and places_fit(f.places, c.places) and (
-                        f.persons & set(c.persons) or f.places & c.places):
-                    found.add(id(c))
-                    match = c
-        return match if len(found) == 1 else None
+                consider(c, day if exact else None, None)
+        if not r.dates and r.past_cue:
+            resolved = {d.month: d for d in r.months}
+            compared = {MONTHS[m.group(1)] for m in COMPARED_MONTH_RE.finditer(text.lower())}
+            for month in sorted((set(months) | set(resolved)) - compared):
+                for c in self.by_month.get(month, ()):
+                    consider(c, None, resolved.get(month))
+        return next(iter(found.values())) if len(found) == 1 else None
 
 
 def statement_clusters(statements: list[tuple[str, int, str, frozenset[str]]], published: dict[str, dt.date | None],

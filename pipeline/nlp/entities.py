@@ -140,7 +140,10 @@ MEDIA_CUES = frozenset(
     """.split()
 )
 MEDIA_WORDS = frozenset("post times news tribune journal gazette herald corriere gazzetta tg tv radio channel press daily".split())
-PLACE_PREPOSITIONS = frozenset({"a", "ad", "in"})
+PLACE_PREPOSITIONS = frozenset({"a", "ad", "in", "nel", "nella", "nelle", "nei", "negli", "nello"})
+# Capitalized common words that follow "in"/"nel" without being a place's name ("in Aula", "nel
+# Paese", "in Borsa"): never made places by the preposition alone.
+NOT_PLACES = frozenset("aula borsa paese rete stato chiesa palazzo consiglio governo capitale".split())
 # Nouns that introduce a place name: "piazza San Pietro", "la città di Sölden".
 PLACE_CUES = frozenset("piazza via viale corso città quartiere fiume lago isola provincia regione comune".split())
 # Capitalized words that start names although they are common words ("San Pietro").
@@ -681,6 +684,21 @@ def _type_hint(text: str, words: list[str], start: int, end: int) -> tuple[str |
     return None, False
 
 
+# Nouns whose "di X" names a town or a region ("la provincia di Macerata"); a square's or a street's
+# name ("piazza Grande") is no town: many towns have one of that name.
+TOWN_CUES = frozenset("provincia regione comune città".split())
+
+
+def _names_town(text: str, start: int) -> bool:
+    """Is the word at `start`, inside a sentence, introduced as a town or region: "a X", "nelle X",
+    "provincia di X"?"""
+    if _at_sentence_start(text, start):
+        return False
+    before = _words_before(text, start, 2)
+    return bool(before) and (before[-1] in PLACE_PREPOSITIONS or (
+        len(before) == 2 and before[-1] == "di" and before[-2] in TOWN_CUES))
+
+
 def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
     """Names in one (normalized) sentence, alias matches and capitalized runs, by position."""
     found: list[NameCandidate] = []
@@ -705,6 +723,11 @@ def find_names(text: str, lexicon: Lexicon) -> list[NameCandidate]:
             weak = all(is_common_word(t.text) for t in substantive) and (
                 ascii_fold(piece[0].text) not in ORG_HEADS or len(piece) == 1  # "la Procura" alone is generic
             )
+            if weak and len(piece) == 1 and _names_town(text, start) \
+                    and ascii_fold(piece[0].text) not in NOT_PLACES | NAME_HEADS:
+                # a capitalized word inside a sentence after "a", "nelle", "provincia di": a town or
+                # region that is also a common word ("a Camerino", "nelle Marche", "di Macerata")
+                weak = False
             if len(piece) == 1 and _at_sentence_start(text, start) and hint is None:
                 if _HEADLINE_SPEAKER_RE.match(text, end) and not weak:
                     hint = "person"  # headline convention: "Sinner: «…»"
@@ -878,6 +901,12 @@ def resolve_mentions(
     return mentions, entities
 
 
+def _is_place(ent: _CorpusEntity) -> bool:
+    """A name the corpus types as a place more often than anything else."""
+    n_place = ent.hints.get("place", 0)
+    return n_place > 0 and n_place >= max(ent.hints.get(t, 0) for t in ("person", "org", "media"))
+
+
 def _resolve(cand, lexicon, doc_surnames, corpus_surnames, corpus, pick, corpus_id):
     """(entity_id, method, is_uncertain) for one candidate, or None to drop it."""
     if cand.entity_id:
@@ -914,6 +943,8 @@ def _resolve(cand, lexicon, doc_surnames, corpus_surnames, corpus, pick, corpus_
         chosen, uncertain = pick(corpus_surnames[key])
         return corpus_id(chosen), "surname_in_corpus", uncertain
     if cand.weak:
+        if n_words == 1 and key in corpus and _is_place(corpus[key]):
+            return corpus_id(key), cand.method, False  # "tra Camerino e Muccia": a place the corpus names "a Camerino"
         return None
     if key in corpus:
         return corpus_id(key), cand.method, False

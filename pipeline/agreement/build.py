@@ -1,9 +1,10 @@
 """The aggregate stage as one pure function: normalized tables in, aggregated tables out.
 
 The steps, in order: read each sentence once (event words, dates, cues) and tokenize the
-sentences that need words once (`nlp.text.token_table`); find events (`events`); build facts
-(`facts`); match facts and sentences within events into claims (`matching`); find conflicts
-(`conflicts`); score sources (`scores`).
+sentences that need words once (`nlp.text.token_table`); find events (`events`); then, per group
+of whole events (`event_partitions`, `compare_events`, on the execution engine): build facts
+(`facts`), match facts and sentences within events into claims (`matching`), find conflicts
+(`conflicts`); last, score sources (`scores`) over all groups' claims.
 """
 
 from __future__ import annotations
@@ -336,10 +337,12 @@ def event_partitions(sentences: pl.DataFrame, tokens: pl.DataFrame, quantities: 
                      mentions: pl.DataFrame, event_dates: pl.DataFrame, partition_docs: int) -> list[dict[str, pl.DataFrame]]:
     """The inputs of `compare_events` cut into groups of whole events: every row of a sentence
     (its tokens, quantities, quotes, mentions, its article's event date) goes with the sentence,
-    every sentence of an event with the event. Events are taken in event_id order and a new group
-    starts every `partition_docs` documents (an event counts its articles; a larger event is a
-    group alone). A sentence with no event goes with its article's event (it is compared with
-    nothing). Rows of sentences not in `sentences` are left out (no fact reads them)."""
+    every sentence of an event with the event. Events are taken in event_id order, each counting
+    the articles it has sentences of, and an event goes to group k when the events before it count
+    k * `partition_docs` articles or more but fewer than (k + 1) * `partition_docs`: about
+    `partition_docs` articles a group, an event never cut (a group holds at most `partition_docs`
+    articles plus its last event's). A sentence with no event goes with its article's event (it is
+    compared with nothing). Rows of sentences not in `sentences` are left out (no fact reads them)."""
     key = pl.coalesce("event_id", "_doc_event_id", "doc_id")
     keyed = sentences.with_columns(key.alias("_key"))
     weight = keyed.group_by("_key").agg(pl.col("doc_id").n_unique().alias("_n")).sort("_key")

@@ -2,7 +2,9 @@
 
 Reads data/parsed/{articles,sources} and data/normalized/{sentences,entities,mentions,quotes,
 time_expressions,quantities}; writes the aggregated tables (pipeline.schemas, stage
-`aggregate`) and reports/agreement.json. The logic lives in pipeline.agreement.
+`aggregate`) and reports/agreement.json. The logic lives in pipeline.agreement; facts, claims
+and conflicts are made per group of whole events on the engine of the `execution` block of
+params.yaml (pipeline/execution.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 
 from pipeline.agreement.build import INPUT_TABLES, OUTPUT_TABLES, AggregateParams, aggregate, agreement_metrics
 from pipeline.common import ROOT, load_params, read_table, settings_from_params, setup_logging, write_table
+from pipeline.execution import load_execution, open_engine
 
 METRICS_PATH = "reports/agreement.json"
 
@@ -22,7 +25,8 @@ def main() -> None:
     setup_logging()
     params = settings_from_params(AggregateParams, load_params("aggregate"), "aggregate")
     inputs = {name: read_table(name) for name in INPUT_TABLES}
-    tables = aggregate(inputs, params)
+    with open_engine(load_execution()) as engine:
+        tables = aggregate(inputs, params, engine)
     for name in OUTPUT_TABLES:
         write_table(name, tables[name])
     metrics = agreement_metrics(tables)

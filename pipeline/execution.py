@@ -4,8 +4,8 @@ A stage splits its input into partitions of whole documents (`partition_frames`:
 slices of `partition_docs` doc_ids in sorted order, every row of a document in the same
 partition), maps a pure function over them (`Engine.map_partitions`; `Engine.imap_partitions`
 yields the results one by one, for a stage that streams its output) and concatenates the
-results in partition order (`concat_partitions`). Partitions of other things (ingest's input
-files) are cut by `chunk`. The function sees only its partition, and
+results in partition order (`concat_partitions`). Partitions of other things are cut by `chunk`
+(ingest's input files) or keyed by another column (`key=`: aggregate's groups of whole events). The function sees only its partition, and
 anything computed across the corpus is passed to it (`shared=`) or done after the map, so the
 output is the same whatever the engine and the number of workers.
 

@@ -8,6 +8,10 @@
   partition) and with `engine: dask` on a two-worker LocalCluster (about ten partitions each,
   started once for the module): every Parquet file is byte-identical. The normalize function,
   partitioned differently in this process, gives the same conformed tables.
+- `aggregate`: the same on the same corpus (facts, claims and conflicts made per group of whole
+  events on the two workers: every table and reports/agreement.json byte-identical), and the
+  pure function gives the same tables in one group of events as in many, each event whole in
+  one group with every row of its sentences.
 - `DaskEngine.imap_partitions`: results in partition order, errors raised to the caller.
 """
 
@@ -26,7 +30,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.common import conform, read_table, settings_from_params
+from pipeline.common import conform, load_params, read_table, settings_from_params
 from pipeline.execution import (
     ExecutionSettings,
     LocalEngine,
@@ -307,6 +311,64 @@ def test_normalize_pure_function_does_not_depend_on_the_partitioning(local_run):
     small = normalize(blocks, articles, settings, lexicon, LocalEngine(ExecutionSettings(partition_docs=23)))
     for name in NORMALIZED:
         assert conform(name, small[name]).equals(conform(name, whole[name])), name
+
+
+AGGREGATED = ("events", "facts", "claims", "claim_evidence", "conflicts", "source_agreement", "near_duplicates",
+              "entity_coverage")
+AGREEMENT_JSON = "reports/agreement.json"
+
+
+def _aggregate_hashes(root: Path) -> dict[str, str]:
+    return _hashes(root, AGGREGATED) | {AGREEMENT_JSON: hashlib.sha256((root / AGREEMENT_JSON).read_bytes()).hexdigest()}
+
+
+def test_aggregate_gives_the_same_bytes_on_dask_with_two_workers(local_run, dask_scheduler):
+    root, _ = local_run
+    assert "execution: dask" not in _run_stage("aggregate", root)  # one group of all events
+    local = _aggregate_hashes(root)
+    # the comparison covers what is decided across documents: events of several articles, claims
+    # of several sources, conflicts
+    assert read_table("events", root).filter(pl.col("n_docs") > 1).height > 10
+    assert read_table("claims", root).filter(pl.col("n_sources") > 1).height
+    assert read_table("conflicts", root).height
+    assert _rerun_on_dask("aggregate", root, dask_scheduler, AGGREGATED) == {name: local[name] for name in AGGREGATED}
+    assert _aggregate_hashes(root) == local
+
+
+class _RecordingEngine(LocalEngine):
+    """A local engine that keeps the partitions it was given."""
+
+    def map_partitions(self, func, partitions, desc="partitions", **shared):
+        self.partitions = list(partitions)
+        return super().map_partitions(func, partitions, desc=desc, **shared)
+
+
+def test_aggregate_pure_function_does_not_depend_on_the_grouping_of_events(local_run):
+    from pipeline.agreement.build import INPUT_TABLES, OUTPUT_TABLES, AggregateParams, aggregate, agreement_metrics
+
+    root, _ = local_run
+    params = settings_from_params(AggregateParams, load_params("aggregate", root), "aggregate")
+    inputs = {name: read_table(name, root) for name in INPUT_TABLES}
+    one = _RecordingEngine(ExecutionSettings(partition_docs=10**9))
+    whole = aggregate(inputs, params, one)
+    assert len(one.partitions) == 1
+    many = _RecordingEngine(ExecutionSettings(partition_docs=23))
+    grouped = aggregate(inputs, params, many)
+    assert len(many.partitions) > 5
+    group_of_event: dict[str, int] = {}
+    for i, part in enumerate(many.partitions):
+        sentences = part["sentences"]
+        for event in sentences["event_id"].drop_nulls().unique().to_list():
+            assert group_of_event.setdefault(event, i) == i, f"event {event} split across groups"
+        # a sentence's tokens, quantities, quotes and mentions travel with it
+        assert set(part["tokens"]["sid"].to_list()) <= set(sentences["sid"].to_list())
+        for name in ("quantities", "quotes", "mentions"):
+            assert set(part[name]["sent_id"].to_list()) <= set(sentences["sent_id"].to_list()), name
+    assert sum(p["sentences"].height for p in many.partitions) == one.partitions[0]["sentences"].height
+    assert whole["conflicts"].height and whole["claims"].filter(pl.col("n_sources") > 1).height
+    for name in OUTPUT_TABLES:
+        assert conform(name, grouped[name]).equals(conform(name, whole[name])), name
+    assert agreement_metrics(grouped) == agreement_metrics(whole)
 
 
 def test_dask_engine_streams_results_in_partition_order(dask_scheduler):

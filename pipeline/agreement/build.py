@@ -1,9 +1,10 @@
 """The aggregate stage as one pure function: normalized tables in, aggregated tables out.
 
 The steps, in order: read each sentence once (event words, dates, cues) and tokenize the
-sentences that need words once (`nlp.text.token_table`); find events (`events`); build facts
-(`facts`); match facts and sentences within events into claims (`matching`); find conflicts
-(`conflicts`); score sources (`scores`).
+sentences that need words once (`nlp.text.token_table`); find events (`events`); then, per group
+of whole events (`event_partitions`, `compare_events`, on the execution engine): build facts
+(`facts`), match facts and sentences within events into claims (`matching`), find conflicts
+(`conflicts`); last, score sources (`scores`) over all groups' claims.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pipeline.agreement.matching import (WHOLE_SCOPES, MatchParams, claim_id_of,
                                          fact_pairs, sentence_claims, sentence_pairs, term_idf)
 from pipeline.agreement.scores import dissenters, entity_coverage, near_duplicate_documents, source_agreement
 from pipeline.common import stable_id
+from pipeline.execution import DaskEngine, ExecutionSettings, LocalEngine, concat_partitions, partition_frames
 from pipeline.nlp.text import shorten, token_table
 from pipeline.nlp.italian import MONTHS
 from pipeline.schemas import CONFLICT_KINDS, WEEKDAYS
@@ -84,8 +86,17 @@ class AggregateParams:
         return cls(**parts)
 
 
-def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, pl.DataFrame]:
-    """All aggregated tables from the input tables named in INPUT_TABLES."""
+def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,
+              engine: LocalEngine | DaskEngine | None = None) -> dict[str, pl.DataFrame]:
+    """All aggregated tables from the input tables named in INPUT_TABLES.
+
+    What needs the whole corpus runs here: reading the sentences, the IDF of their terms, the
+    document frames and their clustering into events, near-duplicates, each sentence's event.
+    Facts, claims and conflicts are then made per group of whole events (`compare_events`, on
+    `engine`'s partitions; default: in this process, in one group), and the source-level tables
+    from their concatenation. The tables do not depend on the grouping.
+    """
+    engine = engine or LocalEngine(ExecutionSettings(partition_docs=ONE_PARTITION))
     articles = t["articles"]
     sentences = (
         t["sentences"].select("sent_id", "doc_id", "block_no", "sent_no", "text")
@@ -253,6 +264,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
                              schema={"sid": pl.UInt32, "other_event_id": pl.Utf8})
     sentences = (
         sentences.join(event_of_doc, on="doc_id", how="left", maintain_order="left")
+        .with_columns(pl.col("event_id").alias("_doc_event_id"))
         .join(elsewhere.with_columns(pl.lit(True).alias("_elsewhere")), on="sid", how="left", maintain_order="left")
         .with_columns(pl.when(pl.col("_elsewhere")).then(pl.col("other_event_id")).otherwise(pl.col("event_id")).alias("event_id"))
         .drop("other_event_id", "_elsewhere")
@@ -260,10 +272,10 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
 
     # --- the sentences of events reported by two or more articles: the only ones compared ---
     multi = {eid for eid, c in all_clusters.items() if len(set(c.docs)) > 1 or eid in referred_events}
-    in_multi = sentences.filter(pl.col("event_id").is_in(list(multi)))
-    tokens = tokens.join(in_multi.select("sid"), on="sid", how="semi")
+    sentences = sentences.with_columns(pl.col("event_id").is_in(list(multi)).fill_null(False).alias("is_compared"))
+    tokens = tokens.join(sentences.filter(pl.col("is_compared")).select("sid"), on="sid", how="semi")
 
-    # --- facts, claims, conflicts ---
+    # --- what the per-event work needs from the corpus: each article's event date, each sentence's basis ---
     kinds = {eid: c.kind for eid, c in all_clusters.items()}
     surface_of = {(sid_of[s], st): (surface, rel) for s, st, surface, rel in zip(
         *(days[c].to_list() for c in ("sent_id", "start", "surface", "is_relative"))) if s in sid_of}
@@ -277,31 +289,28 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
             day = ev.day_in_year_of(f.day_month, cluster_of_doc[f.doc_id].date)
             if day is not None:
                 event_dates.append((*f.day_month_at, surface_of.get(f.day_month_at, ("?", False))[0], day, False))
-    facts = build_facts(sentences, t["quantities"], t["quotes"], t["mentions"], entity_types, kinds, tokens, params.facts,
-                        event_dates)
-    # how surely each fact's sentence belongs to its event: by the date its article gives, by its
-    # words (an undated or misdated article), or by its speaker (a statement event)
+    event_dates_df = pl.DataFrame(event_dates, schema=EVENT_DATE_SCHEMA, orient="row")
+    # how surely each sentence (and so each of its facts) belongs to its event: by the date its
+    # article gives, by its words (an undated or misdated article), or by its speaker (a statement event)
     doc_basis = {d: ("weak_content" if d in c.weakly_joined else "content" if d in c.joined_by_words
                      else c.identified_by) for d, c in cluster_of_doc.items()}
     basis = pl.DataFrame({"doc_id": list(doc_basis), "basis": list(doc_basis.values())},
                          schema={"doc_id": pl.Utf8, "basis": pl.Utf8})
-    facts = facts.join(basis, on="doc_id", how="left", maintain_order="left").with_columns(
+    sentences = sentences.join(basis, on="doc_id", how="left", maintain_order="left").with_columns(
         pl.when(pl.col("event_id").is_in(list(statement_ids))).then(pl.lit("speaker"))
         .when(pl.col("sid").is_in(list(referred_docs))).then(pl.lit("reference"))
         .otherwise(pl.col("basis").fill_null("article")).alias("basis"))
-    pairs = fact_pairs(facts, params.matching)
-    fact_claim_key = fact_claims(facts, params.matching)
-    claim_of_fact = {f: claim_id_of(k) for f, k in fact_claim_key.items()}
-    conflicts = find_conflicts(pairs, facts, claim_of_fact, names, params.conflicts)
 
-    fact_sids = claimed_sentences(facts, fact_claim_key)
-    plain = in_multi.filter(~pl.col("sid").is_in(list(fact_sids)))
-    spairs = sentence_pairs(tokens, plain, params.matching, idf)
-    sentence_root, best_sim = sentence_claims(spairs, dict(zip(plain["sid"].to_list(), plain["doc_id"].to_list())))
-
-    evidence, claims = _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_sim, conflicts,
-                                            params.matching.label_chars)
-    facts_out = facts.select(list(FACT_COLUMNS))
+    # --- facts, claims, conflicts: one task per group of whole events ---
+    parts = event_partitions(sentences, tokens, t["quantities"], t["quotes"], t["mentions"], event_dates_df,
+                             engine.settings.partition_docs)
+    del tokens
+    results = engine.map_partitions(compare_events, parts, desc="aggregate events", entity_types=entity_types,
+                                    event_kinds=kinds, names=names, idf=idf, params=params)
+    del parts
+    per_event = concat_partitions(results)
+    facts_out, conflicts = per_event["facts"], per_event["conflicts"]
+    evidence, claims = per_event["claim_evidence"], per_event["claims"]
 
     source_of = articles.select("doc_id", "source_id")
     dups = (
@@ -316,6 +325,69 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams) -> dict[str, 
         "events": events_df, "facts": facts_out, "claims": claims, "claim_evidence": evidence,
         "conflicts": conflicts, "source_agreement": agreement, "near_duplicates": dups, "entity_coverage": coverage,
     }
+
+
+ONE_PARTITION = 2**62  # partition_docs that puts every event in one group
+EVENT_DATE_SCHEMA = {"sid": pl.UInt32, "offset": pl.Int64, "surface": pl.Utf8, "day": pl.Date, "is_relative": pl.Boolean}
+# The sentence columns the per-event work reads (build_facts, matching, claims).
+EVENT_SENTENCE_COLUMNS = ("sid", "sent_id", "doc_id", "source_id", "text", "event_id", "is_compared", "basis")
+PARTITION_KEY = "_partition"
+
+
+def event_partitions(sentences: pl.DataFrame, tokens: pl.DataFrame, quantities: pl.DataFrame, quotes: pl.DataFrame,
+                     mentions: pl.DataFrame, event_dates: pl.DataFrame, partition_docs: int) -> list[dict[str, pl.DataFrame]]:
+    """The inputs of `compare_events` cut into groups of whole events: every row of a sentence
+    (its tokens, quantities, quotes, mentions, its article's event date) goes with the sentence,
+    every sentence of an event with the event. Events are taken in event_id order, each counting
+    the articles it has sentences of, and an event goes to group k when the events before it count
+    k * `partition_docs` articles or more but fewer than (k + 1) * `partition_docs`: about
+    `partition_docs` articles a group, an event never cut (a group holds at most `partition_docs`
+    articles plus its last event's). A sentence with no event goes with its article's event (it is
+    compared with nothing). Rows of sentences not in `sentences` are left out (no fact reads them)."""
+    key = pl.coalesce("event_id", "_doc_event_id", "doc_id")
+    keyed = sentences.with_columns(key.alias("_key"))
+    weight = keyed.group_by("_key").agg(pl.col("doc_id").n_unique().alias("_n")).sort("_key")
+    before = weight["_n"].cum_sum() - weight["_n"]
+    group = weight.select("_key", (before // partition_docs).cast(pl.Utf8).str.zfill(12).alias(PARTITION_KEY))
+    keyed = keyed.join(group, on="_key", how="left", maintain_order="left")
+    by_sid = keyed.select("sid", PARTITION_KEY)
+    by_sent_id = keyed.select("sent_id", PARTITION_KEY)
+    frames = {
+        "sentences": keyed.select(*EVENT_SENTENCE_COLUMNS, PARTITION_KEY),
+        "tokens": tokens.join(by_sid, on="sid", how="inner", maintain_order="left"),
+        "quantities": quantities.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
+        "quotes": quotes.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
+        "mentions": mentions.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
+        "event_dates": event_dates.join(by_sid, on="sid", how="inner", maintain_order="left"),
+    }
+    parts = partition_frames(frames, 1, key=PARTITION_KEY) or [{name: f.clear() for name, f in frames.items()}]
+    return [{name: f.drop(PARTITION_KEY) for name, f in part.items()} for part in parts]
+
+
+def compare_events(part: dict[str, pl.DataFrame], entity_types: dict[str, str], event_kinds: dict[str, str],
+                   names: dict[str, str], idf: pl.DataFrame, params: AggregateParams) -> dict[str, pl.DataFrame]:
+    """Facts, conflicts, claims and claim evidence of one group of whole events (`event_partitions`),
+    with the corpus-wide `entity_types`, `event_kinds`, `names` and `idf`: the same rows, whatever
+    the grouping, as the whole corpus in one group gives."""
+    sentences, tokens = part["sentences"], part["tokens"]
+    event_dates = list(zip(*(part["event_dates"][c].to_list() for c in EVENT_DATE_SCHEMA)))
+    facts = build_facts(sentences, part["quantities"], part["quotes"], part["mentions"], entity_types, event_kinds,
+                        tokens, params.facts, event_dates)
+    facts = facts.join(sentences.select("sid", "basis"), on="sid", how="left", maintain_order="left")
+    pairs = fact_pairs(facts, params.matching)
+    fact_claim_key = fact_claims(facts, params.matching)
+    claim_of_fact = {f: claim_id_of(k) for f, k in fact_claim_key.items()}
+    conflicts = find_conflicts(pairs, facts, claim_of_fact, names, params.conflicts)
+
+    fact_sids = claimed_sentences(facts, fact_claim_key)
+    plain = sentences.filter(pl.col("is_compared") & ~pl.col("sid").is_in(list(fact_sids)))
+    spairs = sentence_pairs(tokens, plain, params.matching, idf)
+    sentence_root, best_sim = sentence_claims(spairs, dict(zip(plain["sid"].to_list(), plain["doc_id"].to_list())))
+
+    evidence, claims = _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_sim, conflicts,
+                                            params.matching.label_chars)
+    return {"facts": facts.select(list(FACT_COLUMNS)), "conflicts": conflicts, "claim_evidence": evidence,
+            "claims": claims}
 
 
 def _term_sets(pairs: pl.DataFrame) -> dict[str, frozenset[str]]:

@@ -24,8 +24,8 @@ The `execution:` block of params.yaml chooses the engine:
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +35,8 @@ from typing import Any, TypeVar
 import polars as pl
 
 from pipeline.common import load_params, progress, settings_from_params
+
+log = logging.getLogger("pipeline.execution")
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -231,7 +233,7 @@ class DaskEngine:
         try:
             usage = self.client.run(worker_usage)
         except Exception as err:  # noqa: BLE001 - a measurement never fails the stage
-            print(f"execution: worker usage not recorded: {err}", file=sys.stderr)
+            log.warning("execution: worker usage not recorded: %s", err)
             return
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"workers": [usage[address] for address in sorted(usage)]}) + "\n")
@@ -254,7 +256,7 @@ def open_engine(settings: ExecutionSettings | None = None) -> Iterator[LocalEngi
     if settings.engine == "dask":
         plural = "es" if settings.n_workers > 1 else ""
         where = settings.scheduler or f"a LocalCluster of {settings.n_workers} worker process{plural}"
-        print(f"execution: dask on {where}, {settings.partition_docs} documents per partition", file=sys.stderr)
+        log.info("execution: dask on %s, %d documents per partition", where, settings.partition_docs)
     try:
         yield engine
     finally:

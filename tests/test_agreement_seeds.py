@@ -15,13 +15,13 @@ import polars as pl
 import pytest
 
 from pipeline.agreement.build import INPUT_TABLES, AggregateParams, aggregate
-from pipeline.common import load_params, read_table
+from pipeline.common import load_params, read_table, settings_from_params
 
 
 @pytest.fixture(scope="module")
 def seeds(pipeline_run):
     inputs = {name: read_table(name, root=pipeline_run) for name in INPUT_TABLES}
-    return inputs, aggregate(inputs, AggregateParams.from_dict(load_params("aggregate", root=pipeline_run)))
+    return inputs, aggregate(inputs, settings_from_params(AggregateParams, load_params("aggregate", root=pipeline_run), "aggregate"))
 
 
 def _docs_with(sentences: pl.DataFrame, phrase: str) -> set[str]:
@@ -75,7 +75,7 @@ def test_positive_control_with_conflict_detection_off_the_nato_conflict_is_gone(
     real = build.find_conflicts
     monkeypatch.setattr(build, "find_conflicts", lambda *args, **kwargs: real(*args, **kwargs).head(0))
     inputs, _ = seeds
-    off = aggregate(inputs, AggregateParams.from_dict(load_params("aggregate", root=pipeline_run)))
+    off = aggregate(inputs, settings_from_params(AggregateParams, load_params("aggregate", root=pipeline_run), "aggregate"))
     assert off["conflicts"].height == 0
     assert not _nato_conflict(inputs, off)
 

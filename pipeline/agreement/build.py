@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -61,29 +61,14 @@ class NearDuplicateParams:
 
 @dataclass(frozen=True)
 class AggregateParams:
-    """Every tunable of the stage; params.yaml `aggregate:` documents each key."""
+    """Every tunable of the stage; params.yaml `aggregate:` documents each key (loaded by
+    `common.settings_from_params`)."""
 
     events: ev.EventParams = ev.EventParams()
     facts: FactParams = FactParams()
     matching: MatchParams = MatchParams()
     conflicts: ConflictParams = ConflictParams()
     near_duplicates: NearDuplicateParams = NearDuplicateParams()
-
-    @classmethod
-    def from_dict(cls, p: dict) -> "AggregateParams":
-        """From the params.yaml `aggregate:` block (missing keys keep their defaults; unknown keys are an error)."""
-        parts = {}
-        for f in fields(cls):
-            block = dict(p.get(f.name) or {})
-            known = {x.name for x in fields(f.default)}
-            unknown = set(block) - known
-            if unknown:
-                raise ValueError(f"aggregate.{f.name}: unknown keys {sorted(unknown)}")
-            default = f.default
-            if f.name == "conflicts" and "kind_factors" in block:
-                block["kind_factors"] = {**default.kind_factors, **block["kind_factors"]}
-            parts[f.name] = type(default)(**{**default.__dict__, **block})
-        return cls(**parts)
 
 
 def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,

@@ -210,6 +210,53 @@ def test_a_weakly_joined_report_agreeing_on_one_figure_is_a_dissent():
     assert out.height == 2 and set(out["status"]) == {"confirmed"}
 
 
+def _polarity(i, doc, sign, basis):
+    return {**_fact(i, doc, "polarità parlare", sign, basis), "kind": "polarity", "unit": "truth",
+            "value": ("non " if sign < 0 else "") + "parlare"}
+
+
+def _with_polarity(rows):
+    """`_conflicts_of` with the polarity facts of `rows` paired too (same subject, Dice 0.8)."""
+    from pipeline.agreement.conflicts import ConflictParams, find_conflicts
+    facts = pl.DataFrame(rows)
+    pairs = []
+    for i, a in enumerate(rows):
+        for b in rows[i + 1:]:
+            if a["measure"] == b["measure"] and a["doc_id"] != b["doc_id"]:
+                pairs.append({"fact_id": a["fact_id"], "fact_id_b": b["fact_id"], "kind": a["kind"],
+                              "subject_dice": 0.8 if a["kind"] == "polarity" else None})
+    params = ConflictParams(weak_content_event_factor=0.75, unanchored_join_factor=0.8)
+    return find_conflicts(pl.DataFrame(pairs), facts, {r["fact_id"]: "c1" for r in rows}, {}, params)
+
+
+def test_a_weak_join_agreeing_on_a_total_of_both_sides_is_as_sure_as_a_join_by_its_words():
+    # "uno scambio di 350 prigionieri" (undated, joined by its words) agrees with "175 per parte":
+    # its "non è stata discussa la questione degli aiuti" against "hanno parlato degli aiuti" is confirmed
+    rows = [{**_fact(0, "d1", "prigionieri", 175, "date"), "scope": "per_parte"},
+            _fact(1, "u", "prigionieri", 350, "weak_content"),
+            _polarity(2, "d1", 1, "date"), _polarity(3, "u", -1, "weak_content")]
+    out = _with_polarity(rows)
+    assert out["kind"].to_list() == ["polarity"] and out["status"].to_list() == ["confirmed"]
+
+
+def test_a_weak_join_whose_total_is_not_both_sides_keeps_its_polarity_to_check():
+    # control: "500 prigionieri" is not 175 per side: the weak join agrees on nothing, two doubts
+    rows = [{**_fact(0, "d1", "prigionieri", 175, "date"), "scope": "per_parte"},
+            _fact(1, "u", "prigionieri", 500, "weak_content"),
+            _polarity(2, "d1", 1, "date"), _polarity(3, "u", -1, "weak_content")]
+    out = _with_polarity(rows)
+    assert set(out["status"]) == {"to_check"} and "polarity" in set(out["kind"])
+
+
+def test_a_relative_day_after_a_speech_verb_dates_the_statement_not_the_event():
+    from pipeline.agreement.facts import STATEMENT_DAY_RE
+    for before in ("Il consigliere Ushakov ha dato ", "Il portavoce ha detto ", "I sindacati hanno dichiarato "):
+        assert STATEMENT_DAY_RE.search(before), before
+    # controls: the day of the event itself
+    for before in ("I due leader si sono sentiti ", "Trump e Putin hanno parlato ", "La scossa è avvenuta "):
+        assert not STATEMENT_DAY_RE.search(before), before
+
+
 # --- the term of a comparison is another occasion ------------------------------------------------
 
 def test_the_event_a_sentence_compares_with_is_another_occasion():

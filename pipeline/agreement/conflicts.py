@@ -29,7 +29,8 @@ the event is two events joined by mistake, and a pair across camps, of any kind,
 `event_camps_factor`; one split measure alone is a dispute, police against organisers), the
 anchoring of a weak join (an article joined to its event by its words less surely, `weak_content`,
 that agrees with no other report of the event on any quantity or date: `unanchored_join_factor`,
-two doubts) and the kind (`kind_factors`). At or above
+two doubts; one that agrees on some value, "350 in tutto" with "175 per parte" too, is as sure as
+an ordinary join by its words: `content_event_factor`) and the kind (`kind_factors`). At or above
 `min_conflict_confidence` a conflict is `confirmed`, else `to_check`. Agreement rates and
 headline counts use confirmed conflicts only.
 """
@@ -138,7 +139,13 @@ def find_conflicts(
          .join(sides.rename({"doc_id": "doc_id_b", "event_side": "event_side_b"}), on=["event_id", "doc_id_b"], how="left"))
     disjoint = ((pl.col("high_w") < pl.col("low_b_w")) | (pl.col("high_b_w") < pl.col("low_w"))).fill_null(False)
     # the articles that agree with another report of their event on some value of one measure
-    valued = p.filter(pl.col("kind").is_in(["quantity", "date"]) & ~disjoint)
+    # ("350 prigionieri" agrees with "175 per parte": the whole of both sides)
+    doubled_fits = pl.lit(False)
+    for side, other in (("", "_b"), ("_b", "")):
+        doubled_fits = doubled_fits | ((pl.col(f"scope{side}") == "per_parte") & (pl.col(f"scope{other}").fill_null("") != "per_parte")
+                                       & ~((2 * pl.col(f"high{side}_w") < pl.col(f"low{other}_w"))
+                                           | (pl.col(f"high{other}_w") < 2 * pl.col(f"low{side}_w")))).fill_null(False)
+    valued = p.filter(pl.col("kind").is_in(["quantity", "date"]) & (~disjoint | (pl.col("kind").eq("quantity") & doubled_fits)))
     anchored = set(zip(valued["event_id"].to_list(), valued["doc_id"].to_list())) | set(
         zip(valued["event_id"].to_list(), valued["doc_id_b"].to_list()))
     # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
@@ -149,11 +156,15 @@ def find_conflicts(
         if found is None:
             continue
         kind, why = found
-        confidence = _confidence(r, kind, params)
         # an article tied to its event by its words alone, less surely, that agrees with it on no
-        # value: two doubts, as likely a report of another event as a dissenting one
-        if any(basis == "weak_content" and (r["event_id"], doc) not in anchored
-               for basis, doc in ((r["basis"], r["doc_id"]), (r["basis_b"], r["doc_id_b"]))):
+        # value: two doubts, as likely a report of another event as a dissenting one; one that
+        # agrees with another report of the event on a value is as sure as an ordinary join by
+        # its words (the value confirms the margin)
+        unanchored = [(r["event_id"], doc) not in anchored for doc in (r["doc_id"], r["doc_id_b"])]
+        read = {**r, **{b: "content" for b, loose in zip(("basis", "basis_b"), unanchored)
+                        if r[b] == "weak_content" and not loose}}
+        confidence = _confidence(read, kind, params)
+        if any(basis == "weak_content" and loose for basis, loose in zip((r["basis"], r["basis_b"]), unanchored)):
             confidence *= params.unanchored_join_factor
         va = r["value"] + _who(r["attributed_to"], names)
         vb = r["value_b"] + _who(r["attributed_to_b"], names)

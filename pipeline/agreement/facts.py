@@ -188,6 +188,13 @@ SPEECH_VERB_RE = re.compile(
     r"(?:detto|dichiarato|affermato|sottolineato|spiegato|ribadito|riferito|precisato|aggiunto|avvertito|osservato|"
     r"scritto|annunciato|definito|assicurato|sostenuto|chiarito|ammesso|negato|confermato|smentito|risposto|"
     r"ricordato|rivelato|garantito|promesso|minacciato)\b")
+# A speech verb right before a relative day: the day of the statement ("ha detto ieri", "ha dato
+# ieri una versione").
+STATEMENT_DAY_RE = re.compile(
+    r"\b(?:ha|hanno|aveva|avevano|avrebbe|avrebbero)\s+(?:detto|dichiarato|affermato|sottolineato|spiegato|ribadito|"
+    r"riferito|precisato|aggiunto|avvertito|osservato|scritto|annunciato|definito|assicurato|sostenuto|chiarito|"
+    r"ammesso|negato|confermato|smentito|risposto|ricordato|rivelato|garantito|promesso|minacciato|dato|fornito|"
+    r"diffuso|reso noto|commentato|raccontato)\s+$", re.IGNORECASE)
 # Mention-finding methods that are guesses or stand-ins for a name: never a certain speaker.
 UNCERTAIN_METHODS = frozenset({"nickname", "surname_in_corpus", "pronoun", "epithet", "coreference", "role"})
 
@@ -605,14 +612,17 @@ def build_facts(
             add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True,
                 place=nearest_place(sid, start, end))
 
-    # the date each article gives its event
+    # the date each article gives its event; a relative day right after a speech verb dates the
+    # statement, not the event ("Ushakov ha dato ieri una versione diversa della telefonata"):
+    # listed, never compared
     for sid, at, surface, day, relative in event_dates:
         if meta[sid][3] is None:
             continue
         kind_word = EVENT_KIND_LABELS.get(event_kinds.get(meta[sid][3], ""), "evento")
         ordinal = float((day - _EPOCH).days)
+        of_statement = relative and STATEMENT_DAY_RE.search(text_of[sid][:at]) is not None
         add(sid, "date", f"data {kind_word}", None, "outcome", clause_attribution(sid, at), "day", "exact", ordinal, ordinal,
-            surface, True, relative=relative)
+            surface, not of_statement, relative=relative)
 
     # times of day, in sentences of events that state no count (a time beside a count is the
     # snapshot's time, which makes the count provisional)

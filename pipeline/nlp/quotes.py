@@ -45,6 +45,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipeline.common import frame
+
 log = logging.getLogger("pipeline.nlp.quotes")
 
 SPEAKER_TYPES = frozenset({"person", "org", "media"})
@@ -420,14 +422,7 @@ def extract_quotes(
         for _start, sent_id, text, speaker, cue in sorted(items, key=lambda r: r[0]):
             out.append((f"{sent_id}:q{counters[sent_id]}", doc_id, sent_id, text, speaker, cue))
             counters[sent_id] += 1
-    return pl.DataFrame(
-        out,
-        schema={
-            "quote_id": pl.Utf8, "doc_id": pl.Utf8, "sent_id": pl.Utf8, "text": pl.Utf8,
-            "speaker_entity_id": pl.Utf8, "cue": pl.Utf8,
-        },
-        orient="row",
-    )
+    return frame("quotes", out, orient="row")
 
 
 def _is_statement(content: str, min_words: int = 3) -> bool:

@@ -320,3 +320,19 @@ def test_two_places_or_an_unstated_scope_with_another_figure_stay_apart():
     assert (kinds[square][1], kinds[route][1], kinds[bare][1]) == ("piazza", "percorso", None)
     assert not same_claim(out, square, route)
     assert not same_claim(out, bare, square) and not same_claim(out, bare, route)
+
+
+def test_a_period_of_a_month_and_one_of_thirty_days_are_one_claim():
+    days = lambda s, n: (s, "duration", "day", None, n, n, "exact")  # noqa: E731
+    months = lambda s, n: (s, "duration", "month", None, n, n, "exact")  # noqa: E731
+    c, (month, thirty, sixty) = call_corpus(
+        ("d1", MAR18, "Concordata una tregua di un mese sulle centrali elettriche.", [months("un mese", 1)]),
+        ("d2", MAR18, "Per trenta giorni niente attacchi agli impianti energetici.", [days("trenta giorni", 30)]),
+        ("d3", MAR18, "Si parla anche di una sospensione di due mesi.", [months("due mesi", 2)]),
+    )
+    out = c.run()
+    # the two sentences share no word: only their length makes them one claim
+    assert not out["facts"].filter(pl.col("sent_id").is_in([month, thirty, sixty]))["is_comparable"].any()
+    assert same_claim(out, month, thirty)
+    assert not same_claim(out, month, sixty) and not same_claim(out, thirty, sixty)  # another length
+    assert out["conflicts"].height == 0

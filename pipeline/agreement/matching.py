@@ -23,7 +23,8 @@ corpus's size (no corpus-wide posting caps).
   43 città" and "si sono svolti in 43 città"). Conflicting values of one claim are what its
   `conflicts` rows are about. A value whose role was not established (`is_comparable` false: "si erano sentiti per oltre due ore")
   joins the one claim of its event whose values it fits, in the same unit; periods no claim
-  takes ("una tregua di 60 giorni") are one claim per event, unit and stated value. Polarity
+  takes ("una tregua di 60 giorni") are one claim per event and stated length (a month is
+  30 days). Polarity
   facts and quotations are claims by their pairs (same subject; same words, whoever the speaker),
   and sentences without a fact are joined by their words (a group never holds two sentences of
   one document). Every fact left alone is a claim of its own.
@@ -179,6 +180,7 @@ VALUED_KINDS = ("quantity", "time", "date")
 WHOLE_SCOPES = ("per_parte", "totale")
 # A plan and its outcome may be one claim (same figure); a snapshot or a hypothesis never is.
 PLAN_AND_OUTCOME = ("forecast", "outcome")
+DAYS_IN_A_MONTH = 30.0  # a period of "un mese" is one of "30 giorni"
 
 
 def claim_scope(scope: pl.Expr) -> pl.Expr:
@@ -196,7 +198,8 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
       place, and share an exact figure (`_same_figure_claims`);
     - a valued fact whose role is unknown joins the one such claim of its event, kind, unit and
       modality whose span of values overlaps its own (approximate values widened); when none or
-      several do, a period ("periodo (...)") joins the other periods of its event, unit and value;
+      several do, a period ("periodo (...)") joins the other periods of its event and length
+      (months counted as 30 days);
     - polarity facts and quotations by their pairs (`_worded_pairs`, quotations whoever speaks).
     Facts without an event, and facts nothing joins, are claims of their own."""
     uf = _UnionFind()
@@ -235,8 +238,13 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
             if len(roots) == 1:
                 uf.union(roots[0], fid)
                 attached.add(fid)
+        # one length however it is told: "una tregua di un mese" is "una tregua di 30 giorni"
+        in_days = pl.col("unit") == "month"
         periods = (loose.filter(~pl.col("fact_id").is_in(list(attached)) & pl.col("measure").str.starts_with("periodo"))
-                   .group_by("event_id", "unit", "low", "high").agg(pl.col("fact_id")))
+                   .with_columns(pl.when(in_days).then(pl.lit("day")).otherwise(pl.col("unit")).alias("unit"),
+                                 *(pl.when(in_days).then(pl.col(c) * DAYS_IN_A_MONTH).otherwise(pl.col(c)).alias(c)
+                                   for c in ("low", "high")))
+                   .group_by("event_id", "unit", "low", "high").agg(pl.col("fact_id").sort()))
         for members in periods["fact_id"].to_list():
             for fid in members[1:]:
                 uf.union(members[0], fid)

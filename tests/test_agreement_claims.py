@@ -261,3 +261,78 @@ def test_a_value_with_an_unstated_scope_is_compared_with_a_scoped_one():
         ("d2", MAR18, "Sono stati liberati 350 prigionieri.", [count("350 prigionieri", 350, "prigionieri")]),
     )
     assert c.run()["conflicts"].height == 0
+
+
+# --- a plan and its outcome, or an unstated scope and a place, stating one figure are one claim -----
+
+def _modalities_and_scopes(out) -> dict[str, tuple]:
+    f = out["facts"].filter(pl.col("kind") == "quantity")
+    return {s: (m, sc) for s, m, sc in zip(f["sent_id"], f["modality"], f["scope"])}
+
+
+def test_a_plan_its_outcome_states_in_the_same_figure_is_one_claim():
+    c, (planned, held) = funeral_corpus(
+        ("d1", "Sono previste fiaccolate in 12 città.", [count("12 città", 12, "città")]),
+        ("d2", "Le fiaccolate si sono svolte in 12 città.", [count("12 città", 12, "città")]),
+    )
+    out = c.run()
+    kinds = _modalities_and_scopes(out)
+    assert (kinds[planned][0], kinds[held][0]) == ("forecast", "outcome")
+    assert same_claim(out, planned, held)
+    assert out["conflicts"].height == 0
+
+
+def test_a_forecast_and_a_final_count_in_other_figures_stay_two_claims():
+    c, (expected, counted) = funeral_corpus(
+        ("d1", "Ai funerali sono attese 30mila persone.", [count("30mila persone", 30000, "persone")]),
+        ("d2", "Ai funerali hanno partecipato 45mila persone.", [count("45mila persone", 45000, "persone")]),
+    )
+    out = c.run()
+    kinds = _modalities_and_scopes(out)
+    assert (kinds[expected][0], kinds[counted][0]) == ("forecast", "outcome")
+    assert not same_claim(out, expected, counted)
+    assert out["conflicts"].height == 0
+
+
+def test_an_unstated_scope_and_one_place_stating_the_same_figure_are_one_claim():
+    c, (bare, square, other) = funeral_corpus(
+        ("d1", "Per l'ultimo saluto al sindaco c'erano 15mila persone.", [count("15mila persone", 15000, "persone")]),
+        ("d2", "In piazza erano 15mila persone, secondo il Comune.", [count("15mila persone", 15000, "persone")]),
+        ("d3", "Per l'ultimo saluto al sindaco si sono radunate 9mila persone, secondo la Questura.",
+         [count("9mila persone", 9000, "persone")]),
+    )
+    out = c.run()
+    kinds = _modalities_and_scopes(out)
+    assert (kinds[bare][1], kinds[square][1]) == (None, "piazza")
+    assert same_claim(out, bare, square)
+    # the other unscoped figure is the same claim as the first (one measure, any value)
+    assert same_claim(out, bare, other) and same_claim(out, square, other)
+
+
+def test_two_places_or_an_unstated_scope_with_another_figure_stay_apart():
+    c, (square, route, bare) = funeral_corpus(
+        ("d1", "In piazza erano 15mila persone.", [count("15mila persone", 15000, "persone")]),
+        ("d2", "Lungo il percorso erano 15mila persone.", [count("15mila persone", 15000, "persone")]),
+        ("d3", "Per l'ultimo saluto al sindaco c'erano 60mila persone.", [count("60mila persone", 60000, "persone")]),
+    )
+    out = c.run()
+    kinds = _modalities_and_scopes(out)
+    assert (kinds[square][1], kinds[route][1], kinds[bare][1]) == ("piazza", "percorso", None)
+    assert not same_claim(out, square, route)
+    assert not same_claim(out, bare, square) and not same_claim(out, bare, route)
+
+
+def test_a_period_of_a_month_and_one_of_thirty_days_are_one_claim():
+    days = lambda s, n: (s, "duration", "day", None, n, n, "exact")  # noqa: E731
+    months = lambda s, n: (s, "duration", "month", None, n, n, "exact")  # noqa: E731
+    c, (month, thirty, sixty) = call_corpus(
+        ("d1", MAR18, "Concordata una tregua di un mese sulle centrali elettriche.", [months("un mese", 1)]),
+        ("d2", MAR18, "Per trenta giorni niente attacchi agli impianti energetici.", [days("trenta giorni", 30)]),
+        ("d3", MAR18, "Si parla anche di una sospensione di due mesi.", [months("due mesi", 2)]),
+    )
+    out = c.run()
+    # the two sentences share no word: only their length makes them one claim
+    assert not out["facts"].filter(pl.col("sent_id").is_in([month, thirty, sixty]))["is_comparable"].any()
+    assert same_claim(out, month, thirty)
+    assert not same_claim(out, month, sixty) and not same_claim(out, thirty, sixty)  # another length
+    assert out["conflicts"].height == 0

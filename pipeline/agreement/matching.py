@@ -18,10 +18,13 @@ corpus's size (no corpus-wide posting caps).
   in any value. The valued facts (quantity, time, date) of one event with the same kind,
   measure, modality and scope class are one claim whatever their values: "175 per parte" and
   "350 in tutto" are one count (scope class: the whole), "in piazza" and "lungo il percorso"
-  are two. Conflicting values of one claim are what its `conflicts` rows are about. A value
-  whose role was not established (`is_comparable` false: "si erano sentiti per oltre due ore")
+  are two. Two such claims that differ only in a plan against its outcome, or in an unstated
+  scope against one place, are one when they state the same exact figure ("previsti cortei in
+  43 città" and "si sono svolti in 43 città"). Conflicting values of one claim are what its
+  `conflicts` rows are about. A value whose role was not established (`is_comparable` false: "si erano sentiti per oltre due ore")
   joins the one claim of its event whose values it fits, in the same unit; periods no claim
-  takes ("una tregua di 60 giorni") are one claim per event, unit and stated value. Polarity
+  takes ("una tregua di 60 giorni") are one claim per event and stated length (a month is
+  30 days). Polarity
   facts and quotations are claims by their pairs (same subject; same words, whoever the speaker),
   and sentences without a fact are joined by their words (a group never holds two sentences of
   one document). Every fact left alone is a claim of its own.
@@ -175,6 +178,9 @@ class _UnionFind:
 VALUED_KINDS = ("quantity", "time", "date")
 # Scopes that state the whole of a count: "175 per parte", "350 in tutto" and "350" are one claim.
 WHOLE_SCOPES = ("per_parte", "totale")
+# A plan and its outcome may be one claim (same figure); a snapshot or a hypothesis never is.
+PLAN_AND_OUTCOME = ("forecast", "outcome")
+DAYS_IN_A_MONTH = 30.0  # a period of "un mese" is one of "30 giorni"
 
 
 def claim_scope(scope: pl.Expr) -> pl.Expr:
@@ -188,9 +194,12 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
 
     - the comparable valued facts of one (event, kind, measure, modality, scope class), whatever
       their values and documents;
+    - two such claims that differ only in forecast against outcome, or in the whole against one
+      place, and share an exact figure (`_same_figure_claims`);
     - a valued fact whose role is unknown joins the one such claim of its event, kind, unit and
       modality whose span of values overlaps its own (approximate values widened); when none or
-      several do, a period ("periodo (...)") joins the other periods of its event, unit and value;
+      several do, a period ("periodo (...)") joins the other periods of its event and length
+      (months counted as 30 days);
     - polarity facts and quotations by their pairs (`_worded_pairs`, quotations whoever speaks).
     Facts without an event, and facts nothing joins, are claims of their own."""
     uf = _UnionFind()
@@ -205,6 +214,8 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
     for root, members in zip(grouped["root"].to_list(), grouped["fact_id"].to_list()):
         for fid in members:
             uf.union(root, fid)
+    for a, b in _same_figure_claims(comparable, grouped.select(*keys, "root")):
+        uf.union(a, b)
 
     loose = valued.filter(~pl.col("is_comparable") & (pl.col("low").is_not_null() | pl.col("high").is_not_null()))
     if loose.height:
@@ -227,8 +238,13 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
             if len(roots) == 1:
                 uf.union(roots[0], fid)
                 attached.add(fid)
+        # one length however it is told: "una tregua di un mese" is "una tregua di 30 giorni"
+        in_days = pl.col("unit") == "month"
         periods = (loose.filter(~pl.col("fact_id").is_in(list(attached)) & pl.col("measure").str.starts_with("periodo"))
-                   .group_by("event_id", "unit", "low", "high").agg(pl.col("fact_id")))
+                   .with_columns(pl.when(in_days).then(pl.lit("day")).otherwise(pl.col("unit")).alias("unit"),
+                                 *(pl.when(in_days).then(pl.col(c) * DAYS_IN_A_MONTH).otherwise(pl.col(c)).alias(c)
+                                   for c in ("low", "high")))
+                   .group_by("event_id", "unit", "low", "high").agg(pl.col("fact_id").sort()))
         for members in periods["fact_id"].to_list():
             for fid in members[1:]:
                 uf.union(members[0], fid)
@@ -236,6 +252,26 @@ def fact_claims(facts: pl.DataFrame, params: MatchParams) -> dict[str, str]:
     for a, b in zip(*_worded_pairs(evented, params).select("fact_id", "fact_id_b").get_columns()):
         uf.union(a, b)
     return {f: uf.find(f) for f in facts["fact_id"].to_list()}
+
+
+def _same_figure_claims(comparable: pl.DataFrame, roots: pl.DataFrame) -> list[tuple[str, str]]:
+    """Pairs of claim roots of one event, kind and measure that differ in one respect only and
+    state the same exact figure: a plan and its outcome ("sono previsti cortei in 43 città",
+    "cortei si sono svolti in 43 città"), or an unstated scope and one place ("a Roma 50mila",
+    "in piazza a Roma erano 50mila"). Two claims that share no exact figure stay apart
+    ("attese 200mila" against "250mila in tutto"); a whole country's figure never joins."""
+    keys = ["event_id", "kind", "measure", "modality", "scope_class"]
+    points = (comparable.filter(pl.col("low").is_not_null() & (pl.col("low") == pl.col("high"))
+                                & pl.col("modality").is_in(list(PLAN_AND_OUTCOME)))
+              .join(roots, on=keys).select(*keys, "root", "low").unique())
+    same = ["event_id", "kind", "measure", "low"]
+    joined = points.join(points, on=same, suffix="_b").filter(pl.col("root") < pl.col("root_b"))
+    one_modality = pl.col("scope_class") == pl.col("scope_class_b")
+    one_scope = (pl.col("modality") == pl.col("modality_b")) & (
+        (pl.col("scope_class") == "") ^ (pl.col("scope_class_b") == "")) & ~(
+        pl.col("scope_class").is_in(list(WIDE_SCOPES)) | pl.col("scope_class_b").is_in(list(WIDE_SCOPES)))
+    joined = joined.filter(one_modality | one_scope).select("root", "root_b").unique().sort("root", "root_b")
+    return list(zip(joined["root"].to_list(), joined["root_b"].to_list()))
 
 
 def claimed_sentences(facts: pl.DataFrame, claim_key: dict[str, str]) -> set[int]:

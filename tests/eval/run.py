@@ -24,7 +24,7 @@ import polars as pl
 
 from pipeline.common import read_table
 from tests.eval.gold import CORPUS_DIR, corpus_summary, load_gold
-from tests.eval.score import evaluate, false_conflict_lines, summary_markdown
+from tests.eval.score import evaluate, false_conflict_lines, gold_doc_ids, map_items, missed_claim_causes, summary_markdown
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = REPO_ROOT / "reports" / "eval"
@@ -83,6 +83,19 @@ def score_root(root: Path) -> dict:
     return {"corpus": corpus_summary(gold), **results}
 
 
+def print_claim_misses(root: Path) -> None:
+    gold = load_gold()
+    sentences = read_table("sentences", root, ["sent_id", "doc_id", "text"])
+    item_sents = map_items(gold, sentences, gold_doc_ids(gold, read_table("documents", root, ["doc_id", "path"])))
+    causes = missed_claim_causes(gold, read_table("claim_evidence", root, ["claim_id", "sent_id"]),
+                                 read_table("facts", root), read_table("claims", root, ["claim_id", "event_id"]),
+                                 sentences, item_sents)
+    print(f"\nmissed gold claim pairs by cause ({sum(sum(c.values()) for c in causes.values())}):")
+    for cause, by_claim in sorted(causes.items(), key=lambda kv: -sum(kv[1].values())):
+        top = sorted(by_claim.items(), key=lambda kv: (-kv[1], kv[0]))
+        print(f"  {cause}: {sum(by_claim.values())} — " + ", ".join(f"{c} {n}" for c, n in top))
+
+
 def write_results(results: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
@@ -94,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, help="score this already-run copy instead of running one")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy")
+    parser.add_argument("--claim-misses", action="store_true",
+                        help="also print the missed gold claim pairs by cause (tests.eval.score.missed_claim_causes)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for results.json and results.md")
     args = parser.parse_args(argv)
 
@@ -123,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
               f"(all false conflicts in {args.out / 'results.md'}):")
         for line in false_conflict_lines(results, limit=15):
             print("  " + line)
+        if args.claim_misses:
+            print_claim_misses(root)
         print(f"\nwrote {args.out / 'results.json'} and {args.out / 'results.md'}")
         return 0
     finally:

@@ -202,6 +202,64 @@ def claim_scores(gold: Gold, claim_evidence: pl.DataFrame, sentences: pl.DataFra
     return pr(len(truth & pred), len(pred), len(truth))
 
 
+VALUED_KINDS = ("quantity", "time", "date")
+
+
+def missed_claim_causes(gold: Gold, claim_evidence: pl.DataFrame, facts: pl.DataFrame, claims: pl.DataFrame,
+                        sentences: pl.DataFrame, item_sents: dict[Item, list[str]]) -> dict[str, dict[str, int]]:
+    """Why each missed gold claim pair (cross-document, not sharing a predicted claim) was missed:
+    cause -> {gold claim -> pairs}. A sentence's event is its facts' or its claims' event (the
+    pipeline's tables keep no sentence -> event column), so a fact-less sentence no claim takes
+    counts as having no event. Causes: `different_events`; `no_event`; within one event
+    `fact_less` (one side states no fact), `no_value_fact` (no quantity/time/date on one side),
+    `measure`, `modality`, `scope` (the first key of the valued facts that differs), `same_key`
+    (equal keys, yet two claims: a value whose role is unknown, a facts-side split)."""
+    sent_doc = dict(sentences.select("sent_id", "doc_id").iter_rows())
+    claim_event = dict(claims.select("claim_id", "event_id").iter_rows())
+    claims_of: dict[str, set[str]] = {}
+    events_of: dict[str, set[str]] = {}
+    for claim_id, sent_id in claim_evidence.select("claim_id", "sent_id").iter_rows():
+        claims_of.setdefault(sent_id, set()).add(claim_id)
+        if claim_event.get(claim_id):
+            events_of.setdefault(sent_id, set()).add(claim_event[claim_id])
+    keys_of: dict[str, set[tuple]] = {}
+    has_fact: set[str] = set()
+    for sent_id, event_id, kind, measure, modality, scope in facts.select(
+            "sent_id", "event_id", "kind", "measure", "modality", "scope").iter_rows():
+        has_fact.add(sent_id)
+        if event_id:
+            events_of.setdefault(sent_id, set()).add(event_id)
+        if kind in VALUED_KINDS:
+            keys_of.setdefault(sent_id, set()).add((kind, measure, modality, scope))
+    out: dict[str, dict[str, int]] = {}
+    for claim in gold.claims:
+        group = sorted({s for item in claim.items for s in item_sents.get(item, ())})
+        for a, b in combinations(group, 2):
+            if sent_doc.get(a) == sent_doc.get(b) or claims_of.get(a, set()) & claims_of.get(b, set()):
+                continue
+            ea, eb = events_of.get(a, set()), events_of.get(b, set())
+            ka, kb = keys_of.get(a, set()), keys_of.get(b, set())
+            if not ea or not eb:
+                cause = "no_event"
+            elif not ea & eb:
+                cause = "different_events"
+            elif a not in has_fact or b not in has_fact:
+                cause = "fact_less"
+            elif not ka or not kb:
+                cause = "no_value_fact"
+            elif not {k[:2] for k in ka} & {k[:2] for k in kb}:
+                cause = "measure"
+            elif not {k[:3] for k in ka} & {k[:3] for k in kb}:
+                cause = "modality"
+            elif not ka & kb:
+                cause = "scope"
+            else:
+                cause = "same_key"
+            by_claim = out.setdefault(cause, {})
+            by_claim[claim.claim] = by_claim.get(claim.claim, 0) + 1
+    return {cause: dict(sorted(by_claim.items())) for cause, by_claim in sorted(out.items())}
+
+
 def evaluate(gold: Gold, documents: pl.DataFrame, sentences: pl.DataFrame, claim_evidence: pl.DataFrame,
              conflicts: pl.DataFrame, seeds_dir: str = "seeds") -> dict:
     """Everything `make eval` reports, as one JSON-ready dict (deterministic)."""

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from tests.eval.gold import parse_gold
-from tests.eval.score import evaluate, false_conflict_lines, summary_markdown
+from tests.eval.score import evaluate, false_conflict_lines, gold_doc_ids, map_items, missed_claim_causes, summary_markdown
 
 GOLD = parse_gold({
     "scioperi": {
@@ -134,3 +134,23 @@ def test_gold_items_are_mapped_by_folded_containment():
                        pl.DataFrame({"claim_id": ["k"], "sent_id": ["da:1"]}), pl.DataFrame([conflict("c1", "da:1", "db:1")]))
     assert missing["documents"]["missing"] == ["c"]
     assert missing["items"]["unmapped"] == ["c: erano 50mila"]
+
+
+def test_missed_claim_pairs_are_told_apart_by_cause():
+    item_sents = map_items(GOLD, SENTENCES, gold_doc_ids(GOLD, DOCUMENTS))
+    evidence = pl.DataFrame({"claim_id": ["k1", "k2", "k3"], "sent_id": ["da:1", "db:1", "db:2"]})
+    claims = pl.DataFrame({"claim_id": ["k1", "k2", "k3"], "event_id": ["e1", "e1", "e2"]})
+
+    def facts(modality_b: str) -> pl.DataFrame:
+        return pl.DataFrame({"sent_id": ["da:1", "db:1", "db:2"], "event_id": ["e1", "e1", "e2"],
+                             "kind": ["quantity"] * 3, "measure": ["persone"] * 3,
+                             "modality": ["outcome", modality_b, "outcome"], "scope": [None, None, "piazza"]})
+
+    # s1_rome: da:1 and db:1 in one event with equal keys yet two claims; da:1 and db:2 in two events
+    causes = missed_claim_causes(GOLD, evidence, facts("outcome"), claims, SENTENCES, item_sents)
+    assert causes == {"different_events": {"s1_rome": 1}, "same_key": {"s1_rome": 1}}
+    assert missed_claim_causes(GOLD, evidence, facts("forecast"), claims, SENTENCES, item_sents)["modality"] == {"s1_rome": 1}
+    # one claim for the two sentences of one event: that pair is no longer missed
+    joined = evidence.with_columns(pl.when(pl.col("claim_id") == "k2").then(pl.lit("k1")).otherwise("claim_id").alias("claim_id"))
+    assert missed_claim_causes(GOLD, joined, facts("outcome"), claims, SENTENCES, item_sents) == {
+        "different_events": {"s1_rome": 1}}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.agreement import events as ev
 
@@ -357,3 +359,69 @@ def test_a_share_after_a_verb_of_striking_is_the_adhesion_and_a_sectors_share_is
     ids = f["fact_id"].to_list()
     pairs = pl.DataFrame([{"fact_id": ids[0], "fact_id_b": ids[1], "kind": "quantity", "subject_dice": None}])
     assert find_conflicts(pairs, f, {i: "c1" for i in ids}, {}, ConflictParams()).height == 1
+
+
+# --- cue words typed with one slip, numbers inside names ------------------------------------------
+
+def _quantity_facts(text, kind="demonstration"):
+    facts = _one_event_facts([("a", text)])
+    return {r["value"]: (r["measure"], r["modality"]) for r in facts.filter(pl.col("kind") == "quantity").iter_rows(named=True)}
+
+
+def test_a_forecast_cue_typed_with_one_slip_still_makes_the_figure_a_forecast():
+    for text in ("Per il corteo di sabato si attendvano 40mila persone.",
+                 "Per il corteo di sabato sono atttese 40mila persone.",
+                 "Le previsoni della vigilia parlavano di 40mila persone."):
+        assert _quantity_facts(text)["40mila persone"][1] == "forecast", text
+    # control: the figure counted afterwards is an outcome
+    assert _quantity_facts("Al corteo di sabato hanno sfilato 40mila persone.")["40mila persone"][1] == "outcome"
+
+
+def test_forecasts_spoken_of_as_previsioni_are_forecasts():
+    assert _quantity_facts("Secondo le previsioni in piazza ci saranno 40mila persone.")["40mila persone"][1] == "forecast"
+    assert _quantity_facts("Le previsioni parlavano di 40mila persone.")["40mila persone"][1] == "forecast"
+
+
+def test_a_capacity_cue_typed_with_one_slip_still_makes_the_figure_a_capacity():
+    for text in ("Piazza del Plebiscito può contnere 25mila persone.",
+                 "Piazza del Plebiscito ha una capiemza di 25mila persone."):
+        measure, modality = _quantity_facts(text)["25mila persone"]
+        assert measure.startswith("capienza") and modality == "outcome", text
+    # control: a square that held the crowd gives the attendance
+    assert _quantity_facts("Piazza del Plebiscito ha accolto 25mila persone.")["25mila persone"][0] == "persone"
+
+
+def test_a_real_word_one_slip_from_a_cue_keeps_its_own_meaning():
+    from pipeline.agreement.facts import with_cue_slips_read
+    assert with_cue_slips_read("secondo i vigili del fuoco alla sapienza") == "secondo i vigili del fuoco alla sapienza"
+    assert with_cue_slips_read("la vigiia del corteo") == "la vigilia del corteo"
+    assert _quantity_facts("Secondo i vigili del fuoco in piazza c'erano 12mila persone.")["12mila persone"][1] == "outcome"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="abcdeilmnorst", min_size=3, max_size=12), st.integers(0, 11), st.sampled_from("aeioxz"),
+       st.sampled_from(["insert", "delete", "replace", "swap"]))
+def test_one_edit_or_one_swap_of_neighbours_is_one_slip(word, at, letter, edit):
+    from pipeline.agreement.facts import one_slip_apart
+    at = at % len(word)
+    if edit == "insert":
+        other = word[:at] + letter + word[at:]
+    elif edit == "delete":
+        other = word[:at] + word[at + 1:]
+    elif edit == "replace":
+        other = word[:at] + letter + word[at + 1:]
+    else:
+        at = min(at, len(word) - 2)
+        other = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    assert one_slip_apart(word, other) == (other != word)
+    assert one_slip_apart(other, word) == (other != word)
+    assert not one_slip_apart(word, word[::-1] + "xx")
+
+
+def test_a_number_word_capitalised_inside_a_sentence_is_a_name_not_a_crowd():
+    from pipeline.agreement.facts import bare_people_counts
+    assert bare_people_counts("Altre 5mila persone hanno seguito la messa dai maxischermi in via dei Mille.", []) == []
+    assert bare_people_counts("Il corteo è partito da piazza dei Cinquecento, in testa i sindacati.", []) == []
+    # control: the same word opening the sentence, or written small, is a count
+    assert [c[2] for c in bare_people_counts("Tremila, secondo la Questura, in piazza.", [])] == [3000.0]
+    assert [c[2] for c in bare_people_counts("In piazza erano mille.", [])] == [1000.0]

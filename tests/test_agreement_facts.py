@@ -425,3 +425,10 @@ def test_a_number_word_capitalised_inside_a_sentence_is_a_name_not_a_crowd():
     # control: the same word opening the sentence, or written small, is a count
     assert [c[2] for c in bare_people_counts("Tremila, secondo la Questura, in piazza.", [])] == [3000.0]
     assert [c[2] for c in bare_people_counts("In piazza erano mille.", [])] == [1000.0]
+
+
+def test_a_real_word_one_slip_from_an_expecting_verb_right_before_the_figure_reads_as_that_verb():
+    assert _quantity_facts("Per la messa di domenica si attenevano 9mila fedeli.")["9mila fedeli"][1] == "forecast"
+    # control: the real verb with its own complement, the figure further on, keeps its meaning
+    facts = _quantity_facts("I manifestanti si attenevano al percorso concordato: erano 9mila persone.")
+    assert facts["9mila persone"][1] == "outcome"

@@ -148,13 +148,20 @@ def one_slip_apart(a: str, b: str) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def _cue_for(word: str) -> str | None:
+def _cue_for(word: str, real_words_too: bool = False) -> str | None:
     if len(word) < MIN_SLIP_WORD or word in CUE_WORDS:
         return None
     near = [c for c in _CUES_BY_LETTER.get(word[0], ()) if one_slip_apart(word, c)]
-    if not near or _is_known_word(word):
+    if not near or (not real_words_too and _is_known_word(word)):
         return None
     return near[0]
+
+
+# A verb right before a figure, with at most its qualifier between ("si attenevano 30mila", "si
+# attenevano circa 30mila"): a real word one slip from an expecting verb there is read as that verb,
+# since the real one ("attenersi a…") never takes a bare count.
+VERB_BEFORE_FIGURE_RE = re.compile(r"([a-zàèéìòù]{7,})\s+(?:(?:circa|oltre|più di|quasi|almeno|ben)\s+)?$")
+EXPECTING_VERBS = frozenset(("attendevano", "attendeva", "attendono", "aspettavano", "aspettava", "aspettano"))
 
 
 def _is_known_word(word: str) -> bool:
@@ -167,6 +174,17 @@ def _is_known_word(word: str) -> bool:
 def with_cue_slips_read(text: str) -> str:
     """Lower-cased `text` with each one-slip cue word read as the cue (see CUE_WORDS)."""
     return _WORD_RE.sub(lambda m: _cue_for(m.group(0)) or m.group(0), text)
+
+
+def before_figure_read(before: str) -> str:
+    """The lower-cased text before a figure with its cue slips read, and a real word one slip
+    from an expecting verb right before the figure read as that verb (VERB_BEFORE_FIGURE_RE)."""
+    m = VERB_BEFORE_FIGURE_RE.search(before)
+    if m:
+        cue = _cue_for(m.group(1), real_words_too=True)
+        if cue in EXPECTING_VERBS:
+            before = before[:m.start(1)] + cue + before[m.end(1):]
+    return with_cue_slips_read(before)
 
 
 # A count taken at a time of day, or "già" so many, is a snapshot of a crowd still growing.
@@ -420,7 +438,7 @@ def is_capacity(window: str) -> bool:
 
 
 def modality_of(before: str, after: str, is_count: bool = False) -> str:
-    window = with_cue_slips_read(before + " " + after[:25])
+    window = before_figure_read(before) + " " + with_cue_slips_read(after[:25])
     found = _first(MODALITY_RULES, window)
     if found is None and FUTURE_VERB_RE.search(window):
         found = "forecast"

@@ -432,3 +432,23 @@ def test_a_real_word_one_slip_from_an_expecting_verb_right_before_the_figure_rea
     # control: the real verb with its own complement, the figure further on, keeps its meaning
     facts = _quantity_facts("I manifestanti si attenevano al percorso concordato: erano 9mila persone.")
     assert facts["9mila persone"][1] == "outcome"
+
+
+# --- a round figure against the finer one it rounds ---------------------------------------------
+
+def test_a_round_figure_against_the_finer_count_it_rounds_is_to_check():
+    # "In piazza 30mila persone" and "La Questura ha contato 29.800 persone"
+    out = _conflicts_of([_fact(0, "d1", "persone", 30000, "date"), _fact(1, "d2", "persone", 29800, "date")])
+    assert out["status"].to_list() == ["to_check"]
+    # control: two figures a real gap apart at the same precision stay confirmed
+    out = _conflicts_of([_fact(0, "d1", "persone", 30000, "date"), _fact(1, "d2", "persone", 25000, "date")])
+    assert out["status"].to_list() == ["confirmed"]
+
+
+def test_rounding_is_read_only_at_the_rounder_figures_last_digit_and_close():
+    from pipeline.agreement.conflicts import rounds_to_each_other
+    assert rounds_to_each_other(30000, 29800) and rounds_to_each_other(198000, 200000)
+    assert rounds_to_each_other(120, 118)
+    assert not rounds_to_each_other(200000, 160000)  # within half of 100mila, but far apart
+    assert not rounds_to_each_other(175, 150)  # the same precision: two counts
+    assert not rounds_to_each_other(34000, 35000)

@@ -452,3 +452,26 @@ def test_rounding_is_read_only_at_the_rounder_figures_last_digit_and_close():
     assert not rounds_to_each_other(200000, 160000)  # within half of 100mila, but far apart
     assert not rounds_to_each_other(175, 150)  # the same precision: two counts
     assert not rounds_to_each_other(34000, 35000)
+
+
+# --- a surname the article names in full only in its byline -------------------------------------
+
+def _mentions(rows):
+    return pl.DataFrame(rows, schema={"doc_id": pl.Utf8, "sent_id": pl.Utf8, "entity_id": pl.Utf8, "surface": pl.Utf8,
+                                      "start": pl.Int64, "end": pl.Int64, "method": pl.Utf8, "is_uncertain": pl.Boolean},
+                        orient="row")
+
+
+def test_a_bare_surname_resolved_only_to_the_byline_author_is_not_a_certain_speaker():
+    from pipeline.agreement.facts import byline_only_surnames
+    texts = {0: "Marta Ricci (Agenzia Nord)", 1: "«Non arretreremo di un passo», ha detto Ricci ai cronisti.",
+             2: "La segretaria della Cgil Marta Ricci ha guidato il corteo."}
+    sid_of = {"d:0": 0, "d:1": 1, "d:2": 2}
+    byline_only = _mentions([("d", "d:0", "marta-ricci", "Marta Ricci", 0, 11, "capitalized", False),
+                             ("d", "d:1", "marta-ricci", "Ricci", 39, 44, "surname_in_doc", False)])
+    assert byline_only_surnames(byline_only, texts, sid_of).rows() == [("d", "marta-ricci", "d:1", 39)]
+    # control: the same surname after the text itself names her in full stays certain
+    named_in_text = _mentions([("d", "d:0", "marta-ricci", "Marta Ricci", 0, 11, "capitalized", False),
+                               ("d", "d:2", "marta-ricci", "Marta Ricci", 25, 36, "capitalized", False),
+                               ("d", "d:1", "marta-ricci", "Ricci", 39, 44, "surname_in_doc", False)])
+    assert byline_only_surnames(named_in_text, texts, sid_of).height == 0

@@ -14,7 +14,8 @@ A figure is a measure, not a noun. Each fact carries:
   else `outcome`;
 - `attributed_to`: who gives the value ("secondo la Questura", "per gli organizzatori", "fonti
   del Cremlino", a quotation's speaker, "X ha detto che…"): an entity id when a certain mention
-  names it, else the phrase folded ("questura", "organizzatori"); null when the outlet states it;
+  names it, else the phrase folded ("questura", "organizzatori"); null when the outlet states it.
+  A bare surname the article names in full only in its byline (its author) is no certain speaker;
 - `is_comparable`: false when the role could not be established (a duration with nothing saying
   it is the event's: "la prima telefonata in tre anni"): listed, never compared.
 
@@ -509,6 +510,30 @@ def time_of_day(text: str) -> list[tuple[int, int, float, float, str, str]]:
     return out
 
 
+# A line that only names the article's author: "Marta Ricci (Agenzia Nord)", "di Marta Ricci".
+BYLINE_RE = re.compile(r"^\s*(?:(?:di|a cura di)\s+)?(?-i:[A-ZÀ-Ý])[\w'’-]+(?:\s+(?-i:[A-ZÀ-Ý])[\w'’-]+){1,2}"
+                       r"\s*(?:\([^)]*\)|[-–—|,]\s*[^.!?]{0,40})?\s*$", re.IGNORECASE)
+SURNAME_METHOD = "surname_in_doc"
+
+
+def byline_only_surnames(certain: pl.DataFrame, text_of: dict, sid_of: dict) -> pl.DataFrame:
+    """The bare-surname mentions (doc_id, entity_id, sent_id, start) whose person the article names
+    in full only in its byline: the author, not the "Ricci" quoted in the text, who may be another
+    person of that surname."""
+    surname = certain.filter(pl.col("method") == SURNAME_METHOD)
+    key = ["doc_id", "entity_id", "sent_id", "start"]
+    if surname.height == 0:
+        return pl.DataFrame(schema={c: certain.schema[c] for c in key})
+    full = certain.filter(pl.col("method") != SURNAME_METHOD).join(surname.select("doc_id", "entity_id").unique(),
+                                                                    on=["doc_id", "entity_id"], how="semi")
+    is_byline = [BYLINE_RE.match(text_of.get(sid_of.get(sent), "") or "") is not None for sent in full["sent_id"].to_list()]
+    in_text = (full.with_columns(pl.Series("is_byline", is_byline, dtype=pl.Boolean))
+               .filter(~pl.col("is_byline")).select("doc_id", "entity_id").unique())
+    named_in_byline = full.select("doc_id", "entity_id").unique()
+    return (surname.join(named_in_byline, on=["doc_id", "entity_id"], how="semi")
+            .join(in_text, on=["doc_id", "entity_id"], how="anti").select(key))
+
+
 def build_facts(
     sentences: pl.DataFrame,
     quantities: pl.DataFrame,
@@ -532,6 +557,8 @@ def build_facts(
         *(sentences[c].to_list() for c in ("sid", "sent_id", "doc_id", "source_id", "event_id")))}
     sid_of = {v[0]: k for k, v in meta.items()}
     certain = mentions.filter(~pl.col("is_uncertain") & ~pl.col("method").is_in(list(UNCERTAIN_METHODS)))
+    certain = certain.join(byline_only_surnames(certain, text_of, sid_of), on=["doc_id", "entity_id", "sent_id", "start"],
+                           how="anti")
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     person_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     place_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)

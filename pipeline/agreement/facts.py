@@ -15,7 +15,7 @@ A figure is a measure, not a noun. Each fact carries:
 - `attributed_to`: who gives the value ("secondo la Questura", "per gli organizzatori", "fonti
   del Cremlino", a quotation's speaker, "X ha detto che…"): an entity id when a certain mention
   names it, else the phrase folded ("questura", "organizzatori"); null when the outlet states it.
-  A bare surname the article names in full only in its byline (its author) is no certain speaker;
+  A bare surname the article names in full only in its byline (its author) is no certain speaker.
 - `is_comparable`: false when the role could not be established (a duration with nothing saying
   it is the event's: "la prima telefonata in tre anni"): listed, never compared.
 
@@ -132,7 +132,10 @@ _CUES_BY_LETTER: dict[str, tuple[str, ...]] = defaultdict(tuple)
 for _cue in sorted(CUE_WORDS):
     _CUES_BY_LETTER[_cue[0]] += (_cue,)
 MIN_SLIP_WORD = 5
-_WORD_RE = re.compile(r"[a-zàèéìòù]+")
+# only the words that could be a cue's slip: its first letter, at most one letter longer
+_SLIP_CANDIDATE_RE = re.compile(
+    r"(?<![a-zàèéìòù])[" + "".join(sorted(_CUES_BY_LETTER)) + r"][a-zàèéìòù]{%d,%d}(?![a-zàèéìòù])"
+    % (MIN_SLIP_WORD - 1, max(map(len, CUE_WORDS))))
 
 
 def one_slip_apart(a: str, b: str) -> bool:
@@ -162,6 +165,7 @@ def _cue_for(word: str, real_words_too: bool = False) -> str | None:
 # attenevano circa 30mila"): a real word one slip from an expecting verb there is read as that verb,
 # since the real one ("attenersi a…") never takes a bare count.
 VERB_BEFORE_FIGURE_RE = re.compile(r"([a-zàèéìòù]{7,})\s+(?:(?:circa|oltre|più di|quasi|almeno|ben)\s+)?$")
+VERB_BEFORE_FIGURE_REACH = 32  # characters: the verb, its qualifier and spaces
 EXPECTING_VERBS = frozenset(("attendevano", "attendeva", "attendono", "aspettavano", "aspettava", "aspettano"))
 
 
@@ -174,13 +178,14 @@ def _is_known_word(word: str) -> bool:
 
 def with_cue_slips_read(text: str) -> str:
     """Lower-cased `text` with each one-slip cue word read as the cue (see CUE_WORDS)."""
-    return _WORD_RE.sub(lambda m: _cue_for(m.group(0)) or m.group(0), text)
+    return _SLIP_CANDIDATE_RE.sub(lambda m: _cue_for(m.group(0)) or m.group(0), text)
 
 
 def before_figure_read(before: str) -> str:
     """The lower-cased text before a figure with its cue slips read, and a real word one slip
     from an expecting verb right before the figure read as that verb (VERB_BEFORE_FIGURE_RE)."""
-    m = VERB_BEFORE_FIGURE_RE.search(before)
+    at = max(0, len(before) - VERB_BEFORE_FIGURE_REACH)
+    m = VERB_BEFORE_FIGURE_RE.search(before, at)
     if m:
         cue = _cue_for(m.group(1), real_words_too=True)
         if cue in EXPECTING_VERBS:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.agreement import events as ev
 
@@ -357,3 +359,119 @@ def test_a_share_after_a_verb_of_striking_is_the_adhesion_and_a_sectors_share_is
     ids = f["fact_id"].to_list()
     pairs = pl.DataFrame([{"fact_id": ids[0], "fact_id_b": ids[1], "kind": "quantity", "subject_dice": None}])
     assert find_conflicts(pairs, f, {i: "c1" for i in ids}, {}, ConflictParams()).height == 1
+
+
+# --- cue words typed with one slip, numbers inside names ------------------------------------------
+
+def _quantity_facts(text, kind="demonstration"):
+    facts = _one_event_facts([("a", text)])
+    return {r["value"]: (r["measure"], r["modality"]) for r in facts.filter(pl.col("kind") == "quantity").iter_rows(named=True)}
+
+
+def test_a_forecast_cue_typed_with_one_slip_still_makes_the_figure_a_forecast():
+    for text in ("Per il corteo di sabato si attendvano 40mila persone.",
+                 "Per il corteo di sabato sono atttese 40mila persone.",
+                 "Le previsoni della vigilia parlavano di 40mila persone."):
+        assert _quantity_facts(text)["40mila persone"][1] == "forecast", text
+    # control: the figure counted afterwards is an outcome
+    assert _quantity_facts("Al corteo di sabato hanno sfilato 40mila persone.")["40mila persone"][1] == "outcome"
+
+
+def test_forecasts_spoken_of_as_previsioni_are_forecasts():
+    assert _quantity_facts("Secondo le previsioni in piazza ci saranno 40mila persone.")["40mila persone"][1] == "forecast"
+    assert _quantity_facts("Le previsioni parlavano di 40mila persone.")["40mila persone"][1] == "forecast"
+
+
+def test_a_capacity_cue_typed_with_one_slip_still_makes_the_figure_a_capacity():
+    for text in ("Piazza del Plebiscito può contnere 25mila persone.",
+                 "Piazza del Plebiscito ha una capiemza di 25mila persone."):
+        measure, modality = _quantity_facts(text)["25mila persone"]
+        assert measure.startswith("capienza") and modality == "outcome", text
+    # control: a square that held the crowd gives the attendance
+    assert _quantity_facts("Piazza del Plebiscito ha accolto 25mila persone.")["25mila persone"][0] == "persone"
+
+
+def test_a_real_word_one_slip_from_a_cue_keeps_its_own_meaning():
+    from pipeline.agreement.facts import with_cue_slips_read
+    assert with_cue_slips_read("secondo i vigili del fuoco alla sapienza") == "secondo i vigili del fuoco alla sapienza"
+    assert with_cue_slips_read("la vigiia del corteo") == "la vigilia del corteo"
+    assert _quantity_facts("Secondo i vigili del fuoco in piazza c'erano 12mila persone.")["12mila persone"][1] == "outcome"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="abcdeilmnorst", min_size=3, max_size=12), st.integers(0, 11), st.sampled_from("aeioxz"),
+       st.sampled_from(["insert", "delete", "replace", "swap"]))
+def test_one_edit_or_one_swap_of_neighbours_is_one_slip(word, at, letter, edit):
+    from pipeline.agreement.facts import one_slip_apart
+    at = at % len(word)
+    if edit == "insert":
+        other = word[:at] + letter + word[at:]
+    elif edit == "delete":
+        other = word[:at] + word[at + 1:]
+    elif edit == "replace":
+        other = word[:at] + letter + word[at + 1:]
+    else:
+        at = min(at, len(word) - 2)
+        other = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    assert one_slip_apart(word, other) == (other != word)
+    assert one_slip_apart(other, word) == (other != word)
+    assert not one_slip_apart(word, word[::-1] + "xx")
+
+
+def test_a_number_word_capitalised_inside_a_sentence_is_a_name_not_a_crowd():
+    from pipeline.agreement.facts import bare_people_counts
+    assert bare_people_counts("Altre 5mila persone hanno seguito la messa dai maxischermi in via dei Mille.", []) == []
+    assert bare_people_counts("Il corteo è partito da piazza dei Cinquecento, in testa i sindacati.", []) == []
+    # control: the same word opening the sentence, or written small, is a count
+    assert [c[2] for c in bare_people_counts("Tremila, secondo la Questura, in piazza.", [])] == [3000.0]
+    assert [c[2] for c in bare_people_counts("In piazza erano mille.", [])] == [1000.0]
+
+
+def test_a_real_word_one_slip_from_an_expecting_verb_right_before_the_figure_reads_as_that_verb():
+    assert _quantity_facts("Per la messa di domenica si attenevano 9mila fedeli.")["9mila fedeli"][1] == "forecast"
+    # control: the real verb with its own complement, the figure further on, keeps its meaning
+    facts = _quantity_facts("I manifestanti si attenevano al percorso concordato: erano 9mila persone.")
+    assert facts["9mila persone"][1] == "outcome"
+
+
+# --- a round figure against the finer one it rounds ---------------------------------------------
+
+def test_a_round_figure_against_the_finer_count_it_rounds_is_to_check():
+    # "In piazza 30mila persone" and "La Questura ha contato 29.800 persone"
+    out = _conflicts_of([_fact(0, "d1", "persone", 30000, "date"), _fact(1, "d2", "persone", 29800, "date")])
+    assert out["status"].to_list() == ["to_check"]
+    # control: two figures a real gap apart at the same precision stay confirmed
+    out = _conflicts_of([_fact(0, "d1", "persone", 30000, "date"), _fact(1, "d2", "persone", 25000, "date")])
+    assert out["status"].to_list() == ["confirmed"]
+
+
+def test_rounding_is_read_only_at_the_rounder_figures_last_digit_and_close():
+    from pipeline.agreement.conflicts import rounds_to_each_other
+    assert rounds_to_each_other(30000, 29800) and rounds_to_each_other(198000, 200000)
+    assert rounds_to_each_other(120, 118)
+    assert not rounds_to_each_other(200000, 160000)  # within half of 100mila, but far apart
+    assert not rounds_to_each_other(175, 150)  # the same precision: two counts
+    assert not rounds_to_each_other(34000, 35000)
+
+
+# --- a surname the article names in full only in its byline -------------------------------------
+
+def _mentions(rows):
+    return pl.DataFrame(rows, schema={"doc_id": pl.Utf8, "sent_id": pl.Utf8, "entity_id": pl.Utf8, "surface": pl.Utf8,
+                                      "start": pl.Int64, "end": pl.Int64, "method": pl.Utf8, "is_uncertain": pl.Boolean},
+                        orient="row")
+
+
+def test_a_bare_surname_resolved_only_to_the_byline_author_is_not_a_certain_speaker():
+    from pipeline.agreement.facts import byline_only_surnames
+    texts = {0: "Marta Ricci (Agenzia Nord)", 1: "«Non arretreremo di un passo», ha detto Ricci ai cronisti.",
+             2: "La segretaria della Cgil Marta Ricci ha guidato il corteo."}
+    sid_of = {"d:0": 0, "d:1": 1, "d:2": 2}
+    byline_only = _mentions([("d", "d:0", "marta-ricci", "Marta Ricci", 0, 11, "capitalized", False),
+                             ("d", "d:1", "marta-ricci", "Ricci", 39, 44, "surname_in_doc", False)])
+    assert byline_only_surnames(byline_only, texts, sid_of).rows() == [("d", "marta-ricci", "d:1", 39)]
+    # control: the same surname after the text itself names her in full stays certain
+    named_in_text = _mentions([("d", "d:0", "marta-ricci", "Marta Ricci", 0, 11, "capitalized", False),
+                               ("d", "d:2", "marta-ricci", "Marta Ricci", 25, 36, "capitalized", False),
+                               ("d", "d:1", "marta-ricci", "Ricci", 39, 44, "surname_in_doc", False)])
+    assert byline_only_surnames(named_in_text, texts, sid_of).height == 0

@@ -21,8 +21,9 @@ article matched by its words: `content_event_factor`; a speaker's statement even
 statement), the scope (both stated alike: 1; one unstated: `unstated_scope_factor`),
 the attribution (both the outlet's or the same authority, or two named authorities: 1; one
 attributed and the other not: `mixed_attribution_factor`), the gap (values less than
-`small_gap` apart, relatively: `small_gap_factor`), the camps of the event's articles
-(`value_groups`: an event's values for one quantity measure are cut into groups of overlapping
+`small_gap` apart, relatively: `small_gap_factor`; and `rounded_figure_factor` when the
+rounder exact value is the other rounded at its last digit, "30mila" and "29.800"), the camps of
+the event's articles (`value_groups`: an event's values for one quantity measure are cut into groups of overlapping
 values; when two or more measures each split into two or more groups stated by
 `min_group_sources` articles, and the articles fall into camps that keep stating the same groups,
 the event is two events joined by mistake, and a pair across camps, of any kind, gets
@@ -67,6 +68,7 @@ class ConflictParams:
     relative_date_factor: float = 0.85
     small_gap: float = 0.1
     small_gap_factor: float = 0.85
+    rounded_figure_factor: float = 0.75
     min_group_sources: int = 2
     event_camps_factor: float = 0.6
     unanchored_join_factor: float = 0.8
@@ -74,6 +76,30 @@ class ConflictParams:
 
 
 PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv", "aggiuntivo"})
+# A round figure may stand for the finer one it rounds: "30mila" against "29.800" is likely one
+# count told at two precisions (to check, `rounded_figure_factor`), though "150" against "148"
+# prisoners may be a real dispute. Only close values: "200mila" does not stand for every count
+# from 150mila.
+MAX_ROUNDING_SHARE = 0.05
+
+
+def _last_place(v: float) -> float:
+    """The place of a whole number's last non-zero digit (30000 → 10000, 29800 → 100, 7 → 1)."""
+    n, place = abs(round(v)), 1
+    while n and n % (place * 10) == 0:
+        place *= 10
+    return float(place)
+
+
+def rounds_to_each_other(a: float, b: float) -> bool:
+    """Two exact whole values where the rounder one is the other rounded at its last digit, less
+    than MAX_ROUNDING_SHARE apart ("30mila" and "29.800"; never "30mila" and "25mila")."""
+    if a == b or a != round(a) or b != round(b) or max(abs(a), abs(b)) == 0:
+        return a == b
+    coarse_place = max(_last_place(a), _last_place(b))
+    if _last_place(a) == _last_place(b):
+        return False
+    return abs(a - b) <= coarse_place / 2 and abs(a - b) / max(abs(a), abs(b)) < MAX_ROUNDING_SHARE
 
 
 def _fmt(x: float | None) -> str:
@@ -329,6 +355,8 @@ def _confidence(r: dict, kind: str, params: ConflictParams) -> float:
         b = widen(r["low_b"], r["high_b"], r["qualifier_b"])
         if relative_gap(a, b) < params.small_gap:
             c *= params.small_gap_factor
+        if a[0] == a[1] and b[0] == b[1] and a[0] is not None and b[0] is not None and rounds_to_each_other(a[0], b[0]):
+            c *= params.rounded_figure_factor
     if r["event_side"] is not None and r["event_side_b"] is not None and r["event_side"] != r["event_side_b"]:
         c *= params.event_camps_factor
     if kind == "polarity":

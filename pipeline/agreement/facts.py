@@ -14,7 +14,8 @@ A figure is a measure, not a noun. Each fact carries:
   else `outcome`;
 - `attributed_to`: who gives the value ("secondo la Questura", "per gli organizzatori", "fonti
   del Cremlino", a quotation's speaker, "X ha detto che…"): an entity id when a certain mention
-  names it, else the phrase folded ("questura", "organizzatori"); null when the outlet states it;
+  names it, else the phrase folded ("questura", "organizzatori"); null when the outlet states it.
+  A bare surname the article names in full only in its byline (its author) is no certain speaker.
 - `is_comparable`: false when the role could not be established (a duration with nothing saying
   it is the event's: "la prima telefonata in tre anni"): listed, never compared.
 
@@ -27,8 +28,10 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
+import simplemma
 
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
 from pipeline.common import stable_id
@@ -108,12 +111,88 @@ SCOPE_RULES: tuple[tuple[re.Pattern, str], ...] = (
 MODALITY_RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\b(?:qualora|nel caso (?:in cui|che)|se (?:fosse|fossero|dovesse|dovessero|venisse|venissero)|"
                 r"ipotesi|ipotizzat\w+)\b"), "hypothetical"),
-    (re.compile(r"\b(?:attes[aeio]|previst[aeio]|si attend\w+|si prevede\w*|si stima che|stimat[aeio] in arrivo|"
+    (re.compile(r"\b(?:attes[aeio]|previst[aeio]|prevision[ei]|si attend\w+|si prevede\w*|si stima che|stimat[aeio] in arrivo|"
                 r"dovrebbero|dovrebbe|potrebbero|potrebbe|fino a|saranno|sarà|arriveranno|parteciperanno|attendono|aspettano|"
                 r"si aspett\w+|vigilia|domani|dopodomani)\b"), "forecast"),
     (re.compile(r"\b(?:al momento(?! del| della| dell| in cui)|finora|fino ad ora|fino a questo momento|per ora|"
                 r"ancora in corso|provvisori[aoe]|parzial[ei]|primo bilancio|bilancio provvisorio)\b"), "provisional"),
 )
+# The cue words of a figure's role and modality, as typed with one slip ("si attedevano", "sono
+# atese", "la cpienza", "può cnotenere"): an unknown word one edit (or one swap of neighbours) from
+# a cue, with the cue's first letter, reads as the cue. Real words are never rewritten ("vigili" is
+# not "vigilia", "sapienza" not "capienza"). A misread slip can only make a figure a forecast or a
+# capacity, which is compared with less, never with more.
+CUE_WORDS = frozenset((
+    "attesi", "attese", "atteso", "attesa", "previsti", "previste", "previsto", "prevista", "previsioni",
+    "previsione", "attendevano", "attendeva", "attendono", "attende", "aspettavano", "aspettava", "aspettano",
+    "vigilia", "capienza", "contenere", "ospitare", "accogliere", "provvisorio", "provvisoria", "provvisori",
+    "provvisorie", "parziale", "parziali",
+))
+_CUES_BY_LETTER: dict[str, tuple[str, ...]] = defaultdict(tuple)
+for _cue in sorted(CUE_WORDS):
+    _CUES_BY_LETTER[_cue[0]] += (_cue,)
+MIN_SLIP_WORD = 5
+# only the words that could be a cue's slip: its first letter, at most one letter longer
+_SLIP_CANDIDATE_RE = re.compile(
+    r"(?<![a-zàèéìòù])[" + "".join(sorted(_CUES_BY_LETTER)) + r"][a-zàèéìòù]{%d,%d}(?![a-zàèéìòù])"
+    % (MIN_SLIP_WORD - 1, max(map(len, CUE_WORDS))))
+
+
+def one_slip_apart(a: str, b: str) -> bool:
+    """Are two different words one insertion, deletion, substitution or swap of neighbours apart?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i] == b[i + 1] and a[i + 1] == b[i])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
+
+
+@lru_cache(maxsize=100_000)
+def _cue_for(word: str, real_words_too: bool = False) -> str | None:
+    if len(word) < MIN_SLIP_WORD or word in CUE_WORDS:
+        return None
+    near = [c for c in _CUES_BY_LETTER.get(word[0], ()) if one_slip_apart(word, c)]
+    if not near or (not real_words_too and _is_known_word(word)):
+        return None
+    return near[0]
+
+
+# A verb right before a figure, with at most its qualifier between ("si attenevano 30mila", "si
+# attenevano circa 30mila"): a real word one slip from an expecting verb there is read as that verb,
+# since the real one ("attenersi a…") never takes a bare count.
+VERB_BEFORE_FIGURE_RE = re.compile(r"([a-zàèéìòù]{7,})\s+(?:(?:circa|oltre|più di|quasi|almeno|ben)\s+)?$")
+VERB_BEFORE_FIGURE_REACH = 32  # characters: the verb, its qualifier and spaces
+EXPECTING_VERBS = frozenset(("attendevano", "attendeva", "attendono", "aspettavano", "aspettava", "aspettano"))
+
+
+def _is_known_word(word: str) -> bool:
+    try:
+        return simplemma.is_known(word, lang="it")
+    except Exception:  # a library failure on one odd token must not stop the run
+        return True
+
+
+def with_cue_slips_read(text: str) -> str:
+    """Lower-cased `text` with each one-slip cue word read as the cue (see CUE_WORDS)."""
+    return _SLIP_CANDIDATE_RE.sub(lambda m: _cue_for(m.group(0)) or m.group(0), text)
+
+
+def before_figure_read(before: str) -> str:
+    """The lower-cased text before a figure with its cue slips read, and a real word one slip
+    from an expecting verb right before the figure read as that verb (VERB_BEFORE_FIGURE_RE)."""
+    at = max(0, len(before) - VERB_BEFORE_FIGURE_REACH)
+    m = VERB_BEFORE_FIGURE_RE.search(before, at)
+    if m:
+        cue = _cue_for(m.group(1), real_words_too=True)
+        if cue in EXPECTING_VERBS:
+            before = before[:m.start(1)] + cue + before[m.end(1):]
+    return with_cue_slips_read(before)
+
+
 # A count taken at a time of day, or "già" so many, is a snapshot of a crowd still growing.
 SNAPSHOT_RE = re.compile(r"\b(?:alle (?:ore )?\d{1,2}(?:[.:]\d{2})?|già|in mattinata|nelle prime ore|a metà (?:giornata|mattina|pomeriggio))\b")
 FUTURE_VERB_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno)\b")
@@ -261,6 +340,16 @@ _QUALIFIER_WORDS = {"circa": "about", "quasi": "about", "oltre": "more_than", "p
                     "ben": "exact"}
 
 
+SENTENCE_OPENERS = ".!?:;–—-«\"“(["
+
+
+def is_name_number(text: str, start: int) -> bool:
+    """Is the number word at `start` part of a name: capitalised inside its sentence ("corso dei
+    Mille", "piazza dei Cinquecento"), not opening it ("Tremila persone")?"""
+    head = text[:start].rstrip()
+    return text[start:start + 1].isupper() and bool(head) and head[-1] not in SENTENCE_OPENERS
+
+
 def bare_people_counts(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, float, float | None, str, str]]:
     """(start, end, low, high, qualifier, surface) of the numbers of people a sentence gives without
     a noun ("erano 35mila", "in duecentocinquantamila", "oltre 200mila delle quali") that no
@@ -270,7 +359,7 @@ def bare_people_counts(text: str, covered: list[tuple[int, int]]) -> list[tuple[
     out = []
     for m in BARE_COUNT_RE.finditer(text):
         start, end = m.span()
-        if any(s < end and start < e for s, e in covered):
+        if any(s < end and start < e for s, e in covered) or is_name_number(text, m.start("n")):
             continue
         n = m.group("n").lower().replace(" ", "")
         if "milion" in n:
@@ -349,8 +438,13 @@ def snapshot_scope(before: str, after: str) -> str | None:
     return f"ore {int(m.group(1))}.{m.group(2) or '00'}"
 
 
+def is_capacity(window: str) -> bool:
+    """Does a figure's lower-cased context say it is a venue's capacity ("può contenere")?"""
+    return CAPACITY_RE.search(with_cue_slips_read(window)) is not None
+
+
 def modality_of(before: str, after: str, is_count: bool = False) -> str:
-    window = before + " " + after[:25]
+    window = before_figure_read(before) + " " + with_cue_slips_read(after[:25])
     found = _first(MODALITY_RULES, window)
     if found is None and FUTURE_VERB_RE.search(window):
         found = "forecast"
@@ -421,6 +515,30 @@ def time_of_day(text: str) -> list[tuple[int, int, float, float, str, str]]:
     return out
 
 
+# A line that only names the article's author: "Marta Ricci (Agenzia Nord)", "di Marta Ricci".
+BYLINE_RE = re.compile(r"^\s*(?:(?:di|a cura di)\s+)?(?-i:[A-ZÀ-Ý])[\w'’-]+(?:\s+(?-i:[A-ZÀ-Ý])[\w'’-]+){1,2}"
+                       r"\s*(?:\([^)]*\)|[-–—|,]\s*[^.!?]{0,40})?\s*$", re.IGNORECASE)
+SURNAME_METHOD = "surname_in_doc"
+
+
+def byline_only_surnames(certain: pl.DataFrame, text_of: dict, sid_of: dict) -> pl.DataFrame:
+    """The bare-surname mentions (doc_id, entity_id, sent_id, start) whose person the article names
+    in full only in its byline: the author, not the "Ricci" quoted in the text, who may be another
+    person of that surname."""
+    surname = certain.filter(pl.col("method") == SURNAME_METHOD)
+    key = ["doc_id", "entity_id", "sent_id", "start"]
+    if surname.height == 0:
+        return pl.DataFrame(schema={c: certain.schema[c] for c in key})
+    full = certain.filter(pl.col("method") != SURNAME_METHOD).join(surname.select("doc_id", "entity_id").unique(),
+                                                                    on=["doc_id", "entity_id"], how="semi")
+    is_byline = [BYLINE_RE.match(text_of.get(sid_of.get(sent), "") or "") is not None for sent in full["sent_id"].to_list()]
+    in_text = (full.with_columns(pl.Series("is_byline", is_byline, dtype=pl.Boolean))
+               .filter(~pl.col("is_byline")).select("doc_id", "entity_id").unique())
+    named_in_byline = full.select("doc_id", "entity_id").unique()
+    return (surname.join(named_in_byline, on=["doc_id", "entity_id"], how="semi")
+            .join(in_text, on=["doc_id", "entity_id"], how="anti").select(key))
+
+
 def build_facts(
     sentences: pl.DataFrame,
     quantities: pl.DataFrame,
@@ -444,6 +562,8 @@ def build_facts(
         *(sentences[c].to_list() for c in ("sid", "sent_id", "doc_id", "source_id", "event_id")))}
     sid_of = {v[0]: k for k, v in meta.items()}
     certain = mentions.filter(~pl.col("is_uncertain") & ~pl.col("method").is_in(list(UNCERTAIN_METHODS)))
+    certain = certain.join(byline_only_surnames(certain, text_of, sid_of), on=["doc_id", "entity_id", "sent_id", "start"],
+                           how="anti")
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     person_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     place_spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
@@ -574,7 +694,7 @@ def build_facts(
                 if sector:
                     scope = "settore " + sector.group(0).split()[-1]
             base = (f"{noun_key} (%)" if qkind == "percent" and noun_key else noun_key) or f"{qkind} ({unit})"
-            if CAPACITY_RE.search(before + " " + after[:30]):
+            if is_capacity(before + " " + after[:30]):
                 measure = f"capienza {base}"
                 scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
             elif noun_key == "persone" and VISIT_RE.search(before + " " + after):
@@ -602,7 +722,7 @@ def build_facts(
             before = text[max(0, start - params.context_chars):start].lower()
             after = text[end:end + 60].lower()
             scope = _scope_of(text, start, end, before, after)
-            measure = "capienza persone" if CAPACITY_RE.search(before + " " + after[:30]) else (
+            measure = "capienza persone" if is_capacity(before + " " + after[:30]) else (
                 "visitatori" if VISIT_RE.search(before + " " + after) else "persone")
             if measure.startswith("capienza"):
                 scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope

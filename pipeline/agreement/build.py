@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from pipeline.agreement import events as ev
@@ -21,10 +22,11 @@ from pipeline.agreement.conflicts import ConflictParams, find_conflicts
 from pipeline.agreement.facts import FACT_COLUMNS, FactParams, build_facts, sentence_speaker, UNCERTAIN_METHODS
 from pipeline.agreement.matching import (WHOLE_SCOPES, MatchParams, claim_id_of, claimed_sentences, fact_claims,
                                          fact_pairs, sentence_claims, sentence_pairs, term_idf)
-from pipeline.agreement.scores import dissenters, entity_coverage, near_duplicate_documents, source_agreement
+from pipeline.agreement.scores import (dissenters, entity_coverage, near_duplicate_pairs, shingles, shingles_of_documents,
+                                      source_agreement, word_hash)
 from pipeline.common import stable_id
 from pipeline.execution import DaskEngine, ExecutionSettings, LocalEngine, concat_partitions, partition_frames
-from pipeline.nlp.text import shorten, token_table
+from pipeline.nlp.text import shorten, token_table, token_table_unsure_chars
 from pipeline.nlp.italian import MONTHS
 from pipeline.schemas import CONFLICT_KINDS, WEEKDAYS
 
@@ -200,10 +202,10 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,
     ])
     for doc, terms in _term_sets(content).items():
         frames[doc].content = terms
-    doc_texts = _document_texts(sentences)
     nd = params.near_duplicates
-    dups = near_duplicate_documents(doc_texts, nd.shingle_size, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
-    del doc_texts
+    doc_ids, doc_shingles = _document_shingles(sentences, tokens, nd.shingle_size)
+    dups = near_duplicate_pairs(doc_ids, doc_shingles, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
+    del doc_shingles
     near: dict[str, set[str]] = defaultdict(set)
     for x, y in zip(dups["doc_id_a"].to_list(), dups["doc_id_b"].to_list()):
         near[x].add(y)
@@ -511,6 +513,31 @@ def _events_table(clusters: dict[str, ev.Cluster], names: dict[str, str]) -> pl.
 def _document_texts(sentences: pl.DataFrame) -> dict[str, str]:
     texts = sentences.sort("doc_id", "sent_no").group_by("doc_id", maintain_order=True).agg(pl.col("text").str.join(" "))
     return dict(zip(texts["doc_id"].to_list(), texts["text"].to_list()))
+
+
+def _document_shingles(sentences: pl.DataFrame, tokens: pl.DataFrame, size: int) -> tuple[list[str], list[np.ndarray]]:
+    """The sorted doc_ids of `sentences` and each document's `scores.shingles` of its text (its
+    sentences joined in order), from the words of the token table (`sentences` sorted by doc_id
+    and sent_no, sid its row number; `tokens` sorted by sid and pos): the text is not tokenized
+    again. A document with a character on which the token table's words and TOKEN_RE's may
+    differ (`token_table_unsure_chars`) is read from its text, as before."""
+    doc_ids = sentences["doc_id"].unique().sort().to_list()
+    doc_no = sentences.select(pl.col("doc_id").rank("dense").cast(pl.Int64) - 1)["doc_id"].to_numpy()
+    unsure = set(sentences.filter(pl.col("text").str.contains(token_table_unsure_chars()))["doc_id"].to_list())
+    words = tokens.filter(~pl.col("is_break")).select("sid", "word")
+    vocab = words["word"].unique()
+    codes = vocab.to_physical().to_numpy()
+    hash_of_code = np.zeros(int(codes.max()) + 1 if len(codes) else 0, dtype=np.uint64)
+    hash_of_code[codes] = [word_hash(w) for w in vocab.cast(pl.Utf8).to_list()]
+    word_hashes = hash_of_code[words["word"].to_physical().to_numpy()]
+    word_docs = doc_no[words["sid"].to_numpy()]
+    sets = shingles_of_documents(word_docs, word_hashes, len(doc_ids), size)
+    if unsure:
+        texts = _document_texts(sentences.filter(pl.col("doc_id").is_in(list(unsure))))
+        for i, doc in enumerate(doc_ids):
+            if doc in texts:
+                sets[i] = shingles(texts[doc], size)
+    return doc_ids, sets
 
 
 def agreement_metrics(tables: dict[str, pl.DataFrame]) -> dict:

@@ -176,6 +176,14 @@ def find_conflicts(
         zip(valued["event_id"].to_list(), valued["doc_id_b"].to_list()))
     # times of day are compared on a 12-hour clock; polarity and quotations by their own rules
     p = p.filter(pl.col("kind").is_in(["polarity", "quote", "time"]) | disjoint)
+    # pairs `_incompatible` turns down whatever else they say, screened in columns: one sign stated
+    # twice; a quotation unless both speakers are named with certainty and differ
+    speakers_differ = (pl.col("is_certain_speaker") & pl.col("is_certain_speaker_b")
+                       & (pl.col("attributed_to").fill_null("") != "") & (pl.col("attributed_to_b").fill_null("") != "")
+                       & (pl.col("attributed_to") != pl.col("attributed_to_b"))).fill_null(False)
+    p = p.filter(pl.when(pl.col("kind") == "polarity").then(pl.col("low").ne_missing(pl.col("low_b")))
+                 .when(pl.col("kind") == "quote").then(speakers_differ)
+                 .otherwise(pl.lit(True)))
     rows = []
     for r in p.iter_rows(named=True):
         found = _incompatible(r)

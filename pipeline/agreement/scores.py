@@ -32,7 +32,11 @@ def shingles(text: str, size: int) -> np.ndarray:
 
     Each n-gram hash is a polynomial rolling combination of per-word CRC32s, computed vectorised.
     """
-    words = np.fromiter((_word_hash(w.lower()) for w in TOKEN_RE.findall(text)), dtype=np.uint64)
+    return _rolling_shingles(np.fromiter((_word_hash(w.lower()) for w in TOKEN_RE.findall(text)), dtype=np.uint64), size)
+
+
+def _rolling_shingles(words: np.ndarray, size: int) -> np.ndarray:
+    """The distinct rolling hashes of every `size` consecutive word hashes (one of all of them when fewer)."""
     if words.size == 0:
         return words
     size = min(size, words.size)
@@ -41,6 +45,36 @@ def shingles(text: str, size: int) -> np.ndarray:
     for k in range(size):
         h = (h * np.uint64(1_000_003) + words[k:k + n]) & np.uint64(0xFFFFFFFF)
     return np.unique(h)
+
+
+def shingles_of_documents(doc_index: np.ndarray, word_hashes: np.ndarray, n_docs: int, size: int) -> list[np.ndarray]:
+    """`shingles` of many documents at once, from their words' hashes (`word_hash` of each
+    lower-cased word) in text order; `doc_index` gives each word's document (0..n_docs-1,
+    non-decreasing). The same arrays `shingles` gives each document's text, without reading it."""
+    word_hashes = word_hashes.astype(np.uint64)
+    counts = np.bincount(doc_index, minlength=n_docs)
+    ends = np.cumsum(counts)
+    out = [np.empty(0, dtype=np.uint64)] * n_docs
+    n = word_hashes.size - size + 1
+    if n > 0:
+        h = np.zeros(n, dtype=np.uint64)
+        for k in range(size):
+            h = (h * np.uint64(1_000_003) + word_hashes[k:k + n]) & np.uint64(0xFFFFFFFF)
+        whole = doc_index[:n] == doc_index[size - 1:size - 1 + n]  # the n-gram's first and last word in one document
+        keys = np.sort((doc_index[:n][whole].astype(np.uint64) << np.uint64(32)) | h[whole])
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if keys.size else keys  # distinct (np.unique's hash path is slow on these keys)
+        bounds = np.searchsorted((keys >> np.uint64(32)).astype(np.int64), np.arange(n_docs + 1))
+        values = keys & np.uint64(0xFFFFFFFF)
+        for d in np.flatnonzero(counts >= size).tolist():
+            out[d] = values[bounds[d]:bounds[d + 1]]
+    for d in np.flatnonzero((counts > 0) & (counts < size)).tolist():
+        out[d] = _rolling_shingles(word_hashes[ends[d] - counts[d]:ends[d]], size)  # one shingle of all its words
+    return out
+
+
+def word_hash(word: str) -> int:
+    """The 32-bit hash of a lower-cased word, of which shingles are made."""
+    return _word_hash(word)
 
 
 NEAR_DUPLICATE_SCHEMA = {"doc_id_a": pl.Utf8, "doc_id_b": pl.Utf8, "shingle_jaccard": pl.Float64}
@@ -104,19 +138,31 @@ def near_duplicate_documents(
     doc_texts: dict[str, str], shingle_size: int = 5, n_bands: int = 64, rows_per_band: int = 3,
     min_jaccard: float = 0.3, seed: int = 0,
 ) -> pl.DataFrame:
-    """Pairs of documents (doc_id_a < doc_id_b) whose shingle sets have Jaccard ≥ min_jaccard.
+    """Pairs of documents (doc_id_a < doc_id_b) whose shingle sets have Jaccard ≥ min_jaccard
+    (`near_duplicate_pairs` over each text's `shingles`)."""
+    ids = sorted(doc_texts)
+    return near_duplicate_pairs(ids, [shingles(doc_texts[d], shingle_size) for d in ids], n_bands, rows_per_band,
+                                min_jaccard, seed)
+
+
+def near_duplicate_pairs(
+    doc_ids: list[str], sets: list[np.ndarray], n_bands: int = 64, rows_per_band: int = 3, min_jaccard: float = 0.3,
+    seed: int = 0,
+) -> pl.DataFrame:
+    """Pairs of documents (doc_id_a < doc_id_b) whose shingle sets (`doc_ids` sorted, one set each,
+    as `shingles` gives them) have Jaccard ≥ min_jaccard.
 
     MinHash LSH proposes the pairs (a pair of Jaccard J with probability
     1 - (1 - J^rows_per_band)^n_bands), pairs whose MinHash estimate falls far below min_jaccard
     are dropped, and the exact shingle Jaccard confirms the rest: the sketch costs some recall,
     never precision. Deterministic for a given seed.
     """
-    ids, sets = [], []
-    for doc_id in sorted(doc_texts):
-        x = shingles(doc_texts[doc_id], shingle_size)
+    ids, kept = [], []
+    for doc_id, x in zip(doc_ids, sets):
         if x.size:
             ids.append(doc_id)
-            sets.append(x)
+            kept.append(x)
+    sets = kept
     if len(ids) < 2:
         return pl.DataFrame(schema=NEAR_DUPLICATE_SCHEMA)
     signatures = minhash_signatures(sets, n_bands * rows_per_band, seed)

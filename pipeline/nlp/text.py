@@ -390,6 +390,30 @@ def _token_chunk(frame: pl.DataFrame, seen: dict) -> pl.DataFrame:
     )
 
 
+@lru_cache(maxsize=1)
+def token_table_unsure_chars() -> str:
+    """A polars regex character class of the characters on which the token table's words (polars'
+    regex and lower-casing) may differ from TOKEN_RE's words lower-cased by Python on the same text:
+    a word character for one engine only (a combining mark, a superscript digit), a different
+    lower case, and the capital sigma (its lower case depends on its place in the word). A text
+    without them has the same words either way."""
+    unsure = []
+    for block in range(0, 0x110000, 0x10000):  # a plane at a time: a few MB alive, not a million strings
+        chars = [chr(i) for i in range(block, block + 0x10000) if not 0xD800 <= i < 0xE000]
+        column = pl.Series(chars, dtype=pl.Utf8)
+        is_word = column.str.contains(r"^[^\W_]$").to_list()
+        lowered = column.str.to_lowercase().to_list()
+        unsure += [ord(c) for c, w, low in zip(chars, is_word, lowered)
+                   if w != c.isalnum() or (w and c.lower() != low) or c in "Σς"]  # isalnum: TOKEN_RE's class
+    ranges, start = [], None
+    for i, code in enumerate(unsure):
+        start = code if start is None else start
+        if i + 1 == len(unsure) or unsure[i + 1] != code + 1:
+            ranges.append(f"\\x{{{start:X}}}" + (f"-\\x{{{code:X}}}" if code > start else ""))
+            start = None
+    return "[" + "".join(ranges) + "]"
+
+
 def token_sequences(tokens: pl.DataFrame, sids) -> dict[int, list[tuple[str, str, bool]]]:
     """The (word, lemma, is_break) sequences of the given sentence ids, from a token table."""
     part = tokens.filter(pl.col("sid").is_in(list(sids)))

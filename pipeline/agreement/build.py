@@ -28,7 +28,7 @@ from pipeline.common import stable_id
 from pipeline.execution import DaskEngine, ExecutionSettings, LocalEngine, concat_partitions, partition_frames
 from pipeline.nlp.text import shorten, token_table, token_table_unsure_chars
 from pipeline.nlp.italian import MONTHS
-from pipeline.schemas import CONFLICT_KINDS, WEEKDAYS
+from pipeline.schemas import CONFLICT_KINDS, TABLES, WEEKDAYS
 
 INPUT_TABLES = ("articles", "sources", "blocks", "sentences", "entities", "mentions", "quotes", "time_expressions", "quantities")
 OUTPUT_TABLES = ("events", "facts", "claims", "claim_evidence", "conflicts", "source_agreement", "near_duplicates",
@@ -428,10 +428,8 @@ def _certain_speakers(quotes: pl.DataFrame, sentences: pl.DataFrame, certain: pl
     return out
 
 
-EVIDENCE_SCHEMA = {"claim_id": pl.Utf8, "doc_id": pl.Utf8, "sent_id": pl.Utf8, "source_id": pl.Utf8,
-                   "similarity": pl.Float64, "stance": pl.Utf8}
-CLAIM_SCHEMA = {"claim_id": pl.Utf8, "event_id": pl.Utf8, "label": pl.Utf8, "n_docs": pl.Int64,
-                "n_sources": pl.Int64, "measure": pl.Utf8}
+EVIDENCE_SCHEMA = TABLES["claim_evidence"].polars_schema
+CLAIM_SCHEMA = TABLES["claims"].polars_schema
 
 
 def _claims_and_evidence(sentences, facts, claim_of_fact, sentence_root, best_sim, conflicts, label_chars):

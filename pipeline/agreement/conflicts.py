@@ -45,13 +45,9 @@ import polars as pl
 
 from pipeline.common import stable_id
 from pipeline.nlp.intervals import intervals_disjoint, relative_gap, widen, widened_bounds
+from pipeline.schemas import TABLES
 
-CONFLICT_COLUMNS = {
-    "conflict_id": pl.Utf8, "claim_id": pl.Utf8, "kind": pl.Utf8,
-    "doc_id_a": pl.Utf8, "sent_id_a": pl.Utf8, "value_a": pl.Utf8,
-    "doc_id_b": pl.Utf8, "sent_id_b": pl.Utf8, "value_b": pl.Utf8, "explanation": pl.Utf8,
-    "fact_id_a": pl.Utf8, "fact_id_b": pl.Utf8, "confidence": pl.Float64, "status": pl.Utf8,
-}
+CONFLICT_COLUMNS = TABLES["conflicts"].polars_schema
 
 
 @dataclass(frozen=True)

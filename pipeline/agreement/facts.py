@@ -36,13 +36,9 @@ import simplemma
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
 from pipeline.common import stable_id
 from pipeline.nlp.text import ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, lemma_of, predicate_signs, shorten, stem
+from pipeline.schemas import TABLES
 
-FACT_COLUMNS = {
-    "fact_id": pl.Utf8, "event_id": pl.Utf8, "doc_id": pl.Utf8, "sent_id": pl.Utf8, "source_id": pl.Utf8,
-    "kind": pl.Utf8, "measure": pl.Utf8, "scope": pl.Utf8, "modality": pl.Utf8, "attributed_to": pl.Utf8,
-    "unit": pl.Utf8, "qualifier": pl.Utf8, "low": pl.Float64, "high": pl.Float64, "value": pl.Utf8,
-    "is_comparable": pl.Boolean,
-}
+FACT_COLUMNS = TABLES["facts"].polars_schema
 # Internal columns carried beside the contract ones for matching and conflicts (never written).
 AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
                "is_relative": pl.Boolean, "object": pl.Utf8, "place": pl.Utf8}

@@ -472,7 +472,7 @@ def document_frames(
         # ("si è tenuto il 4 febbraio" ... "un altro attacco aveva colpito il 4 febbraio"): the text
         # contradicts itself, so the day dates nothing (the article is told apart by the rest)
         own_day = (date.month, date.day) if date is not None else day_month
-        if own_day is not None and own_day in _marked_other_days(sids, readings, sure, guessed_by_sid, kind, planned):
+        if own_day is not None and own_day in _marked_other_days(sids, readings, sure, guessed_by_sid, kind):
             date, date_at, day_month, day_month_at = None, None, None, None
         # what the text says of its event's time, and of other occasions' times
         weekdays, months, other_days, other_months, other_dates = [], set(), set(), set(), set()
@@ -508,13 +508,14 @@ def document_frames(
 
 
 def _marked_other_days(sids: list[int], readings: dict[int, SentenceReading], sure: dict[int, SentenceReading],
-                       guessed_by_sid: dict[int, list[tuple[int, int]]], kind: str, planned: bool) -> set[tuple[int, int]]:
-    """(month, day) of the days named in sentences that refer to another occasion by their own
-    words or cues (not merely by naming a day other than the event's)."""
+                       guessed_by_sid: dict[int, list[tuple[int, int]]], kind: str) -> set[tuple[int, int]]:
+    """(month, day) of the days named in sentences that name another occasion of the article's
+    own kind ("un altro attacco", "il prossimo corteo", "la precedente telefonata"): not those that
+    merely tell of something else that day ("già il 10 marzo, prima del vertice, i ministri avevano…")."""
     out = set()
     for s in sids:
         r = readings.get(s)
-        if r is None or sentence_relation(r, kind, None, planned) == "main":
+        if r is None or not any(other and is_own_kind(k, kind) for _, _, k, other, _ in r.words):
             continue
         out.update((day.month, day.day) for _, day, _ in (sure[s].dates if s in sure else ()))
         out.update(guessed_by_sid.get(s, ()))

@@ -32,7 +32,11 @@
    else it must be the one event of its kind left, and then, without a sure publication date,
    the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
    that leaves one of several standing is no identification: the article's own event may be one
-   no dated report tells the corpus about). Joining goes in rounds (`join_rounds`): an article
+   no dated report tells the corpus about). What it says of time rules events out: the day it
+   names (with the weekday it names, if any), and the full dates it gives other occasions ("il
+   prossimo concerto è in programma il 13 ottobre 2021"), which lie within
+   `reference_window_days` of its own event; a day it gives both its own event and another of
+   its kind ("un altro attacco aveva colpito il 4 febbraio") dates nothing. Joining goes in rounds (`join_rounds`): an article
    joined in one round adds its words and figures to its event, which may then identify an
    article that abstained before. Two undated frames of one kind published the same day
    that share persons and words are one event (and figures: one, when both publication dates are

@@ -204,7 +204,8 @@ class EventParams:
     same_place_similarity: float = 0.15
     same_place_split: float = 0.22       # an event tied by its place alone is cut where groups of its reports are less alike
     min_split_group: int = 2             # ... groups of at least this many reports each
-    reference_window_days: int = 180     # a day or month named without a year refers to an occasion this near the article's event
+    reference_window_days: int = 180     # a day or month named without a year refers to an occasion this near the article's event;
+    # the full dates an article gives other occasions lie this near its own event (`_time_excludes`)
     min_shared_figures: int = 1          # figures in common identifying an event for an article with a sure publication date
     # without one, among more than few_events candidate events of its persons (or places): this many
     # (one round figure in common is a coincidence among one story's events); with few_events or

@@ -582,3 +582,102 @@ def test_aftershocks_are_other_earthquakes_than_the_one_reported():
     assert sentence_relation(read_sentence(aftershocks, []), "earthquake", JAN22, False) == "other"
     main = "Una scossa di magnitudo 4.6 è stata registrata all'alba nell'entroterra."  # control
     assert sentence_relation(read_sentence(main, []), "earthquake", JAN22, False) == "main"
+
+
+# --- what the text says of other occasions' times bounds its own event's -------------------------
+
+def conflicting_sent_ids(out: dict[str, pl.DataFrame], sent_id: str) -> set[str]:
+    """The sentences a sentence is reported to conflict with (confirmed or to check)."""
+    rows = out["conflicts"].select("sent_id_a", "sent_id_b").rows()
+    return {b if a == sent_id else a for a, b in rows if sent_id in (a, b)}
+
+
+def day_also_given_to_an_earlier_call(earlier: str | None) -> tuple[dict, dict, str]:
+    """The three dated calls; a report published the day after the March call whose opening dates
+    its call "12 febbraio 2025", then `earlier` (a sentence about another occasion naming that day,
+    or nothing), and the March call's duration; returns (output, date -> a dated duration
+    sentence, the report's duration sentence)."""
+    c = Corpus()
+    dated = dated_calls(c)
+    c.doc("u", "fonte-u", MAR18 + dt.timedelta(days=1))
+    c.sent("u", "Trump e Putin hanno avuto una telefonata il 12 febbraio 2025.",
+           dates=[("12 febbraio 2025", FEB12)])
+    if earlier:
+        c.sent("u", earlier, dates=[("12 febbraio 2025", FEB12)])
+    own = c.sent("u", "La telefonata è durata due ore e mezza, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("due ore e mezza", 150)])
+    return c.run(), dated, own
+
+
+def test_a_day_the_text_also_gives_to_an_earlier_call_does_not_date_its_own_call():
+    # "il 12 febbraio 2025" opens the report, but a later sentence gives that very day to a previous
+    # call: the text contradicts itself, the day dates nothing, and its 150 minutes are never set
+    # against the February call's 90
+    out, dated, own = day_also_given_to_an_earlier_call(
+        "Una precedente telefonata tra i due si era svolta il 12 febbraio 2025.")
+    assert dated[FEB12] not in conflicting_sent_ids(out, own)
+    eid, _ = event_of_doc(out, own)
+    assert eid != event_of_doc(out, dated[FEB12])[0]
+
+
+def test_a_day_no_other_sentence_gives_to_another_occasion_dates_the_call():
+    # control: the same report without the sentence about the earlier call is the February call's
+    out, dated, own = day_also_given_to_an_earlier_call(None)
+    assert event_of_doc(out, own)[0] == event_of_doc(out, dated[FEB12])[0]
+    assert dated[FEB12] in conflicting_sent_ids(out, own)
+
+
+def named_day_with_weekday(name: str) -> tuple[dict, str]:
+    """The three dated calls; an article with no date names "18 marzo" (no year, a Tuesday in the
+    March call's year), the weekday `name` for its call, and the March call's words."""
+    c = Corpus()
+    dated_calls(c)
+    c.doc("u", "fonte-u", None)
+    c.sent("u", "Trump e Putin hanno avuto una telefonata il 18 marzo.", dates=[("18 marzo", MAR18)])
+    said = c.sent("u", f"{name.capitalize()} i due leader hanno parlato a lungo della tregua.")
+    weekday(c, said, name.capitalize(), name)
+    own = c.sent("u", "La telefonata è durata tre ore, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("tre ore", 180)])
+    return c.run(), own
+
+
+def test_a_day_named_with_a_weekday_it_does_not_fall_on_does_not_identify_that_days_call():
+    # "il 18 marzo" and "giovedì": the 18 March call was on a Tuesday, so one of the two is another
+    # occasion's the text did not mark; the article abstains
+    out, own = named_day_with_weekday("giovedì")
+    assert event_of_doc(out, own)[1] == "article"
+    assert not conflicting_sent_ids(out, own)
+
+
+def test_a_day_named_with_its_own_weekday_joins_that_days_call():
+    # control: "il 18 marzo" and "martedì", the day it fell on
+    out, own = named_day_with_weekday("martedì")
+    eid, identified_by = event_of_doc(out, own)
+    assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
+
+
+def named_day_with_next_call(next_call: str, next_day: dt.date) -> tuple[dict, str]:
+    """The three dated calls of 2025; an article with no date names "18 marzo" (no year) in the
+    March call's words and announces the next call for `next_call` (a full date)."""
+    c = Corpus()
+    dated_calls(c)
+    c.doc("u", "fonte-u", None)
+    c.sent("u", "Trump e Putin hanno avuto una telefonata il 18 marzo.", dates=[("18 marzo", MAR18)])
+    c.sent("u", f"La prossima telefonata tra i due è prevista per il {next_call}.", dates=[(next_call, next_day)])
+    own = c.sent("u", "La telefonata è durata tre ore, riferiscono fonti diplomatiche.",
+                 quantities=[minutes("tre ore", 180)])
+    return c.run(), own
+
+
+def test_an_article_announcing_the_next_call_for_two_years_earlier_is_not_this_years_call():
+    # the next call "il 10 aprile 2023": its own 18 March is the one of 2023, not the dated call of 2025
+    out, own = named_day_with_next_call("10 aprile 2023", dt.date(2023, 4, 10))
+    assert event_of_doc(out, own)[1] == "article"
+    assert not conflicting_sent_ids(out, own)
+
+
+def test_an_article_announcing_the_next_call_weeks_later_joins_the_call_it_names():
+    # control: the next call "il 10 aprile 2025", weeks after the dated 18 March call
+    out, own = named_day_with_next_call("10 aprile 2025", dt.date(2025, 4, 10))
+    eid, identified_by = event_of_doc(out, own)
+    assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18

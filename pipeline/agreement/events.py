@@ -32,7 +32,11 @@
    else it must be the one event of its kind left, and then, without a sure publication date,
    the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
    that leaves one of several standing is no identification: the article's own event may be one
-   no dated report tells the corpus about). Joining goes in rounds (`join_rounds`): an article
+   no dated report tells the corpus about). What it says of time rules events out: the day it
+   names (with the weekday it names, if any), and the full dates it gives other occasions ("il
+   prossimo concerto è in programma il 13 ottobre 2021"), which lie within
+   `reference_window_days` of its own event; a day it gives both its own event and another of
+   its kind ("un altro attacco aveva colpito il 4 febbraio") dates nothing. Joining goes in rounds (`join_rounds`): an article
    joined in one round adds its words and figures to its event, which may then identify an
    article that abstained before. Two undated frames of one kind published the same day
    that share persons and words are one event (and figures: one, when both publication dates are
@@ -200,7 +204,8 @@ class EventParams:
     same_place_similarity: float = 0.15
     same_place_split: float = 0.22       # an event tied by its place alone is cut where groups of its reports are less alike
     min_split_group: int = 2             # ... groups of at least this many reports each
-    reference_window_days: int = 180     # a day or month named without a year refers to an occasion this near the article's event
+    reference_window_days: int = 180     # a day or month named without a year refers to an occasion this near the article's event;
+    # the full dates an article gives other occasions lie this near its own event (`_time_excludes`)
     min_shared_figures: int = 1          # figures in common identifying an event for an article with a sure publication date
     # without one, among more than few_events candidate events of its persons (or places): this many
     # (one round figure in common is a coincidence among one story's events); with few_events or
@@ -232,6 +237,9 @@ class Frame:
     months: frozenset[int] = frozenset()     # months named for the event without a day ("a marzo")
     other_days: frozenset[tuple[int, int]] = frozenset()  # (month, day) the text marks as another occasion's
     other_months: frozenset[int] = frozenset()  # months the text marks as another occasion's ("quella di marzo")
+    # full dates, their year stated, the text gives to other occasions ("il prossimo concerto è in
+    # programma il 13 ottobre 2021"): the occasions one article names are near its own event
+    other_dates: frozenset[dt.date] = frozenset()
     published_is_weak: bool = False          # the publication date was read from the text, not a manifest
     # the day and month of a publication date whose year was guessed from the corpus: the year says
     # nothing, but the time of year the text gives still rules out events far from it in every year
@@ -465,8 +473,14 @@ def document_frames(
             canonical_place(p) for s in lead for _, p in places_of.get(s, ()))
         if kind not in LOCATED_KINDS:
             places = frozenset()
+        # a day the text gives its own event and, in another sentence, explicitly to another occasion
+        # ("si è tenuto il 4 febbraio" ... "un altro attacco aveva colpito il 4 febbraio"): the text
+        # contradicts itself, so the day dates nothing (the article is told apart by the rest)
+        own_day = (date.month, date.day) if date is not None else day_month
+        if own_day is not None and own_day in _marked_other_days(sids, readings, sure, guessed_by_sid, kind):
+            date, date_at, day_month, day_month_at = None, None, None, None
         # what the text says of its event's time, and of other occasions' times
-        weekdays, months, other_days, other_months = [], set(), set(), set()
+        weekdays, months, other_days, other_months, other_dates = [], set(), set(), set(), set()
         for s in sids:
             r = readings.get(s)
             named_months = month_names.get(s, [])
@@ -483,6 +497,7 @@ def document_frames(
                 # explicitly (a relative "martedì" resolved against a guessed publication day says nothing)
                 for _, day, _ in (sure[s].dates if s in sure else ()):
                     other_days.add((day.month, day.day))
+                    other_dates.add(day)
                 for md in guessed_by_sid.get(s, ()):
                     other_days.add(md)
         other_days.discard(day_month)  # the day the text names for its own event is not another's
@@ -490,10 +505,26 @@ def document_frames(
                             day_month=day_month, day_month_at=day_month_at, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
                             months=frozenset(months) if len(months) == 1 else frozenset(),
                             other_days=frozenset(other_days), other_months=frozenset(other_months),
+                            other_dates=frozenset(other_dates),
                             published_is_weak=weak,
                             published_day_month=(published_day_month or {}).get(doc) if pub is None else None,
                             series_rank=_series_rank(lead, readings, text_of, kind))
     return frames
+
+
+def _marked_other_days(sids: list[int], readings: dict[int, SentenceReading], sure: dict[int, SentenceReading],
+                       guessed_by_sid: dict[int, list[tuple[int, int]]], kind: str) -> set[tuple[int, int]]:
+    """(month, day) of the days named in sentences that name another occasion of the article's
+    own kind ("un altro attacco", "il prossimo corteo", "la precedente telefonata"): not those that
+    merely tell of something else that day ("già il 10 marzo, prima del vertice, i ministri avevano…")."""
+    out = set()
+    for s in sids:
+        r = readings.get(s)
+        if r is None or not any(other and is_own_kind(k, kind) for _, _, k, other, _ in r.words):
+            continue
+        out.update((day.month, day.day) for _, day, _ in (sure[s].dates if s in sure else ()))
+        out.update(guessed_by_sid.get(s, ()))
+    return out
 
 
 def _series_rank(lead: list[int], readings: dict[int, SentenceReading], text_of: dict[int, str],
@@ -882,12 +913,16 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
         stated = day_in_year_of(f.day_month, day)
         if stated is None or abs((stated - day).days) > params.date_conflict_days:
             return True
-    if f.weekday is not None and f.day_month is None and f.weekday != day.weekday():
+    if f.weekday is not None and f.weekday != day.weekday() and f.day_month in (None, (day.month, day.day)):
+        # with that very day named too: "venerdì scorso" and "il 15 febbraio" on a Wednesday cannot
+        # both be that event's (the day may be another occasion's the text did not mark as such)
         return True
     if f.months and day.month not in f.months:
         return True
     if (day.month, day.day) in f.other_days or (day.month in f.other_months and day.month not in f.months):
         return True
+    if any(abs((day - other).days) > params.reference_window_days for other in f.other_dates):
+        return True  # a concert of 2023 is not the one whose article announces the next for October 2021
     window = params.undated_window_days
     if f.published is not None:
         days = (f.published - day).days

@@ -168,6 +168,15 @@ def test_article_lines_are_not_boilerplate(line):
     assert not is_boilerplate_line(line)
 
 
+def test_a_long_run_of_digits_is_read_whole_by_the_dateline_rule():
+    # an account number, a code or a list of figures run together: the dateline rule once cut such a
+    # run into pieces of one to four digits in every possible way before failing (it never returned
+    # on 40 digits and a word); it now reads the run whole, and still knows a dateline
+    assert not is_boilerplate_line("Codice pratica " + "1234567890" * 4 + " respinto")
+    assert not is_boilerplate_line("1" * 120 + " x")
+    assert is_boilerplate_line("12/02/2025 " + "0" * 60 + " ore 18:40")
+
+
 def test_no_boilerplate_left_in_paragraphs():
     text = (f"Esteri\nTregua a Gaza, scambio di prigionieri domenica\nAscolta l'articolo\n{P1}\nCondividi\n"
             f"{P2}\nLeggi anche: il piano di pace\n{P3}\n(in aggiornamento)\n© Riproduzione riservata\n.")

@@ -104,11 +104,13 @@ _BOILERPLATE_PATTERNS = [
     # photo credits and tag lists
     r"(?:foto|video|credits?|ph|photo|immagine)\s*[:©/]\s*.{1,60}",
     r"(?:tags?|argomenti|parole chiave)\s*:.{0,160}",
-    # datelines: only dates, times and the words around them ("Pubblicato il 12/02/2025 alle 18:40")
+    # datelines: only dates, times and the words around them ("Pubblicato il 12/02/2025 alle 18:40").
+    # A run of digits is taken whole (possessive): cut into pieces by the repetition, a long run
+    # that then fails to match backtracked exponentially (30 digits and a letter: about a minute).
     r"(?=.*\d)(?:(?:pubblicat[oa]|aggiornat[oa])\b|(?:il|alle|ore|h)\b|"
     r"(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|gennaio|febbraio|marzo|aprile|maggio|giugno"
     r"|luglio|agosto|settembre|ottobre|novembre|dicembre|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)\b\.?"
-    r"|\d{1,4}|[\s,/.:|–-])+",
+    r"|\d++|[\s,/.:|–-])+",
 ]
 _BOILERPLATE = re.compile("(?:" + "|".join(_BOILERPLATE_PATTERNS) + ")", re.I)
 _BOILERPLATE_MAX_CHARS = 200

@@ -520,7 +520,8 @@ def strikes_and_a_report_leaning_by_its_figure() -> tuple[Corpus, str, str]:
 
 def test_a_figure_only_one_event_states_lets_words_that_merely_lean_to_it_join():
     c, october, own = strikes_and_a_report_leaning_by_its_figure()
-    assert event_of_doc(c.run(), own)[0] == event_of_doc(c.run(), october)[0]
+    out = c.run()
+    assert event_of_doc(out, own)[0] == event_of_doc(out, october)[0]
 
 
 def test_without_the_figure_margin_the_same_words_do_not_lean_enough():

@@ -15,7 +15,7 @@ import polars as pl
 from pipeline.agreement.build import AggregateParams, agreement_metrics
 from pipeline.agreement.conflicts import ConflictParams
 from pipeline.common import conform
-from tests.helpers import (AUG18, FEB12, MAR18, Corpus, call_corpus, claim_of, conflict_pairs, conflicts_of, count,
+from tests.helpers import (AUG18, FEB12, MAR18, Corpus, call_corpus, conflict_pairs, conflicts_of, count,
                            event_of, funeral_corpus, minutes, same_claim)
 
 # --- events first ---------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ an event the text marks as earlier or later than the article's.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import polars as pl

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +24,6 @@ from pipeline.agreement.matching import (WHOLE_SCOPES, MatchParams, claim_id_of,
                                          fact_pairs, sentence_claims, sentence_pairs, term_idf)
 from pipeline.agreement.scores import (dissenters, entity_coverage, near_duplicate_pairs, shingles, shingles_of_documents,
                                       source_agreement, word_hash)
-from pipeline.common import stable_id
 from pipeline.execution import DaskEngine, ExecutionSettings, LocalEngine, concat_partitions, partition_frames
 from pipeline.nlp.text import shorten, token_table, token_table_unsure_chars
 from pipeline.nlp.italian import MONTHS

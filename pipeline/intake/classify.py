@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import csv
 import hashlib
-import html
 import os
 import re
 from collections.abc import Iterator, Mapping

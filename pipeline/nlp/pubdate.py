@@ -71,7 +71,6 @@ from pipeline.nlp.italian import (
     MONTHS,
     WEEKDAY_RE,
     fold,
-    number_word_value,
 )
 from pipeline.common import progress
 from pipeline.nlp.times import TimeExpression, add_months, find_time_expressions, periods_ago

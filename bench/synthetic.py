@@ -73,6 +73,7 @@ import shutil
 import sys
 import time
 import zlib
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -1251,6 +1252,15 @@ STORY_SHAPES = {
 }
 
 
+def story_identity(kind: str, fields: dict, label: str) -> tuple:
+    """Who or what a story's events are about, as a reader names them: the two leaders of a call
+    or a meeting (in either order), else what its label names (the artist, the deceased, the cause
+    and city, the bill)."""
+    if kind in ("call", "meeting"):
+        return kind, frozenset((str(fields["A"]), str(fields["B"])))
+    return kind, label
+
+
 def build_events(cfg: "CorpusConfig", rng: random.Random) -> list[Event]:
     """Stories of events of one kind weeks apart (the ninth call between the same two leaders;
     a funeral and the Masses after it), until the corpus has n_files / docs_per_event events."""
@@ -1261,7 +1271,11 @@ def build_events(cfg: "CorpusConfig", rng: random.Random) -> list[Event]:
     for k in kinds:
         total += STORY_SHAPES[k][0]
         cum.append(total)
-    taken: set[tuple] = set()  # (kind, date, identity): two identical events on one day would be one
+    # days of the events of each identity (who or what the event is about, as a reader names it:
+    # the two leaders of a call, the artist of a concert, the cause and city of a march). Two stories
+    # drawn with one identity are one story to any reader: their events keep the story's spacing,
+    # never two of them days apart (nobody could tell those apart, and the truth would call them two)
+    days_of: dict[tuple, list[date]] = defaultdict(list)
     events: list[Event] = []
     n_stories = 0
     while len(events) < n_events:
@@ -1271,17 +1285,15 @@ def build_events(cfg: "CorpusConfig", rng: random.Random) -> list[Event]:
         story_fields, speakers, story_label = story_setup(rng, kind)
         story_id = f"st{n_stories:05d}"
         n_stories += 1
-        identity = tuple(sorted(str(v) for k, v in story_fields.items() if k in ("A", "B", "town", "assembly", "bill",
-                                                                                  "city", "sector", "venue", "cause",
-                                                                                  "artist", "deceased")))
+        identity = story_identity(kind, story_fields, story_label)
         day = cfg.start + timedelta(days=rng.randrange(cfg.days))
         for pos in range(1, size + 1):
             if pos > 1:
                 day += timedelta(days=rng.randint(gap_low, gap_high))
             event_kind = "mass" if kind == "funeral" and pos > 1 else kind
-            while (event_kind, day, identity) in taken:
+            while any(abs((day - other).days) < gap_low for other in days_of[identity]):
                 day += timedelta(days=1)
-            taken.add((event_kind, day, identity))
+            days_of[identity].append(day)
             events.append(make_event(rng, len(events), event_kind, day, cfg.variant_share, story_fields, speakers,
                                      story_label, story_id, pos))
     return events

@@ -576,6 +576,19 @@ def test_two_provinces_of_one_region_are_not_one_place():
     assert of_doc["a"] is not of_doc["b"]
 
 
+def test_a_square_of_the_same_name_in_two_towns_is_not_one_place():
+    # "in piazza San Teodoro a Milano" and "in piazza San Teodoro a Firenze": many towns have a
+    # square of that name; the towns tell the two marches of one day apart
+    from pipeline.agreement import events as ev
+
+    clusters, of_doc = ev.cluster_documents(quake_frames({"milano", "san-teodoro"}, {"firenze", "san-teodoro"}),
+                                            ev.EventParams())
+    assert of_doc["a"] is not of_doc["b"]
+    # control: the square and its town named by one report, the square alone by the other
+    clusters, of_doc = ev.cluster_documents(quake_frames({"milano", "san-teodoro"}, {"san-teodoro"}), ev.EventParams())
+    assert of_doc["a"] is of_doc["b"]
+
+
 def test_aftershocks_are_other_earthquakes_than_the_one_reported():
     from pipeline.agreement.events import read_sentence, sentence_relation
 

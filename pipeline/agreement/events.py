@@ -71,7 +71,7 @@ import polars as pl
 
 from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
-from pipeline.nlp.places import canonical_place, places_meet
+from pipeline.nlp.places import canonical_place, cities_differ, places_meet
 
 # --- the event lexicon --------------------------------------------------------------------------
 # (regex of the word forms, kind). General Italian news vocabulary, matched on lower-cased text.
@@ -325,8 +325,9 @@ def persons_fit(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def places_fit(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
-    """Either unknown, or naming one place (at the same grain, or a region and its province)."""
-    return not a or not b or places_meet(a, b)
+    """Either unknown, or naming one place (at the same grain, or a region and its province) and
+    not two different towns."""
+    return not a or not b or (places_meet(a, b) and not cities_differ(a, b))
 
 
 # --- per-sentence reading ------------------------------------------------------------------------

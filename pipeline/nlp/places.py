@@ -49,3 +49,14 @@ def places_meet(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> b
         return True
     regions = region_of_province()
     return any(regions.get(x) in b for x in a) or any(regions.get(y) in a for y in b)
+
+
+def cities_differ(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
+    """Do both name Italian provinces (their chief towns) and none in common? Then they are two
+    places, whatever else they share: the name of a square or a street ("piazza San Teodoro",
+    "via Roma") is found in many towns, and a march there in Milano is not one in Firenze."""
+    regions = region_of_province()
+    cities_a = {x for x in a if x in regions}
+    cities_b = {y for y in b if y in regions}
+    return bool(cities_a) and bool(cities_b) and not cities_a & cities_b
+

@@ -121,6 +121,46 @@ def test_one_figure_in_common_identifies_the_call_when_the_publication_date_is_s
     assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
 
 
+def call_frames(undated_figures: set[str]) -> dict:
+    """Two dated reports of each of three calls between the same leaders (the March one speaking
+    of prisoners), and an undated report "u" speaking of prisoners with the figures given."""
+    from pipeline.agreement import events as ev
+
+    persons = frozenset({"donald-trump", "vladimir-putin"})
+    words = {"telefonata", "leader", "colloquio", "cremlino"}
+    figures = {FEB12: {"#duration:90.0", "#count:2.0"}, MAR18: {"#duration:120.0", "#count:25000.0"},
+               AUG18: {"#duration:40.0", "#count:2.0"}}
+    frames = {}
+    for day, figs in figures.items():
+        extra = {"prigionieri", "scambio"} if day == MAR18 else {"energia"}
+        for j in range(2):
+            content = frozenset(words | extra | figs)
+            frames[f"{day}-{j}"] = ev.Frame(f"{day}-{j}", "call", day, day, persons, frozenset(), content, content=content)
+    content = frozenset(words | {"prigionieri", "scambio"} | undated_figures)
+    frames["u"] = ev.Frame("u", "call", None, None, persons, frozenset(), content, content=content)
+    return frames
+
+
+def test_two_round_figures_in_common_among_the_five_it_states_do_not_identify_a_call():
+    # no date, three calls of the same leaders: "due ore" and "25mila" in common with the March call,
+    # but three more figures no report of it states (a report of a call the corpus has no dated
+    # report of): the article abstains
+    from pipeline.agreement import events as ev
+
+    frames = call_frames({"#duration:120.0", "#count:25000.0", "#count:43000.0", "#count:6000.0", "#count:28000.0"})
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"].identified_by == "article"
+
+
+def test_two_figures_in_common_among_the_three_it_states_identify_a_call():
+    # control: two of its three figures are the March call's, and its words lean to that call
+    from pipeline.agreement import events as ev
+
+    frames = call_frames({"#duration:120.0", "#count:25000.0", "#count:43000.0"})
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"].date == MAR18
+
+
 # --- a place alone does not make two reports of one day one event --------------------------------
 
 AUG3 = dt.date(2025, 8, 3)

@@ -211,6 +211,7 @@ class EventParams:
     # (one round figure in common is a coincidence among one story's events); with few_events or
     # fewer, one figure that no other candidate states
     min_shared_figures_unanchored: int = 2
+    min_shared_figure_share: float = 0.5  # ... and this share of the figures it states (two round figures of five: a coincidence)
     few_events: int = 2
     strong_bonus: float = 0.5            # evidence score of a wire copy of a report, or of the very day named without a year
     weekday_bonus: float = 0.05          # ... of the weekday named ("martedì"): one day in seven
@@ -1008,11 +1009,13 @@ def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[s
     """Do the figures an article has in common with an event tell it apart? `shared`: those it
     states with the event; `others`: those it states with each other candidate event; `n_candidates`:
     the events of its kind naming its persons (or places), whatever their time. With a sure
-    publication date, `min_shared_figures`; without, `min_shared_figures_unanchored`, or, among
-    `few_events` or fewer candidates, one figure no other candidate states."""
+    publication date, `min_shared_figures`; without, `min_shared_figures_unanchored` that are at
+    least `min_shared_figure_share` of the figures it states, or, among `few_events` or fewer
+    candidates, one figure no other candidate states."""
     if has_sure_publication(f):
         return len(shared) >= params.min_shared_figures
-    if len(shared) >= params.min_shared_figures_unanchored:
+    stated = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX))
+    if len(shared) >= params.min_shared_figures_unanchored and len(shared) >= params.min_shared_figure_share * stated:
         return True
     stated_elsewhere = frozenset().union(*others)
     return n_candidates <= params.few_events and len(shared - stated_elsewhere) >= params.min_shared_figures

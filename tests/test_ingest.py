@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from pipeline.common import load_params
 from pipeline.intake.classify import IngestConfig, classify_file
-from pipeline.intake.decode import BinaryContent, DecodeError, collapse_letter_spacing, decode_bytes, canonical_document_text
+from pipeline.intake.decode import (BinaryContent, DecodeError, canonical_document_text, collapse_letter_spacing,
+                                    decode_bytes, has_mojibake)
 from pipeline.intake.detect import detect_format, detect_language, visible_text
 from pipeline.intake.inputs import list_input_files, read_file
 from pipeline.intake.manifest import ManifestEntry, parse_manifest, read_manifest
@@ -103,6 +104,33 @@ def test_mojibake_is_repaired_and_recorded():
     text, encoding = decode_bytes(mojibake.encode("utf-8"))
     assert text == "Il governo è caduto perché la città è più divisa"
     assert encoding == "utf-8+mojibake-repaired"
+
+
+# Correct Italian typography: accented letters right before closing guillemets, quotes, dashes and
+# ellipses, and capitals before a guillemet (the shape of a two-byte UTF-8 sequence read as cp1252).
+CORRECT_TYPOGRAPHY = [
+    "«Non lo so, perché»", "«È la nostra città»", "Lo ha detto lui: «Basta così’", "Però… vedremo",
+    "«Il sindaco? È lì”», disse.", "la libertà – disse – e l’età", "«È così»", "«PERCHÉ»",
+    "«BASTA COSÌ», urlava la piazza", "Caffè™ e «più»", "SÃO PAULO",
+]
+
+
+@pytest.mark.parametrize("text", CORRECT_TYPOGRAPHY)
+def test_correct_italian_next_to_punctuation_is_not_mojibake(text):
+    assert not has_mojibake(text)
+    assert decode_bytes(text.encode("utf-8")) == (text, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("correct", "mojibake"),
+    [("è stato", "Ã¨ stato"), ("la città è", "la cittÃ\u00a0 Ã¨"), ("perché", "perchÃ©"),
+     ("l’uomo", "lâ€™uomo"), ("«Però»", "Â«PerÃ²Â»"),
+     # the no-break space of "à" (C3 A0) turned into a plain space by an HTML extractor
+     ("la città di Roma e la libertà di stampa", "la cittÃ  di Roma e la libertÃ  di stampa")],
+)
+def test_double_encoded_sequences_are_mojibake(correct, mojibake):
+    assert has_mojibake(mojibake)
+    assert decode_bytes(mojibake.encode("utf-8")) == (correct, "utf-8+mojibake-repaired")
 
 
 def test_text_is_nfc():

@@ -347,3 +347,71 @@ def test_the_guard_drops_any_row_that_breaks_the_contract():
 
 def test_a_number_too_large_for_a_float_is_not_read():
     assert readings("Sono " + "9" * 400 + " persone.") == []
+
+
+# --- page furniture: reading times and date stamps -------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lettura 4 min", "4 min di lettura", "Tempo di lettura: 2 minuti", "Tempo di lettura: circa 3 minuti",
+     "Lettura: 5 minuti", "3 minuti di lettura", "Leggi in 3 minuti", "di Anna Neri | Lettura 6 min",
+     "Vertice sul grano, le richieste dei ministri 7 min di lettura"],
+)
+def test_a_reading_time_is_not_a_duration(text):
+    assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "minutes"),
+    [("La telefonata è durata 4 minuti.", "4 minuti", 4.0),
+     ("La telefonata è durata 4 min.", "4 min", 4.0),
+     ("Ha ripreso a parlare dopo 2 minuti di silenzio.", "2 minuti", 2.0),
+     # the reading of a verdict is an event: its length is a duration
+     ("Dopo 20 minuti di lettura della sentenza l'aula è esplosa.", "20 minuti", 20.0),
+     # "in prima lettura" is a bill's reading, not the page's
+     ("Il testo approvato in prima lettura 3 minuti prima della chiusura.", "3 minuti", 3.0)],
+)
+def test_real_durations_beside_reading_words_stay(text, surface, minutes):
+    assert one(text) == (surface, "duration", "minute", None, minutes, minutes, "exact")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2 MAG 2025", "Aggiornato il 2 mag alle 10:15", "Pubblicato il 12 feb. 2025 Roma", "12 feb",
+     "5 GIU 2024 - 14:30", "Ultimo aggiornamento: 3 SET", "Roma, 3 set. 2024", "3 set, 10:30"],
+)
+def test_a_day_and_an_abbreviated_month_is_not_a_count(text):
+    assert [q for q in find_quantities(text) if q.kind == "count"] == []
+
+
+def test_counts_next_to_month_like_words_stay():
+    # "set" and "mag…" are words and stems too: counts of them are still read
+    assert one("La finale si è decisa in 3 set.") == ("3 set", "count", "item", "set", 3.0, 3.0, "exact")
+    assert one("Sono arrivati 2 magistrati da Milano.") == (
+        "2 magistrati", "count", "item", "magistrati", 2.0, 2.0, "exact")
+    # a date stamp takes its own words only: the count after it is read
+    assert one("Aggiornato il 2 mag alle 10:15: in piazza 300 persone.") == (
+        "300 persone", "count", "item", "persone", 300.0, 300.0, "exact")
+
+
+def test_page_furniture_never_reaches_facts_or_conflicts():
+    """Run-in headlines that carry a reading time or an update stamp, beside real call durations:
+    the quantities the extractor gives reach the aggregate stage, and only the real durations
+    become facts (so a reading time is never compared with a call's length)."""
+    from tests.helpers import FEB12, call_corpus
+
+    def read(text):
+        return [(q.surface, q.kind, q.unit, q.noun, q.low, q.high, q.qualifier) for q in find_quantities(text)]
+
+    docs = [
+        ("d1", FEB12, "La telefonata tra i due leader è durata un'ora e mezza."),
+        ("d2", FEB12, "Telefonata Trump-Putin, la durata del colloquio Tempo di lettura: 3 minuti"),
+        ("d3", FEB12, "Lettura 4 min La telefonata è durata un'ora e mezza."),
+        ("d4", FEB12, "Aggiornato il 2 mag alle 10:15 La telefonata tra i due leader."),
+        ("d5", FEB12, "Aggiornato il 3 mag alle 11:40 La telefonata tra i due leader."),
+    ]
+    corpus, _ = call_corpus(*[(doc, day, text, read(text)) for doc, day, text in docs])
+    out = corpus.run()
+    figures = out["facts"].filter(pl.col("kind") == "quantity")
+    assert figures["value"].to_list() == ["un'ora e mezza", "un'ora e mezza"]
+    assert out["conflicts"].height == 0

@@ -644,3 +644,61 @@ def test_property_blocks_keep_reading_order_under_any_nesting():
         assert numbers == list(range(1, len(paragraphs) + 1)), texts
 
     check()
+
+
+# --- trafilatura's own log records ----------------------------------------------------------------
+
+_PAGE_LIBRARIES = ("trafilatura", "htmldate", "courlan")
+
+
+@pytest.fixture
+def fresh_page_library_loggers():
+    """The page libraries' loggers as a new process finds them (no level set), restored afterwards."""
+    import logging
+
+    from pipeline.intake.webpage import quiet_page_libraries
+
+    saved = {name: logging.getLogger(name).level for name in _PAGE_LIBRARIES}
+    for name in _PAGE_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    quiet_page_libraries.cache_clear()
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+    quiet_page_libraries.cache_clear()
+
+
+# Ordinary pages trafilatura declines: a document that is one bare paragraph, a page with a title
+# and one short paragraph, a page whose body is a short line outside any paragraph.
+ORDINARY_PAGES = {
+    "seeds/frammento.html": (f"<p>{P1}</p>", [("paragraph", P1)]),
+    "seeds/breve.html": ("<html><head><title>Bollette, via libera</title></head><body>"
+                         "<p>Approvato il decreto.</p></body></html>",
+                         [("title", "Bollette, via libera"), ("paragraph", "Approvato il decreto.")]),
+    "seeds/riga.html": ("<html><body>Il decreto è stato approvato.</body></html>",
+                        [("paragraph", "Il decreto è stato approvato.")]),
+}
+
+
+def test_ordinary_pages_parse_without_error_records(caplog, fresh_page_library_loggers):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    rows = [{"doc_id": f"{i:016x}", "path": path, "text": html, "format": "html", "outlet": None, "url": None,
+             "published_date": None} for i, (path, (html, _)) in enumerate(ORDINARY_PAGES.items())]
+    tables = parse_documents(_documents(rows), CONFIG)
+    for i, (path, (_, expected)) in enumerate(ORDINARY_PAGES.items()):
+        blocks = tables["blocks"].filter(pl.col("doc_id") == f"{i:016x}").sort("block_no")
+        assert blocks.select("kind", "text").rows() == expected, path
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_level_set_on_trafilatura_is_kept(caplog, fresh_page_library_loggers):
+    """Whoever sets a level on trafilatura's logger (to debug a page) sees its records again."""
+    import logging
+
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
+    caplog.set_level(logging.INFO)
+    parse_documents(_documents([{"doc_id": "aaaaaaaaaaaaaaaa", "path": "seeds/frammento.html", "text": f"<p>{P1}</p>",
+                                 "format": "html", "outlet": None, "url": None, "published_date": None}]), CONFIG)
+    assert any(r.name.startswith("trafilatura") and r.levelno == logging.ERROR for r in caplog.records)

@@ -12,6 +12,15 @@
 Determinism: htmldate by default rejects dates after "today" (a clock read); the bound here is a
 fixed date, so the same page gives the same date on every run.
 
+Logging: trafilatura and htmldate log ERROR and WARNING records for pages they decline and handle
+themselves by returning None: "parsed tree length: 0, wrong data type or not valid HTML" for a
+document that is one bare paragraph, "empty HTML tree", "discarding data" for a page with little
+text. Here those are ordinary inputs (no main text: the caller keeps every paragraph; a page with
+no visible text at all was already rejected by ingest as `empty`), so their loggers are raised to
+CRITICAL when the first page is read, unless a level was set on them already (set one, e.g.
+`logging.getLogger("trafilatura").setLevel(logging.DEBUG)`, to see them). What raises is caught
+and logged as this module's own warning.
+
 Depth: trafilatura parses with lxml's tree builder, which (libxml2) silently stops at 256 levels
 of nesting and drops the rest of the page. The caller (`pipeline.parsing.document`) measures the depth with
 its own iterative parser and ignores `main_text` for pages deeper than `LXML_MAX_DEPTH`.
@@ -20,6 +29,7 @@ its own iterative parser and ignores `main_text` for pages deeper than `LXML_MAX
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -46,9 +56,23 @@ def _clean(value: object, limit: int = _MAX_META_CHARS) -> str | None:
     return text[:limit] if text else None
 
 
+_PAGE_LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan")
+
+
+@functools.cache
+def quiet_page_libraries() -> None:
+    """Raise the page libraries' loggers to CRITICAL, unless a level was set on them (see the
+    module docstring). Once per process."""
+    for name in _PAGE_LIBRARY_LOGGERS:
+        library_log = logging.getLogger(name)
+        if library_log.level == logging.NOTSET:
+            library_log.setLevel(logging.CRITICAL)
+
+
 def _load(html: str):
     from trafilatura import load_html
 
+    quiet_page_libraries()
     return load_html(html)
 
 
@@ -87,6 +111,7 @@ def main_text(html: str) -> str | None:
     try:
         from trafilatura import extract
 
+        quiet_page_libraries()
         text = extract(html, include_comments=False, include_tables=True, include_images=False,
                        include_links=False, output_format="txt", deduplicate=False, with_metadata=False,
                        date_extraction_params={"extensive_search": False, **_DATE_BOUNDS})

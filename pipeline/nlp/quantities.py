@@ -47,7 +47,10 @@ quantity passes through.
 Not quantities: anything inside a time expression (dates, "nel 2022", "tre anni fa"), times of
 day ("alle 10.30"), law and article numbers ("Articolo 5", "comma 3"), ordinals ("1°"), numbers
 in names ("G7", "F-16"), phone numbers (digit groups), and the articles "un/una/uno" (a number
-word only next to a unit or a multiplier: "un'ora", "un milione di").
+word only next to a unit or a multiplier: "un'ora", "un milione di"). Page furniture is not a
+quantity either: a reading time ("4 min di lettura", "Tempo di lettura: 2 minuti", "Lettura 4 min")
+says how long the page takes to read, not how long anything it reports lasted; a day and an
+abbreviated month ("2 MAG", "12 feb. 2025") is a date stamp, not a count of "mag" (see `DATE_STAMP`).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ from pipeline.nlp.italian import (
     AMBIGUOUS_NUMBER_WORDS,
     COLLECTIVES_PLURAL,
     COLLECTIVES_SINGULAR,
+    MONTH_ABBREVIATIONS,
     MONTHS,
     MULTIPLIERS,
     NUMBER_STEMS,
@@ -374,6 +378,30 @@ _AGE_BEFORE = re.compile(
     r"vittima|ostaggio|prigioniero|turista|reporter|giornalista)\s+di\s+)$",
     re.I,
 )
+# A page's reading time, before the figure: "Tempo di lettura: 2 minuti", "Leggi in 3 minuti", and
+# a bare "Lettura" that opens the text or follows a separator ("Lettura 4 min", "di Anna Neri |
+# Lettura: 5 min"); "in prima lettura" (a bill's reading) is not one.
+_READING_TIME_BEFORE = re.compile(
+    r"(?:\btemp[oi]\s+(?:di|della|per\s+la|stimato\s+(?:di|per\s+la))\s+lettura(?:\s+stimat[oa])?"
+    r"|(?:^|[|·•/,;:()\[\]–—-])\s*lettura(?:\s+stimata)?"
+    r"|\b(?:leggi|si\s+legge|da\s+leggere)\s+in)\s*[:\-–—]?\s*$",
+    re.I,
+)
+# ... and after it: "4 min di lettura", "3 minuti per leggere"; but "20 minuti di lettura della
+# sentenza" is how long a reading lasted, and stays a duration.
+_READING_TIME_AFTER = re.compile(
+    r"\s*(?:di\s+lettura|per\s+leggere|read)\b(?!\s+d(?:i\b|e[il]|egli|ell))",
+    re.I,
+)
+
+
+def is_reading_time(text: str, start: int, end: int) -> bool:
+    """Is the duration at text[start:end] a page's reading time ("4 min di lettura")?"""
+    # search with pos/endpos, not on a slice: "^" must stay the real start of the text
+    return bool(_READING_TIME_BEFORE.search(text, max(0, start - 60), start)
+                or _READING_TIME_AFTER.match(text, end))
+
+
 _DURATION_CONTEXT_BEFORE = re.compile(
     r"\b(?:da|per|in|dopo|durante|oltre|entro|negli\s+ultimi|nei\s+prossimi|di|tra|fra|ultimi|prossimi)\s+$",
     re.I,
@@ -387,6 +415,8 @@ def _duration_hours(m: re.Match[str], text: str) -> Quantity | tuple[Quantity, .
         return None  # "ora" alone is "now"; as a unit it only follows "un'"
     if unit_word == "h" and not re.match(r"[0-9]", number or first or ""):
         return None
+    if is_reading_time(text, m.start(), m.end()):
+        return Claim(m.start(), m.end())
     read = _range_or_amount(m)
     if read is None:
         return None
@@ -462,6 +492,8 @@ def _duration_other(m: re.Match[str], text: str) -> Quantity | tuple[Quantity, .
             return None  # "15 anni" on its own: age or duration, can't tell
         if re.search(r"\bdi\s+$", before, re.I):
             return None  # "una guerra di tre anni" vs "un ragazzo di 15 anni": ambiguous
+    if unit_word in ("minuti", "minuto", "min", "secondi") and is_reading_time(text, m.start(), m.end()):
+        return Claim(m.start(), m.end())
     read = _range_or_amount(m)
     if read is None:
         return None
@@ -603,6 +635,28 @@ def _count(m: re.Match[str], text: str) -> Quantity | tuple[Quantity, ...] | Cla
     return Quantity(m.start(), m.end(), m.group(), "count", "item", noun, read.low, read.high, read.qualifier)
 
 
+# A day and an abbreviated month: the date stamp of a page or a dateline ("2 MAG", "12 feb. 2025",
+# "Aggiornato il 2 mag alle 10:15"), never a count of "mag". "mar", "ago" and "set" are words too
+# ("vinto in 3 set", "si è deciso in 3 set."): those are dates only written in capitals or with a year
+# or a time of day after them.
+DATE_STAMP = _compile(
+    rf"""(?<![\w.,/])(?P<day>[0-9]{{1,2}})\s*(?P<mon>{"|".join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))})\b
+    \.?(?:\s*(?P<year>(?:19|20)[0-9]{{2}}|['’][0-9]{{2}})\b)?"""
+)
+_AMBIGUOUS_MONTH_ABBREVIATIONS = frozenset({"mar", "ago", "set"})
+_TIME_OF_DAY_AFTER = re.compile(r"\s*(?:[,|·•\-–—]\s*)?(?:(?:alle|ore|h)\s*)?[0-2]?[0-9][:.][0-5][0-9]\b", re.I)
+
+
+def _date_stamp(m: re.Match[str], text: str) -> Claim | None:
+    if not 1 <= int(m["day"]) <= 31:
+        return None
+    month = m["mon"]
+    if fold(month) in _AMBIGUOUS_MONTH_ABBREVIATIONS and not (
+            month.isupper() or m["year"] or _TIME_OF_DAY_AFTER.match(text, m.end())):
+        return None
+    return Claim(m.start(), m.end())
+
+
 # "I voti contrari sono stati 18.", "Le vittime sono salite a 30.": the number closes the clause
 # and the counted noun is the head of the sentence's subject.
 PREDICATE_COUNT = _compile(
@@ -699,6 +753,7 @@ GRAMMAR: tuple[Rule, ...] = (
     Rule(PERCENT, _percent, frozenset({"%", "cento", "percento", "percentuali"}), lookback=9),
     Rule(DISTANCE_WEIGHT, _distance_weight, frozenset(_MEASURE_UNITS), lookback=9),
     Rule(COLLECTIVE, _collective, frozenset(_COLLECTIVE_WORDS), lookback=4),
+    Rule(DATE_STAMP, _date_stamp, on_digit=True, lookback=0),
     Rule(COUNT, _count, _NUMBER_KEYS, on_digit=True, lookback=3),
     Rule(PREDICATE_COUNT, _predicate_count, _NUMBER_KEYS, on_digit=True, at_start=True),
     Rule(INVERTED_COUNT, _inverted_count, frozenset({"sono", "erano", "furono", "saranno"}), lookback=0),

@@ -170,6 +170,20 @@ def test_different_scopes_never_conflict():
     assert c.run()["conflicts"].height == 0
 
 
+def test_one_place_of_several_is_a_part_of_the_whole_count():
+    # "solo a X" counts one place of the whole: fewer than the unscoped count is consistent, more is not
+    c, _ = call_corpus(
+        ("d1", MAR18, "Solo a Kursk i prigionieri liberati sono 60, secondo il governatore.", [count("60", 60, "prigionieri")]),
+        ("d2", MAR18, "Sono stati liberati 175 prigionieri.", [count("175 prigionieri", 175, "prigionieri")]),
+    )
+    assert c.run()["conflicts"].height == 0
+    c, _ = call_corpus(
+        ("d1", MAR18, "Solo a Kursk i prigionieri liberati sono 260, secondo il governatore.", [count("260", 260, "prigionieri")]),
+        ("d2", MAR18, "Sono stati liberati 175 prigionieri.", [count("175 prigionieri", 175, "prigionieri")]),
+    )
+    assert c.run()["conflicts"].height == 1
+
+
 def test_compatible_durations_do_not_conflict():
     c, _ = call_corpus(
         ("d1", FEB12, "Trump ha parlato al telefono con Putin per più di un'ora.", [minutes("più di un'ora", 60, None, "more_than")]),

@@ -361,8 +361,11 @@ def test_a_small_count_after_a_definite_article_is_a_set_phrase(before, value, e
     ("In tutta Italia i manifestanti erano 500mila.", "500mila", "nazionale"),
     ("A Torino i manifestanti erano 20mila.", "20mila", None),
     ("Davanti ai maxischermi si sono radunate altre 8mila persone.", "8mila", "aggiuntivo"),
+    ("Soltanto a Visso le famiglie fuori casa sono una quarantina, dice il sindaco.", "una quarantina", "sottoinsieme"),
+    ("Gli sfollati sono 70 solo nel nostro comune.", "70", "sottoinsieme"),
+    ("Alla veglia si sono presentati solo in 300, meno del previsto.", "300", None),  # only 300: no place
 ])
-def test_a_country_wide_count_and_an_extra_crowd_have_their_own_scope(text, number, scope):
+def test_a_country_wide_count_an_extra_crowd_and_one_place_of_several_have_their_own_scope(text, number, scope):
     start = text.index(number)
     end = start + len(number)
     assert _scope_of(text, start, end, text[max(0, start - 60):start].lower(), text[end:end + 60].lower()) == scope

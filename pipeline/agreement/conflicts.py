@@ -71,7 +71,7 @@ class ConflictParams:
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
-PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv", "aggiuntivo"})
+PLACE_SCOPES = frozenset({"piazza", "percorso", "interno", "esterno", "tv", "aggiuntivo", "sottoinsieme"})
 # A round figure may stand for the finer one it rounds: "30mila" against "29.800" is likely one
 # count told at two precisions (to check, `rounded_figure_factor`), though "150" against "148"
 # prisoners may be a real dispute. Only close values: "200mila" does not stand for every count

@@ -8,7 +8,8 @@ A figure is a measure, not a noun. Each fact carries:
   event ("la telefonata è durata due ore" → `durata telefonata`), the time of day of a moment
   (`ora inizio`, `ora scossa`), a predicate's polarity (`polarità realistico`), a quotation;
 - `scope`: `per_parte` ("175 prigionieri per parte") or `totale`, or the place counted (`piazza`,
-  `percorso`, `interno`, `esterno`, `tv`); null when unstated;
+  `percorso`, `interno`, `esterno`, `tv`), or one place of several (`sottoinsieme`: "solo a
+  Camerino"); null when unstated;
 - `modality`: `forecast` ("attesi", "previsti", "fino a", future tense), `provisional` ("al
   momento", "finora", "alle 9", "in mattinata"), `hypothetical` ("se", "qualora", "potrebbe"),
   else `outcome`;
@@ -98,10 +99,14 @@ SCOPE_RULES: tuple[tuple[re.Pattern, str], ...] = (
                 r"\btutt[oa] (?:il paese|la penisola|l['’]\s?italia|italia)\b"), "nazionale"),
     # more people somewhere else than the count that came before ("altre 11mila davanti ai maxischermi")
     (re.compile(r"\baltr[ei]\s*$|\bmaxischerm\w*"), "aggiuntivo"),
+    # one place of several ("solo a Camerino un centinaio di sfollati", "solo da noi"): a part of the
+    # whole count, not the whole ("solo in 200", the value right after: only 200, no place)
+    (re.compile(r"\b(?:solo|soltanto|solamente)\s+(?:a|ad|in|da|nel|nella|nello|nei|negli|nelle|al|alla|allo|ai|agli|"
+                r"alle|dal|dalla|dai|dalle|per|tra|fra)\b(?!\s*(?:\d|$))|\bnel solo\b|\bnella sola\b"), "sottoinsieme"),
     (re.compile(r"\bin piazza\b|\bsul sagrato\b|\bnella piazza\b"), "piazza"),
     (re.compile(r"\blungo (?:il percorso|le strade|via|il corteo|il tragitto)\b|\bper le strade\b|\bnelle strade\b"), "percorso"),
     (re.compile(r"\ball['’]interno\b|\bdentro\b|\bin basilica\b|\bin chiesa\b|\bnella (?:basilica|cattedrale|chiesa)\b"), "interno"),
-    (re.compile(r"\ball['’]esterno\b|\bfuori\b"), "esterno"),
+    (re.compile(r"\ball['’]esterno\b|\bfuori\b(?! casa)"), "esterno"),  # "fuori casa": displaced, not outside
     (re.compile(r"\bin diretta\b|\bin tv\b|\bdavanti alla tv\b|\bin streaming\b|telespettator\w*"), "tv"),
 )
 MODALITY_RULES: tuple[tuple[re.Pattern, str], ...] = (

@@ -629,6 +629,35 @@ def test_a_square_of_the_same_name_in_two_towns_is_not_one_place():
     assert of_doc["a"] is of_doc["b"]
 
 
+def day_frames(specs) -> dict:
+    """Frames of reports dated JAN22: (doc, kind, persons, places)."""
+    from pipeline.agreement import events as ev
+
+    words = frozenset({"lavoratori", "logistica", "piazza", "sindacati", "adesione"})
+    return {d: ev.Frame(d, kind, JAN22, JAN22, frozenset(persons), frozenset(places), words, content=words)
+            for d, kind, persons, places in specs}
+
+
+def test_a_strike_and_the_march_of_its_workers_reported_the_same_day_are_one_event():
+    # two reports call it a strike ("hanno incrociato le braccia"), one the march of the strikers
+    from pipeline.agreement import events as ev
+
+    frames = day_frames([("s1", "strike", (), ("bari",)), ("s2", "strike", (), ("bari",)),
+                         ("m1", "demonstration", (), ("bari",))])
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["m1"] is of_doc["s1"] is of_doc["s2"] and of_doc["m1"].kind == "strike"
+
+
+def test_a_march_in_another_town_that_day_is_not_part_of_the_strike():
+    # control: the same day, a march in Lecce is another event; and a funeral is no part of a strike
+    from pipeline.agreement import events as ev
+
+    frames = day_frames([("s1", "strike", (), ("bari",)), ("s2", "strike", (), ("bari",)),
+                         ("m1", "demonstration", (), ("lecce",)), ("f1", "funeral", (), ("bari",))])
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["m1"] is not of_doc["s1"] and of_doc["f1"] is not of_doc["s1"]
+
+
 def test_aftershocks_are_other_earthquakes_than_the_one_reported():
     from pipeline.agreement.events import read_sentence, sentence_relation
 

@@ -213,6 +213,9 @@ def test_anomalies_use_the_same_interval_module():
     ("Una scossa di magnitudo 4 ha svegliato la valle.", "earthquake"),
     ("Il processo all'ex sindaco riprende lunedì.", "trial"),
     ("Il derby è finito in parità.", "match"),
+    ("Ieri a Lisbona si sono incontrati i due ministri degli Esteri.", "meeting"),
+    ("Nuovo faccia a faccia tra la premier e il leader dell'opposizione.", "meeting"),
+    ("Stamattina hanno incrociato le braccia i lavoratori della logistica.", "strike"),
 ])
 def test_event_words_of_any_kind_of_news(text, kind):
     assert [k for _, _, k in ev.event_words(text)][:1] == [kind]

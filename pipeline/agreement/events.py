@@ -17,7 +17,10 @@
    (two votes of one day on two bills stay two); a place alone, with no person in common, ties
    them only when their words are `same_place_similarity` alike on average with the event's reports
    (two demonstrations in one city on one Saturday stay two), and an event so tied whose reports
-   fall into two groups of words (average linkage, `same_place_split`) is cut in two. A smaller group dating an event up to
+   fall into two groups of words (average linkage, `same_place_split`) is cut in two. Reports of
+   one day naming the event by two kinds that are parts of each other (a strike and its march, a
+   call and the talks) are one event when they name the same persons or places
+   (`_join_parts_of_one_event`). A smaller group dating an event up to
    `date_conflict_days` off joins it when it is at most half as large and alike in names and
    words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
    a dated event only with positive evidence: it shares a person or place with it, its
@@ -79,7 +82,7 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"videochiamat[ae]|videoconferenz[ae]|telefonat[ae]|chiamat[ae](?! a\b)", "call"),
     (r"colloqui(?:o)? telefonic[oi]|conversazion[ei] telefonic[ae]|telefonicamente|(?:al|per) telefono|ha telefonato", "call"),
     (r"colloqui[o]?|conversazion[ei]|interlocuzion[ei]", "talks"),
-    (r"incontr[oi](?! di calcio)|vertic[ei]|summit|riunion[ei]|bilateral[ei]|visita di stato", "meeting"),
+    (r"incontr[oi](?! di calcio)|incontrat[aeio]|vertic[ei]|summit|riunion[ei]|bilateral[ei]|visita di stato|faccia a faccia", "meeting"),
     (r"funeral[ei]|esequie|camera ardente|(?:messa|funzione|rito|corteo|cerimonia) funebre", "funeral"),
     (r"mess[ae](?! (?:in (?:sicurezza|onda|scena|atto|moto|campo|discussione|luce|evidenza|dubbio|opera|pratica|vendita|"
      r"mora|liquidazione|stato|funzione|piega|risalto|guardia|rete|commercio|cassa|servizio|produzione)|a (?:punto|"
@@ -87,7 +90,7 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
      r"insieme)\b)|omelia|celebrazion[ei] eucaristic[ae]|rosario", "mass"),
     (r"cerimoni[ae]|commemorazion[ei]|inaugurazion[ei]|insediament[oi]|giurament[oi]|beatificazion[ei]|canonizzazion[ei]", "ceremony"),
     (r"manifestazion[ei]|corte[oi]|fiaccolat[ae]|sit-in|protest[ae]|presidi(?:o)?(?= (?:di|davanti|sotto|in)\b)", "demonstration"),
-    (r"scioper[oi]", "strike"),
+    (r"scioper[oi]|incrocia(?:to|no|re|ndo) le braccia|astensione dal lavoro", "strike"),
     (r"terremot[oi]|sism[ai]|scoss[ae](?! di assestamento)", "earthquake"),
     (r"repliche|scoss[ae] di assestamento", "earthquake"),  # aftershocks: earthquakes after the one reported
     (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),
@@ -722,6 +725,8 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                     of_doc[d] = part
     clusters = split_clusters
 
+    clusters = _join_parts_of_one_event(clusters, frames, of_doc, idf, params)
+
     # 1b. one event misdated by a few reports: a smaller (kind, date) event joins the one larger
     # event of its kind at most date_conflict_days away that its persons, places and words fit
     merged: set[int] = set()
@@ -1138,6 +1143,43 @@ def _split_by_words(c: Cluster, frames: dict[str, Frame], idf: dict[str, float],
             part.add(frames[c.docs[i]])
         parts.append(part)
     return parts
+
+
+def _join_parts_of_one_event(clusters: list[Cluster], frames: dict[str, Frame], of_doc: dict[str, Cluster],
+                             idf: dict[str, float], params: EventParams) -> list[Cluster]:
+    """Step 1c: reports of one day that name an event by two kinds that are parts of each other
+    ("hanno incrociato le braccia" and "il corteo" of one strike, "la telefonata" and "il colloquio")
+    are one event: the smaller joins the one larger event of a compatible kind that day naming
+    the same persons or places (with the same place only, words alike on average as in `_fits`)."""
+    by_day: dict[dt.date, list[Cluster]] = defaultdict(list)
+    for c in clusters:
+        if c.date is not None:
+            by_day[c.date].append(c)
+    merged: set[int] = set()
+    for small in sorted(clusters, key=lambda c: (len(c.docs), c.date or dt.date.min, c.founder)):
+        if small.date is None or id(small) in merged or small.kind == GENERIC_KIND:
+            continue
+        kinds = set(compatible_kinds(small.kind)) - {small.kind, GENERIC_KIND}
+        targets = []
+        for big in by_day[small.date]:
+            if big is small or id(big) in merged or big.kind not in kinds or len(big.docs) < len(small.docs):
+                continue
+            persons, big_persons = frozenset(small.persons), frozenset(big.persons)
+            if not persons_fit(persons, big_persons) or not places_fit(small.places, big.places):
+                continue
+            if persons & big_persons:
+                targets.append(big)
+            elif places_meet(small.places, big.places) and all(
+                    _mean_similarity(frames[d], big, idf) >= params.same_place_similarity for d in small.docs):
+                targets.append(big)
+        if len(targets) != 1:
+            continue
+        big = targets[0]
+        for d in small.docs:
+            big.add(frames[d])
+            of_doc[d] = big
+        merged.add(id(small))
+    return [c for c in clusters if id(c) not in merged]
 
 
 def _mean_similarity(f: Frame, c: Cluster, idf: dict[str, float]) -> float:

@@ -216,6 +216,9 @@ def test_anomalies_use_the_same_interval_module():
     ("Ieri a Lisbona si sono incontrati i due ministri degli Esteri.", "meeting"),
     ("Nuovo faccia a faccia tra la premier e il leader dell'opposizione.", "meeting"),
     ("Stamattina hanno incrociato le braccia i lavoratori della logistica.", "strike"),
+    ("Ieri sera la cantante si è esibita davanti a quarantamila fan.", "concert"),
+    ("Il consiglio regionale ha votato la riforma della sanità.", "vote"),
+    ("Droni su Odessa nella notte, colpito il porto.", "attack"),
 ])
 def test_event_words_of_any_kind_of_news(text, kind):
     assert [k for _, _, k in ev.event_words(text)][:1] == [kind]
@@ -225,6 +228,8 @@ def test_event_words_of_any_kind_of_news(text, kind):
     "La strada è stata messa in sicurezza dai vigili.",
     "Il processo di pace resta fermo.",
     "Il governo ha approvato la legge di bilancio.",
+    "I droni per le consegne a domicilio arrivano in città.",
+    "Il sindaco si è esibito in una lunga difesa del bilancio.",
 ])
 def test_words_that_only_look_like_events(text):
     assert ev.event_words(text) == []

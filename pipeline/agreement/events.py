@@ -94,13 +94,13 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"terremot[oi]|sism[ai]|scoss[ae](?! di assestamento)", "earthquake"),
     (r"repliche|scoss[ae] di assestamento", "earthquake"),  # aftershocks: earthquakes after the one reported
     (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),
-    (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]", "attack"),
+    (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]|dron[ei](?= (?:su|contro|sopra)\b)", "attack"),
     (r"process[oi](?! (?:di|del|della) pace)|udienz[ae]|sentenz[ae]", "trial"),
-    (r"elezion[ei]|votazion[ei]|referendum|ballottaggi(?:o)?|scrutini(?:o)?|conclave|primarie|voto(?= (?:sul|sulla|sullo|finale|di fiducia|in aula)\b)", "vote"),
+    (r"elezion[ei]|votazion[ei]|referendum|ballottaggi(?:o)?|scrutini(?:o)?|conclave|primarie|voto(?= (?:sul|sulla|sullo|finale|di fiducia|in aula)\b)|(?<=ha )votato|(?<=hanno )votato", "vote"),
     (r"partit[ae](?= (?:di|tra|contro|del|della)\b)|derby", "match"),
     (r"discors[oi]|comizi(?:o)?|conferenza stampa", "speech"),
     (r"intervist[ae]", "interview"),
-    (r"concert[oi]|festival", "concert"),
+    (r"concert[oi]|festival|(?<=si è )esibit[oa](?! in un)|(?<=si sono )esibit[ie](?! in un)", "concert"),  # not "si è esibito in una difesa"
 )
 EVENT_KIND_LABELS = {
     "call": "telefonata", "talks": "colloqui", "meeting": "incontro", "funeral": "funerali",

@@ -658,6 +658,23 @@ def test_a_march_in_another_town_that_day_is_not_part_of_the_strike():
     assert of_doc["m1"] is not of_doc["s1"] and of_doc["f1"] is not of_doc["s1"]
 
 
+def test_a_publication_date_read_from_a_day_the_text_gives_another_occasion_bounds_nothing():
+    # no dateline; the only full date in the text is the earlier march's ("alla manifestazione del
+    # 2 aprile 2023 avevano partecipato…"), which the parser read as the publication date: it must
+    # not rule out the march of 29 April the article reports ("si è svolta il 29 aprile")
+    from pipeline.agreement import events as ev
+
+    apr2, apr29 = dt.date(2023, 4, 2), dt.date(2023, 4, 29)
+    f = ev.Frame("u", "demonstration", None, apr2, frozenset(), frozenset({"milano"}), frozenset(),
+                 published_is_weak=True, day_month=(4, 29), other_days=frozenset({(4, 2)}),
+                 other_dates=frozenset({apr2}))
+    assert not ev._time_excludes(f, apr29, ev.EventParams())
+    # control: read from the text but given to no other occasion, it still bounds the event
+    g = ev.Frame("v", "demonstration", None, apr2, frozenset(), frozenset({"milano"}), frozenset(),
+                 published_is_weak=True, day_month=(4, 29))
+    assert ev._time_excludes(g, apr29, ev.EventParams())
+
+
 def test_aftershocks_are_other_earthquakes_than_the_one_reported():
     from pipeline.agreement.events import read_sentence, sentence_relation
 

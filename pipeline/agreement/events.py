@@ -937,7 +937,11 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
     if any(abs((day - other).days) > params.reference_window_days for other in f.other_dates):
         return True  # a concert of 2023 is not the one whose article announces the next for October 2021
     window = params.undated_window_days
-    if f.published is not None:
+    # a publication date read from the text that the text itself gives to another occasion ("alla
+    # manifestazione del 2 aprile 2023 avevano partecipato…") is that occasion's day: no evidence
+    read_from_other = f.published_is_weak and f.published is not None and (
+        f.published in f.other_dates or (f.published.month, f.published.day) in f.other_days)
+    if f.published is not None and not read_from_other:
         days = (f.published - day).days
         if f.published_is_weak:
             return abs(days) > window

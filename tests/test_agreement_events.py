@@ -675,6 +675,21 @@ def test_a_publication_date_read_from_a_day_the_text_gives_another_occasion_boun
     assert ev._time_excludes(g, apr29, ev.EventParams())
 
 
+def test_two_marches_in_one_city_on_one_day_about_different_things_are_two_events():
+    # reports that name the city only: what each march is about tells them apart
+    from pipeline.agreement import events as ev
+
+    words = frozenset({"corteo", "piazza", "manifestanti", "striscioni", "centro"})
+    specs = [("p1", "pace"), ("p2", "pace"), ("a1", "caro"), ("a2", "caro"), ("x", None)]
+    frames = {d: ev.Frame(d, "demonstration", JAN22, JAN22, frozenset(), frozenset({"napoli"}), words, content=words,
+                          subject=frozenset({s}) if s else frozenset()) for d, s in specs}
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["p1"] is of_doc["p2"] and of_doc["a1"] is of_doc["a2"] and of_doc["p1"] is not of_doc["a1"]
+    # control: one march, one report naming what it is about and one not
+    clusters, of_doc = ev.cluster_documents({d: frames[d] for d in ("p1", "x")}, ev.EventParams())
+    assert of_doc["p1"] is of_doc["x"]
+
+
 def test_aftershocks_are_other_earthquakes_than_the_one_reported():
     from pipeline.agreement.events import read_sentence, sentence_relation
 

@@ -224,6 +224,20 @@ def test_event_words_of_any_kind_of_news(text, kind):
     assert [k for _, _, k in ev.event_words(text)][:1] == [kind]
 
 
+@pytest.mark.parametrize("text, kind, subject", [
+    ("La manifestazione nazionale per la pace ha riempito la piazza.", "demonstration", "pace"),
+    ("Il corteo contro il caro affitti è partito da via Roma.", "demonstration", "caro"),
+    ("Lo sciopero dei lavoratori della logistica è riuscito.", "strike", "logistica"),
+    ("Oggi hanno incrociato le braccia gli addetti del settore tessile.", "strike", "tessile"),
+    ("Il voto sul piano per la casa è slittato.", "vote", "piano casa"),
+    ("Il corteo di ieri si è chiuso senza incidenti.", "demonstration", None),  # says nothing of what
+    ("Lo sciopero generale ha fermato i treni.", "strike", None),
+])
+def test_what_an_event_is_about_is_read_after_its_word(text, kind, subject):
+    _, end, found = ev.event_words(text)[0]
+    assert found == kind and ev.event_subject(text, end, kind) == subject
+
+
 @pytest.mark.parametrize("text", [
     "La strada è stata messa in sicurezza dai vigili.",
     "Il processo di pace resta fermo.",

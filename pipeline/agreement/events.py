@@ -252,6 +252,7 @@ class Frame:
     # its event's place in a series of its kind: 2 for "il secondo sciopero", "sciopero bis", 3 for
     # "la terza telefonata"; 0 for a repeat of unknown rank ("la nuova scossa"); None: not said
     series_rank: int | None = None
+    subject: frozenset[str] = frozenset()    # what its event is about, where its kind says (SUBJECT_RULES)
 
 
 @dataclass
@@ -270,6 +271,7 @@ class Cluster:
     weakly_joined: set[str] = field(default_factory=set)  # ... of those, the ones matched by weaker evidence
     content: Counter = field(default_factory=Counter)
     member_words: list = field(default_factory=list)  # what each of its first MEMBERS_COMPARED reports says
+    subject: set[str] = field(default_factory=set)  # the subjects its reports name (SUBJECT_RULES)
 
     @property
     def event_id(self) -> str:
@@ -283,6 +285,7 @@ class Cluster:
         self.docs.append(f.doc_id)
         self.persons.update(f.persons)
         self.places |= f.places
+        self.subject |= f.subject
         self.terms.update(f.terms)
         self.content.update(f.content)
         if len(self.member_words) < MEMBERS_COMPARED:
@@ -332,6 +335,40 @@ def places_fit(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bo
     """Either unknown, or naming one place (at the same grain, or a region and its province) and
     not two different towns."""
     return not a or not b or (places_meet(a, b) and not cities_differ(a, b))
+
+
+# --- what an event is about --------------------------------------------------------------------
+# Kinds whose events of one place and day are told apart by what they are about: a march for the
+# climate and one against rents, the health workers' strike and the logistics one, the vote on a
+# housing plan and the vote on a packaging rule. The subject is read right after the event word:
+# "manifestazione (nazionale) per la pace", "sciopero (dei lavoratori) della sanità", "voto sul
+# piano per la casa"; two reports naming different subjects are two events (a paraphrase, "corteo
+# per il clima" and "marcia ambientalista", names none the rule reads, so it vetoes nothing).
+_WORD = r"([a-zàèéìòù]{3,})"
+_ART = r"(?:il |lo |la |l['’]|i |gli |le )?"
+SUBJECT_RULES: dict[str, re.Pattern] = {
+    "demonstration": re.compile(r"(?:\s+[a-zàèéìòù]+)?\s+(?:per|contro)\s+" + _ART + _WORD),
+    "strike": re.compile(r"(?:\s+generale)?(?:\s+(?:dei|degli|delle|i|gli|le) (?:lavoratori|dipendenti|addetti|lavoratrici))?"
+                         r"\s+(?:del|della|dello|dei|degli|delle|nel|nella|nello|nei|negli|nelle)\s+(?:settore |comparto )?"
+                         + _ART + _WORD),
+    "vote": re.compile(r"(?:\s+finale)?\s+(?:sul|sulla|sullo|sui|sugli|sulle|sull['’])\s*" + _WORD
+                       + r"(?:\s+(?:per|sul|sulla|sugli|sulle|di|del|della|dei|delle) " + _ART + r")?\s*([a-zàèéìòù]{3,})?"),
+}
+
+
+def event_subject(text: str, end: int, kind: str) -> str | None:
+    """What the event named by the word ending at `end` is about ("sanità" for "sciopero della
+    sanità"; "piano casa" for "voto sul piano per la casa"), or None when the text does not say."""
+    rule = SUBJECT_RULES.get(kind)
+    m = rule.match(text.lower(), end) if rule else None
+    if m is None:
+        return None
+    return " ".join(g for g in m.groups() if g)
+
+
+def subjects_fit(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
+    """Either says nothing of what its event is about, or they name a subject in common."""
+    return not a or not b or bool(set(a) & set(b))
 
 
 # --- per-sentence reading ------------------------------------------------------------------------
@@ -478,6 +515,9 @@ def document_frames(
             canonical_place(p) for s in lead for _, p in places_of.get(s, ()))
         if kind not in LOCATED_KINDS:
             places = frozenset()
+        subject = frozenset(
+            subj for s in naming for _, end, k, other, _ in readings[s].words
+            if k == kind and not other and (subj := event_subject(text_of.get(s, ""), end, kind)))
         # a day the text gives its own event and, in another sentence, explicitly to another occasion
         # ("si è tenuto il 4 febbraio" ... "un altro attacco aveva colpito il 4 febbraio"): the text
         # contradicts itself, so the day dates nothing (the article is told apart by the rest)
@@ -513,7 +553,7 @@ def document_frames(
                             other_dates=frozenset(other_dates),
                             published_is_weak=weak,
                             published_day_month=(published_day_month or {}).get(doc) if pub is None else None,
-                            series_rank=_series_rank(lead, readings, text_of, kind))
+                            series_rank=_series_rank(lead, readings, text_of, kind), subject=subject)
     return frames
 
 
@@ -743,6 +783,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             and len(small.docs) * MISDATED_SHARE <= len(big.docs)
             and abs((big.date - small.date).days) <= params.date_conflict_days
             and persons_fit(frozenset(small.persons), frozenset(big.persons)) and places_fit(small.places, big.places)
+            and subjects_fit(small.subject, big.subject)
             # the same persons or places named, not merely none: two votes days apart stay two
             and _misdate_fits(small, big, idf, params.min_misdate_similarity)
         ]
@@ -965,7 +1006,7 @@ def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
     """Could an article without a date of its own report the dated event `c`, by who and where?
     It names the same persons (or, naming none, the same places), or is a wire copy of one of its
     reports."""
-    if c.date is None or c.kind == STATEMENT_KIND:
+    if c.date is None or c.kind == STATEMENT_KIND or not subjects_fit(f.subject, c.subject):
         return False
     if near.get(f.doc_id, set()) & set(c.docs):
         return True
@@ -1035,7 +1076,7 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     """How surely two articles without a dated event report one event (None: not surely enough).
     A wire copy of each other; or the same persons (or places), much the same words and
     figures, and nothing in what they say of its time telling them apart."""
-    if g.kind not in compatible_kinds(f.kind):
+    if g.kind not in compatible_kinds(f.kind) or not subjects_fit(f.subject, g.subject):
         return None
     if f.day_month and g.day_month and f.day_month != g.day_month:
         return None
@@ -1094,6 +1135,8 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float], params: "EventParams") ->
     contradict the event's, and something positive must tie them: a person or place in common,
     or, when neither names any (two votes of one day), lead words this alike."""
     if not persons_fit(f.persons, frozenset(c.persons)) or not places_fit(f.places, c.places):
+        return False
+    if not subjects_fit(f.subject, c.subject):
         return False
     same_person = bool(f.persons & set(c.persons))
     shared = same_person or places_meet(f.places, c.places)
@@ -1169,7 +1212,8 @@ def _join_parts_of_one_event(clusters: list[Cluster], frames: dict[str, Frame], 
             if big is small or id(big) in merged or big.kind not in kinds or len(big.docs) < len(small.docs):
                 continue
             persons, big_persons = frozenset(small.persons), frozenset(big.persons)
-            if not persons_fit(persons, big_persons) or not places_fit(small.places, big.places):
+            if not persons_fit(persons, big_persons) or not places_fit(small.places, big.places) \
+                    or not subjects_fit(small.subject, big.subject):
                 continue
             if persons & big_persons:
                 targets.append(big)

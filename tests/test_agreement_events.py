@@ -430,7 +430,8 @@ def two_strikes_in_milano() -> tuple[Corpus, str, str]:
     c.sent("b0", "L'adesione è arrivata al 60%.", quantities=[("60%", "percent", "percent", None, 60, 60, "exact")])
     c.sent("b0", "Soppressi 120 treni in tutta la rete.", quantities=[trains(120)])
     c.doc("a0", "fonte-a0", None)
-    c.sent("a0", "A Milano lo sciopero della metropolitana contro i turni notturni.")
+    # (naming no subject the rule reads: "della metropolitana" alone would tell the strikes apart)
+    c.sent("a0", "A Milano lo sciopero contro i turni notturni di metro e tram.")
     later = c.sent("a0", "Sono stati soppressi 120 treni.", quantities=[trains(120)])
     return c, october, later
 
@@ -449,6 +450,20 @@ def test_in_one_round_the_article_sharing_figures_only_with_another_undated_one_
     c, october, later = two_strikes_in_milano()
     out = c.run(AggregateParams(events=EventParams(join_rounds=1)))
     assert event_of_doc(out, later)[0] != event_of_doc(out, october)[0]
+
+
+def test_an_undated_report_naming_what_the_strike_is_about_joins_that_strike():
+    # the metro strike and the tram drivers' strike of Milano: "lo sciopero della metropolitana"
+    # leaves one of them
+    c, october, _ = two_strikes_in_milano()
+    c.doc("m0", "fonte-m0", None)
+    c.sent("m0", "Lo sciopero della metropolitana contro i turni notturni ha fermato Milano.")
+    own = c.sent("m0", "Al presidio davanti all'azienda c'erano 25mila persone.", quantities=[people("25mila persone", 25000)])
+    from pipeline.agreement.build import AggregateParams
+    from pipeline.agreement.events import EventParams
+
+    out = c.run(AggregateParams(events=EventParams(join_rounds=1)))
+    assert event_of_doc(out, own)[0] == event_of_doc(out, october)[0]
 
 
 # --- "il secondo sciopero": the article's event is not the first of its series --------------------

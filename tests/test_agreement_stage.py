@@ -128,6 +128,20 @@ def test_a_snapshot_never_conflicts_with_the_final_count():
     assert c.run()["conflicts"].height == 0
 
 
+def test_two_counts_at_one_hour_are_compared_wherever_each_places_them():
+    # "alle 10 in piazza c'erano già mille persone" and "già alle 10 si contavano 545 persone": the
+    # 10 o'clock count, told twice; the noon count is another measure
+    c, (square, bare, noon) = funeral_corpus(
+        ("d1", "Alle 10 in piazza c'erano già circa 1.000 persone.", [count("circa 1.000 persone", 1000, "persone", "about")]),
+        ("d2", "Già alle 10 si contavano 545 persone.", [count("545 persone", 545, "persone")]),
+        ("d3", "A mezzogiorno in piazza erano ormai 4mila persone.", [count("4mila persone", 4000, "persone")]),
+    )
+    out = c.run()
+    scope = dict(zip(out["facts"]["sent_id"], out["facts"]["scope"]))
+    assert scope[square] == scope[bare] == "ore 10.00"
+    assert conflict_pairs(out) == {frozenset((square, bare))}
+
+
 def test_a_part_of_the_crowd_does_not_conflict_with_the_whole():
     c, _ = funeral_corpus(
         ("d1", "In piazza erano 35mila persone.", [count("35mila persone", 35000, "persone")]),

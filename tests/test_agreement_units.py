@@ -393,6 +393,16 @@ def test_a_country_wide_count_an_extra_crowd_and_one_place_of_several_have_their
     assert _scope_of(text, start, end, text[max(0, start - 60):start].lower(), text[end:end + 60].lower()) == scope
 
 
+@pytest.mark.parametrize("noun, family", [
+    ("persoone", "persone"), ("sfolati", "sfollati"), ("prigionierri", "prigionieri"),
+    ("fertili", "fertile"),  # a real word one slip from "feriti" stays itself
+])
+def test_a_counted_noun_typed_with_one_slip_is_read_as_its_family(noun, family):
+    from pipeline.agreement.facts import fold_noun
+
+    assert fold_noun(noun) == family
+
+
 def test_a_snapshot_count_is_scoped_by_its_hour():
     assert snapshot_scope("alle 9 in piazza c'erano già ", "") == "ore 9.00"
     assert snapshot_scope("già alle 11.30 si contavano ", "") == "ore 11.30"

@@ -310,10 +310,20 @@ class FactParams:
 
 
 def fold_noun(noun: str | None) -> str | None:
+    """The family a counted noun belongs to ("fedeli" -> persone), read through one slip of
+    typing ("persoone", "sfolati") when the word is no Italian word; else its lemma."""
     if not noun:
         return None
     low = noun.lower()
-    return NOUN_FAMILIES.get(low) or NOUN_FAMILIES.get(lemma_of(low)) or lemma_of(low)
+    return NOUN_FAMILIES.get(low) or NOUN_FAMILIES.get(lemma_of(low)) or _family_of_slip(low) or lemma_of(low)
+
+
+@lru_cache(maxsize=100_000)
+def _family_of_slip(word: str) -> str | None:
+    if len(word) < MIN_SLIP_WORD or " " in word or _is_known_word(word):
+        return None
+    families = {family for noun, family in NOUN_FAMILIES.items() if " " not in noun and one_slip_apart(word, noun)}
+    return families.pop() if len(families) == 1 else None
 
 
 def _side(before: str, after: str, noun: str | None) -> str | None:
@@ -427,6 +437,7 @@ def _nearest_scope(before: str, after: str) -> str | None:
     return best[1] if best else None
 
 
+SNAPSHOT_OVERRIDES = (None, "piazza")  # scopes a snapshot's hour takes the place of (the event's own square)
 SNAPSHOT_TIME_RE = re.compile(r"\balle (?:ore )?(\d{1,2})(?:[.:](\d{2}))?\b")
 
 
@@ -706,8 +717,10 @@ def build_facts(
             if noun and noun.isupper() and len(noun) > 1:
                 comparable = False  # "2 MAG": a dateline, not a count
         modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")
-        if modality == "provisional" and scope is None:
-            scope = snapshot_scope(before, after)  # the 9 o'clock count and the noon count are two measures
+        if modality == "provisional" and scope in SNAPSHOT_OVERRIDES:
+            # the 9 o'clock count and the noon count are two measures; "alle 10 in piazza c'erano
+            # già mille persone" is the 10 o'clock count, wherever the sentence places it
+            scope = snapshot_scope(before, after) or scope
         add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
             comparable, place=nearest_place(sid, start, end) if qkind in ("count", "percent") else None)
 
@@ -728,8 +741,8 @@ def build_facts(
             if measure.startswith("capienza"):
                 scope = None if scope in ("piazza", "interno", "esterno", "percorso") else scope
             modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, True)
-            if modality == "provisional" and scope is None:
-                scope = snapshot_scope(before, after)
+            if modality == "provisional" and scope in SNAPSHOT_OVERRIDES:
+                scope = snapshot_scope(before, after) or scope
             add(sid, "quantity", measure, scope, modality, attribution(sid, start), "item", qual, low, high, surface, True,
                 place=nearest_place(sid, start, end))
 

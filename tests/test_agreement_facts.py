@@ -402,7 +402,7 @@ def test_a_real_word_one_slip_from_a_cue_keeps_its_own_meaning():
 @given(st.text(alphabet="abcdeilmnorst", min_size=3, max_size=12), st.integers(0, 11), st.sampled_from("aeioxz"),
        st.sampled_from(["insert", "delete", "replace", "swap"]))
 def test_one_edit_or_one_swap_of_neighbours_is_one_slip(word, at, letter, edit):
-    from pipeline.agreement.facts import one_slip_apart
+    from pipeline.nlp.text import one_slip_apart
     at = at % len(word)
     if edit == "insert":
         other = word[:at] + letter + word[at:]

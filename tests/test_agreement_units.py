@@ -219,6 +219,8 @@ def test_anomalies_use_the_same_interval_module():
     ("Ieri sera la cantante si è esibita davanti a quarantamila fan.", "concert"),
     ("Il consiglio regionale ha votato la riforma della sanità.", "vote"),
     ("Droni su Odessa nella notte, colpito il porto.", "attack"),
+    ("Nella notte alcuni droni hanno colpito una centrale elettrica.", "attack"),
+    ("In migliaia per l'ultimo saluto al sindaco.", "funeral"),
 ])
 def test_event_words_of_any_kind_of_news(text, kind):
     assert [k for _, _, k in ev.event_words(text)][:1] == [kind]
@@ -230,12 +232,19 @@ def test_event_words_of_any_kind_of_news(text, kind):
     ("Lo sciopero dei lavoratori della logistica è riuscito.", "strike", "logistica"),
     ("Oggi hanno incrociato le braccia gli addetti del settore tessile.", "strike", "tessile"),
     ("Il voto sul piano per la casa è slittato.", "vote", "piano casa"),
+    ("Ieri l'aula ha votato la mozione sul trasporto pubblico.", "vote", "mozione trasporto"),
     ("Il corteo di ieri si è chiuso senza incidenti.", "demonstration", None),  # says nothing of what
     ("Lo sciopero generale ha fermato i treni.", "strike", None),
 ])
 def test_what_an_event_is_about_is_read_after_its_word(text, kind, subject):
     _, end, found = ev.event_words(text)[0]
     assert found == kind and ev.event_subject(text, end, kind) == subject
+
+
+def test_subjects_typed_with_one_slip_per_word_are_one_subject():
+    assert ev.subjects_fit({"legge coonsumo"}, {"legge consumo"})
+    assert not ev.subjects_fit({"legge elettorale"}, {"legge bilancio"})
+    assert ev.subjects_fit(set(), {"legge bilancio"})  # one says nothing: no veto
 
 
 @pytest.mark.parametrize("text", [

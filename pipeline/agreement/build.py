@@ -48,7 +48,7 @@ EVENT_PREFILTER = (
     r"offensiv|strag|incursion|process|udienz|sentenz|elezion|votazion|referendum|ballottagg|scrutin|conclave|"
     r"primarie|voto|partit|derby|discors|comizi|conferenza stampa|intervist|concert|festival|precedent|scors|"
     r"prossim|domani|passat|successiv|futur|quell[ao] d|dopo quell|in programma|si terr|si svolger|previst|"
-    r"giorni fa|settimane fa|mesi fa|anni fa|ultima volta|in precedenza|faccia a faccia|le braccia|astensione dal lavoro|votato|esibit|droni"
+    r"giorni fa|settimane fa|mesi fa|anni fa|ultima volta|in precedenza|faccia a faccia|le braccia|astensione dal lavoro|votato|esibit|droni|ultimo saluto|estremo saluto|ultimo addio|estremo addio"
 )
 
 

@@ -75,6 +75,7 @@ import polars as pl
 from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
 from pipeline.nlp.places import canonical_place, cities_differ, places_meet
+from pipeline.nlp.text import one_slip_apart
 
 # --- the event lexicon --------------------------------------------------------------------------
 # (regex of the word forms, kind). General Italian news vocabulary, matched on lower-cased text.
@@ -83,7 +84,7 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"colloqui(?:o)? telefonic[oi]|conversazion[ei] telefonic[ae]|telefonicamente|(?:al|per) telefono|ha telefonato", "call"),
     (r"colloqui[o]?|conversazion[ei]|interlocuzion[ei]", "talks"),
     (r"incontr[oi](?! di calcio)|incontrat[aeio]|vertic[ei]|summit|riunion[ei]|bilateral[ei]|visita di stato|faccia a faccia", "meeting"),
-    (r"funeral[ei]|esequie|camera ardente|(?:messa|funzione|rito|corteo|cerimonia) funebre", "funeral"),
+    (r"funeral[ei]|esequie|camera ardente|(?:messa|funzione|rito|corteo|cerimonia) funebre|(?:ultimo|estremo) (?:saluto|addio)", "funeral"),
     (r"mess[ae](?! (?:in (?:sicurezza|onda|scena|atto|moto|campo|discussione|luce|evidenza|dubbio|opera|pratica|vendita|"
      r"mora|liquidazione|stato|funzione|piega|risalto|guardia|rete|commercio|cassa|servizio|produzione)|a (?:punto|"
      r"disposizione|terra|fuoco|dimora|segno|nudo|regime|sistema|confronto|rischio|bando)|al (?:bando|sicuro|corrente)|"
@@ -94,7 +95,7 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
     (r"terremot[oi]|sism[ai]|scoss[ae](?! di assestamento)", "earthquake"),
     (r"repliche|scoss[ae] di assestamento", "earthquake"),  # aftershocks: earthquakes after the one reported
     (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),
-    (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]|dron[ei](?= (?:su|contro|sopra)\b)", "attack"),
+    (r"attacc(?:o|hi)|bombardament[oi]|raid|attentat[oi]|offensiv[ae]|strag[ei]|incursion[ei]|dron[ei](?= (?:su|contro|sopra|hanno colpito|ha colpito)\b)", "attack"),
     (r"process[oi](?! (?:di|del|della) pace)|udienz[ae]|sentenz[ae]", "trial"),
     (r"elezion[ei]|votazion[ei]|referendum|ballottaggi(?:o)?|scrutini(?:o)?|conclave|primarie|voto(?= (?:sul|sulla|sullo|finale|di fiducia|in aula)\b)|(?<=ha )votato|(?<=hanno )votato", "vote"),
     (r"partit[ae](?= (?:di|tra|contro|del|della)\b)|derby", "match"),
@@ -351,16 +352,21 @@ SUBJECT_RULES: dict[str, re.Pattern] = {
     "strike": re.compile(r"(?:\s+generale)?(?:\s+(?:dei|degli|delle|i|gli|le) (?:lavoratori|dipendenti|addetti|lavoratrici))?"
                          r"\s+(?:del|della|dello|dei|degli|delle|nel|nella|nello|nei|negli|nelle)\s+(?:settore |comparto )?"
                          + _ART + _WORD),
-    "vote": re.compile(r"(?:\s+finale)?\s+(?:sul|sulla|sullo|sui|sugli|sulle|sull['’])\s*" + _WORD
-                       + r"(?:\s+(?:per|sul|sulla|sugli|sulle|di|del|della|dei|delle) " + _ART + r")?\s*([a-zàèéìòù]{3,})?"),
+    "vote": re.compile(r"(?:\s+finale)?\s+(?:sul|sulla|sullo|sui|sugli|sulle|sull['’])\s*"
+                       + _WORD + r"(?:\s+(?:per|sul|sulla|sugli|sulle|di|del|della|dei|delle) " + _ART
+                       + r")?\s*([a-zàèéìòù]{3,})?"),
+    # "l'aula ha votato la mozione sul trasporto pubblico"
+    "votato": re.compile(r"\s+(?:il |la |lo |l['’])" + _WORD + r"(?:\s+(?:per|sul|sulla|sugli|sulle|di|del|della|dei|delle) "
+                         + _ART + r")?\s*([a-zàèéìòù]{3,})?"),
 }
 
 
 def event_subject(text: str, end: int, kind: str) -> str | None:
     """What the event named by the word ending at `end` is about ("sanità" for "sciopero della
     sanità"; "piano casa" for "voto sul piano per la casa"), or None when the text does not say."""
-    rule = SUBJECT_RULES.get(kind)
-    m = rule.match(text.lower(), end) if rule else None
+    low = text.lower()
+    rule = SUBJECT_RULES["votato"] if kind == "vote" and low.endswith("votato", 0, end) else SUBJECT_RULES.get(kind)
+    m = rule.match(low, end) if rule else None
     if m is None:
         return None
     return " ".join(g for g in m.groups() if g)
@@ -368,7 +374,19 @@ def event_subject(text: str, end: int, kind: str) -> str | None:
 
 def subjects_fit(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
     """Either says nothing of what its event is about, or they name a subject in common."""
-    return not a or not b or bool(set(a) & set(b))
+    return not a or not b or subjects_meet(a, b)
+
+
+def subjects_meet(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
+    """Do they name a subject in common, word for word up to one slip of typing per word ("legge
+    coonsumo" is "legge consumo")?"""
+    return bool(set(a) & set(b)) or any(_same_subject(x, y) for x in a for y in b)
+
+
+@lru_cache(maxsize=100_000)
+def _same_subject(x: str, y: str) -> bool:
+    xs, ys = x.split(), y.split()
+    return len(xs) == len(ys) and all(u == v or one_slip_apart(u, v) for u, v in zip(xs, ys))
 
 
 # --- per-sentence reading ------------------------------------------------------------------------
@@ -1140,6 +1158,9 @@ def _fits(f: Frame, c: Cluster, idf: dict[str, float], params: "EventParams") ->
         return False
     same_person = bool(f.persons & set(c.persons))
     shared = same_person or places_meet(f.places, c.places)
+    if not shared and f.subject and c.subject and not f.places and not c.places:
+        # naming no one and no place (two votes of one day): the same bill ties them
+        return True
     if f.kind == UNKNOWN_KIND:
         # no event word: the date alone says little; shared names and words must say the rest
         return shared and _cosine(_words(c), _words(f), idf) >= 0.2

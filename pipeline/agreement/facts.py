@@ -36,7 +36,7 @@ import simplemma
 
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
 from pipeline.common import stable_id
-from pipeline.nlp.text import ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, lemma_of, predicate_signs, shorten, stem
+from pipeline.nlp.text import ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, lemma_of, one_slip_apart, predicate_signs, shorten, stem
 from pipeline.schemas import TABLES
 
 FACT_COLUMNS = TABLES["facts"].polars_schema
@@ -137,19 +137,6 @@ MIN_SLIP_WORD = 5
 _SLIP_CANDIDATE_RE = re.compile(
     r"(?<![a-zàèéìòù])[" + "".join(sorted(_CUES_BY_LETTER)) + r"][a-zàèéìòù]{%d,%d}(?![a-zàèéìòù])"
     % (MIN_SLIP_WORD - 1, max(map(len, CUE_WORDS))))
-
-
-def one_slip_apart(a: str, b: str) -> bool:
-    """Are two different words one insertion, deletion, substitution or swap of neighbours apart?"""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i] == b[i + 1] and a[i + 1] == b[i])
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[i + 1:] == shorter[i:]
 
 
 @lru_cache(maxsize=100_000)

@@ -433,3 +433,16 @@ def shorten(text: str, max_chars: int) -> str:
         cut = cut.rsplit(" ", 1)[0]
     cut = cut.rstrip(",;: ")
     return cut + "…"
+
+
+def one_slip_apart(a: str, b: str) -> bool:
+    """Are two different words one insertion, deletion, substitution or swap of neighbours apart?"""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i] == b[i + 1] and a[i + 1] == b[i])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]

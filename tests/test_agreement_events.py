@@ -161,6 +161,32 @@ def test_two_figures_in_common_among_the_three_it_states_identify_a_call():
     assert of_doc["u"].date == MAR18
 
 
+def test_a_day_named_without_a_year_against_figures_of_another_call_abstains():
+    # "la telefonata del 18 marzo": a call of 18 March two years before; but the two figures the
+    # article states are those of the call of 20 March this year (misdated by two days in the
+    # article, or another year's day): the evidence disagrees, the article abstains
+    from pipeline.agreement import events as ev
+
+    persons = frozenset({"donald-trump", "vladimir-putin"})
+    words = frozenset({"telefonata", "leader", "colloquio", "cremlino"})
+    old, other = dt.date(2024, 3, 18), dt.date(2026, 3, 20)
+    frames = {}
+    for day, figs in ((old, {"#duration:90.0"}), (other, {"#duration:150.0", "#count:175.0", "tregua", "energia", "sanzioni"})):
+        for j in range(2):
+            content = words | figs
+            frames[f"{day}-{j}"] = ev.Frame(f"{day}-{j}", "call", day, day, persons, frozenset(), content, content=content)
+
+    def undated(figs):
+        content = words | figs
+        return ev.Frame("u", "call", None, None, persons, frozenset(), content, content=content, day_month=(3, 18))
+
+    clusters, of_doc = ev.cluster_documents({**frames, "u": undated({"#duration:150.0", "#count:175.0"})}, ev.EventParams())
+    assert of_doc["u"].identified_by == "article"
+    # control: stating no figure, the day it names identifies the call of that day
+    clusters, of_doc = ev.cluster_documents({**frames, "u": undated(set())}, ev.EventParams())
+    assert of_doc["u"].date == old
+
+
 # --- a place alone does not make two reports of one day one event --------------------------------
 
 AUG3 = dt.date(2025, 8, 3)

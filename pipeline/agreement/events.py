@@ -862,6 +862,12 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             scored.sort(key=lambda t: (-t[0], t[2], t[3]))
             best = scored[0] if scored else None
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            if best is not None and best[1] and not best[5] and any(
+                    len(t[5]) >= params.min_shared_figures_unanchored for t in scored[1:]):
+                # the day it names (in some year) points to one event, the figures it states to
+                # another: the evidence disagrees (the day may be misprinted, or another year's)
+                left.append(f)
+                continue
             # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
             # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
             # the one event of its kind it could be, its words alike enough). With no sure publication

@@ -187,6 +187,26 @@ def test_a_day_named_without_a_year_against_figures_of_another_call_abstains():
     assert of_doc["u"].date == old
 
 
+def test_two_undated_articles_sharing_two_of_the_five_figures_each_states_stay_apart():
+    # no dated report of their call, no date: two round figures in common of five is a coincidence
+    # among the calls of the same leaders; two of three (the rest their words alike) is one call
+    from pipeline.agreement import events as ev
+
+    persons = frozenset({"donald-trump", "vladimir-putin"})
+    words = {"telefonata", "leader", "colloquio", "cremlino", "tregua", "energia"}
+
+    def pair(extra_a, extra_b):
+        shared = {"#duration:120.0", "#count:25000.0"}
+        return {d: ev.Frame(d, "call", None, None, persons, frozenset(), frozenset(words | shared | extra),
+                            content=frozenset(words | shared | extra)) for d, extra in (("a", extra_a), ("b", extra_b))}
+
+    clusters, of_doc = ev.cluster_documents(pair({"#count:43000.0", "#count:6000.0", "#count:28000.0"},
+                                                 {"#count:41000.0", "#count:7000.0", "#count:29000.0"}), ev.EventParams())
+    assert of_doc["a"] is not of_doc["b"]
+    clusters, of_doc = ev.cluster_documents(pair({"#count:43000.0"}, {"#count:41000.0"}), ev.EventParams())
+    assert of_doc["a"] is of_doc["b"]
+
+
 # --- a place alone does not make two reports of one day one event --------------------------------
 
 AUG3 = dt.date(2025, 8, 3)

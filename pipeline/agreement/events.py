@@ -1121,8 +1121,12 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
     # with no sure publication date on both sides, one figure in common is a coincidence among the
     # events of one story (as for an article joining a dated event)
-    needed = params.min_shared_figures if has_sure_publication(f) and has_sure_publication(g) \
-        else params.min_shared_figures_unanchored
+    anchored = has_sure_publication(f) and has_sure_publication(g)
+    needed = params.min_shared_figures if anchored else params.min_shared_figures_unanchored
+    if not anchored:
+        # ... and, as for joining a dated event, most of the figures each states
+        stated = max(sum(1 for t in x.content if t.startswith(FIGURE_PREFIX)) for x in (f, g))
+        needed = max(needed, math.ceil(params.min_shared_figure_share * stated))
     if not (same_day or shared_figures >= needed):
         return None
     if not persons_fit(f.persons, g.persons) or not places_fit(f.places, g.places):

@@ -216,6 +216,7 @@ def test_anomalies_use_the_same_interval_module():
     ("Ieri a Lisbona si sono incontrati i due ministri degli Esteri.", "meeting"),
     ("Nuovo faccia a faccia tra la premier e il leader dell'opposizione.", "meeting"),
     ("Stamattina hanno incrociato le braccia i lavoratori della logistica.", "strike"),
+    ("I lavoratori del porto hanno scioperato per otto ore.", "strike"),
     ("Ieri sera la cantante si è esibita davanti a quarantamila fan.", "concert"),
     ("Il consiglio regionale ha votato la riforma della sanità.", "vote"),
     ("Droni su Odessa nella notte, colpito il porto.", "attack"),

@@ -91,7 +91,7 @@ EVENT_WORDS: tuple[tuple[str, str], ...] = (
      r"insieme)\b)|omelia|celebrazion[ei] eucaristic[ae]|rosario", "mass"),
     (r"cerimoni[ae]|commemorazion[ei]|inaugurazion[ei]|insediament[oi]|giurament[oi]|beatificazion[ei]|canonizzazion[ei]", "ceremony"),
     (r"manifestazion[ei]|corte[oi]|fiaccolat[ae]|sit-in|protest[ae]|presidi(?:o)?(?= (?:di|davanti|sotto|in)\b)", "demonstration"),
-    (r"scioper[oi]|incrocia(?:to|no|re|ndo) le braccia|astensione dal lavoro", "strike"),
+    (r"scioper[oi]|scioperat[oaie]|scioperano|incrocia(?:to|no|re|ndo) le braccia|astensione dal lavoro", "strike"),
     (r"terremot[oi]|sism[ai]|scoss[ae](?! di assestamento)", "earthquake"),
     (r"repliche|scoss[ae] di assestamento", "earthquake"),  # aftershocks: earthquakes after the one reported
     (r"incident[ei]|schiant[oi]|croll[oi]|deragliament[oi]|naufragi(?:o)?|esplosion[ei]|incendi(?:o)?|alluvion[ei]", "accident"),

@@ -751,29 +751,6 @@ def test_two_marches_in_one_city_on_one_day_about_different_things_are_two_event
     assert of_doc["p1"] is of_doc["x"]
 
 
-def test_a_report_dating_the_strike_two_days_off_joins_it_when_it_names_the_same_subject():
-    # "lo sciopero della sanità" in Bari, dated the 22nd by two reports and the 24th by one whose
-    # words are only partly alike: the same subject makes it a misdating (a date conflict), not an event
-    from pipeline.agreement import events as ev
-
-    day, off = dt.date(2026, 1, 22), dt.date(2026, 1, 24)
-    big_words = frozenset({"sciopero", "sanità", "ospedali", "turni", "infermieri", "adesione", "corteo"})
-    small_words = frozenset({"sciopero", "sanità", "ospedali", "medici", "contratto", "ambulatori", "chiusi"})
-
-    def frames(subject_small):
-        out = {d: ev.Frame(d, "strike", day, day, frozenset(), frozenset({"bari"}), big_words, content=big_words,
-                           subject=frozenset({"sanità"})) for d in ("b1", "b2")}
-        out["s"] = ev.Frame("s", "strike", off, off, frozenset(), frozenset({"bari"}), small_words, content=small_words,
-                            subject=frozenset({subject_small}))
-        return out
-
-    clusters, of_doc = ev.cluster_documents(frames("sanità"), ev.EventParams())
-    assert of_doc["s"] is of_doc["b1"]
-    # control: the logistics strike two days later is another strike
-    clusters, of_doc = ev.cluster_documents(frames("logistica"), ev.EventParams())
-    assert of_doc["s"] is not of_doc["b1"]
-
-
 def test_aftershocks_are_other_earthquakes_than_the_one_reported():
     from pipeline.agreement.events import read_sentence, sentence_relation
 

@@ -823,3 +823,15 @@ def test_the_pairs_of_undated_articles_weighed_hold_every_pair_found_one_event(a
         for b in docs[i + 1:]:
             if ev._undated_pair_strength(frames[a], frames[b], idf, near, params) is not None:
                 assert (a, b) in weighed
+
+
+@settings(max_examples=200, deadline=None)
+@given(f=_time_frame(), day=_days)
+def test_an_article_that_says_nothing_of_time_rules_out_no_day(f, day):
+    if not ev._says_time(f):
+        assert not ev._time_excludes(f, day, ev.EventParams())
+
+
+def test_an_article_naming_only_another_occasions_month_says_something_of_time():
+    f = ev.Frame("u", "call", None, None, frozenset(), frozenset(), frozenset(), other_months=frozenset({3}))
+    assert ev._says_time(f) and ev._time_excludes(f, dt.date(2025, 3, 4), ev.EventParams())

@@ -878,11 +878,33 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         """(score, identified, date, founder, event, figures in common) of each candidate that
         `_content_evidence` does not rule out."""
         out = []
+        evidence_of = _evidence_of(f, idf, near, params)
         for c in candidates:
-            evidence = _content_evidence(f, c, idf, near, params)
+            evidence = evidence_of(c)
             if evidence is not None:
                 out.append((evidence[0], evidence[1] or c is kth, c.date, c.founder, c, evidence[2]))
         return out
+
+    def may_identify(f: Frame, candidates: list[Cluster]) -> bool:
+        """Could the joining rules below find it identifying one of the candidates (the day it
+        names, a wire copy, figures in common, the one candidate), whichever one its words are
+        nearest? False only when none could: then its words need not be weighed (figures in
+        common are cheap to count, the cosine of words is not)."""
+        if f.day_month is not None or near.get(f.doc_id):
+            return True  # the day it names, or a wire copy
+        says_time = _says_time(f)
+        standing = [c for c in candidates if not (says_time and _time_excludes(f, c.date, params))]
+        if len(standing) <= 1:
+            return bool(standing)
+        figures = _figures(f)
+        shared = [frozenset(t for t in figures if t in c.content) for c in standing]
+        if has_sure_publication(f):
+            return any(len(s) >= params.min_shared_figures for s in shared)
+        if any(len(s) >= params.min_shared_figures_unanchored and len(s) >= params.min_shared_figure_share * len(figures)
+               for s in shared):
+            return True
+        return (params.min_shared_figures <= 0 or any(len(s) >= params.min_shared_figures for s in shared)) \
+            and how_many(f) <= params.few_events
 
     possible_days = {f.doc_id: _possible_days(f, params) for f in order if f.date is None}
     # in rounds: an article joined in one round adds its words and figures to its event, which may
@@ -898,7 +920,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 # series is identified as the k-th of them (the earlier ones are other occasions)
                 earlier, kth = _series_position(f.series_rank, named)
                 scored = weighed(f, [c for c in named if not any(c is x for x in earlier)], kth)
-            elif f.doc_id in abstained:
+            elif f.doc_id in abstained and abstained[f.doc_id][1] is not None:
                 # weighed before: only the events listed or grown since may weigh otherwise
                 at, before = abstained[f.doc_id]
                 grown = changed_since(f, at)
@@ -908,12 +930,20 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 regrown = {id(c) for c in grown}
                 scored = [t for t in before if id(t[4]) not in regrown]
                 scored += weighed(f, [c for c in grown if _names_fit(f, c, near)])
-            elif possible_days[f.doc_id] is not None:
-                # the events its time leaves standing are all it may join (the others' evidence is None)
-                scored = weighed(f, on_days(f, possible_days[f.doc_id]))
             else:
-                named = list(who_and_where(f).values())
-                scored = weighed(f, named)
+                if f.doc_id in abstained and not changed_since(f, abstained[f.doc_id][0]):
+                    left.append(f)  # nothing it reads has changed since it abstained
+                    continue
+                if possible_days[f.doc_id] is not None:
+                    # the events its time leaves standing are all it may join (the others' evidence is None)
+                    candidates = on_days(f, possible_days[f.doc_id])
+                else:
+                    candidates = named = list(who_and_where(f).values())
+                if not may_identify(f, candidates):
+                    left.append(f)  # none of them could it identify, whichever its words are nearest
+                    abstained[f.doc_id] = (clock, None)
+                    continue
+                scored = weighed(f, candidates)
             # by score, then date; then the order of `named` (date, founder)
             scored.sort(key=lambda t: (-t[0], t[2], t[3]))
             best = scored[0] if scored else None
@@ -1058,7 +1088,7 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
         return True
     if (day.month, day.day) in f.other_days or (day.month in f.other_months and day.month not in f.months):
         return True
-    if any(abs((day - other).days) > params.reference_window_days for other in f.other_dates):
+    if f.other_dates and any(abs((day - other).days) > params.reference_window_days for other in f.other_dates):
         return True  # a concert of 2023 is not the one whose article announces the next for October 2021
     window = params.undated_window_days
     if f.published is not None:
@@ -1108,22 +1138,41 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     event out. The score is the IDF-weighted cosine of their words and figures, plus `strong_bonus`
     for a wire copy or for the very day named without a year when the words are at least
     `min_content_similarity` alike, plus `weekday_bonus` for the weekday named."""
-    if _time_excludes(f, c.date, params):
-        return None
+    return _evidence_of(f, idf, near, params)(c)
+
+
+def _evidence_of(f: Frame, idf: dict[str, float], near: dict[str, set[str]],
+                 params: "EventParams") -> Callable[[Cluster], tuple[float, bool, frozenset[str]] | None]:
+    """`_content_evidence` of the article for any event, what it reads of the article read once."""
     copies = near.get(f.doc_id)
-    copy = bool(copies) and not copies.isdisjoint(c.docs)
-    score = _cosine(_words(c), _words(f), idf)
-    named_day = f.day_month == (c.date.month, c.date.day)
-    if copy or (named_day and score >= params.min_content_similarity):
-        # (the day named adds to words alike, never stands in for them: the same day of another
-        # year, or another event of that day)
-        score += params.strong_bonus
-    elif f.weekday is not None and f.weekday == c.date.weekday():
-        score += params.weekday_bonus
-    # identified, not merely alike: a wire copy, the day named, or figures its reports state too
-    # (the opening words of one story's events are the same; their figures are not)
-    shared_figures = frozenset(t for t in _figures(f) if t in c.content)
-    return score, named_day or copy, shared_figures
+    words = _words(f)
+    figures = _figures(f)
+    says_time = _says_time(f)
+
+    def evidence(c: Cluster) -> tuple[float, bool, frozenset[str]] | None:
+        if says_time and _time_excludes(f, c.date, params):
+            return None
+        copy = bool(copies) and not copies.isdisjoint(c.docs)
+        score = _cosine(_words(c), words, idf)
+        named_day = f.day_month == (c.date.month, c.date.day)
+        if copy or (named_day and score >= params.min_content_similarity):
+            # (the day named adds to words alike, never stands in for them: the same day of another
+            # year, or another event of that day)
+            score += params.strong_bonus
+        elif f.weekday is not None and f.weekday == c.date.weekday():
+            score += params.weekday_bonus
+        # identified, not merely alike: a wire copy, the day named, or figures its reports state too
+        # (the opening words of one story's events are the same; their figures are not)
+        shared_figures = frozenset(t for t in figures if t in c.content)
+        return score, named_day or copy, shared_figures
+
+    return evidence
+
+
+def _says_time(f: Frame) -> bool:
+    """Does the article say anything `_time_excludes` reads? (Else it rules out no day.)"""
+    return bool(f.day_month is not None or f.weekday is not None or f.months or f.other_days or f.other_months
+                or f.other_dates or f.published is not None or f.published_day_month is not None)
 
 
 @lru_cache(maxsize=1 << 18)

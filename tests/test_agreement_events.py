@@ -751,25 +751,33 @@ _days = st.dates(dt.date(2019, 1, 1), dt.date(2027, 12, 31))
 _day_month = _days.map(lambda d: (d.month, d.day))
 
 
+# the dates of one example lie around one day (and often on it): the windows and coincidences the
+# rules read (a day named that is the publication day, another occasion's day that is the event's)
+_AROUND = dt.date(2024, 2, 26)  # near the end of a leap February
+_OFFSETS = (-400, -366, -365, -181, -180, -30, -11, -8, -7, -4, -3, -1, 0, 1, 3, 4, 7, 8, 20, 180, 181, 365, 366)
+_near_days = st.sampled_from(_OFFSETS).map(lambda k: _AROUND + dt.timedelta(days=k))
+_near_day_month = _near_days.map(lambda d: (d.month, d.day))
+
+
 @st.composite
 def _time_frame(draw) -> ev.Frame:
-    published = draw(st.none() | _days)
+    published = draw(st.none() | _near_days)
     return ev.Frame(
         "u", "call", None, published, frozenset(), frozenset(), frozenset(),
         is_planned=draw(st.booleans()),
-        day_month=draw(st.none() | _day_month),
+        day_month=draw(st.none() | _near_day_month),
         weekday=draw(st.none() | st.integers(0, 6)),
         months=frozenset(draw(st.sets(st.integers(1, 12), max_size=1))),
-        other_days=frozenset(draw(st.sets(_day_month, max_size=2))),
+        other_days=frozenset(draw(st.sets(_near_day_month, max_size=2))),
         other_months=frozenset(draw(st.sets(st.integers(1, 12), max_size=2))),
-        other_dates=frozenset(draw(st.sets(_days, max_size=2))),
+        other_dates=frozenset(draw(st.sets(_near_days, max_size=2))),
         published_is_weak=published is not None and draw(st.booleans()),
-        published_day_month=draw(st.none() | _day_month) if published is None else None,
+        published_day_month=draw(st.none() | _near_day_month) if published is None else None,
     )
 
 
 @settings(max_examples=200, deadline=None)
-@given(f=_time_frame(), day=_days, window=st.integers(0, 30), conflict=st.integers(0, 10))
+@given(f=_time_frame(), day=_near_days | _days, window=st.integers(0, 30), conflict=st.integers(0, 10))
 def test_the_days_an_undated_article_reads_hold_every_day_its_time_leaves_standing(f, day, window, conflict):
     params = ev.EventParams(undated_window_days=window, date_conflict_days=conflict)
     days = ev._possible_days(f, params)
@@ -826,7 +834,7 @@ def test_the_pairs_of_undated_articles_weighed_hold_every_pair_found_one_event(a
 
 
 @settings(max_examples=200, deadline=None)
-@given(f=_time_frame(), day=_days)
+@given(f=_time_frame(), day=_near_days | _days)
 def test_an_article_that_says_nothing_of_time_rules_out_no_day(f, day):
     if not ev._says_time(f):
         assert not ev._time_excludes(f, day, ev.EventParams())
@@ -835,3 +843,34 @@ def test_an_article_that_says_nothing_of_time_rules_out_no_day(f, day):
 def test_an_article_naming_only_another_occasions_month_says_something_of_time():
     f = ev.Frame("u", "call", None, None, frozenset(), frozenset(), frozenset(), other_months=frozenset({3}))
     assert ev._says_time(f) and ev._time_excludes(f, dt.date(2025, 3, 4), ev.EventParams())
+
+
+class _Reading:
+    """A frame that records which of its fields are read."""
+
+    def __init__(self, frame: ev.Frame) -> None:
+        self._frame, self.read = frame, set()
+
+    def __getattr__(self, name: str):
+        self.read.add(name)
+        return getattr(self._frame, name)
+
+
+def test_the_fit_of_an_articles_names_reads_only_its_names_key():
+    # `cluster_documents` keeps the events fitting one `_names_key`: `_names_fit` must read nothing else
+    meloni, roma, milano = "giorgia-meloni", "roma", "milano"
+    articles = [ev.Frame("u", "meeting", None, FEB12, frozenset({meloni}), frozenset({roma}), frozenset()),
+                ev.Frame("v", "meeting", None, None, frozenset(), frozenset({milano}), frozenset())]
+    events = []
+    for places in ({roma}, {milano}, set()):
+        c = ev.Cluster("meeting", FEB12, "date")
+        c.add(ev.Frame("d", "meeting", FEB12, FEB12, frozenset({meloni}), frozenset(places), frozenset()))
+        events.append(c)
+    read = set()
+    for f in articles:
+        reading = _Reading(f)
+        for c in events:
+            ev._names_fit(reading, c, {})
+        read |= reading.read
+    assert read <= set(ev.NAMES_KEY_FIELDS) | {"doc_id"}
+    assert ev._names_fit(articles[0], events[0], {}) and not ev._names_fit(articles[0], events[1], {})

@@ -802,8 +802,8 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         for name in set(c.persons) | c.places:
             index(c, name)
 
-    # the events fitting the persons and places of one kind of article: (time, events) by (kind,
-    # persons, places), which is all `_names_fit` reads of an article without wire copies
+    # the events fitting the persons and places of one kind of article: (time, events) by what
+    # `_names_fit` and the lists read of an article without wire copies (`_names_key`)
     fitting: dict[tuple, tuple[int, dict[int, Cluster]]] = {}
 
     def who_and_where(f: Frame) -> dict[int, Cluster]:
@@ -819,7 +819,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 if c is not None and c.kind in compatible_kinds(f.kind):
                     found[id(c)] = c
             return {i: c for i, c in found.items() if _names_fit(f, c, near)}
-        key = (f.kind, f.persons, f.places)
+        key = _names_key(f)
         held = fitting.get(key)
         if held is None:
             events = {}
@@ -1111,10 +1111,20 @@ def has_sure_publication(f: Frame) -> bool:
     return f.published is not None and not f.published_is_weak
 
 
+NAMES_KEY_FIELDS = ("kind", "persons", "places")
+
+
+def _names_key(f: Frame) -> tuple:
+    """All that `_names_fit` and the candidate lists (by kind, persons or places) read of an
+    article without wire copies: articles with one key fit the same events (`cluster_documents`
+    keeps them by it). A rule reading more of the article must add it to NAMES_KEY_FIELDS."""
+    return tuple(getattr(f, name) for name in NAMES_KEY_FIELDS)
+
+
 def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
     """Could an article without a date of its own report the dated event `c`, by who and where?
     It names the same persons (or, naming none, the same places), or is a wire copy of one of its
-    reports."""
+    reports. (What it reads of the article: `_names_key`.)"""
     if c.date is None or c.kind == STATEMENT_KIND:
         return False
     copies = near.get(f.doc_id)
@@ -1224,11 +1234,15 @@ def _possible_days(f: Frame, params: "EventParams") -> frozenset[tuple[int, int]
     if f.months:
         within(frozenset((m, d) for m in f.months for d in range(1, 32)))
     window = params.undated_window_days
-    if f.published is not None:
+    # (a publication date read from the text that the text also gives another occasion is read as
+    # no bound here: the day of that occasion, not of its publication, whatever `_time_excludes` does)
+    claimed = f.published_is_weak and f.published is not None and (
+        f.published in f.other_dates or (f.published.month, f.published.day) in f.other_days)
+    if f.published is not None and not claimed:
         if window <= 60:
             within(frozenset(((f.published + dt.timedelta(days=k)).month, (f.published + dt.timedelta(days=k)).day)
                              for k in range(-window, window + 1)))
-    elif f.published_day_month is not None and f.published_day_month not in f.other_days:
+    elif f.published is None and f.published_day_month is not None and f.published_day_month not in f.other_days:
         within(_days_around(f.published_day_month, window))
     return days
 

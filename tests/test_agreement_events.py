@@ -857,3 +857,142 @@ def test_an_article_announcing_the_next_call_weeks_later_joins_the_call_it_names
     out, own = named_day_with_next_call("10 aprile 2025", dt.date(2025, 4, 10))
     eid, identified_by = event_of_doc(out, own)
     assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
+
+
+# --- the shortcuts of the clustering's candidate search (properties) --------------------------------
+# `cluster_documents` reads an undated article's candidate events by the days its time leaves
+# standing (`_possible_days`) and weighs only the pairs of undated articles that share a day or a
+# figure (`_undated_candidate_pairs`): each must keep every candidate its rule would accept.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.agreement import events as ev  # noqa: E402
+
+_days = st.dates(dt.date(2019, 1, 1), dt.date(2027, 12, 31))
+_day_month = _days.map(lambda d: (d.month, d.day))
+
+
+# the dates of one example lie around one day (and often on it): the windows and coincidences the
+# rules read (a day named that is the publication day, another occasion's day that is the event's)
+_AROUND = dt.date(2024, 2, 26)  # near the end of a leap February
+_OFFSETS = (-400, -366, -365, -181, -180, -30, -11, -8, -7, -4, -3, -1, 0, 1, 3, 4, 7, 8, 20, 180, 181, 365, 366)
+_near_days = st.sampled_from(_OFFSETS).map(lambda k: _AROUND + dt.timedelta(days=k))
+_near_day_month = _near_days.map(lambda d: (d.month, d.day))
+
+
+@st.composite
+def _time_frame(draw) -> ev.Frame:
+    published = draw(st.none() | _near_days)
+    return ev.Frame(
+        "u", "call", None, published, frozenset(), frozenset(), frozenset(),
+        is_planned=draw(st.booleans()),
+        day_month=draw(st.none() | _near_day_month),
+        weekday=draw(st.none() | st.integers(0, 6)),
+        months=frozenset(draw(st.sets(st.integers(1, 12), max_size=1))),
+        other_days=frozenset(draw(st.sets(_near_day_month, max_size=2))),
+        other_months=frozenset(draw(st.sets(st.integers(1, 12), max_size=2))),
+        other_dates=frozenset(draw(st.sets(_near_days, max_size=2))),
+        published_is_weak=published is not None and draw(st.booleans()),
+        published_day_month=draw(st.none() | _near_day_month) if published is None else None,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(f=_time_frame(), day=_near_days | _days, window=st.integers(0, 30), conflict=st.integers(0, 10))
+def test_the_days_an_undated_article_reads_hold_every_day_its_time_leaves_standing(f, day, window, conflict):
+    params = ev.EventParams(undated_window_days=window, date_conflict_days=conflict)
+    days = ev._possible_days(f, params)
+    if not ev._time_excludes(f, day, params):
+        assert days is None or (day.month, day.day) in days
+
+
+def test_the_days_an_undated_article_reads_leave_out_a_day_its_publication_rules_out():
+    # published 20 February 2025 from a manifest: a call of 10 February is ruled out, and is not read
+    f = ev.Frame("u", "call", None, dt.date(2025, 2, 20), frozenset(), frozenset(), frozenset())
+    days = ev._possible_days(f, ev.EventParams())
+    assert ev._time_excludes(f, dt.date(2025, 2, 10), ev.EventParams()) and (2, 10) not in days
+    assert (2, 14) in days and (2, 20) in days
+
+
+_persons = st.sets(st.sampled_from(["giorgia-meloni", "donald-trump", "vladimir-putin"]), max_size=2)
+_figures = st.sets(st.sampled_from(["#count:2.0", "#duration:90.0", "#count:300.0", "#count:40.0", "#duration:30.0"]),
+                   max_size=4)
+
+
+@st.composite
+def _undated_articles(draw) -> tuple[list[str], dict[str, ev.Frame], dict[str, set[str]]]:
+    n = draw(st.integers(2, 7))
+    frames = {}
+    for i in range(n):
+        content = frozenset({"telefonata", "leader"} | draw(st.sets(st.sampled_from(["energia", "ucraina", "dazi"])))
+                            | draw(_figures))
+        published = draw(st.none() | st.dates(dt.date(2025, 3, 1), dt.date(2025, 3, 12)))
+        frames[f"d{i}"] = ev.Frame(
+            f"d{i}", "call", None, published, frozenset(draw(_persons)), frozenset(), content, content=content,
+            day_month=draw(st.none() | st.sampled_from([(3, 4), (3, 5)])),
+            published_is_weak=published is not None and draw(st.booleans()))
+    docs = draw(st.permutations(sorted(frames)))
+    near = {d: set(draw(st.sets(st.sampled_from(docs), max_size=1))) - {d} for d in docs}
+    return docs, frames, near
+
+
+@settings(max_examples=150, deadline=None)
+@given(articles=_undated_articles(), figures=st.integers(1, 2), unanchored=st.integers(1, 3),
+       listed=st.sampled_from([ev.MAX_FIGURE_SETS, 3]))
+def test_the_pairs_of_undated_articles_weighed_hold_every_pair_found_one_event(articles, figures, unanchored, listed):
+    docs, frames, near = articles
+    params = ev.EventParams(min_shared_figures=figures, min_shared_figures_unanchored=unanchored)
+    idf = ev._Idf()
+    kept, ev.MAX_FIGURE_SETS = ev.MAX_FIGURE_SETS, listed  # 3: articles with many figures paired with all
+    try:
+        weighed = ev._undated_candidate_pairs(docs, frames, near, params)
+    finally:
+        ev.MAX_FIGURE_SETS = kept
+    for i, a in enumerate(docs):
+        for b in docs[i + 1:]:
+            if ev._undated_pair_strength(frames[a], frames[b], idf, near, params) is not None:
+                assert (a, b) in weighed
+
+
+@settings(max_examples=200, deadline=None)
+@given(f=_time_frame(), day=_near_days | _days)
+def test_an_article_that_says_nothing_of_time_rules_out_no_day(f, day):
+    if not ev._says_time(f):
+        assert not ev._time_excludes(f, day, ev.EventParams())
+
+
+def test_an_article_naming_only_another_occasions_month_says_something_of_time():
+    f = ev.Frame("u", "call", None, None, frozenset(), frozenset(), frozenset(), other_months=frozenset({3}))
+    assert ev._says_time(f) and ev._time_excludes(f, dt.date(2025, 3, 4), ev.EventParams())
+
+
+class _Reading:
+    """A frame that records which of its fields are read."""
+
+    def __init__(self, frame: ev.Frame) -> None:
+        self._frame, self.read = frame, set()
+
+    def __getattr__(self, name: str):
+        self.read.add(name)
+        return getattr(self._frame, name)
+
+
+def test_the_fit_of_an_articles_names_reads_only_its_names_key():
+    # `cluster_documents` keeps the events fitting one `_names_key`: `_names_fit` must read nothing else
+    meloni, roma, milano = "giorgia-meloni", "roma", "milano"
+    articles = [ev.Frame("u", "meeting", None, FEB12, frozenset({meloni}), frozenset({roma}), frozenset()),
+                ev.Frame("v", "meeting", None, None, frozenset(), frozenset({milano}), frozenset())]
+    events = []
+    for places in ({roma}, {milano}, set()):
+        c = ev.Cluster("meeting", FEB12, "date")
+        c.add(ev.Frame("d", "meeting", FEB12, FEB12, frozenset({meloni}), frozenset(places), frozenset()))
+        events.append(c)
+    read = set()
+    for f in articles:
+        reading = _Reading(f)
+        for c in events:
+            ev._names_fit(reading, c, {})
+        read |= reading.read
+    assert read <= set(ev.NAMES_KEY_FIELDS) | {"doc_id"}
+    assert ev._names_fit(articles[0], events[0], {}) and not ev._names_fit(articles[0], events[1], {})

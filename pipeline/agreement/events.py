@@ -64,11 +64,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 import polars as pl
 
@@ -185,6 +187,7 @@ MISDATED_SHARE = 2  # a misdating is a few reports against many: at most half as
 MEMBERS_COMPARED = 12  # an event's first reports compared with a candidate (same_place_similarity)
 MAX_SPLIT_DOCS = 60  # events of up to this many reports are searched for two groups of words (same_place_split)
 FIGURE_PREFIX = "#"  # content terms that are figures ("#count:175"), as build writes them
+MAX_FIGURE_SETS = 200  # sets of figures listed per article to find those it shares (`_undated_candidate_pairs`)
 NEAR_WORDS = 3  # words either side of an event word searched for OTHER_MODIFIER_RE / FUTURE_CUE_RE
 
 
@@ -698,6 +701,7 @@ class _Idf(dict):
         # id -> (the set, its size, its norm); the set is held so that its id is never reused,
         # and its size tells an event's grown word set (words are only ever added) from the old one
         self.norms: dict[int, tuple[object, int, float]] = {}
+        self.squared = _Squared({t: v ** 2 for t, v in self.items()})  # the very terms `_cosine` sums
 
     def norm(self, words: Counter | frozenset) -> float:
         held = self.norms.get(id(words))
@@ -708,6 +712,13 @@ class _Idf(dict):
         return value
 
 
+class _Squared(dict):
+    """term -> idf squared; 1.0 for a term of no known weight (as `idf.get(t, 1.0) ** 2`)."""
+
+    def __missing__(self, term: str) -> float:
+        return 1.0
+
+
 def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float]) -> float:
     """IDF-weighted cosine of two sets of terms (a Counter's keys); norms remembered by an `_Idf`."""
     keys_a, keys_b = a.keys() if isinstance(a, Counter) else a, b.keys() if isinstance(b, Counter) else b
@@ -716,9 +727,10 @@ def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float
         return 0.0
     if isinstance(idf, _Idf):
         na, nb = idf.norm(a), idf.norm(b)
-    else:
-        na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
-        nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
+        # the same squares summed in the same order as below, looked up rather than raised
+        return sum(map(idf.squared.__getitem__, shared)) / (na * nb) if na and nb else 0.0
+    na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
+    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
     return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
 
 
@@ -828,16 +840,39 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     # candidates: the events of a compatible kind naming one of its persons (or, naming none, one of
     # its places), and those holding a wire copy of it; never a scan of every event of its kind
     by_name: dict[tuple, list[Cluster]] = defaultdict(list)
+    # the same lists by the (month, day) of the event's date: an article whose time rules out all
+    # but a few days of the year (`_possible_days`) reads only those (a story's events are many)
+    by_name_day: dict[tuple, dict[tuple[int, int], list[Cluster]]] = defaultdict(lambda: defaultdict(list))
+    listed: set[tuple] = set()
+    # what changed under each (kind, name), on a clock of changes: (time, event listed or grown). An
+    # article that abstained is weighed again against those events only; the others weigh as before
+    clock = 0
+    changes: dict[tuple, list[tuple[int, Cluster]]] = defaultdict(list)
+    abstained: dict[str, tuple[int, list[tuple]]] = {}  # doc -> (time it abstained, its candidates' evidence)
+
+    def touch(c: Cluster, name: str) -> None:
+        nonlocal clock
+        clock += 1
+        changes[(c.kind, name)].append((clock, c))
+
+    def index(c: Cluster, name: str) -> None:
+        if (c.kind, name, id(c)) not in listed:
+            listed.add((c.kind, name, id(c)))
+            by_name[(c.kind, name)].append(c)
+            by_name_day[(c.kind, name)][(c.date.month, c.date.day)].append(c)
+            touch(c, name)
+
     for c in clusters:
         for name in set(c.persons) | c.places:
-            by_name[(c.kind, name)].append(c)
-    # in rounds: an article joined in one round adds its words and figures to its event, which may
-    # then tell apart an article that abstained in the round before (at most `join_rounds` rounds)
-    pending = [f for f in order if f.doc_id not in of_doc and f.date is None and f.kind != UNKNOWN_KIND]
-    for _ in range(max(params.join_rounds, 1)):
-        left = []
-        for f in pending:
-            scored = []
+            index(c, name)
+
+    # the events fitting the persons and places of one kind of article: (time, events) by what
+    # `_names_fit` and the lists read of an article without wire copies (`_names_key`)
+    fitting: dict[tuple, tuple[int, dict[int, Cluster]]] = {}
+
+    def who_and_where(f: Frame) -> dict[int, Cluster]:
+        """The events it could be by who and where, whatever it says of the time (`_names_fit`)."""
+        if near.get(f.doc_id):
             found: dict[int, Cluster] = {}
             for k in compatible_kinds(f.kind):
                 for name in (f.persons or f.places):
@@ -847,18 +882,133 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 c = of_doc.get(d)
                 if c is not None and c.kind in compatible_kinds(f.kind):
                     found[id(c)] = c
-            # the events it could be by who and where, whatever it says of the time
-            named = [c for c in sorted(found.values(), key=lambda c: (c.date or dt.date.min, c.founder))
-                     if _names_fit(f, c, near)]
-            # "la seconda scossa", "lo sciopero bis": not the first of these events; the k-th of a
-            # series is identified as the k-th of them (the earlier ones are other occasions)
-            earlier, kth = _series_position(f.series_rank, named)
-            for c in named:
-                if any(c is x for x in earlier):
+            return {i: c for i, c in found.items() if _names_fit(f, c, near)}
+        key = _names_key(f)
+        held = fitting.get(key)
+        if held is None:
+            events = {}
+            for k in compatible_kinds(f.kind):
+                for name in (f.persons or f.places):
+                    for c in by_name.get((k, name), ()):
+                        if id(c) not in events and _names_fit(f, c, near):
+                            events[id(c)] = c
+        else:
+            at, events = held
+            for c in changed_since(f, at):  # listed or grown since: fitting or not anew
+                if _names_fit(f, c, near):
+                    events[id(c)] = c
+                else:
+                    events.pop(id(c), None)
+        fitting[key] = (clock, events)
+        return events
+
+    def by_who_and_where(f: Frame) -> list[Cluster]:
+        """The events it could be by who and where, by date."""
+        return sorted(who_and_where(f).values(), key=_by_date)
+
+    def how_many(f: Frame) -> int:
+        return len(who_and_where(f))
+
+    def on_days(f: Frame, days: frozenset[tuple[int, int]]) -> list[Cluster]:
+        """Those of them dated on one of `days` (month, day): the only ones whose time
+        `_time_excludes` may leave standing, when `days` are `_possible_days(f)`."""
+        found: dict[int, Cluster] = {}
+        for k in compatible_kinds(f.kind):
+            for name in (f.persons or f.places):
+                dated = by_name_day.get((k, name))
+                if not dated:
                     continue
-                evidence = _content_evidence(f, c, idf, near, params)
-                if evidence is not None:
-                    scored.append((evidence[0], evidence[1] or c is kth, c.date, len(scored), c, evidence[2]))
+                if len(dated) <= len(days):
+                    lists = [cs for day, cs in dated.items() if day in days]
+                else:
+                    lists = [dated[day] for day in days if day in dated]
+                for cs in lists:
+                    for c in cs:
+                        found[id(c)] = c
+        return [c for c in found.values() if _names_fit(f, c, near)]
+
+    def changed_since(f: Frame, at: int) -> list[Cluster]:
+        """The events of its lists listed or grown since time `at`."""
+        grown: dict[int, Cluster] = {}
+        for k in compatible_kinds(f.kind):
+            for name in (f.persons or f.places):
+                log = changes.get((k, name))
+                if log and log[-1][0] > at:
+                    for _, c in log[bisect.bisect_right(log, at, key=lambda e: e[0]):]:
+                        grown[id(c)] = c
+        return list(grown.values())
+
+    def weighed(f: Frame, candidates: list[Cluster], kth: Cluster | None = None) -> list[tuple]:
+        """(score, identified, date, founder, event, figures in common) of each candidate that
+        `_content_evidence` does not rule out."""
+        out = []
+        evidence_of = _evidence_of(f, idf, near, params)
+        for c in candidates:
+            evidence = evidence_of(c)
+            if evidence is not None:
+                out.append((evidence[0], evidence[1] or c is kth, c.date, c.founder, c, evidence[2]))
+        return out
+
+    def may_identify(f: Frame, candidates: list[Cluster]) -> bool:
+        """Could the joining rules below find it identifying one of the candidates (the day it
+        names, a wire copy, figures in common, the one candidate), whichever one its words are
+        nearest? False only when none could: then its words need not be weighed (figures in
+        common are cheap to count, the cosine of words is not)."""
+        if f.day_month is not None or near.get(f.doc_id):
+            return True  # the day it names, or a wire copy
+        says_time = _says_time(f)
+        standing = [c for c in candidates if not (says_time and _time_excludes(f, c.date, params))]
+        if len(standing) <= 1:
+            return bool(standing)
+        figures = _figures(f)
+        shared = [frozenset(t for t in figures if t in c.content) for c in standing]
+        if has_sure_publication(f):
+            return any(len(s) >= params.min_shared_figures for s in shared)
+        if any(len(s) >= params.min_shared_figures_unanchored and len(s) >= params.min_shared_figure_share * len(figures)
+               for s in shared):
+            return True
+        return (params.min_shared_figures <= 0 or any(len(s) >= params.min_shared_figures for s in shared)) \
+            and how_many(f) <= params.few_events
+
+    possible_days = {f.doc_id: _possible_days(f, params) for f in order if f.date is None}
+    # in rounds: an article joined in one round adds its words and figures to its event, which may
+    # then tell apart an article that abstained in the round before (at most `join_rounds` rounds)
+    pending = [f for f in order if f.doc_id not in of_doc and f.date is None and f.kind != UNKNOWN_KIND]
+    for _ in range(max(params.join_rounds, 1)):
+        left = []
+        for f in pending:
+            named = None  # counted only when a rule asks (`how_many`)
+            if f.series_rank is not None or near.get(f.doc_id):
+                named = by_who_and_where(f)
+                # "la seconda scossa", "lo sciopero bis": not the first of these events; the k-th of a
+                # series is identified as the k-th of them (the earlier ones are other occasions)
+                earlier, kth = _series_position(f.series_rank, named)
+                scored = weighed(f, [c for c in named if not any(c is x for x in earlier)], kth)
+            elif f.doc_id in abstained and abstained[f.doc_id][1] is not None:
+                # weighed before: only the events listed or grown since may weigh otherwise
+                at, before = abstained[f.doc_id]
+                grown = changed_since(f, at)
+                if not grown:
+                    left.append(f)
+                    continue
+                regrown = {id(c) for c in grown}
+                scored = [t for t in before if id(t[4]) not in regrown]
+                scored += weighed(f, [c for c in grown if _names_fit(f, c, near)])
+            else:
+                if f.doc_id in abstained and not changed_since(f, abstained[f.doc_id][0]):
+                    left.append(f)  # nothing it reads has changed since it abstained
+                    continue
+                if possible_days[f.doc_id] is not None:
+                    # the events its time leaves standing are all it may join (the others' evidence is None)
+                    candidates = on_days(f, possible_days[f.doc_id])
+                else:
+                    candidates = named = list(who_and_where(f).values())
+                if not may_identify(f, candidates):
+                    left.append(f)  # none of them could it identify, whichever its words are nearest
+                    abstained[f.doc_id] = (clock, None)
+                    continue
+                scored = weighed(f, candidates)
+            # by score, then date; then the order of `named` (date, founder)
             scored.sort(key=lambda t: (-t[0], t[2], t[3]))
             best = scored[0] if scored else None
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
@@ -868,22 +1018,23 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 # another: the evidence disagrees (the day may be misprinted, or another year's)
                 left.append(f)
                 continue
+            # when its figures tell the events apart (the best one's are stated by no other candidate,
+            # which share none of its figures), its words need only lean the same way
+            by_figures = best is not None and bool(best[5]) and not any(t[5] for t in scored[1:])
+            margin = params.min_figure_margin if by_figures else params.min_similarity_margin
             # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
             # reports state too) whose words are clearly nearer than any other's; else it abstains (or,
             # the one event of its kind it could be, its words alike enough). With no sure publication
             # date, "the one it could be" is the one event of its kind naming its persons in the corpus,
             # not the one a weekday or a guessed day left standing among several: the article's own event
             # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
-            few = has_sure_publication(f) or len(named) == 1
-            # when its figures tell the events apart (the best one's are stated by no other candidate,
-            # which share none of its figures), its words need only lean the same way
-            by_figures = best is not None and bool(best[5]) and not any(t[5] for t in scored[1:])
-            margin = params.min_figure_margin if by_figures else params.min_similarity_margin
-            if (best is None or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], len(named), params)
-                                     or (len(scored) == 1 and few))
-                    or best[0] < params.min_content_similarity
-                    or best[0] - runner_up < margin):
+            n_named = (lambda: len(named)) if named is not None else (lambda: how_many(f))
+            if (best is None or best[0] < params.min_content_similarity or best[0] - runner_up < margin
+                    or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], n_named, params)
+                            or (len(scored) == 1 and (has_sure_publication(f) or n_named() == 1)))):
                 left.append(f)
+                if f.series_rank is None and not near.get(f.doc_id):
+                    abstained[f.doc_id] = (clock, scored)
                 continue
             c = best[4]
             c.add(f)
@@ -891,13 +1042,15 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             if best[0] - runner_up < params.strong_content_margin:
                 c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
             of_doc[f.doc_id] = c
+            abstained.pop(f.doc_id, None)
             for name in f.persons | f.places:
-                if not any(x is c for x in by_name[(c.kind, name)]):
-                    by_name[(c.kind, name)].append(c)
+                index(c, name)
+            for name in set(c.persons) | c.places:
+                touch(c, name)  # its words and figures grew
         if len(left) == len(pending):
             break
         pending = left
-
+    abstained.clear()
     # 3. frames left without a dated event: those whose content identifies one common event
     # (a wire copy, or the same persons or places and much the same words, nothing in their
     # dates telling them apart) are one event known by its content
@@ -907,11 +1060,18 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
     for f in left:
         for key in (f.persons or f.places):
             buckets[(f.kind, key)].append(f.doc_id)
-    candidate_pairs = {(a, b) for docs in buckets.values() for i, a in enumerate(docs) for b in docs[i + 1:]}
+    candidate_pairs = {pair for docs in buckets.values() for pair in _undated_candidate_pairs(docs, frames, near, params)}
     candidate_pairs |= {(min(a, b), max(a, b)) for a in left_ids for b in near.get(a, ()) if b in left_ids}
+    strengths: dict[tuple[str, str], float | None] = {}  # each pair is weighed once, however often merges ask
+
+    def pair_strength(a_id: str, b_id: str) -> float | None:
+        if (a_id, b_id) not in strengths:
+            strengths[(a_id, b_id)] = _undated_pair_strength(frames[a_id], frames[b_id], idf, near, params)
+        return strengths[(a_id, b_id)]
+
     pairs = []
     for a_id, b_id in candidate_pairs:
-        strength = _undated_pair_strength(frames[a_id], frames[b_id], idf, near, params)
+        strength = pair_strength(a_id, b_id)
         if strength is not None:
             pairs.append((-strength, min(a_id, b_id), max(a_id, b_id)))
     pairs.sort()
@@ -924,8 +1084,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         docs_a = ca.docs if ca else [a_id]
         docs_b = cb.docs if cb else [b_id]
         # every member must fit every other: no chaining across two events
-        if not all(_undated_pair_strength(frames[x], frames[y], idf, near, params) is not None
-                   for x in docs_a for y in docs_b):
+        if not all(pair_strength(x, y) is not None for x in docs_a for y in docs_b):
             continue
         if ca is None and cb is None:
             c = Cluster(fa.kind, None, "content")
@@ -999,7 +1158,7 @@ def _time_excludes(f: Frame, day: dt.date, params: "EventParams") -> bool:
         return True
     if (day.month, day.day) in f.other_days or (day.month in f.other_months and day.month not in f.months):
         return True
-    if any(abs((day - other).days) > params.reference_window_days for other in f.other_dates):
+    if f.other_dates and any(abs((day - other).days) > params.reference_window_days for other in f.other_dates):
         return True  # a concert of 2023 is not the one whose article announces the next for October 2021
     window = params.undated_window_days
     # a publication date read from the text that the text itself gives to another occasion ("alla
@@ -1026,16 +1185,29 @@ def has_sure_publication(f: Frame) -> bool:
     return f.published is not None and not f.published_is_weak
 
 
+NAMES_KEY_FIELDS = ("kind", "persons", "places", "subject")
+
+
+def _names_key(f: Frame) -> tuple:
+    """All that `_names_fit` and the candidate lists (by kind, persons or places) read of an
+    article without wire copies: articles with one key fit the same events (`cluster_documents`
+    keeps them by it). A rule reading more of the article must add it to NAMES_KEY_FIELDS."""
+    return tuple(getattr(f, name) for name in NAMES_KEY_FIELDS)
+
+
 def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
     """Could an article without a date of its own report the dated event `c`, by who and where?
     It names the same persons (or, naming none, the same places), or is a wire copy of one of its
-    reports."""
+    reports, and names no other subject. (What it reads of the article: `_names_key`.)"""
     if c.date is None or c.kind == STATEMENT_KIND or not subjects_fit(f.subject, c.subject):
         return False
-    if near.get(f.doc_id, set()) & set(c.docs):
+    copies = near.get(f.doc_id)
+    if copies and not copies.isdisjoint(c.docs):
         return True
     if f.persons:
-        if not (f.persons & set(c.persons)) or not persons_fit(f.persons, frozenset(c.persons)):
+        # persons_fit(f.persons, c's persons) with one person in common, without a set of c's persons
+        shared = sum(1 for p in f.persons if p in c.persons)
+        if not shared or shared < min(2, len(f.persons), len(c.persons)):
             return False
     elif not places_meet(f.places, c.places):
         return False
@@ -1050,21 +1222,103 @@ def _content_evidence(f: Frame, c: Cluster, idf: dict[str, float], near: dict[st
     event out. The score is the IDF-weighted cosine of their words and figures, plus `strong_bonus`
     for a wire copy or for the very day named without a year when the words are at least
     `min_content_similarity` alike, plus `weekday_bonus` for the weekday named."""
-    if _time_excludes(f, c.date, params):
+    return _evidence_of(f, idf, near, params)(c)
+
+
+def _evidence_of(f: Frame, idf: dict[str, float], near: dict[str, set[str]],
+                 params: "EventParams") -> Callable[[Cluster], tuple[float, bool, frozenset[str]] | None]:
+    """`_content_evidence` of the article for any event, what it reads of the article read once."""
+    copies = near.get(f.doc_id)
+    words = _words(f)
+    figures = _figures(f)
+    says_time = _says_time(f)
+
+    def evidence(c: Cluster) -> tuple[float, bool, frozenset[str]] | None:
+        if says_time and _time_excludes(f, c.date, params):
+            return None
+        copy = bool(copies) and not copies.isdisjoint(c.docs)
+        score = _cosine(_words(c), words, idf)
+        named_day = f.day_month == (c.date.month, c.date.day)
+        if copy or (named_day and score >= params.min_content_similarity):
+            # (the day named adds to words alike, never stands in for them: the same day of another
+            # year, or another event of that day)
+            score += params.strong_bonus
+        elif f.weekday is not None and f.weekday == c.date.weekday():
+            score += params.weekday_bonus
+        # identified, not merely alike: a wire copy, the day named, or figures its reports state too
+        # (the opening words of one story's events are the same; their figures are not)
+        shared_figures = frozenset(t for t in figures if t in c.content)
+        return score, named_day or copy, shared_figures
+
+    return evidence
+
+
+def _says_time(f: Frame) -> bool:
+    """Does the article say anything `_time_excludes` reads? (Else it rules out no day.)"""
+    return bool(f.day_month is not None or f.weekday is not None or f.months or f.other_days or f.other_months
+                or f.other_dates or f.published is not None or f.published_day_month is not None)
+
+
+@lru_cache(maxsize=1 << 18)
+def _figure_terms(content: frozenset[str]) -> tuple[str, ...]:
+    return tuple(t for t in content if t.startswith(FIGURE_PREFIX))
+
+
+def _figures(f: Frame) -> tuple[str, ...]:
+    """The figures an article states about its event ("#count:175")."""
+    return _figure_terms(f.content) if f.content else ()
+
+
+def _by_date(c: Cluster) -> tuple[dt.date, str]:
+    return c.date or dt.date.min, c.founder
+
+
+@lru_cache(maxsize=None)
+def _days_around(day_month: tuple[int, int], days: int) -> frozenset[tuple[int, int]] | None:
+    """(month, day) of every date at most `days` from that day and month in any year (None: any)."""
+    if days > 60:
         return None
-    copy = bool(near.get(f.doc_id, set()) & set(c.docs))
-    score = _cosine(_words(c), _words(f), idf)
-    named_day = f.day_month == (c.date.month, c.date.day)
-    if copy or (named_day and score >= params.min_content_similarity):
-        # (the day named adds to words alike, never stands in for them: the same day of another
-        # year, or another event of that day)
-        score += params.strong_bonus
-    elif f.weekday is not None and f.weekday == c.date.weekday():
-        score += params.weekday_bonus
-    # identified, not merely alike: a wire copy, the day named, or figures its reports state too
-    # (the opening words of one story's events are the same; their figures are not)
-    shared_figures = frozenset(t for t in f.content if t.startswith(FIGURE_PREFIX) and t in c.content)
-    return score, named_day or copy, shared_figures
+    out = set()
+    for year in range(1999, 2005):  # leap years and their neighbours: every run of days around a day
+        try:
+            at = dt.date(year, *day_month)
+        except ValueError:
+            continue
+        for k in range(-days, days + 1):
+            d = at + dt.timedelta(days=k)
+            out.add((d.month, d.day))
+    return frozenset(out)
+
+
+def _possible_days(f: Frame, params: "EventParams") -> frozenset[tuple[int, int]] | None:
+    """(month, day) of every date `_time_excludes` may leave standing for the article (a superset:
+    None when what it says of time leaves every day of the year). Read off its tests: the day it
+    names (within `date_conflict_days`), the months it names, its publication date (within
+    `undated_window_days` either way, whether planned, weak or sure) or the day and month of one
+    whose year was guessed (within `undated_window_days`, unless a day the text gives another occasion)."""
+    days: frozenset[tuple[int, int]] | None = None
+
+    def within(more: frozenset[tuple[int, int]] | None) -> None:
+        nonlocal days
+        if more is not None:
+            days = more if days is None else days & more
+
+    if f.day_month is not None:
+        within(_days_around(f.day_month, params.date_conflict_days))
+    if f.months:
+        within(frozenset((m, d) for m in f.months for d in range(1, 32)))
+    window = params.undated_window_days
+    # (a publication date read from the text that the text also gives another occasion is read as
+    # no bound here: the day of that occasion, not of its publication, whatever `_time_excludes` does)
+    claimed = f.published_is_weak and f.published is not None and (
+        f.published in f.other_dates or (f.published.month, f.published.day) in f.other_days)
+    if f.published is not None and not claimed:
+        if window <= 60:
+            within(frozenset(((f.published + dt.timedelta(days=k)).month, (f.published + dt.timedelta(days=k)).day)
+                             for k in range(-window, window + 1)))
+    elif f.published is None and f.published_day_month is not None and f.published_day_month not in f.other_days:
+        within(_days_around(f.published_day_month, window))
+    return days
 
 
 def _series_position(rank: int | None, named: list[Cluster]) -> tuple[list[Cluster], Cluster | None]:
@@ -1078,11 +1332,12 @@ def _series_position(rank: int | None, named: list[Cluster]) -> tuple[list[Clust
     return named[:rank - 1], named[rank - 1] if len(named) >= rank else None
 
 
-def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]], n_candidates: int,
-                      params: "EventParams") -> bool:
+def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]],
+                      n_candidates: "int | Callable[[], int]", params: "EventParams") -> bool:
     """Do the figures an article has in common with an event tell it apart? `shared`: those it
     states with the event; `others`: those it states with each other candidate event; `n_candidates`:
-    the events of its kind naming its persons (or places), whatever their time. With a sure
+    the events of its kind naming its persons (or places), whatever their time (or a function
+    counting them, called only when the rule needs the count: counting reads a whole story). With a sure
     publication date, `min_shared_figures`; without, `min_shared_figures_unanchored` that are at
     least `min_shared_figure_share` of the figures it states, or, among `few_events` or fewer
     candidates, one figure no other candidate states."""
@@ -1092,7 +1347,40 @@ def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[s
     if len(shared) >= params.min_shared_figures_unanchored and len(shared) >= params.min_shared_figure_share * stated:
         return True
     stated_elsewhere = frozenset().union(*others)
-    return n_candidates <= params.few_events and len(shared - stated_elsewhere) >= params.min_shared_figures
+    if len(shared - stated_elsewhere) < params.min_shared_figures:
+        return False
+    return (n_candidates() if callable(n_candidates) else n_candidates) <= params.few_events
+
+
+def _undated_candidate_pairs(docs: list[str], frames: dict[str, Frame], near: dict[str, set[str]],
+                             params: "EventParams") -> set[tuple[str, str]]:
+    """The pairs (a, b), a before b in `docs`, that `_undated_pair_strength` may find one event:
+    a wire copy, or the same day named, or the figures in common it asks (`min_shared_figures`
+    when both publication dates are sure, else `min_shared_figures_unanchored`): pairs sharing
+    one of their sets of that many figures. The other pairs of a story's articles are never weighed."""
+    both_sure, otherwise = params.min_shared_figures, params.min_shared_figures_unanchored
+    if min(both_sure, otherwise) < 1:
+        return {(a, b) for i, a in enumerate(docs) for b in docs[i + 1:]}
+    sharing: dict[tuple, list[str]] = defaultdict(list)
+    many: set[str] = set()  # so many figures that their sets are not listed: paired with all
+    for d in docs:
+        f = frames[d]
+        if f.day_month:
+            sharing[("day", f.day_month)].append(d)
+        figures = sorted(_figures(f))
+        sizes = [("any", otherwise)] + ([("sure", both_sure)] if has_sure_publication(f) else [])
+        if sum(math.comb(len(figures), k) for _, k in sizes) > MAX_FIGURE_SETS:
+            many.add(d)
+            continue
+        for among, k in sizes:
+            for held in itertools.combinations(figures, k):
+                sharing[(among, held)].append(d)
+    out = {(a, b) for ds in sharing.values() for i, a in enumerate(ds) for b in ds[i + 1:]}
+    if many or near:
+        position = {d: i for i, d in enumerate(docs)}
+        out |= {(min(a, b, key=position.get), max(a, b, key=position.get)) for a in many for b in docs if b != a}
+        out |= {(a, b) for a in docs for b in near.get(a, ()) if position.get(b, -1) > position[a]}
+    return out
 
 
 def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict[str, set[str]],
@@ -1118,7 +1406,7 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
         return 1.0 + _cosine(_words(f), _words(g), idf)
     # identified, not merely alike: the same day named, or figures in common
     same_day = bool(f.day_month) and f.day_month == g.day_month
-    shared_figures = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX) and t in g.content)
+    shared_figures = sum(1 for t in _figures(f) if t in g.content)
     # with no sure publication date on both sides, one figure in common is a coincidence among the
     # events of one story (as for an article joining a dated event)
     anchored = has_sure_publication(f) and has_sure_publication(g)

@@ -9,6 +9,7 @@ params.yaml (pipeline/execution.py).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 
@@ -23,6 +24,10 @@ log = logging.getLogger("pipeline.aggregate")
 
 def main() -> None:
     setup_logging()
+    # the stage holds millions of small objects (frames, term sets, clusters) for its whole run:
+    # collecting the young generation every 700 allocations rescans them for nothing (measured at
+    # 7,600 files: 12 % less CPU, the same peak memory)
+    gc.set_threshold(100_000, 50, 100)
     params = settings_from_params(AggregateParams, load_params("aggregate"), "aggregate")
     inputs = {name: read_table(name) for name in INPUT_TABLES}
     with open_engine(load_execution()) as engine:

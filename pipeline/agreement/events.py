@@ -707,7 +707,7 @@ class _Idf(dict):
         held = self.norms.get(id(words))
         if held is not None and held[1] == len(words):
             return held[2]
-        value = math.sqrt(sum(self.get(t, 1.0) ** 2 for t in words))
+        value = math.sqrt(math.fsum(self.get(t, 1.0) ** 2 for t in words))
         self.norms[id(words)] = (words, len(words), value)
         return value
 
@@ -727,11 +727,13 @@ def _cosine(a: Counter | frozenset, b: Counter | frozenset, idf: dict[str, float
         return 0.0
     if isinstance(idf, _Idf):
         na, nb = idf.norm(a), idf.norm(b)
-        # the same squares summed in the same order as below, looked up rather than raised
-        return sum(map(idf.squared.__getitem__, shared)) / (na * nb) if na and nb else 0.0
-    na = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_a))
-    nb = math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in keys_b))
-    return sum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
+        # the same squares as below, looked up rather than raised
+        return math.fsum(map(idf.squared.__getitem__, shared)) / (na * nb) if na and nb else 0.0
+    # fsum: exactly rounded, so the same whatever order a set of strings iterates in (it changes
+    # with the hash seed of each run; a plain sum could tip a tie and so an event)
+    na = math.sqrt(math.fsum(idf.get(t, 1.0) ** 2 for t in keys_a))
+    nb = math.sqrt(math.fsum(idf.get(t, 1.0) ** 2 for t in keys_b))
+    return math.fsum(idf.get(t, 1.0) ** 2 for t in shared) / (na * nb) if na and nb else 0.0
 
 
 def cluster_documents(frames: dict[str, Frame], params: EventParams,

@@ -224,7 +224,12 @@ def test_anomalies_use_the_same_interval_module():
     ("In migliaia per l'ultimo saluto al sindaco.", "funeral"),
 ])
 def test_event_words_of_any_kind_of_news(text, kind):
+    import re
+
+    from pipeline.agreement.build import EVENT_PREFILTER
+
     assert [k for _, _, k in ev.event_words(text)][:1] == [kind]
+    assert re.search(EVENT_PREFILTER, text.lower())  # the stage reads the sentence (build's cheap prefilter)
 
 
 @pytest.mark.parametrize("text, kind, subject", [

@@ -247,6 +247,18 @@ def test_what_an_event_is_about_is_read_after_its_word(text, kind, subject):
     assert found == kind and ev.event_subject(text, end, kind) == subject
 
 
+def test_a_cue_of_another_occasion_typed_with_one_slip_still_marks_it():
+    # "il proossimo concerto del 1° aprile": the next concert, not the one reported
+    import datetime as dt
+
+    text = "Per il proossimo concerto del 1° aprile sono attese 97mila persone."
+    reading = ev.read_sentence(text, [(text.index("1°"), dt.date(2026, 4, 1))])
+    assert [(kind, other) for _, _, kind, other, _ in reading.words] == [("concert", True)]
+    # control: a real word one slip from a cue stays itself ("scorto" is not "scorso")
+    text = "Il pubblico ha scorto il concerto dai maxischermi."
+    assert [(kind, other) for _, _, kind, other, _ in ev.read_sentence(text, []).words] == [("concert", False)]
+
+
 def test_subjects_typed_with_one_slip_per_word_are_one_subject():
     assert ev.subjects_fit({"legge coonsumo"}, {"legge consumo"})
     assert not ev.subjects_fit({"legge elettorale"}, {"legge bilancio"})

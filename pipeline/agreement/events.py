@@ -77,7 +77,7 @@ import polars as pl
 from pipeline.common import stable_id
 from pipeline.nlp.italian import MONTHS
 from pipeline.nlp.places import canonical_place, cities_differ, places_meet
-from pipeline.nlp.text import one_slip_apart
+from pipeline.nlp.text import one_slip_apart, slips_read
 
 # --- the event lexicon --------------------------------------------------------------------------
 # (regex of the word forms, kind). General Italian news vocabulary, matched on lower-cased text.
@@ -435,26 +435,44 @@ class SentenceReading:
     names_month: bool = False  # it names a month, resolved or not
 
 
+# The words that mark another occasion, read through one slip of typing ("il proossimo concerto"):
+# a slipped cue would make the next event's date the article's own.
+OCCASION_CUES = frozenset((
+    "prossimo", "prossima", "prossimi", "prossime", "precedente", "precedenti", "scorso", "scorsa", "scorsi",
+    "scorse", "successivo", "successiva", "successivi", "successive", "passato", "passata", "previsto", "prevista",
+))
+_OCCASION_CUE_CANDIDATE_RE = re.compile(r"(?<![a-zàèéìòù])[psP][a-zàèéìòù]{4,10}(?![a-zàèéìòù])")
+
+
 def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tuple[int, dt.date]] = ()) -> SentenceReading:
     """What a sentence says about events (see SentenceReading). `dates`: its day dates with
     offsets; `months`: its month-precision dates ("a marzo")."""
     low = text.lower()
+    # the cues read through slips of typing; offsets stay those of `low` (only searched, never indexed)
+    cued = slips_read(low, _OCCASION_CUE_CANDIDATE_RE, OCCASION_CUES)
     words = []
     marks = None
     for start, end, kind in event_words(text):
         if DENIED_BEFORE_RE.search(low[max(0, start - 25):start]):
             continue
         near = _window(text, start, end, NEAR_WORDS)
+        if cued != low:
+            near = slips_read(near, _OCCASION_CUE_CANDIDATE_RE, OCCASION_CUES)
         if marks is None:
             marks = [m.start() for m in CLAUSE_MARK_RE.finditer(low)]
         clause = _clause(low, start, end, marks)
         words.append((start, end, kind, bool(OTHER_MODIFIER_RE.search(near) or PLUPERFECT_RE.search(clause)
                                              or AFTER_EVENTS_RE.fullmatch(low[start:end])),
-                      bool(FUTURE_CUE_RE.search(clause))))
-    marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(low[max(0, at - 60):at]) or OTHER_DATE_AFTER_RE.match(low, at)))
+                      bool(FUTURE_CUE_RE.search(clause if cued == low else
+                                                slips_read(clause, _OCCASION_CUE_CANDIDATE_RE, OCCASION_CUES)))))
+    def before(at: int) -> str:
+        window = low[max(0, at - 60):at]
+        return window if cued == low else slips_read(window, _OCCASION_CUE_CANDIDATE_RE, OCCASION_CUES)
+
+    marked = [(at, day, bool(OTHER_DATE_CUE_RE.search(before(at)) or OTHER_DATE_AFTER_RE.match(low, at)))
               for at, day in dates]
-    return SentenceReading(words, bool(OTHER_PAST_RE.search(low) or PLUPERFECT_RE.search(low)),
-                           bool(OTHER_FUTURE_RE.search(low) or FUTURE_TENSE_RE.search(low)), marked,
+    return SentenceReading(words, bool(OTHER_PAST_RE.search(cued) or PLUPERFECT_RE.search(low)),
+                           bool(OTHER_FUTURE_RE.search(cued) or FUTURE_TENSE_RE.search(low)), marked,
                            [d for _, d in months], bool(MONTH_NAME_RE.search(low)))
 
 

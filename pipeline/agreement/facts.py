@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import polars as pl
-import simplemma
 
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
 from pipeline.common import stable_id
-from pipeline.nlp.text import ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, lemma_of, one_slip_apart, predicate_signs, shorten, stem
+from pipeline.nlp.text import (ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, is_italian_word, lemma_of, one_slip_apart,
+                               predicate_signs, shorten, stem)
 from pipeline.schemas import TABLES
 
 FACT_COLUMNS = TABLES["facts"].polars_schema
@@ -158,10 +158,7 @@ EXPECTING_VERBS = frozenset(("attendevano", "attendeva", "attendono", "aspettava
 
 
 def _is_known_word(word: str) -> bool:
-    try:
-        return simplemma.is_known(word, lang="it")
-    except Exception:  # a library failure on one odd token must not stop the run
-        return True
+    return is_italian_word(word)
 
 
 def with_cue_slips_read(text: str) -> str:

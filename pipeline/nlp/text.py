@@ -446,3 +446,26 @@ def one_slip_apart(a: str, b: str) -> bool:
         return a[i + 1:] == b[i + 1:] or (a[i + 2:] == b[i + 2:] and a[i] == b[i + 1] and a[i + 1] == b[i])
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
     return longer[i + 1:] == shorter[i:]
+
+
+def is_italian_word(word: str) -> bool:
+    """Does simplemma's Italian dictionary know the word? (True when the library fails on an odd
+    token: a word it cannot read is never rewritten as a slip of another.)"""
+    try:
+        return simplemma.is_known(word, lang="it")
+    except Exception:  # a library failure on one odd token must not stop the run
+        return True
+
+
+def slips_read(text: str, candidates: re.Pattern, words: frozenset[str]) -> str:
+    """`text` (lower case) with each word that `candidates` finds, is no Italian word and is one
+    slip of typing from exactly one of `words`, read as that word ("proossimo" -> "prossimo")."""
+    return candidates.sub(lambda m: _slip_of(m.group(0), words) or m.group(0), text)
+
+
+@lru_cache(maxsize=100_000)
+def _slip_of(word: str, words: frozenset[str]) -> str | None:
+    if word in words:
+        return None
+    near = [w for w in words if one_slip_apart(word, w)]
+    return near[0] if len(near) == 1 and not is_italian_word(word) else None

@@ -31,7 +31,7 @@ def people(surface: str, value: float) -> tuple:
 def event_of_doc(out: dict[str, pl.DataFrame], sent_id: str) -> tuple[str | None, str | None]:
     """(event_id, identified_by) of the event a sentence's facts belong to."""
     facts = out["facts"].filter(pl.col("sent_id") == sent_id)
-    if facts.height == 0:
+    if facts.height == 0 or facts["event_id"][0] is None:
         return None, None
     eid = facts["event_id"][0]
     row = out["events"].filter(pl.col("event_id") == eid)

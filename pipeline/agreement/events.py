@@ -358,17 +358,17 @@ SUBJECT_RULES: dict[str, re.Pattern] = {
     "vote": re.compile(r"(?:\s+finale)?\s+(?:sul|sulla|sullo|sui|sugli|sulle|sull['’])\s*"
                        + _WORD + r"(?:\s+(?:per|sul|sulla|sugli|sulle|di|del|della|dei|delle) " + _ART
                        + r")?\s*([a-zàèéìòù]{3,})?"),
-    # "l'aula ha votato la mozione sul trasporto pubblico"
-    "votato": re.compile(r"\s+(?:il |la |lo |l['’])" + _WORD + r"(?:\s+(?:per|sul|sulla|sugli|sulle|di|del|della|dei|delle) "
-                         + _ART + r")?\s*([a-zàèéìòù]{3,})?"),
 }
+# after the verb: "l'aula ha votato la mozione sul trasporto pubblico"
+VOTED_SUBJECT_RE = re.compile(r"\s+(?:il |la |lo |l['’])" + _WORD + r"(?:\s+(?:per|sul|sulla|sugli|sulle|di|del|della|dei|delle) "
+                              + _ART + r")?\s*([a-zàèéìòù]{3,})?")
 
 
 def event_subject(text: str, end: int, kind: str) -> str | None:
     """What the event named by the word ending at `end` is about ("sanità" for "sciopero della
     sanità"; "piano casa" for "voto sul piano per la casa"), or None when the text does not say."""
     low = text.lower()
-    rule = SUBJECT_RULES["votato"] if kind == "vote" and low.endswith("votato", 0, end) else SUBJECT_RULES.get(kind)
+    rule = VOTED_SUBJECT_RE if kind == "vote" and low.endswith("votato", 0, end) else SUBJECT_RULES.get(kind)
     m = rule.match(low, end) if rule else None
     if m is None:
         return None

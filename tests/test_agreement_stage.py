@@ -245,6 +245,26 @@ def test_votes_for_and_against_are_two_measures():
     assert len(pairs) == 1 and wrong in next(iter(pairs)) and against not in next(iter(pairs))
 
 
+def test_a_side_typed_with_one_slip_is_read_and_votes_of_no_side_are_listed_not_compared():
+    # "voti conrari", "asetnuti": the sides read through the slip; "93 voti" with no side says
+    # which votes nowhere, so it is compared with none
+    c = Corpus()
+    for doc in ("d1", "d2", "d3", "d4"):
+        c.doc(doc, f"src-{doc}", FEB12)
+        c.sent(doc, "Il voto sulla riforma si è svolto oggi al Senato.", dates=[("oggi", FEB12)])
+    against = c.sent("d1", "I voti conrari sono stati 93.", quantities=[count("93", 93, "voti")])
+    abstained = c.sent("d2", "Gli asetnuti sono stati 8.", quantities=[count("8", 8, "asetnuti")])
+    c.sent("d3", "I voti contrari sono stati 71.", quantities=[count("71", 71, "voti")])
+    no_side = c.sent("d4", "Il testo ha raccolto 140 voti.", quantities=[count("140 voti", 140, "voti")])
+    out = c.run()
+    measure = dict(zip(out["facts"]["sent_id"], out["facts"]["measure"]))
+    comparable = dict(zip(out["facts"]["sent_id"], out["facts"]["is_comparable"]))
+    assert measure[against] == "voti contrari" and measure[abstained] == "voti astenuti"
+    assert not comparable[no_side]
+    pairs = conflict_pairs(out, "quantity")
+    assert len(pairs) == 1 and against in next(iter(pairs))
+
+
 # --- polarity and attribution ---------------------------------------------------------------------
 
 def test_a_negated_statement_is_a_polarity_conflict():

@@ -36,7 +36,7 @@ import polars as pl
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
 from pipeline.common import stable_id
 from pipeline.nlp.text import (ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, is_italian_word, lemma_of, one_slip_apart,
-                               predicate_signs, shorten, stem)
+                               predicate_signs, shorten, slips_read, stem)
 from pipeline.schemas import TABLES
 
 FACT_COLUMNS = TABLES["facts"].polars_schema
@@ -76,6 +76,9 @@ SIDE_RULES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\bgrav[ei]\b"), "gravi"),
     (re.compile(r"\bliev[ei]\b"), "lievi"),
 )
+# the side words read through one slip of typing ("conrari", "asetnuti")
+SIDE_WORDS = frozenset(("favorevoli", "favorevole", "contrari", "contrario", "astenuti", "astenuto"))
+SIDE_SLIP_RE = re.compile(r"(?<![a-zàèéìòù])[acf][a-zàèéìòù]{6,10}(?![a-zàèéìòù])")
 SIDED_NOUNS = {"voti": "voti", "voto": "voti", "drone": "droni", "droni": "droni", "feriti": "feriti", "missile": "missili",
                "missili": "missili", "astenuti": "voti"}
 # A toll restates its count even after a definite article: "i tre feriti sono stati dimessi" says
@@ -674,7 +677,8 @@ def build_facts(
                 measure = f"periodo ({unit})"
         else:
             noun_key = fold_noun(noun)
-            side = _side(before[-35:], after[:25], noun)
+            side = _side(slips_read(before[-35:], SIDE_SLIP_RE, SIDE_WORDS), slips_read(after[:25], SIDE_SLIP_RE, SIDE_WORDS),
+                         noun)
             if side and (noun_key is None or noun_key in SIDED_NOUNS.values()):
                 noun_key = f"{noun_key or 'voti'} {side}" if side in ("favorevoli", "contrari", "astenuti") or noun_key else None
             if noun_key is None and qkind == "count":
@@ -697,7 +701,8 @@ def build_facts(
                 measure = "visitatori"
             else:
                 measure = base
-            comparable = noun_key is not None or qkind == "money"
+            comparable = (noun_key is not None or qkind == "money") and noun_key != "voti"
+            # (votes with no side read, "i voti conrari sono stati 93": which votes is the measure)
             if noun and noun.isupper() and len(noun) > 1:
                 comparable = False  # "2 MAG": a dateline, not a count
         modality = "outcome" if measure.startswith("capienza") else modality_of(before, after, qkind == "count")

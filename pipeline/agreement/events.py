@@ -1363,7 +1363,7 @@ def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[s
     candidates, one figure no other candidate states."""
     if has_sure_publication(f):
         return len(shared) >= params.min_shared_figures
-    stated = sum(1 for t in f.content if t.startswith(FIGURE_PREFIX))
+    stated = len(_figures(f))
     if len(shared) >= params.min_shared_figures_unanchored and len(shared) >= params.min_shared_figure_share * stated:
         return True
     stated_elsewhere = frozenset().union(*others)
@@ -1433,7 +1433,7 @@ def _undated_pair_strength(f: Frame, g: Frame, idf: dict[str, float], near: dict
     needed = params.min_shared_figures if anchored else params.min_shared_figures_unanchored
     if not anchored:
         # ... and, as for joining a dated event, most of the figures each states
-        stated = max(sum(1 for t in x.content if t.startswith(FIGURE_PREFIX)) for x in (f, g))
+        stated = max(len(_figures(f)), len(_figures(g)))
         needed = max(needed, math.ceil(params.min_shared_figure_share * stated))
     if not (same_day or shared_figures >= needed):
         return None

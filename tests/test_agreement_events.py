@@ -121,11 +121,18 @@ def test_one_figure_in_common_identifies_the_call_when_the_publication_date_is_s
     assert identified_by == "date" and out["events"].filter(pl.col("event_id") == eid)["event_date"][0] == MAR18
 
 
+def worded_frame(doc: str, kind: str, day: dt.date | None, persons=(), places=(), words=(), **kw):
+    """The frame of a report whose words (and figures, "#count:175") are both its lead terms and
+    what it says about its event; `day` is its event's date and its publication date."""
+    from pipeline.agreement import events as ev
+
+    words = frozenset(words)
+    return ev.Frame(doc, kind, day, day, frozenset(persons), frozenset(places), words, content=words, **kw)
+
+
 def call_frames(undated_figures: set[str]) -> dict:
     """Two dated reports of each of three calls between the same leaders (the March one speaking
     of prisoners), and an undated report "u" speaking of prisoners with the figures given."""
-    from pipeline.agreement import events as ev
-
     persons = frozenset({"donald-trump", "vladimir-putin"})
     words = {"telefonata", "leader", "colloquio", "cremlino"}
     figures = {FEB12: {"#duration:90.0", "#count:2.0"}, MAR18: {"#duration:120.0", "#count:25000.0"},
@@ -134,10 +141,8 @@ def call_frames(undated_figures: set[str]) -> dict:
     for day, figs in figures.items():
         extra = {"prigionieri", "scambio"} if day == MAR18 else {"energia"}
         for j in range(2):
-            content = frozenset(words | extra | figs)
-            frames[f"{day}-{j}"] = ev.Frame(f"{day}-{j}", "call", day, day, persons, frozenset(), content, content=content)
-    content = frozenset(words | {"prigionieri", "scambio"} | undated_figures)
-    frames["u"] = ev.Frame("u", "call", None, None, persons, frozenset(), content, content=content)
+            frames[f"{day}-{j}"] = worded_frame(f"{day}-{j}", "call", day, persons, words=words | extra | figs)
+    frames["u"] = worded_frame("u", "call", None, persons, words=words | {"prigionieri", "scambio"} | undated_figures)
     return frames
 
 
@@ -173,12 +178,10 @@ def test_a_day_named_without_a_year_against_figures_of_another_call_abstains():
     frames = {}
     for day, figs in ((old, {"#duration:90.0"}), (other, {"#duration:150.0", "#count:175.0", "tregua", "energia", "sanzioni"})):
         for j in range(2):
-            content = words | figs
-            frames[f"{day}-{j}"] = ev.Frame(f"{day}-{j}", "call", day, day, persons, frozenset(), content, content=content)
+            frames[f"{day}-{j}"] = worded_frame(f"{day}-{j}", "call", day, persons, words=words | figs)
 
     def undated(figs):
-        content = words | figs
-        return ev.Frame("u", "call", None, None, persons, frozenset(), content, content=content, day_month=(3, 18))
+        return worded_frame("u", "call", None, persons, words=words | figs, day_month=(3, 18))
 
     clusters, of_doc = ev.cluster_documents({**frames, "u": undated({"#duration:150.0", "#count:175.0"})}, ev.EventParams())
     assert of_doc["u"].identified_by == "article"
@@ -197,8 +200,8 @@ def test_two_undated_articles_sharing_two_of_the_five_figures_each_states_stay_a
 
     def pair(extra_a, extra_b):
         shared = {"#duration:120.0", "#count:25000.0"}
-        return {d: ev.Frame(d, "call", None, None, persons, frozenset(), frozenset(words | shared | extra),
-                            content=frozenset(words | shared | extra)) for d, extra in (("a", extra_a), ("b", extra_b))}
+        return {d: worded_frame(d, "call", None, persons, words=words | shared | extra)
+                for d, extra in (("a", extra_a), ("b", extra_b))}
 
     clusters, of_doc = ev.cluster_documents(pair({"#count:43000.0", "#count:6000.0", "#count:28000.0"},
                                                  {"#count:41000.0", "#count:7000.0", "#count:29000.0"}), ev.EventParams())
@@ -648,11 +651,8 @@ JAN22 = dt.date(2026, 1, 22)
 
 
 def quake_frames(places_a: set[str], places_b: set[str]):
-    from pipeline.agreement import events as ev
-
     words = {"scossa", "magnitudo", "sfollati", "feriti", "#other:4.6"}
-    return {d: ev.Frame(d, "earthquake", JAN22, JAN22, frozenset(), frozenset(p), frozenset(words), content=frozenset(words))
-            for d, p in (("a", places_a), ("b", places_b))}
+    return {d: worded_frame(d, "earthquake", JAN22, places=p, words=words) for d, p in (("a", places_a), ("b", places_b))}
 
 
 def test_reports_in_the_marche_and_in_the_maceratese_on_one_day_are_one_earthquake():
@@ -692,11 +692,8 @@ def test_a_square_of_the_same_name_in_two_towns_is_not_one_place():
 
 def day_frames(specs) -> dict:
     """Frames of reports dated JAN22: (doc, kind, persons, places)."""
-    from pipeline.agreement import events as ev
-
     words = frozenset({"lavoratori", "logistica", "piazza", "sindacati", "adesione"})
-    return {d: ev.Frame(d, kind, JAN22, JAN22, frozenset(persons), frozenset(places), words, content=words)
-            for d, kind, persons, places in specs}
+    return {d: worded_frame(d, kind, JAN22, persons, places, words) for d, kind, persons, places in specs}
 
 
 def test_a_strike_and_the_march_of_its_workers_reported_the_same_day_are_one_event():
@@ -742,8 +739,8 @@ def test_two_marches_in_one_city_on_one_day_about_different_things_are_two_event
 
     words = frozenset({"corteo", "piazza", "manifestanti", "striscioni", "centro"})
     specs = [("p1", "pace"), ("p2", "pace"), ("a1", "caro"), ("a2", "caro"), ("x", None)]
-    frames = {d: ev.Frame(d, "demonstration", JAN22, JAN22, frozenset(), frozenset({"napoli"}), words, content=words,
-                          subject=frozenset({s}) if s else frozenset()) for d, s in specs}
+    frames = {d: worded_frame(d, "demonstration", JAN22, places={"napoli"}, words=words,
+                              subject=frozenset({s}) if s else frozenset()) for d, s in specs}
     clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
     assert of_doc["p1"] is of_doc["p2"] and of_doc["a1"] is of_doc["a2"] and of_doc["p1"] is not of_doc["a1"]
     # control: one march, one report naming what it is about and one not

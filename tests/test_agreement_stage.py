@@ -280,6 +280,18 @@ def test_a_negated_statement_is_a_polarity_conflict():
     assert stance[d] == "conflicts" and stance[a] == stance[b] == "supports"
 
 
+def test_what_a_participle_or_a_there_is_denies_conflicts_with_its_affirmation():
+    c = Corpus()
+    for doc in ("d1", "d2", "d3", "d4"):
+        c.doc(doc, f"src-{doc}", FEB12)
+        c.sent(doc, "Lo sciopero dei trasporti si è svolto oggi a Torino.", dates=[("oggi", FEB12)])
+    kept = c.sent("d1", "Durante lo sciopero sono stati garantiti i servizi minimi.")
+    denied = c.sent("d2", "Durante lo sciopero non sono stati garantiti i servizi minimi.")
+    calm = c.sent("d3", "Non ci sono stati disordini davanti alla stazione.")
+    trouble = c.sent("d4", "Ci sono stati disordini davanti alla stazione.")
+    assert conflict_pairs(c.run(), "polarity") == {frozenset((kept, denied)), frozenset((calm, trouble))}
+
+
 def test_polarity_needs_the_same_subject():
     c = Corpus().doc("d1", "alfa", FEB12).doc("d2", "beta", FEB12)
     for doc in ("d1", "d2"):

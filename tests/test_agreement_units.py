@@ -68,6 +68,37 @@ def test_neither_confirm_nor_deny_is_not_a_stance():
     assert "confermare" not in polarity("Peskov ha detto di non potere né confermare né smentire la notizia.")
 
 
+@pytest.mark.parametrize("text, base, sign", [
+    # negative concord: an n-word after "non" repeats the negation
+    ("La Casa Bianca non ha mai confermato il colloquio.", "confermare", -1),
+    ("Il testo non è stato mai firmato dalle parti.", "firmare", -1),
+    ("Nessuno ha confermato la notizia in serata.", "confermare", -1),
+    # "non solo", "non appena" deny nothing
+    ("Non solo ha confermato il vertice, ma ha anche fissato la data.", "confermare", 1),
+    ("Non appena ha confermato la data, il ministro è partito.", "confermare", 1),
+    # a participle after an auxiliary is its verb, whatever its gender and number
+    ("Sono stati garantiti i collegamenti essenziali.", "garantire", 1),
+    ("Non sono state garantite le corse minime.", "garantire", -1),
+    ("Alla fine non è stata diffusa alcuna nota comune.", "diffondere", -1),
+    # "c'è", "ci sono stati": the existence of what follows
+    ("Non ci sono stati scontri davanti alla prefettura.", "esserci scontro", -1),
+    ("Ci sono stati scontri davanti alla prefettura.", "esserci scontro", 1),
+    ("Non c'è stato nessun ferito tra i manifestanti.", "esserci ferire", -1),
+    ("In serata ci sono stati feriti lungo il corteo.", "esserci ferire", 1),
+])
+def test_polarity_reads_concord_participles_and_existence(text, base, sign):
+    assert polarity(text)[base] == sign
+
+
+def test_what_exists_keeps_its_modifier_and_a_modal_is_no_statement():
+    # "feriti gravi" is not denied by "feriti", nor the reverse
+    assert "esserci ferire" not in polarity("Non ci sono stati feriti gravi in città.")
+    assert polarity("Non ci sono stati gravi disordini.") == polarity("Non ci sono stati disordini gravi.") \
+        == {"esserci disordine grave": -1}
+    assert "dovere" not in polarity("I soccorritori non sono dovuti intervenire.")
+    assert "esserci" not in " ".join(polarity("Non ci ha detto nulla il portavoce."))
+
+
 def test_a_negated_noun_is_not_a_polarity():
     assert "decisione" not in polarity("Nessuna decisione è stata presa.")
 

@@ -35,7 +35,7 @@ import polars as pl
 
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
 from pipeline.common import stable_id
-from pipeline.nlp.text import (ANTONYMS, NEGATORS, PREDICATE_SYNONYMS, is_italian_word, lemma_of, one_slip_apart,
+from pipeline.nlp.text import (ANTONYMS, NEGATORS, is_italian_word, lemma_of, one_slip_apart, predicate_lemmas,
                                predicate_signs, shorten, slips_read, stem)
 from pipeline.schemas import TABLES
 
@@ -815,8 +815,8 @@ def _polarity_rows(sentences: pl.DataFrame, tokens: pl.DataFrame, meta: dict, at
     if not wanted:
         return []
     bases = {b for _, b in wanted}
-    folded = pl.col("lemma").replace(ANTONYMS).replace(PREDICATE_SYNONYMS)
-    hits = tok.filter(folded.is_in(list(bases)))
+    lemmas = predicate_lemmas(bases, tok["lemma"].unique().to_list())
+    hits = tok.filter(pl.col("lemma").is_in(list(lemmas)))
     more = [s for s in hits["sid"].unique().to_list() if s not in signs_of]
     for sid, seq in _sequences(tok.filter(pl.col("sid").is_in(more))).items():
         signs_of[sid] = predicate_signs(seq)

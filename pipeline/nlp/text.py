@@ -297,31 +297,122 @@ def polarity(text: str, tokens: list[Token] | None = None) -> dict[str, int]:
 
 def predicate_signs(seq: list[tuple]) -> dict[str, tuple[int, int]]:
     """The polarity rule of `polarity` over a token sequence of (text, lemma, is_clause_break, …):
-    base predicate -> (sign, index of its token in `seq`)."""
+    base predicate -> (sign, index of its token in `seq`).
+
+    Italian negative concord: an n-word inside an open negation ("non ha *mai* confermato", "non
+    c'è stato *nessun* ferito") repeats that negation, it does not cancel it. A participle after an
+    auxiliary is its verb ("sono stati garantiti" -> garantire; simplemma reads "garantiti" as the
+    adjective "garantito"), and "c'è / ci sono (stati)" + noun states that noun's existence
+    (`EXISTENCE_PREFIX` + its lemma: "non ci sono stati disordini")."""
     signs: dict[str, set[int]] = {}
     where: dict[str, int] = {}
     pending: list[int] = []  # remaining scope (content words) of each open negator
+    existential = False  # "c'è", "ci sono stati": the next noun is what exists or not
     for i, item in enumerate(seq):
         text, lemma, is_break = item[0], item[1], item[2]
         if is_break:
-            pending = []
+            pending, existential = [], False
             continue
         if text in NEGATORS:
+            if text == "non" and i + 1 < len(seq) and seq[i + 1][0] in NOT_NEGATING_AFTER_NON:
+                continue  # "non solo … ma anche", "non appena": nothing is denied
+            if text in CONCORD_WORDS and pending:
+                continue  # "non … mai", "non … nessun": one negation
             # "né X né Y" negates X and Y once each: a new "né" replaces the open scopes, while
             # "non" stacks ("non è irrealistico" cancels out).
             pending = [NEGATION_SCOPE] if text in ("né", "ne'") else pending + [NEGATION_SCOPE]
             continue
+        if text in THERE_WORDS and i + 1 < len(seq) and not seq[i + 1][2] and seq[i + 1][0] in BE_FORMS:
+            existential = True
+            continue
+        if existential and (text in BE_FORMS or text in EXISTENCE_DETERMINERS):
+            continue
         if not _is_content_word(text, lemma) and lemma not in ANTONYMS:
             continue
         flip = -1 if lemma in ANTONYMS else 1
-        base = predicate_base(lemma)
         negations = len(pending)
         pending = [n - 1 for n in pending if n > 1]
+        if existential:
+            existential = False
+            if text.isalpha():
+                base = _existence_base(seq, i)
+                signs.setdefault(base, set()).add(-1 if negations % 2 else 1)
+                where.setdefault(base, i)
+            continue
+        if _after_auxiliary(seq, i):
+            lemma = participle_verb(lemma)
+            if lemma in STOPWORDS:
+                continue  # "sono dovute intervenire": the modal is no statement
+        base = predicate_base(lemma)
         if not _is_predicate(lemma) or (i and not seq[i - 1][2] and seq[i - 1][0] in DETERMINERS):
             continue
         signs.setdefault(base, set()).add(flip * (-1 if negations % 2 else 1))
         where.setdefault(base, i)
     return {base: (next(iter(s)), where[base]) for base, s in signs.items() if len(s) == 1}
+
+
+# "non" before these denies nothing: "non solo", "non soltanto", "non appena"
+NOT_NEGATING_AFTER_NON = frozenset({"solo", "soltanto", "appena", "unicamente"})
+# n-words that, after "non" (or another negator) in one clause, repeat its negation
+CONCORD_WORDS = frozenset({"mai", "nessuno", "nessuna", "nessun", "nemmeno", "neanche", "neppure"})
+# "c'è", "ci sono", "c'erano stati": existence of the noun that follows
+THERE_WORDS = frozenset({"c", "ci"})
+BE_FORMS = frozenset("è e era erano sono sarà saranno fu furono sia siano fosse fossero stato stata stati state".split())
+EXISTENCE_DETERMINERS = frozenset("alcun alcuna alcuno alcuni alcune un una uno dei degli delle del della dello più".split())
+EXISTENCE_PREFIX = "esserci "
+# qualifiers after the noun that change what is said to exist ("feriti gravi", "scontri violenti")
+EXISTENCE_QUALIFIERS = frozenset("grave gravissimo serio lieve leggero particolare significativo rilevante importante "
+                                 "nuovo ulteriore grosso violento".split())
+# Auxiliaries before a past participle: "è stata diffusa", "hanno garantito", "viene confermato"
+AUXILIARIES = frozenset("è sono era erano sarà saranno fu furono sia siano stato stata stati state ha hanno aveva "
+                        "avevano avrà avranno abbia abbiano viene vengono veniva venivano verrà verranno".split())
+_PARTICIPLE_ENDINGS = ("ato", "ito", "uto", "eso", "uso", "sto", "rto", "sso", "lto", "nto")
+
+
+def _existence_base(seq: list[tuple], i: int) -> str:
+    """The base of "c'è / ci sono" + the noun at seq[i]: the noun's lemma, with a qualifier next to
+    it ("non ci sono stati feriti gravi" does not deny "ci sono stati feriti"; "gravi disordini" =
+    "disordini gravi")."""
+    lemma = seq[i][1]
+    nxt = seq[i + 1] if i + 1 < len(seq) and not seq[i + 1][2] else None
+    if lemma in EXISTENCE_QUALIFIERS and nxt is not None and nxt[0].isalpha():
+        return f"{EXISTENCE_PREFIX}{participle_verb(nxt[1])} {lemma}"
+    noun = participle_verb(lemma)  # "feriti" and "ferito" read alike
+    return f"{EXISTENCE_PREFIX}{noun} {nxt[1]}" if nxt is not None and nxt[1] in EXISTENCE_QUALIFIERS \
+        else EXISTENCE_PREFIX + noun
+
+
+def _after_auxiliary(seq: list[tuple], i: int) -> bool:
+    """Is token i right after an auxiliary (a negator or "mai" between them allowed)?"""
+    j = i - 1
+    while j >= 0 and not seq[j][2] and seq[j][0] in NEGATORS:
+        j -= 1
+    return j >= 0 and not seq[j][2] and seq[j][0] in AUXILIARIES
+
+
+@lru_cache(maxsize=50_000)
+def participle_verb(lemma: str) -> str:
+    """The verb of a past participle simplemma read as an adjective ("garantito" -> "garantire",
+    "diffuso" -> "diffondere"); any other lemma unchanged."""
+    if not lemma.endswith(_PARTICIPLE_ENDINGS):
+        return lemma
+    verb = lemma_of(lemma)
+    return verb if verb != lemma and verb.endswith(("are", "ere", "ire", "rre")) else lemma
+
+
+def predicate_lemmas(bases: set[str] | frozenset[str], lemmas) -> set[str]:
+    """The lemmas, among `lemmas`, of tokens that may state one of the predicate `bases`
+    (`predicate_signs`): the base, its antonyms and synonyms, a participle of it, the noun whose
+    existence it is."""
+    nouns = {word for b in bases if b.startswith(EXISTENCE_PREFIX) for word in b[len(EXISTENCE_PREFIX):].split()}
+    out = set()
+    for lemma in lemmas:
+        if not lemma:
+            continue
+        if (predicate_base(lemma) in bases or predicate_base(participle_verb(lemma)) in bases
+                or lemma in nouns or participle_verb(lemma) in nouns):
+            out.add(lemma)
+    return out
 
 
 def _is_content_word(text: str, lemma: str) -> bool:

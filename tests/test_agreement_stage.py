@@ -430,7 +430,21 @@ def test_positive_control_the_same_counts_on_one_bill_are_one_event_and_a_confli
     assert conflict_pairs(out, "quantity") == {frozenset((a, b))}
 
 
-def test_a_few_reports_misdating_an_event_join_it_as_a_date_conflict_but_two_equal_groups_stay_apart():
+def test_two_calls_of_one_pair_days_apart_about_other_things_stay_two():
+    c = Corpus()
+    for i, (day, surface, lead) in enumerate([
+            (FEB12, "12 febbraio", "sullo scambio di prigionieri e sui corridoi umanitari nel Donbass"),
+            (FEB12, "12 febbraio", "sullo scambio di prigionieri e sui corridoi umanitari nel Donbass"),
+            (dt.date(2025, 2, 14), "14 febbraio", "sulle forniture di gas e sul prezzo del petrolio nel Baltico"),
+            (dt.date(2025, 2, 14), "14 febbraio", "sulle forniture di gas e sul prezzo del petrolio nel Baltico")]):
+        c.doc(f"d{i}", f"src-{i}", dt.date(2025, 2, 15))
+        c.sent(f"d{i}", f"Trump e Putin hanno avuto il {surface} una telefonata {lead}.", dates=[(surface, day)])
+    out = c.run()
+    assert out["events"].filter(pl.col("event_type") == "call").height == 2
+    assert conflicts_of(out, "date").height == 0
+
+
+def test_reports_misdating_an_event_join_it_as_a_date_conflict_even_as_many_as_the_others():
     def corpus(n_right: int, n_wrong: int) -> Corpus:
         c = Corpus()
         for i in range(n_right + n_wrong):
@@ -443,6 +457,8 @@ def test_a_few_reports_misdating_an_event_join_it_as_a_date_conflict_but_two_equ
     out = corpus(3, 1).run()
     assert out["events"].filter(pl.col("event_type") == "call").height == 1
     assert conflicts_of(out, "date").height == 3
-    out = corpus(2, 2).run()  # as many say one day as the other: two events, nothing compared
-    assert out["events"].filter(pl.col("event_type") == "call").height == 2
-    assert out["conflicts"].height == 0
+    # as many say one day as the other: one call whose date the outlets dispute, each report of
+    # one day against each of the other
+    out = corpus(2, 2).run()
+    assert out["events"].filter(pl.col("event_type") == "call").height == 1
+    assert conflicts_of(out, "date").height == 4

@@ -748,6 +748,30 @@ def test_two_marches_in_one_city_on_one_day_about_different_things_are_two_event
     assert of_doc["p1"] is of_doc["x"]
 
 
+def test_an_undated_vote_naming_no_one_and_nowhere_is_identified_by_its_bill():
+    # a council's votes are reported by the bill alone: an undated report of the budget vote, its
+    # figures stated by the dated budget reports, joins that vote, never the transport motion's
+    from pipeline.agreement import events as ev
+
+    words = {"aula", "consiglio", "votazione", "approvato", "seduta"}
+    budget, motion = frozenset({"bilancio previsione"}), frozenset({"mozione trasporto"})
+    frames = {
+        "b1": worded_frame("b1", "vote", JAN22, words=words | {"#count:31.0", "#count:12.0"}, subject=budget),
+        "b2": worded_frame("b2", "vote", JAN22, words=words | {"#count:31.0", "#count:12.0"}, subject=budget),
+        "m1": worded_frame("m1", "vote", JAN22 + dt.timedelta(days=20), words=words | {"#count:18.0"}, subject=motion),
+        "u": worded_frame("u", "vote", None, words=words | {"#count:31.0", "#count:12.0"}, subject=budget),
+        # the same report naming no subject: nothing ties it to either vote
+        "x": worded_frame("x", "vote", None, words=words | {"#count:31.0", "#count:12.0"}),
+    }
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is of_doc["b1"] and of_doc["u"].identified_by == "date"
+    assert of_doc["x"].identified_by == "article"
+    # naming the motion instead, the budget vote's figures do not make it the budget vote
+    frames["u"] = worded_frame("u", "vote", None, words=words | {"#count:31.0", "#count:12.0"}, subject=motion)
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is not of_doc["b1"]
+
+
 def test_aftershocks_are_other_earthquakes_than_the_one_reported():
     from pipeline.agreement.events import read_sentence, sentence_relation
 

@@ -886,7 +886,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             touch(c, name)
 
     for c in clusters:
-        for name in set(c.persons) | c.places:
+        for name in cluster_name_keys(c):
             index(c, name)
 
     # the events fitting the persons and places of one kind of article: (time, events) by what
@@ -898,7 +898,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         if near.get(f.doc_id):
             found: dict[int, Cluster] = {}
             for k in compatible_kinds(f.kind):
-                for name in (f.persons or f.places):
+                for name in name_keys(f):
                     for c in by_name.get((k, name), ()):
                         found[id(c)] = c
             for d in near.get(f.doc_id, ()):
@@ -911,7 +911,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         if held is None:
             events = {}
             for k in compatible_kinds(f.kind):
-                for name in (f.persons or f.places):
+                for name in name_keys(f):
                     for c in by_name.get((k, name), ()):
                         if id(c) not in events and _names_fit(f, c, near):
                             events[id(c)] = c
@@ -937,7 +937,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         `_time_excludes` may leave standing, when `days` are `_possible_days(f)`."""
         found: dict[int, Cluster] = {}
         for k in compatible_kinds(f.kind):
-            for name in (f.persons or f.places):
+            for name in name_keys(f):
                 dated = by_name_day.get((k, name))
                 if not dated:
                     continue
@@ -954,7 +954,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         """The events of its lists listed or grown since time `at`."""
         grown: dict[int, Cluster] = {}
         for k in compatible_kinds(f.kind):
-            for name in (f.persons or f.places):
+            for name in name_keys(f):
                 log = changes.get((k, name))
                 if log and log[-1][0] > at:
                     for _, c in log[bisect.bisect_right(log, at, key=lambda e: e[0]):]:
@@ -1066,9 +1066,9 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
             of_doc[f.doc_id] = c
             abstained.pop(f.doc_id, None)
-            for name in f.persons | f.places:
+            for name in f.persons | f.places | {SUBJECT_NAME + x for x in f.subject}:
                 index(c, name)
-            for name in set(c.persons) | c.places:
+            for name in cluster_name_keys(c):
                 touch(c, name)  # its words and figures grew
         if len(left) == len(pending):
             break
@@ -1208,6 +1208,20 @@ def has_sure_publication(f: Frame) -> bool:
     return f.published is not None and not f.published_is_weak
 
 
+SUBJECT_NAME = "subject:"  # a subject used as a name in the candidate lists ("subject:bilancio previsione")
+
+
+def name_keys(f: Frame) -> frozenset[str]:
+    """What an article without a date of its own is looked up by among dated events: the persons
+    it names; naming none, its places; naming neither, its subject (the bill of a vote)."""
+    return f.persons or f.places or frozenset(SUBJECT_NAME + x for x in f.subject)
+
+
+def cluster_name_keys(c: Cluster) -> set[str]:
+    """Every name `name_keys` may look a dated event up by."""
+    return set(c.persons) | c.places | {SUBJECT_NAME + x for x in c.subject}
+
+
 NAMES_KEY_FIELDS = ("kind", "persons", "places", "subject")
 
 
@@ -1220,8 +1234,9 @@ def _names_key(f: Frame) -> tuple:
 
 def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
     """Could an article without a date of its own report the dated event `c`, by who and where?
-    It names the same persons (or, naming none, the same places), or is a wire copy of one of its
-    reports, and names no other subject. (What it reads of the article: `_names_key`.)"""
+    It names the same persons (or, naming none, the same places; naming neither, the same subject:
+    the bill of a vote), or is a wire copy of one of its reports, and names no other subject. (What
+    it reads of the article: `_names_key`.)"""
     if c.date is None or c.kind == STATEMENT_KIND or not subjects_fit(f.subject, c.subject):
         return False
     copies = near.get(f.doc_id)
@@ -1232,8 +1247,11 @@ def _names_fit(f: Frame, c: Cluster, near: dict[str, set[str]]) -> bool:
         shared = sum(1 for p in f.persons if p in c.persons)
         if not shared or shared < min(2, len(f.persons), len(c.persons)):
             return False
-    elif not places_meet(f.places, c.places):
-        return False
+    elif f.places:
+        if not places_meet(f.places, c.places):
+            return False
+    elif not (f.subject and subjects_meet(f.subject, c.subject)):
+        return False  # naming no one and nowhere, only the same subject may tie it (a vote on one bill)
     return places_fit(f.places, c.places)
 
 

@@ -166,6 +166,29 @@ def test_two_figures_in_common_among_the_three_it_states_identify_a_call():
     assert of_doc["u"].date == MAR18
 
 
+def test_the_second_strike_told_by_its_publication_and_rank_joins_it_whatever_its_words():
+    # "Sciopero bis, la Questura: 15mila a Roma", published on the day of the second of two Rome
+    # strikes: its time leaves that strike alone and its rank names it; its few words are little
+    # like the strike's reports, but enough for an article its time identifies
+    from pipeline.agreement import events as ev
+
+    first, second = dt.date(2026, 10, 16), dt.date(2026, 11, 13)
+    words = {"sciopero", "generale", "cortei", "sindacati", "piazza", "adesione", "lavoratori"}
+    frames = {d: worded_frame(d, "strike", day, places={"roma"}, words=words | {tag})
+              for d, day, tag in (("a1", first, "ottobre"), ("a2", first, "ottobre"),
+                                  ("b1", second, "novembre"), ("b2", second, "novembre"))}
+    few = frozenset({"sciopero", "adesione", "questura", "manifestanti", "governo", "ministro", "tavolo", "romano"})
+    frames["u"] = ev.Frame("u", "strike", None, second, frozenset(), frozenset({"roma"}), few, content=few,
+                           series_rank=2)
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is of_doc["b1"] and "u" not in of_doc["u"].weakly_joined
+    # without a publication date, its rank alone does not tell it: the second strike may be one no
+    # report dates (it abstains)
+    frames["u"] = ev.Frame("u", "strike", None, None, frozenset(), frozenset({"roma"}), few, content=few, series_rank=2)
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"].identified_by == "article"
+
+
 def test_a_day_named_without_a_year_against_figures_of_another_call_abstains():
     # "la telefonata del 18 marzo": a call of 18 March two years before; but the two figures the
     # article states are those of the call of 20 March this year (misdated by two days in the

@@ -25,7 +25,9 @@
    words (`min_misdate_similarity`): a misdating, later a date conflict. An undated frame joins
    a dated event only with positive evidence: it shares a person or place with it, its
    publication date lies within `undated_window_days` after it, its lead words are at least
-   `min_content_similarity` alike, and no other event of that kind is nearly as alike
+   `min_content_similarity` alike (`min_identified_similarity` when a sure publication date
+   leaves it that one event and the day it names or its rank in a series identifies it: a strong
+   join), and no other event of that kind is nearly as alike
    (`min_similarity_margin`; `min_figure_margin` when figures it states with that event and
    with no other tell them apart). It must identify that event: a wire copy of one of its reports, the
    day it names, or figures its reports state too (one, with a sure publication date; without
@@ -204,6 +206,7 @@ class EventParams:
     min_misdate_similarity: float = 0.5  # ... joins it (a date conflict) when their lead words are this alike
     min_content_similarity: float = 0.15  # lead-word cosine an undated report needs with the event it joins
     min_similarity_margin: float = 0.1   # ... and its lead over the next best event of that kind
+    min_identified_similarity: float = 0.05  # ... the cosine needed when its time leaves that event alone and identifies it
     strong_content_margin: float = 0.25  # a lead this large (or a wire copy, or the day named) makes the join strong
     min_undated_pair_similarity: float = 0.5  # two articles with no dated event: cosine making them one event
     min_figure_margin: float = 0.05      # ... the lead needed when its figures alone tell the candidates apart
@@ -1052,7 +1055,11 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             # not the one a weekday or a guessed day left standing among several: the article's own event
             # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
             n_named = (lambda: len(named)) if named is not None else (lambda: how_many(f))
-            if (best is None or best[0] < params.min_content_similarity or best[0] - runner_up < margin
+            # identified by its time alone (a sure publication date leaving one candidate, the day it
+            # names or its rank in a series pointing to it), its words need only not be unlike
+            told_by_time = best is not None and best[1] and len(scored) == 1 and has_sure_publication(f)
+            least_alike = params.min_identified_similarity if told_by_time else params.min_content_similarity
+            if (best is None or best[0] < least_alike or best[0] - runner_up < margin
                     or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], n_named, params)
                             or (len(scored) == 1 and (has_sure_publication(f) or n_named() == 1)))):
                 left.append(f)
@@ -1062,7 +1069,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             c = best[4]
             c.add(f)
             c.joined_by_words.add(f.doc_id)
-            if best[0] - runner_up < params.strong_content_margin:
+            if best[0] - runner_up < params.strong_content_margin and not told_by_time:
                 c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
             of_doc[f.doc_id] = c
             abstained.pop(f.doc_id, None)

@@ -128,3 +128,44 @@ def test_an_open_bound_is_read_as_its_figure_and_does_not_join_every_group():
     facts = _facts(rows).with_columns(pl.Series("high", [None, 8000.0, 20000.0]))
     groups = value_groups(facts, min_sources=1)
     assert groups["value_group"].n_unique() == 3
+
+
+def test_outlets_siding_with_authorities_on_every_split_measure_form_no_camps():
+    # the strike's coverage: two outlets give the Questura's crowd and the government's adhesion,
+    # two the unions' on both. Every split measure is a dispute between authorities: one event
+    rows = [
+        ("d1", "Per la Questura erano 15mila i manifestanti.", 15000, "questura", "partecipanti"),
+        ("d1", "Secondo il governo l'adesione si è fermata al 10%.", 10, "governo", "adesione"),
+        ("d2", "La Questura ha contato 15mila persone in corteo.", 15000, "questura", "partecipanti"),
+        ("d2", "Il governo parla di un'adesione del 10%.", 10, "governo", "adesione"),
+        ("d3", "Secondo i sindacati hanno sfilato 50mila persone.", 50000, "sindacati", "partecipanti"),
+        ("d3", "Per i sindacati l'adesione è stata del 60%.", 60, "sindacati", "adesione"),
+        ("d4", "I sindacati rivendicano 50mila partecipanti.", 50000, "sindacati", "partecipanti"),
+        ("d4", "L'adesione è al 60%, dicono i sindacati.", 60, "sindacati", "adesione"),
+    ]
+    facts, out = _two_measures(rows)
+    assert value_groups(facts, min_sources=2)["event_side"].is_null().all()
+    assert out.height == 8 and set(out["status"]) == {"confirmed"}
+    # control: the same figures given by the outlets themselves are two events' camps
+    facts, out = _two_measures([(d, t, v, None, m) for d, t, v, _, m in rows])
+    assert value_groups(facts, min_sources=2)["event_side"].drop_nulls().n_unique() == 2
+    assert set(out["status"]) == {"to_check"}
+
+
+def test_a_figure_naming_no_city_against_one_naming_it_in_a_many_city_event_is_to_check():
+    facts = _facts([
+        ("d1", "A Milano hanno sfilato in 20mila.", 20000, None),
+        ("d2", "A Roma i manifestanti erano 50mila.", 50000, None),
+        ("d3", "Erano 15mila i manifestanti del corteo.", 15000, None),
+    ]).with_columns(pl.Series("place", ["milano", "roma", None]))
+    ids = facts["fact_id"].to_list()
+    pairs = pl.DataFrame([{"fact_id": a, "fact_id_b": b, "kind": "quantity", "subject_dice": None}
+                          for i, a in enumerate(ids) for b in ids[i + 1:]])
+    out = find_conflicts(pairs, facts, {f: "c1" for f in ids}, {}, ConflictParams())
+    status = {frozenset((a, b)): s for a, b, s in zip(out["sent_id_a"], out["sent_id_b"], out["status"])}
+    # Milan's and Rome's counts are two places, never compared; the unplaced one may be either city's
+    assert status == {frozenset(("s0", "s2")): "to_check", frozenset(("s1", "s2")): "to_check"}
+    # control: in an event counted in one place only, the unplaced figure is compared as usual
+    one_city = facts.with_columns(pl.Series("place", ["roma", "roma", None]))
+    out = find_conflicts(pairs, one_city, {f: "c1" for f in ids}, {}, ConflictParams())
+    assert set(out["status"]) == {"confirmed"}

@@ -27,7 +27,11 @@ the event's articles (`value_groups`: an event's values for one quantity measure
 values; when two or more measures each split into two or more groups stated by
 `min_group_sources` articles, and the articles fall into camps that keep stating the same groups,
 the event is two events joined by mistake, and a pair across camps, of any kind, gets
-`event_camps_factor`; one split measure alone is a dispute, police against organisers), the
+`event_camps_factor`; one split measure alone is a dispute, police against organisers, and so
+are split measures whose every group is given by its own authorities: outlets siding with the
+Questura on the crowd and the government on the adhesion, the others with the unions on both),
+the place (a figure naming no place against one naming it, in an event whose figures of that
+measure are counted in several places: `unplaced_figure_factor`), the
 anchoring of a weak join (an article joined to its event by its words less surely, `weak_content`,
 that agrees with no other report of the event on any quantity or date: `unanchored_join_factor`,
 two doubts; one that agrees on some value, "350 in tutto" with "175 per parte" too, is as sure as
@@ -68,6 +72,7 @@ class ConflictParams:
     min_group_sources: int = 2
     event_camps_factor: float = 0.6
     unanchored_join_factor: float = 0.8
+    unplaced_figure_factor: float = 0.65
     kind_factors: dict = field(default_factory=lambda: {"quantity": 1.0, "date": 1.0, "time": 0.95, "polarity": 0.85, "attribution": 0.9})
 
 
@@ -180,6 +185,11 @@ def find_conflicts(
     p = p.filter(pl.when(pl.col("kind") == "polarity").then(pl.col("low").ne_missing(pl.col("low_b")))
                  .when(pl.col("kind") == "quote").then(speakers_differ)
                  .otherwise(pl.lit(True)))
+    # events whose figures of one measure are counted in two or more places (a strike's marches in
+    # several cities): there a figure naming no place may be another city's than one naming it
+    placed = facts.filter((pl.col("kind") == "quantity") & pl.col("place").is_not_null())
+    multi_place = set(placed.group_by("event_id", "measure").agg(pl.col("place").n_unique().alias("n"))
+                      .filter(pl.col("n") >= 2).select("event_id", "measure").iter_rows())
     rows = []
     for r in p.iter_rows(named=True):
         found = _incompatible(r)
@@ -196,6 +206,8 @@ def find_conflicts(
         confidence = _confidence(read, kind, params)
         if any(basis == "weak_content" and loose for basis, loose in zip((r["basis"], r["basis_b"]), unanchored)):
             confidence *= params.unanchored_join_factor
+        if kind == "quantity" and bool(r["place"]) != bool(r["place_b"]) and (r["event_id"], r["measure"]) in multi_place:
+            confidence *= params.unplaced_figure_factor
         va = r["value"] + _who(r["attributed_to"], names)
         vb = r["value_b"] + _who(r["attributed_to_b"], names)
         if kind == "attribution":
@@ -230,7 +242,7 @@ def value_groups(facts: pl.DataFrame, min_sources: int) -> pl.DataFrame:
     if facts.height == 0:
         return pl.DataFrame(schema=schema)
     key = ["event_id", "measure", "modality"]
-    f = _grouped(facts.select("fact_id", "doc_id", *key, "low", "high"), key, min_sources)
+    f = _grouped(facts.select("fact_id", "doc_id", *key, "low", "high", "attributed_to"), key, min_sources)
     return f.join(_event_sides(f, min_sources), on=["event_id", "doc_id"], how="left").select(*schema)
 
 
@@ -257,9 +269,15 @@ def _event_sides(f: pl.DataFrame, min_sources: int) -> pl.DataFrame:
     measure."""
     schema = {"event_id": pl.Utf8, "doc_id": pl.Utf8, "event_side": pl.Utf8}
     split = f.filter(pl.col("split_values")).select(
-        "event_id", "doc_id", pl.concat_str("measure", "modality", separator="\x1f").alias("m"), "value_group")
-    # one split measure alone is a dispute (police against organisers); camps need two
-    split = split.filter(pl.col("m").n_unique().over("event_id") >= 2)
+        "event_id", "doc_id", pl.concat_str("measure", "modality", separator="\x1f").alias("m"), "value_group",
+        "attributed_to")
+    # one split measure alone is a dispute (police against organisers); camps need two, and one of
+    # them not a dispute between authorities: outlets siding with the police on the crowd and with
+    # the government on the strike's adhesion, the others with the unions on both, report one event
+    disputed = _disputes_between_authorities(split).with_columns(pl.lit(True).alias("_disputed"))
+    split = (split.join(disputed, on=["event_id", "m"], how="left")
+             .filter((pl.col("m").n_unique().over("event_id") >= 2)
+                     & pl.col("_disputed").is_null().any().over("event_id")))
     rows = []
     for (event,), part in split.sort("event_id", "doc_id").group_by("event_id", maintain_order=True):
         groups: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -287,6 +305,19 @@ def _event_sides(f: pl.DataFrame, min_sources: int) -> pl.DataFrame:
         if sum(1 for n in sizes.values() if n >= min_sources) >= 2:
             rows.extend((event, d, camp[d]) for d in docs)
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _disputes_between_authorities(split: pl.DataFrame) -> pl.DataFrame:
+    """event_id, m: the split measures whose every group of values is given by authorities, none
+    of them giving two groups (the Questura's 15mila against the unions' 50mila)."""
+    groups = split.group_by("event_id", "m", "value_group").agg(
+        pl.col("attributed_to").drop_nulls().unique().alias("by"))
+    return (groups.group_by("event_id", "m")
+            .agg((pl.col("by").list.len() > 0).all().alias("all_given"),
+                 pl.col("by").list.len().sum().alias("n_given"),
+                 pl.col("by").list.explode(keep_nulls=False, empty_as_null=False).n_unique().alias("n_authorities"))
+            .filter(pl.col("all_given") & (pl.col("n_given") == pl.col("n_authorities")))
+            .select("event_id", "m"))
 
 
 def _incompatible(r: dict) -> tuple[str, str] | None:

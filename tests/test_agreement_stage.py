@@ -462,3 +462,39 @@ def test_reports_misdating_an_event_join_it_as_a_date_conflict_even_as_many_as_t
     out = corpus(2, 2).run()
     assert out["events"].filter(pl.col("event_type") == "call").height == 1
     assert conflicts_of(out, "date").height == 4
+
+
+# --- an undated report naming when its event repeats; counts of places ---------------------------
+
+def test_an_undated_report_naming_the_day_its_strike_repeats_is_the_strike_before_that_day():
+    oct16, nov13 = dt.date(2026, 10, 16), dt.date(2026, 11, 13)
+    c = Corpus()
+    for doc, day, crowd in (("a1", oct16, 30000), ("a2", oct16, 30000), ("b1", nov13, 12000), ("b2", nov13, 12000)):
+        c.doc(doc, f"src-{doc}", day + dt.timedelta(days=1))
+        c.sent(doc, "Lo sciopero generale dei trasporti si è svolto ieri a Milano con un lungo corteo.",
+               dates=[("ieri", day)])
+        c.sent(doc, f"Al corteo di Milano hanno partecipato {crowd} persone.",
+               quantities=[count(str(crowd), crowd, "persone")])
+    c.doc("u", "src-u")  # no publication date
+    c.sent("u", "Sciopero generale dei trasporti, lungo corteo a Milano. E il 13 novembre si replica.",
+           dates=[("13 novembre", nov13)])
+    own = c.sent("u", "Al corteo di Milano hanno partecipato 45000 persone.", quantities=[count("45000", 45000, "persone")])
+    out = c.run()
+    a1 = out["facts"].filter(pl.col("doc_id") == "a1")["event_id"][0]
+    b1 = out["facts"].filter(pl.col("doc_id") == "b1")["event_id"][0]
+    assert event_of(out, own) == a1 != b1
+    assert {frozenset(p) for p in conflict_pairs(out, "quantity") if own in p} and all(
+        event_of(out, s) == a1 for p in conflict_pairs(out, "quantity") if own in p for s in p)
+
+
+def test_a_count_of_cities_listing_some_is_made_in_no_one_city():
+    c = Corpus()
+    for doc in ("d1", "d2", "d3"):
+        c.doc(doc, f"src-{doc}", FEB12)
+        c.sent(doc, "Lo sciopero generale si è svolto oggi in tutta Italia.", dates=[("oggi", FEB12)])
+    a = c.sent("d1", "Manifestazioni si sono svolte in 43 città, da Milano a Napoli.", quantities=[count("43 città", 43, "città")])
+    b = c.sent("d2", "Cortei in 43 città, da Napoli a Milano.", quantities=[count("43 città", 43, "città")])
+    d = c.sent("d3", "Cortei e presìdi in 34 città.", quantities=[count("34 città", 34, "città")])
+    out = c.run()
+    assert conflict_pairs(out, "quantity") == {frozenset((a, d)), frozenset((b, d))}
+    assert set(conflicts_of(out, "quantity")["status"]) == {"confirmed"}

@@ -33,7 +33,9 @@
    day it names, or figures its reports state too (one, with a sure publication date; without
    one, two, or one no other candidate states among at most `few_events` events of its persons; or
    its rank in a series: "il secondo sciopero", "lo sciopero bis" identify the second of its
-   candidates by date, and an event ranked so, or a repeat, "la nuova scossa", is never the first);
+   candidates by date, and an event ranked so, or a repeat, "la nuova scossa", is never the first;
+   the day it says its event repeats, "e il 13 novembre si replica", identifies the event right
+   before that day's);
    else it must be the one event of its kind left, and then, without a sure publication date,
    the one event of its kind naming its persons in the whole corpus (a weekday or a guessed day
    that leaves one of several standing is no identification: the article's own event may be one
@@ -157,7 +159,8 @@ OTHER_PAST_RE = re.compile(
 )
 OTHER_FUTURE_RE = re.compile(
     r"\b(?:la prossima settimana|il prossimo mese|nei prossimi giorni|nelle prossime settimane|domani|si replica|"
-    r"si terrà|si terranno|si svolgerà|in programma|è previst[ao] per|sono previst[ie] per|dovrebbe tenersi)\b"
+    r"si terrà|si terranno|si svolgerà|in programma|è previst[ao] per|sono previst[ie] per|dovrebbe tenersi|"
+    r"(?:annunciat|convocat|fissat|indett|proclamat)[oaie] per)\b"
 )
 # Before a day date, within its sentence: the date is another occasion's, not the event's.
 OTHER_DATE_CUE_RE = re.compile(
@@ -165,7 +168,8 @@ OTHER_DATE_CUE_RE = re.compile(
     r"prima (?:del|dell['’]|della|di))\b[^.;:]{0,40}$"
 )
 # After a day date: the occasion is a repeat to come ("E il 13 novembre si replica").
-OTHER_DATE_AFTER_RE = re.compile(r"[^.;:]{0,25}?\b(?:si replica|si ripete|si torna in piazza|replicherà|il bis)\b")
+REPEAT_RE = re.compile(r"\b(?:si replica|si ripete|si torna in piazza|replicherà|il bis)\b")
+OTHER_DATE_AFTER_RE = re.compile(r"[^.;:]{0,25}?" + REPEAT_RE.pattern)
 # Planned: a future cue next to the main event word.
 FUTURE_CUE_RE = re.compile(
     r"\b(?:previst[aoie]|prossim[aoie]|atteso|attesa|attesi|attese|in programma|domani|imminente|"
@@ -263,6 +267,9 @@ class Frame:
     # "la terza telefonata"; 0 for a repeat of unknown rank ("la nuova scossa"); None: not said
     series_rank: int | None = None
     subject: frozenset[str] = frozenset()    # what its event is about, where its kind says (SUBJECT_RULES)
+    # (month, day) the text gives the next occasion of its kind ("e il 13 novembre si replica",
+    # "il prossimo sciopero è in programma il 13 novembre"): its own event comes before that one
+    next_days: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass
@@ -570,7 +577,7 @@ def document_frames(
         if own_day is not None and own_day in _marked_other_days(sids, readings, sure, guessed_by_sid, kind):
             date, date_at, day_month, day_month_at = None, None, None, None
         # what the text says of its event's time, and of other occasions' times
-        weekdays, months, other_days, other_months, other_dates = [], set(), set(), set(), set()
+        weekdays, months, other_days, other_months, other_dates, next_days = [], set(), set(), set(), set(), set()
         for s in sids:
             r = readings.get(s)
             named_months = month_names.get(s, [])
@@ -585,11 +592,13 @@ def document_frames(
                 other_months.update(named_months)
                 # the days it names for that occasion: its sure dates and the guessed ones it states
                 # explicitly (a relative "martedì" resolved against a guessed publication day says nothing)
-                for _, day, _ in (sure[s].dates if s in sure else ()):
-                    other_days.add((day.month, day.day))
-                    other_dates.add(day)
-                for md in guessed_by_sid.get(s, ()):
-                    other_days.add(md)
+                told = {(day.month, day.day) for _, day, _ in (sure[s].dates if s in sure else ())}
+                told.update(guessed_by_sid.get(s, ()))
+                other_days |= told
+                other_dates.update(day for _, day, _ in (sure[s].dates if s in sure else ()))
+                if r is not None and r.future_cue and (any(is_own_kind(k, kind) for _, _, k, _, _ in r.words)
+                                                       or REPEAT_RE.search(text_of.get(s) or "")):
+                    next_days |= told  # the next occasion of its own kind ("si replica": a repeat of it)
         other_days.discard(day_month)  # the day the text names for its own event is not another's
         frames[doc] = Frame(doc, kind, date, pub, persons, places, terms_of_doc.get(doc, frozenset()), planned, date_at,
                             day_month=day_month, day_month_at=day_month_at, weekday=weekdays[0] if len(set(weekdays)) == 1 else None,
@@ -598,7 +607,8 @@ def document_frames(
                             other_dates=frozenset(other_dates),
                             published_is_weak=weak,
                             published_day_month=(published_day_month or {}).get(doc) if pub is None else None,
-                            series_rank=_series_rank(lead, readings, text_of, kind), subject=subject)
+                            series_rank=_series_rank(lead, readings, text_of, kind), subject=subject,
+                            next_days=frozenset(next_days - {day_month}))
     return frames
 
 
@@ -1004,11 +1014,13 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
         left = []
         for f in pending:
             named = None  # counted only when a rule asks (`how_many`)
-            if f.series_rank is not None or near.get(f.doc_id):
+            if f.series_rank is not None or f.next_days or near.get(f.doc_id):
                 named = by_who_and_where(f)
                 # "la seconda scossa", "lo sciopero bis": not the first of these events; the k-th of a
-                # series is identified as the k-th of them (the earlier ones are other occasions)
-                earlier, kth = _series_position(f.series_rank, named)
+                # series is identified as the k-th of them (the earlier ones are other occasions).
+                # "e il 13 novembre si replica": the one before the event of that day, never it or a later one
+                earlier, kth = (_series_position(f.series_rank, named) if f.series_rank is not None
+                                else _before_next(f.next_days, named, params))
                 scored = weighed(f, [c for c in named if not any(c is x for x in earlier)], kth)
             elif f.doc_id in abstained and abstained[f.doc_id][1] is not None:
                 # weighed before: only the events listed or grown since may weigh otherwise
@@ -1063,7 +1075,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                     or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], n_named, params)
                             or (len(scored) == 1 and (has_sure_publication(f) or n_named() == 1)))):
                 left.append(f)
-                if f.series_rank is None and not near.get(f.doc_id):
+                if f.series_rank is None and not f.next_days and not near.get(f.doc_id):
                     abstained[f.doc_id] = (clock, scored)
                 continue
             c = best[4]
@@ -1378,6 +1390,22 @@ def _series_position(rank: int | None, named: list[Cluster]) -> tuple[list[Clust
     if rank == 0:
         return named[:1], None
     return named[:rank - 1], named[rank - 1] if len(named) >= rank else None
+
+
+def _before_next(next_days: frozenset[tuple[int, int]], named: list[Cluster],
+                 params: "EventParams") -> tuple[list[Cluster], Cluster | None]:
+    """For an article naming the day its event repeats ("e il 13 novembre si replica") among the
+    dated events `named` (sorted by date) it could be: the ones it cannot be (the event of that day
+    and the later ones) and the one it identifies, the event right before it (within
+    `reference_window_days`); none when that day is no one event's or none comes before it."""
+    at = [i for i, c in enumerate(named) if (c.date.month, c.date.day) in next_days]
+    if len(at) != 1:
+        return [], None
+    i = at[0]
+    before = named[i - 1] if i >= 1 else None
+    if before is not None and (named[i].date - before.date).days > params.reference_window_days:
+        before = None
+    return named[i:], before
 
 
 def _figures_identify(f: Frame, shared: frozenset[str], others: list[frozenset[str]],

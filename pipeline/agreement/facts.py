@@ -84,6 +84,9 @@ SIDED_NOUNS = {"voti": "voti", "voto": "voti", "drone": "droni", "droni": "droni
 # A toll restates its count even after a definite article: "i tre feriti sono stati dimessi" says
 # there were three (unlike "i due Paesi", which points back at two already named).
 TOLL_NOUNS = frozenset({"morti", "feriti", "sfollati", "dispersi"})
+# counted nouns that are places: such a count is made over places, never in one
+PLACE_NOUNS = frozenset({"città", "comune", "comuni", "piazza", "piazze", "paese", "paesi", "regione", "regioni",
+                         "provincia", "province", "capoluogo", "capoluoghi", "località", "sede", "sedi", "centro", "centri"})
 PEOPLE_RE = re.compile(r"\b(?:persone|fedeli|partecipanti|manifestanti|pellegrini|presenti|spettatori|cittadini)\b")
 CROWD_KINDS = frozenset({"funeral", "mass", "ceremony", "demonstration", "strike", "match", "concert"})
 NOT_A_FACT_AFTER_RE = re.compile(r"\s*(?:di lettura|per leggere)\b")
@@ -710,8 +713,10 @@ def build_facts(
             # the 9 o'clock count and the noon count are two measures; "alle 10 in piazza c'erano
             # già mille persone" is the 10 o'clock count, wherever the sentence places it
             scope = snapshot_scope(before, after) or scope
+        # a count of places is counted over them, never in one ("in 43 città, da Torino a Palermo")
+        placed = qkind == "percent" or (qkind == "count" and noun_key not in PLACE_NOUNS)
         add(sid, "quantity", measure, scope, modality, attribution(sid, start), unit, qual, low, high, surface,
-            comparable, place=nearest_place(sid, start, end) if qkind in ("count", "percent") else None)
+            comparable, place=nearest_place(sid, start, end) if placed else None)
 
     # counts of people the quantities table leaves without a row ("In piazza erano 35mila")
     covered: dict[int, list[tuple[int, int]]] = defaultdict(list)

@@ -73,6 +73,9 @@ def test_neither_confirm_nor_deny_is_not_a_stance():
     ("La Casa Bianca non ha mai confermato il colloquio.", "confermare", -1),
     ("Il testo non è stato mai firmato dalle parti.", "firmare", -1),
     ("Nessuno ha confermato la notizia in serata.", "confermare", -1),
+    # a negator typed with one slip is still one
+    ("Neessuno ha confermato la notizia in serata.", "confermare", -1),
+    ("Il ministro non ha nemeno confermato la data.", "confermare", -1),
     # "non solo", "non appena" deny nothing
     ("Non solo ha confermato il vertice, ma ha anche fissato la data.", "confermare", 1),
     ("Non appena ha confermato la data, il ministro è partito.", "confermare", 1),

@@ -313,6 +313,8 @@ def predicate_signs(seq: list[tuple]) -> dict[str, tuple[int, int]]:
         if is_break:
             pending, existential = [], False
             continue
+        if text not in NEGATORS and _is_slipped_negator(text):
+            text = "nessuno"  # "neessuno", "nemeno": a negator typed with one slip
         if text in NEGATORS:
             if text == "non" and i + 1 < len(seq) and seq[i + 1][0] in NOT_NEGATING_AFTER_NON:
                 continue  # "non solo … ma anche", "non appena": nothing is denied
@@ -367,6 +369,16 @@ EXISTENCE_QUALIFIERS = frozenset("grave gravissimo serio lieve leggero particola
 AUXILIARIES = frozenset("è sono era erano sarà saranno fu furono sia siano stato stata stati state ha hanno aveva "
                         "avevano avrà avranno abbia abbiano viene vengono veniva venivano verrà verranno".split())
 _PARTICIPLE_ENDINGS = ("ato", "ito", "uto", "eso", "uso", "sto", "rto", "sso", "lto", "nto")
+
+
+_SLIPPABLE_NEGATORS = ("nessuno", "nessuna", "nessun", "nemmeno", "neanche", "neppure")
+
+
+@lru_cache(maxsize=50_000)
+def _is_slipped_negator(word: str) -> bool:
+    """A long negator typed with one slip ("neessuno", "nemeno"), never a word Italian knows."""
+    return (len(word) >= 6 and word.startswith("ne") and any(one_slip_apart(word, n) for n in _SLIPPABLE_NEGATORS)
+            and not is_italian_word(word))
 
 
 def _existence_base(seq: list[tuple], i: int) -> str:

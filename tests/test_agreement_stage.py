@@ -498,3 +498,20 @@ def test_a_count_of_cities_listing_some_is_made_in_no_one_city():
     out = c.run()
     assert conflict_pairs(out, "quantity") == {frozenset((a, d)), frozenset((b, d))}
     assert set(conflicts_of(out, "quantity")["status"]) == {"confirmed"}
+
+
+def test_the_questuras_crowd_in_the_square_against_the_organisers_total_is_their_dispute():
+    c = Corpus()
+    for doc in ("d1", "d2", "d3", "d4"):
+        c.doc(doc, f"src-{doc}", FEB12)
+        c.sent(doc, "La manifestazione per la pace si è svolta oggi a Milano.", dates=[("oggi", FEB12)])
+    police = c.sent("d1", "Secondo la Questura in piazza del Duomo c'erano 51mila persone.",
+                    quantities=[count("51mila persone", 51000, "persone")])
+    organisers = c.sent("d2", "Per gli organizzatori i presenti erano 105mila persone.",
+                        quantities=[count("105mila persone", 105000, "persone")])
+    # the outlets' own figures: 36mila in the square is a part of 66mila in all, no dispute
+    c.sent("d3", "In piazza del Duomo c'erano 36mila persone.", quantities=[count("36mila persone", 36000, "persone")])
+    c.sent("d4", "Al corteo hanno partecipato 66mila persone.", quantities=[count("66mila persone", 66000, "persone")])
+    pairs = conflict_pairs(c.run(), "quantity")
+    assert frozenset((police, organisers)) in pairs
+    assert all(police in p or organisers in p for p in pairs)

@@ -331,13 +331,17 @@ def _incompatible(r: dict) -> tuple[str, str] | None:
             return None  # counted in two places: Milan's march is not Rome's
         if any((sa or "").startswith("settore ") and sa != sb for sa, sb in ((r["scope"], r["scope_b"]), (r["scope_b"], r["scope"]))):
             return None  # a sector's share is neither above nor below the whole's
+        two_authorities = bool(r["attributed_to"] and r["attributed_to_b"] and r["attributed_to"] != r["attributed_to_b"])
         for per_side, other, other_scope in (((r["scope"], a), b, r["scope_b"]), ((r["scope_b"], b), a, r["scope"])):
             scope, iv = per_side
             if scope == "per_parte" and not intervals_disjoint(
                     tuple(None if x is None else 2 * x for x in iv), other):
                 return None  # "175 per parte" and "350" in total
-            if scope in PLACE_SCOPES and other_scope is None and (iv[0] is None or other[1] is None or iv[0] <= other[1]):
-                return None  # "in piazza erano 35mila" is a part of "250mila" in all: fewer is consistent
+            if (scope in PLACE_SCOPES and other_scope is None and (iv[0] is None or other[1] is None or iv[0] <= other[1])
+                    and not two_authorities):
+                # "in piazza erano 35mila" is a part of "250mila" in all: fewer is consistent; but the
+                # Questura's "in piazza 51mila" against the organisers' 105mila is their dispute
+                return None
         return "quantity", (f"'{r['value']}' allows {_interval_text(*a, r['unit'])} and '{r['value_b']}' allows "
                             f"{_interval_text(*b, r['unit'])}: the ranges do not overlap (approximate values widened).")
     if kind == "time":

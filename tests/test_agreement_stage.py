@@ -515,3 +515,16 @@ def test_the_questuras_crowd_in_the_square_against_the_organisers_total_is_their
     pairs = conflict_pairs(c.run(), "quantity")
     assert frozenset((police, organisers)) in pairs
     assert all(police in p or organisers in p for p in pairs)
+
+
+def test_an_event_that_ended_after_so_long_lasted_so_long():
+    c = Corpus()
+    for doc in ("d1", "d2", "d3"):
+        c.doc(doc, f"src-{doc}", FEB12)
+        c.sent(doc, "Trump e Putin hanno avuto oggi una telefonata.", dates=[("oggi", FEB12)])
+    ended = c.sent("d1", "Tutto si è concluso dopo 55 minuti.", quantities=[minutes("55 minuti", 55, 55)])
+    went_on = c.sent("d2", "I colloqui sono andati avanti per due ore.", quantities=[minutes("due ore", 120, 120)])
+    # a wait before something is no length of the call
+    c.sent("d3", "Dopo 20 minuti di attesa i giornalisti sono stati ammessi.", quantities=[minutes("20 minuti", 20, 20)])
+    out = c.run()
+    assert conflict_pairs(out, "quantity") == {frozenset((ended, went_on))}

@@ -188,8 +188,10 @@ def before_figure_read(before: str) -> str:
 SNAPSHOT_RE = re.compile(r"\b(?:alle (?:ore )?\d{1,2}(?:[.:]\d{2})?|già|in mattinata|nelle prime ore|a metà (?:giornata|mattina|pomeriggio))\b")
 FUTURE_VERB_RE = re.compile(r"\b\w{3,}(?:erà|irà|arà|eranno|iranno|aranno)\b")
 DURATION_CUE_RE = re.compile(
-    r"\b(?:durat[aoie]|dura|durerà|durare|durante|protratt[aoie]|trascors[aoie]|trascorso|andat[ao] avanti|"
+    r"\b(?:durat[aoie]|dura|durerà|durare|durante|protratt[aoie]|trascors[aoie]|trascorso|andat[aoie] avanti|"
     r"parlat[oi]|conversazione|colloquio|telefonata|al telefono|riunione|incontro|vertice|sciopero|udienza)\b")
+# "si è concluso dopo 55 minuti", "la telefonata è terminata dopo due ore": the whole event's length
+ENDED_AFTER_RE = re.compile(r"\b(?:conclus|terminat|finit|chius|sciolt)[aoie]\s+dopo\s+(?:circa |quasi |più di |oltre |poco più di )?$")
 NOT_EVENT_DURATION_RE = re.compile(r"\b(?:in|da|dopo|entro|tra|fra|ogni|oltre|prima di)\s+(?:circa |quasi |più di |oltre )?$")
 EVENT_DURATION_UNITS = ("minute", "day")
 
@@ -669,9 +671,10 @@ def build_facts(
         if qkind == "count" and is_set_phrase(before, low, high) and fold_noun(noun) not in TOLL_NOUNS:
             continue  # "i due Paesi", "le tre parti": the ones already named, not a measurement
         if qkind == "duration":
-            per_event = unit in EVENT_DURATION_UNITS and not NOT_EVENT_DURATION_RE.search(before) and not re.match(
-                r"\s*(?:fa|prima|dopo|di guerra|di conflitto)\b", after)
-            cue = DURATION_CUE_RE.search(before[-45:] + " " + after[:30])
+            ended_after = ENDED_AFTER_RE.search(before)
+            per_event = unit in EVENT_DURATION_UNITS and (ended_after or not NOT_EVENT_DURATION_RE.search(before)) \
+                and not re.match(r"\s*(?:fa|prima|dopo|di guerra|di conflitto)\b", after)
+            cue = ended_after or DURATION_CUE_RE.search(before[-45:] + " " + after[:30])
             if unit == "day" and low is not None and low > params.max_event_duration_days:
                 per_event = False
             comparable = per_event and bool(cue)

@@ -215,14 +215,15 @@ def find_events(t: dict[str, pl.DataFrame], params: AggregateParams) -> FoundEve
         in_text = sentences.join(text_blocks, on=["doc_id", "block_no"], how="semi")
     else:
         in_text = sentences
-    lead = in_text.filter(pl.int_range(pl.len()).over("doc_id") < params.events.lead_sentences)
+    lead = in_text.filter(pl.int_range(pl.len()).over("doc_id") < params.events.lead_sentences).select("doc_id", "sid")
+    del in_text
     lead_of: dict[str, list[int]] = defaultdict(list)
     for doc, sid in zip(lead["doc_id"].to_list(), lead["sid"].to_list()):
         lead_of[doc].append(sid)
     to_read = sentences.filter(
         pl.col("text").str.to_lowercase().str.contains(EVENT_PREFILTER) | pl.col("sid").is_in(list(dates_of))
         | pl.col("sid").is_in(list(months_of))
-    )
+    ).select("sid", "text")
     readings = {}
     read_once: dict[tuple, ev.SentenceReading] = {}  # a sentence repeated with its dates (wire copies) is read once
     for sid, text in zip(to_read["sid"].to_list(), to_read["text"].to_list()):
@@ -231,7 +232,7 @@ def find_events(t: dict[str, pl.DataFrame], params: AggregateParams) -> FoundEve
         if reading is None:
             reading = read_once[key] = ev.read_sentence(key[0], list(key[1]), list(key[2]))
         readings[sid] = reading
-    del read_once
+    del read_once, to_read
 
     # --- every sentence tokenized once ---
     tokens = token_table(sentences["text"], sentences["sid"])
@@ -241,6 +242,7 @@ def find_events(t: dict[str, pl.DataFrame], params: AggregateParams) -> FoundEve
     lead_terms = tokens.filter(pl.col("term").is_not_null() & pl.col("sid").is_in(lead["sid"].implode())) \
         .join(sentences.select("sid", "doc_id"), on="sid").select("doc_id", "term")
     terms_of_doc = _term_sets(lead_terms)
+    del lead_terms, lead
     phone_docs = set(sentences.filter(pl.col("text").str.to_lowercase().str.contains(r"telefon|cornetta"))["doc_id"].to_list())
     frames = ev.document_frames(sentences, readings, published, by_type["person"], by_type["place"],
                                 terms_of_doc, params.events.lead_sentences, phone_docs,
@@ -262,6 +264,7 @@ def find_events(t: dict[str, pl.DataFrame], params: AggregateParams) -> FoundEve
     ])
     for doc, terms in _term_sets(content).items():
         frames[doc].content = terms
+    del content, figures, main
     nd = params.near_duplicates
     doc_ids, doc_shingles = _document_shingles(sentences, tokens, nd.shingle_size)
     dups = near_duplicate_pairs(doc_ids, doc_shingles, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
@@ -376,14 +379,15 @@ def event_partitions(sentences: pl.DataFrame, tokens: pl.DataFrame, quantities: 
     keyed = keyed.join(group, on="_key", how="left", maintain_order="left")
     by_sid = keyed.select("sid", PARTITION_KEY)
     by_sent_id = keyed.select("sent_id", PARTITION_KEY)
-    frames = {
-        "sentences": keyed.select(*EVENT_SENTENCE_COLUMNS, PARTITION_KEY),
-        "tokens": tokens.join(by_sid, on="sid", how="inner", maintain_order="left"),
-        "quantities": quantities.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
-        "quotes": quotes.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
-        "mentions": mentions.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
-        "event_dates": event_dates.join(by_sid, on="sid", how="inner", maintain_order="left"),
-    }
+    # each frame sorted by its group here, as partition_frames would (stably), one at a time: the
+    # joined copy is dropped at once, and partition_frames finds it sorted (one copy of the token
+    # table alive beside the input, not two)
+    frames = {"sentences": keyed.select(*EVENT_SENTENCE_COLUMNS, PARTITION_KEY).sort(PARTITION_KEY, maintain_order=True)}
+    del keyed
+    for name, frame, by in (("tokens", tokens, by_sid), ("quantities", quantities, by_sent_id), ("quotes", quotes, by_sent_id),
+                            ("mentions", mentions, by_sent_id), ("event_dates", event_dates, by_sid)):
+        frames[name] = (frame.join(by, on=by.columns[0], how="inner", maintain_order="left")
+                        .sort(PARTITION_KEY, maintain_order=True))
     parts = partition_frames(frames, 1, key=PARTITION_KEY) or [{name: f.clear() for name, f in frames.items()}]
     return [{name: f.drop(PARTITION_KEY) for name, f in part.items()} for part in parts]
 

@@ -315,6 +315,7 @@ def _family_of_slip(word: str) -> str | None:
     return families.pop() if len(families) == 1 else None
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def _side(before: str, after: str, noun: str | None) -> str | None:
     """The side word qualifying a count: right after it first, else the nearest before it."""
     if noun and noun.lower() in ("astenuti", "astenuto"):
@@ -406,6 +407,7 @@ NATIONAL_RE = next(rx for rx, name in SCOPE_RULES if name == "nazionale")
 NATIONAL_WINDOW = 100  # a country-wide scope opens its sentence: "Nelle piazze di tutto il Paese, secondo…, 300mila"
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def _scope_of(text: str, start: int, end: int, before: str, after: str) -> str | None:
     scope = _nearest_scope(before, after)
     if scope is None and NATIONAL_RE.search(text[max(0, start - NATIONAL_WINDOW):start].lower()):
@@ -445,11 +447,13 @@ def snapshot_scope(before: str, after: str) -> str | None:
     return f"ore {int(m.group(1))}.{m.group(2) or '00'}"
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def is_capacity(window: str) -> bool:
     """Does a figure's lower-cased context say it is a venue's capacity ("può contenere")?"""
     return CAPACITY_RE.search(with_cue_slips_read(window)) is not None
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def modality_of(before: str, after: str, is_count: bool = False) -> str:
     window = before_figure_read(before) + " " + with_cue_slips_read(after[:25])
     found = _first(MODALITY_RULES, window)
@@ -484,6 +488,13 @@ SUBJECT_SPEECH_RE = re.compile(
     r"(?:\s*,[^,.;:«»\"“”]{1,60},)?(?:\s+(?!e\b|ed\b)[^\s,.;:«»\"“”]+){0,3}?\s+(?:ha|aveva|avrebbe)"
     + SPEECH_VERB_RE.pattern.split(r"(?:ha|hanno|aveva|avevano|avrebbe|avrebbero)", 1)[1])
 COORDINATED_RE = re.compile(r"\b(?:e|ed|con|tra|fra)\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)  # one story's wire copies repeat their sentences
+def _said_in(text: str, spans: tuple[tuple[int, int, str], ...],
+             person_spans: tuple[tuple[int, int, str], ...]) -> tuple[tuple[str | None, int], str | None]:
+    """(attribution_in, sentence_speaker) of a sentence with its entity and person spans."""
+    return attribution_in(text, list(spans)), sentence_speaker(text, list(person_spans))
 
 
 def sentence_speaker(text: str, person_spans: list[tuple[int, int, str]]) -> str | None:
@@ -613,8 +624,7 @@ def build_facts(
         """(attribution_in, sentence_speaker) of a sentence."""
         got = said.get(sid)
         if got is None:
-            text = text_of[sid] or ""
-            got = said[sid] = (attribution_in(text, spans.get(sid, [])), sentence_speaker(text, person_spans.get(sid, [])))
+            got = said[sid] = _said_in(text_of[sid] or "", tuple(spans.get(sid, ())), tuple(person_spans.get(sid, ())))
         return got
 
     def attribution(sid: int, offset: int) -> str | None:

@@ -170,17 +170,43 @@ def near_duplicate_pairs(
         return pl.DataFrame(schema=NEAR_DUPLICATE_SCHEMA)
     signatures = minhash_signatures(sets, n_bands * rows_per_band, seed)
     pairs = lsh_candidates(signatures, n_bands, rows_per_band)
-    estimate = np.concatenate([
-        (signatures[chunk[:, 0]] == signatures[chunk[:, 1]]).mean(axis=1)
-        for chunk in np.array_split(pairs, max(1, len(pairs) // 100_000))
-    ]) if len(pairs) else np.empty(0)
+    floor = min_jaccard - _ESTIMATE_MARGIN
+    # the low byte of each hash first: equal hashes have equal low bytes, so a pair whose low bytes
+    # agree too rarely has an estimate below the floor (a quarter of the memory read per pair)
+    pairs = pairs[_estimate(signatures.astype(np.uint8), pairs) >= floor]
+    checked = pairs[_estimate(signatures, pairs) >= floor]
     rows = []
-    for x, y in pairs[estimate >= min_jaccard - _ESTIMATE_MARGIN].tolist():
-        inter = np.intersect1d(sets[x], sets[y], assume_unique=True).size
+    for (x, y), inter in zip(checked.tolist(), _intersection_sizes(sets, checked).tolist()):
         jac = inter / (sets[x].size + sets[y].size - inter)
         if jac >= min_jaccard:
             rows.append((ids[x], ids[y], round(jac, 6)))
     return pl.DataFrame(rows, schema=NEAR_DUPLICATE_SCHEMA, orient="row")
+
+
+def _estimate(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The MinHash Jaccard estimate of each pair of rows: the share of their hashes that agree."""
+    return np.concatenate([
+        (signatures[chunk[:, 0]] == signatures[chunk[:, 1]]).mean(axis=1)
+        for chunk in np.array_split(pairs, max(1, len(pairs) // 100_000))
+    ]) if len(pairs) else np.empty(0)
+
+
+def _intersection_sizes(sets: list[np.ndarray], pairs: np.ndarray) -> np.ndarray:
+    """|sets[x] ∩ sets[y]| of each pair (x, y) of `pairs` (sorted by x; each set sorted and
+    distinct): the sets of every y of one x looked up in x's at once, not pair by pair."""
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if not len(pairs):
+        return out
+    firsts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+    for lo, hi in zip(firsts.tolist(), np.r_[firsts[1:], len(pairs)].tolist()):
+        own = sets[pairs[lo, 0]]
+        others = [sets[y] for y in pairs[lo:hi, 1].tolist()]
+        values = np.concatenate(others)
+        at = np.minimum(np.searchsorted(own, values), own.size - 1)
+        found = (own[at] == values).astype(np.int64)
+        sizes = np.fromiter((o.size for o in others), dtype=np.int64, count=len(others))
+        out[lo:hi] = np.add.reduceat(found, np.cumsum(sizes) - sizes)  # (no set is empty)
+    return out
 
 
 def source_agreement(

@@ -46,6 +46,12 @@ FACT_COLUMNS = TABLES["facts"].polars_schema
 AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
                "is_relative": pl.Boolean, "object": pl.Utf8, "place": pl.Utf8}
 
+# The order of a fact's values in build_facts' rows.
+ROW_COLUMNS = ("fact_id", "event_id", "doc_id", "sent_id", "source_id", "kind", "measure", "scope", "modality",
+               "attributed_to", "unit", "qualifier", "low", "high", "value", "is_comparable", "sid", "subject",
+               "is_certain_speaker", "is_relative", "object", "place")
+assert sorted(ROW_COLUMNS) == sorted({**FACT_COLUMNS, **AUX_COLUMNS})
+
 _EPOCH = dt.date(1970, 1, 1)
 
 # --- what a count counts ------------------------------------------------------------------------
@@ -609,7 +615,7 @@ def build_facts(
             eid == speaker and (e <= at or s >= at + len(qtext)) for s, e, eid in spans.get(sid, ()))
         quote_spans[sid].append((at, at + len(qtext), speaker, sure))
 
-    columns: dict[str, list] = {name: [] for name in {**FACT_COLUMNS, **AUX_COLUMNS}}  # column-wise: no dict per fact
+    rows: list[tuple] = []  # a tuple per fact (ROW_COLUMNS), made columns once at the end: no dict per fact
 
     def speaker_at(sid: int, offset: int) -> tuple[str | None, bool]:
         for qs, qe, speaker, sure in quote_spans.get(sid, ()):
@@ -660,16 +666,11 @@ def build_facts(
     def add(sid: int, kind: str, measure: str, scope, modality: str, attributed, unit, qualifier, low, high,
             value: str, comparable: bool, subject=(), certain_speaker=False, relative=False, place=None) -> None:
         sent_id, doc, src, ev = meta[sid]
-        row = {
-            "fact_id": stable_id("fact", sent_id, kind, measure, value, low, high),
-            "event_id": ev, "doc_id": doc, "sent_id": sent_id, "source_id": src, "kind": kind,
-            "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
-            "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
-            "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
-            "is_relative": relative, "object": None, "place": place,
-        }
-        for name, v in row.items():
-            columns[name].append(v)
+        rows.append((  # in ROW_COLUMNS order
+            stable_id("fact", sent_id, kind, measure, value, low, high), ev, doc, sent_id, src, kind,
+            measure, scope, modality, attributed, unit, qualifier, low, high, value,
+            comparable, sid, sorted(subject), certain_speaker, relative, None, place,
+        ))
 
     # quantities
     # a quantity whose bounds are reversed ("scesi da 300 a 200") is a change, not a value: not a fact
@@ -803,10 +804,10 @@ def build_facts(
 
     # polarity of predicates (module nlp.text.predicate_signs), only where it can be compared:
     # a predicate some sentence of the event negates or flips, and its affirmations in the event
-    for row in _polarity_rows(sentences, tokens, meta, attribution):
-        for name, v in row.items():
-            columns[name].append(v)
+    rows.extend(tuple(row[name] for name in ROW_COLUMNS) for row in _polarity_rows(sentences, tokens, meta, attribution))
     schema = {**FACT_COLUMNS, **AUX_COLUMNS}
+    columns = dict(zip(ROW_COLUMNS, map(list, zip(*rows)))) if rows else {name: [] for name in ROW_COLUMNS}
+    del rows
     subjects = columns.pop("subject")
     df = pl.DataFrame(columns, schema={name: dtype for name, dtype in schema.items() if name != "subject"})
     df = df.with_columns(_string_lists(subjects).alias("subject")).select(list(schema))

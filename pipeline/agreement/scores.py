@@ -100,10 +100,19 @@ def minhash_signatures(sets: list[np.ndarray], n_hashes: int, seed: int = 0) -> 
     a = (rng.integers(0, 2**31, size=n_hashes, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[:, None]
     b = rng.integers(0, 2**32, size=n_hashes, dtype=np.uint32)[:, None]
     out = np.empty((len(sets), n_hashes), dtype=np.uint32)
+    sizes = np.fromiter((x.size for x in sets), dtype=np.int64, count=len(sets))
     with np.errstate(over="ignore"):
-        for i, x in enumerate(sets):
-            out[i] = (a * _mix32(x.astype(np.uint32)) + b).min(axis=1)
+        # a block of sets at a time (about _MINHASH_BLOCK hashes): each set's minimum over its own columns
+        lo = 0
+        while lo < len(sets):
+            hi = lo + max(1, int(np.searchsorted(np.cumsum(sizes[lo:]), _MINHASH_BLOCK)))
+            block = _mix32(np.concatenate(sets[lo:hi]).astype(np.uint32))
+            out[lo:hi] = np.minimum.reduceat(a * block + b, np.cumsum(sizes[lo:hi]) - sizes[lo:hi], axis=1).T
+            lo = hi
     return out
+
+
+_MINHASH_BLOCK = 20_000  # shingles hashed at once by minhash_signatures (n_hashes x this many uint32)
 
 
 def lsh_candidates(signatures: np.ndarray, n_bands: int, rows_per_band: int) -> np.ndarray:
@@ -120,14 +129,7 @@ def lsh_candidates(signatures: np.ndarray, n_bands: int, rows_per_band: int) -> 
             ordered = key[order]
             starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
             sizes = np.diff(np.r_[starts, n])
-            # buckets of two (most of them) at once; larger ones pair by pair
-            two = starts[sizes == 2]
-            a, b = np.minimum(order[two], order[two + 1]), np.maximum(order[two], order[two + 1])
-            found.append(a.astype(np.int64) * n + b)
-            for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-                members = np.sort(order[start:start + size])
-                i, j = np.triu_indices(size, k=1)
-                found.append(members[i].astype(np.int64) * n + members[j])
+            found.append(_bucket_pairs(order, starts, sizes, n))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = np.concatenate(found)
@@ -135,6 +137,18 @@ def lsh_candidates(signatures: np.ndarray, n_bands: int, rows_per_band: int) -> 
     if codes.size:  # distinct (np.unique's hash path takes 60 times longer on these codes)
         codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return np.stack([codes // n, codes % n], axis=1)
+
+
+def _bucket_pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray, n: int) -> np.ndarray:
+    """The codes a * n + b of every pair of rows a < b in one bucket, each bucket the rows
+    order[start:start + size] (ascending: a stable argsort), all buckets at once."""
+    starts, sizes = starts[sizes >= 2], sizes[sizes >= 2]
+    # each member's place in `order`, and how many members follow it in its bucket
+    at = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(sizes.sum())
+    follow = np.repeat(starts + sizes, sizes) - at - 1
+    first = np.repeat(at, follow)
+    second = first + 1 + np.arange(follow.sum()) - np.repeat(np.cumsum(follow) - follow, follow)
+    return order[first].astype(np.int64) * n + order[second]
 
 
 def near_duplicate_documents(

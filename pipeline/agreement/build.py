@@ -422,7 +422,8 @@ def _term_sets(pairs: pl.DataFrame) -> dict[str, frozenset[str]]:
     """doc_id -> its distinct terms, from (doc_id, term) rows. Each distinct term is one Python
     string shared by every set that holds it (one story's articles share most of their words),
     and the strings are made a document at a time, never a column of them at once."""
-    pairs = pairs.select("doc_id", pl.col("term").cast(pl.Utf8)).unique()
+    # distinct pairs first (on the terms' codes), then their strings: not one per row of `pairs`
+    pairs = pairs.select("doc_id", "term").unique().select("doc_id", pl.col("term").cast(pl.Utf8))
     vocab = pairs.select("term").unique().with_row_index("code")
     words = vocab["term"].to_list()
     coded = pairs.join(vocab, on="term").select("doc_id", "code").sort("doc_id", "code")

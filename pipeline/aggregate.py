@@ -13,7 +13,7 @@ import gc
 import json
 import logging
 
-from pipeline.agreement.build import INPUT_TABLES, OUTPUT_TABLES, AggregateParams, aggregate, agreement_metrics
+from pipeline.agreement.build import INPUT_COLUMNS, INPUT_TABLES, OUTPUT_TABLES, AggregateParams, aggregate, agreement_metrics
 from pipeline.common import ROOT, load_params, read_table, settings_from_params, setup_logging, write_table
 from pipeline.execution import load_execution, open_engine
 
@@ -29,7 +29,7 @@ def main() -> None:
     # 7,600 files: 12 % less CPU, the same peak memory)
     gc.set_threshold(100_000, 50, 100)
     params = settings_from_params(AggregateParams, load_params("aggregate"), "aggregate")
-    inputs = {name: read_table(name) for name in INPUT_TABLES}
+    inputs = {name: read_table(name, columns=INPUT_COLUMNS.get(name)) for name in INPUT_TABLES}
     with open_engine(load_execution()) as engine:
         tables = aggregate(inputs, params, engine)
     for name in OUTPUT_TABLES:

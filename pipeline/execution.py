@@ -100,7 +100,7 @@ def partition_frames(
     for name, frame in frames.items():
         if frame[key].null_count():
             raise ValueError(f"{name}: {frame[key].null_count()} row(s) with a null {key} belong to no partition")
-    parts = doc_partitions((d for frame in frames.values() for d in frame[key].to_list()), partition_docs)
+    parts = doc_partitions((d for frame in frames.values() for d in frame[key].unique().to_list()), partition_docs)
     if not parts:
         return []
     firsts = pl.Series([part[0] for part in parts[1:]], dtype=pl.Utf8)

@@ -30,6 +30,9 @@ from pipeline.nlp.italian import MONTHS
 from pipeline.schemas import CONFLICT_KINDS, TABLES, WEEKDAYS
 
 INPUT_TABLES = ("articles", "sources", "blocks", "sentences", "entities", "mentions", "quotes", "time_expressions", "quantities")
+# The columns read of the inputs with more than the stage needs (a block's text is its sentences').
+INPUT_COLUMNS = {"articles": ["doc_id", "source_id", "published_date", "published_date_source"],
+                 "blocks": ["doc_id", "block_no", "kind"]}
 OUTPUT_TABLES = ("events", "facts", "claims", "claim_evidence", "conflicts", "source_agreement", "near_duplicates",
                  "entity_coverage")
 
@@ -76,13 +79,64 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,
               engine: LocalEngine | DaskEngine | None = None) -> dict[str, pl.DataFrame]:
     """All aggregated tables from the input tables named in INPUT_TABLES.
 
-    What needs the whole corpus runs here: reading the sentences, the IDF of their terms, the
-    document frames and their clustering into events, near-duplicates, each sentence's event.
-    Facts, claims and conflicts are then made per group of whole events (`compare_events`, on
-    `engine`'s partitions; default: in this process, in one group), and the source-level tables
-    from their concatenation. The tables do not depend on the grouping.
+    What needs the whole corpus runs first (`find_events`): reading the sentences, the IDF of
+    their terms, the document frames and their clustering into events, near-duplicates, each
+    sentence's event. Facts, claims and conflicts are then made per group of whole events
+    (`compare_events`, on `engine`'s partitions; default: in this process, in one group), and the
+    source-level tables from their concatenation. The tables do not depend on the grouping.
     """
     engine = engine or LocalEngine(ExecutionSettings(partition_docs=ONE_PARTITION))
+    # the frames, readings and clusters of the events step are gone once it returns: the per-event
+    # work runs without them (at 100,000 files they are more than a gigabyte of Python objects)
+    found = find_events(t, params)
+    entity_types = dict(zip(t["entities"]["entity_id"].to_list(), t["entities"]["type"].to_list()))
+    names = dict(zip(t["entities"]["entity_id"].to_list(), t["entities"]["name"].to_list()))
+
+    # --- facts, claims, conflicts: one task per group of whole events ---
+    parts = event_partitions(found.sentences, found.tokens, t["quantities"], t["quotes"], t["mentions"],
+                             found.event_dates, engine.settings.partition_docs)
+    idf, kinds, events_df, dups = found.idf, found.kinds, found.events, found.near_duplicates
+    del found
+    results = engine.map_partitions(compare_events, parts, desc="aggregate events", entity_types=entity_types,
+                                    event_kinds=kinds, names=names, idf=idf, params=params)
+    del parts
+    per_event = concat_partitions(results)
+    facts_out, conflicts = per_event["facts"], per_event["conflicts"]
+    evidence, claims = per_event["claim_evidence"], per_event["claims"]
+
+    articles = t["articles"]
+    source_of = articles.select("doc_id", "source_id")
+    dups = (
+        dups.join(source_of.rename({"doc_id": "doc_id_a", "source_id": "source_a"}), on="doc_id_a", how="left")
+        .join(source_of.rename({"doc_id": "doc_id_b", "source_id": "source_b"}), on="doc_id_b", how="left")
+    )
+    all_sources = sorted(set(t["sources"]["source_id"].to_list()) | set(articles["source_id"].to_list()))
+    agreement = source_agreement(all_sources, evidence, conflicts.filter(pl.col("status") == "confirmed"), dups)
+    coverage = entity_coverage(t["mentions"], t["sentences"], articles)
+    return {
+        "events": events_df, "facts": facts_out, "claims": claims, "claim_evidence": evidence,
+        "conflicts": conflicts, "source_agreement": agreement, "near_duplicates": dups, "entity_coverage": coverage,
+    }
+
+
+@dataclass
+class FoundEvents:
+    """What the per-event work needs of `find_events`: the sentences with their event (event_id,
+    _doc_event_id, is_compared, basis), the tokens of the compared ones, the corpus IDF of terms,
+    the date each article gives its event (EVENT_DATE_SCHEMA), each event's kind, the events table
+    and the near-duplicate pairs."""
+
+    sentences: pl.DataFrame
+    tokens: pl.DataFrame
+    idf: pl.DataFrame
+    event_dates: pl.DataFrame
+    kinds: dict[str, str]
+    events: pl.DataFrame
+    near_duplicates: pl.DataFrame
+
+
+def find_events(t: dict[str, pl.DataFrame], params: AggregateParams) -> FoundEvents:
+    """The events of the corpus and each sentence's event (`aggregate`'s first step)."""
     articles = t["articles"]
     sentences = (
         t["sentences"].select("sent_id", "doc_id", "block_no", "sent_no", "text")
@@ -161,16 +215,24 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,
         in_text = sentences.join(text_blocks, on=["doc_id", "block_no"], how="semi")
     else:
         in_text = sentences
-    lead = in_text.filter(pl.int_range(pl.len()).over("doc_id") < params.events.lead_sentences)
+    lead = in_text.filter(pl.int_range(pl.len()).over("doc_id") < params.events.lead_sentences).select("doc_id", "sid")
+    del in_text
     lead_of: dict[str, list[int]] = defaultdict(list)
     for doc, sid in zip(lead["doc_id"].to_list(), lead["sid"].to_list()):
         lead_of[doc].append(sid)
     to_read = sentences.filter(
         pl.col("text").str.to_lowercase().str.contains(EVENT_PREFILTER) | pl.col("sid").is_in(list(dates_of))
         | pl.col("sid").is_in(list(months_of))
-    )
-    readings = {sid: ev.read_sentence(text or "", sorted(dates_of.get(sid, [])), sorted(months_of.get(sid, [])))
-                for sid, text in zip(to_read["sid"].to_list(), to_read["text"].to_list())}
+    ).select("sid", "text")
+    readings = {}
+    read_once: dict[tuple, ev.SentenceReading] = {}  # a sentence repeated with its dates (wire copies) is read once
+    for sid, text in zip(to_read["sid"].to_list(), to_read["text"].to_list()):
+        key = (text or "", tuple(sorted(dates_of.get(sid, []))), tuple(sorted(months_of.get(sid, []))))
+        reading = read_once.get(key)
+        if reading is None:
+            reading = read_once[key] = ev.read_sentence(key[0], list(key[1]), list(key[2]))
+        readings[sid] = reading
+    del read_once, to_read
 
     # --- every sentence tokenized once ---
     tokens = token_table(sentences["text"], sentences["sid"])
@@ -180,6 +242,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,
     lead_terms = tokens.filter(pl.col("term").is_not_null() & pl.col("sid").is_in(lead["sid"].implode())) \
         .join(sentences.select("sid", "doc_id"), on="sid").select("doc_id", "term")
     terms_of_doc = _term_sets(lead_terms)
+    del lead_terms, lead
     phone_docs = set(sentences.filter(pl.col("text").str.to_lowercase().str.contains(r"telefon|cornetta"))["doc_id"].to_list())
     frames = ev.document_frames(sentences, readings, published, by_type["person"], by_type["place"],
                                 terms_of_doc, params.events.lead_sentences, phone_docs,
@@ -201,6 +264,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,
     ])
     for doc, terms in _term_sets(content).items():
         frames[doc].content = terms
+    del content, figures, main
     nd = params.near_duplicates
     doc_ids, doc_shingles = _document_shingles(sentences, tokens, nd.shingle_size)
     dups = near_duplicate_pairs(doc_ids, doc_shingles, nd.n_bands, nd.rows_per_band, nd.min_jaccard)
@@ -287,30 +351,7 @@ def aggregate(t: dict[str, pl.DataFrame], params: AggregateParams,
         .when(pl.col("sid").is_in(list(referred_docs))).then(pl.lit("reference"))
         .otherwise(pl.col("basis").fill_null("article")).alias("basis"))
 
-    # --- facts, claims, conflicts: one task per group of whole events ---
-    parts = event_partitions(sentences, tokens, t["quantities"], t["quotes"], t["mentions"], event_dates_df,
-                             engine.settings.partition_docs)
-    del tokens
-    results = engine.map_partitions(compare_events, parts, desc="aggregate events", entity_types=entity_types,
-                                    event_kinds=kinds, names=names, idf=idf, params=params)
-    del parts
-    per_event = concat_partitions(results)
-    facts_out, conflicts = per_event["facts"], per_event["conflicts"]
-    evidence, claims = per_event["claim_evidence"], per_event["claims"]
-
-    source_of = articles.select("doc_id", "source_id")
-    dups = (
-        dups.join(source_of.rename({"doc_id": "doc_id_a", "source_id": "source_a"}), on="doc_id_a", how="left")
-        .join(source_of.rename({"doc_id": "doc_id_b", "source_id": "source_b"}), on="doc_id_b", how="left")
-    )
-    all_sources = sorted(set(t["sources"]["source_id"].to_list()) | set(articles["source_id"].to_list()))
-    agreement = source_agreement(all_sources, evidence, conflicts.filter(pl.col("status") == "confirmed"), dups)
-    coverage = entity_coverage(t["mentions"], t["sentences"], articles)
-    events_df = _events_table(all_clusters, names)
-    return {
-        "events": events_df, "facts": facts_out, "claims": claims, "claim_evidence": evidence,
-        "conflicts": conflicts, "source_agreement": agreement, "near_duplicates": dups, "entity_coverage": coverage,
-    }
+    return FoundEvents(sentences, tokens, idf, event_dates_df, kinds, _events_table(all_clusters, names), dups)
 
 
 ONE_PARTITION = 2**62  # partition_docs that puts every event in one group
@@ -338,14 +379,15 @@ def event_partitions(sentences: pl.DataFrame, tokens: pl.DataFrame, quantities: 
     keyed = keyed.join(group, on="_key", how="left", maintain_order="left")
     by_sid = keyed.select("sid", PARTITION_KEY)
     by_sent_id = keyed.select("sent_id", PARTITION_KEY)
-    frames = {
-        "sentences": keyed.select(*EVENT_SENTENCE_COLUMNS, PARTITION_KEY),
-        "tokens": tokens.join(by_sid, on="sid", how="inner", maintain_order="left"),
-        "quantities": quantities.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
-        "quotes": quotes.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
-        "mentions": mentions.join(by_sent_id, on="sent_id", how="inner", maintain_order="left"),
-        "event_dates": event_dates.join(by_sid, on="sid", how="inner", maintain_order="left"),
-    }
+    # each frame sorted by its group here, as partition_frames would (stably), one at a time: the
+    # joined copy is dropped at once, and partition_frames finds it sorted (one copy of the token
+    # table alive beside the input, not two)
+    frames = {"sentences": keyed.select(*EVENT_SENTENCE_COLUMNS, PARTITION_KEY).sort(PARTITION_KEY, maintain_order=True)}
+    del keyed
+    for name, frame, by in (("tokens", tokens, by_sid), ("quantities", quantities, by_sent_id), ("quotes", quotes, by_sent_id),
+                            ("mentions", mentions, by_sent_id), ("event_dates", event_dates, by_sid)):
+        frames[name] = (frame.join(by, on=by.columns[0], how="inner", maintain_order="left")
+                        .sort(PARTITION_KEY, maintain_order=True))
     parts = partition_frames(frames, 1, key=PARTITION_KEY) or [{name: f.clear() for name, f in frames.items()}]
     return [{name: f.drop(PARTITION_KEY) for name, f in part.items()} for part in parts]
 
@@ -380,7 +422,8 @@ def _term_sets(pairs: pl.DataFrame) -> dict[str, frozenset[str]]:
     """doc_id -> its distinct terms, from (doc_id, term) rows. Each distinct term is one Python
     string shared by every set that holds it (one story's articles share most of their words),
     and the strings are made a document at a time, never a column of them at once."""
-    pairs = pairs.select("doc_id", pl.col("term").cast(pl.Utf8)).unique()
+    # distinct pairs first (on the terms' codes), then their strings: not one per row of `pairs`
+    pairs = pairs.select("doc_id", "term").unique().select("doc_id", pl.col("term").cast(pl.Utf8))
     vocab = pairs.select("term").unique().with_row_index("code")
     words = vocab["term"].to_list()
     coded = pairs.join(vocab, on="term").select("doc_id", "code").sort("doc_id", "code")

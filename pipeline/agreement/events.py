@@ -234,7 +234,7 @@ class EventParams:
     weekday_bonus: float = 0.05          # ... of the weekday named ("martedì"): one day in seven
 
 
-@dataclass
+@dataclass(slots=True)  # one per article
 class Frame:
     """What one article says about its main event (or one speaker's remarks, for statements)."""
 
@@ -435,7 +435,7 @@ def _clause(text: str, start: int, end: int, marks: list[int] | None = None) -> 
     return text[left + 1: marks[j] if j < len(marks) else len(text)]
 
 
-@dataclass
+@dataclass(slots=True)  # one per sentence read: hundreds of thousands
 class SentenceReading:
     """What one sentence says about events: its event words (with whether each names another
     occasion or a planned one), whether the sentence points elsewhere, its dates."""

@@ -30,7 +30,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
+import numpy as np
 import polars as pl
 
 from pipeline.agreement.events import EVENT_KIND_LABELS, STATEMENT_KIND
@@ -43,6 +45,12 @@ FACT_COLUMNS = TABLES["facts"].polars_schema
 # Internal columns carried beside the contract ones for matching and conflicts (never written).
 AUX_COLUMNS = {"sid": pl.UInt32, "subject": pl.List(pl.Utf8), "is_certain_speaker": pl.Boolean,
                "is_relative": pl.Boolean, "object": pl.Utf8, "place": pl.Utf8}
+
+# The order of a fact's values in build_facts' rows.
+ROW_COLUMNS = ("fact_id", "event_id", "doc_id", "sent_id", "source_id", "kind", "measure", "scope", "modality",
+               "attributed_to", "unit", "qualifier", "low", "high", "value", "is_comparable", "sid", "subject",
+               "is_certain_speaker", "is_relative", "object", "place")
+assert sorted(ROW_COLUMNS) == sorted({**FACT_COLUMNS, **AUX_COLUMNS})
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -318,6 +326,7 @@ def _family_of_slip(word: str) -> str | None:
     return families.pop() if len(families) == 1 else None
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def _side(before: str, after: str, noun: str | None) -> str | None:
     """The side word qualifying a count: right after it first, else the nearest before it."""
     if noun and noun.lower() in ("astenuti", "astenuto"):
@@ -409,6 +418,7 @@ NATIONAL_RE = next(rx for rx, name in SCOPE_RULES if name == "nazionale")
 NATIONAL_WINDOW = 100  # a country-wide scope opens its sentence: "Nelle piazze di tutto il Paese, secondo…, 300mila"
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def _scope_of(text: str, start: int, end: int, before: str, after: str) -> str | None:
     scope = _nearest_scope(before, after)
     if scope is None and NATIONAL_RE.search(text[max(0, start - NATIONAL_WINDOW):start].lower()):
@@ -416,7 +426,13 @@ def _scope_of(text: str, start: int, end: int, before: str, after: str) -> str |
     return scope
 
 
+# any scope rule's words: most values have none either side, and one search tells
+ANY_SCOPE_RE = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in SCOPE_RULES))
+
+
 def _nearest_scope(before: str, after: str) -> str | None:
+    if ANY_SCOPE_RE.search(after) is None and ANY_SCOPE_RE.search(before) is None:
+        return None
     best = None
     for rx, name in SCOPE_RULES:
         for m in rx.finditer(after):
@@ -442,11 +458,13 @@ def snapshot_scope(before: str, after: str) -> str | None:
     return f"ore {int(m.group(1))}.{m.group(2) or '00'}"
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def is_capacity(window: str) -> bool:
     """Does a figure's lower-cased context say it is a venue's capacity ("può contenere")?"""
     return CAPACITY_RE.search(with_cue_slips_read(window)) is not None
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and one story's wire copies repeat their sentences
 def modality_of(before: str, after: str, is_count: bool = False) -> str:
     window = before_figure_read(before) + " " + with_cue_slips_read(after[:25])
     found = _first(MODALITY_RULES, window)
@@ -481,6 +499,13 @@ SUBJECT_SPEECH_RE = re.compile(
     r"(?:\s*,[^,.;:«»\"“”]{1,60},)?(?:\s+(?!e\b|ed\b)[^\s,.;:«»\"“”]+){0,3}?\s+(?:ha|aveva|avrebbe)"
     + SPEECH_VERB_RE.pattern.split(r"(?:ha|hanno|aveva|avevano|avrebbe|avrebbero)", 1)[1])
 COORDINATED_RE = re.compile(r"\b(?:e|ed|con|tra|fra)\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)  # one story's wire copies repeat their sentences
+def _said_in(text: str, spans: tuple[tuple[int, int, str], ...],
+             person_spans: tuple[tuple[int, int, str], ...]) -> tuple[tuple[str | None, int], str | None]:
+    """(attribution_in, sentence_speaker) of a sentence with its entity and person spans."""
+    return attribution_in(text, list(spans)), sentence_speaker(text, list(person_spans))
 
 
 def sentence_speaker(text: str, person_spans: list[tuple[int, int, str]]) -> str | None:
@@ -595,7 +620,7 @@ def build_facts(
             eid == speaker and (e <= at or s >= at + len(qtext)) for s, e, eid in spans.get(sid, ()))
         quote_spans[sid].append((at, at + len(qtext), speaker, sure))
 
-    columns: dict[str, list] = {name: [] for name in {**FACT_COLUMNS, **AUX_COLUMNS}}  # column-wise: no dict per fact
+    rows: list[tuple] = []  # a tuple per fact (ROW_COLUMNS), made columns once at the end: no dict per fact
 
     def speaker_at(sid: int, offset: int) -> tuple[str | None, bool]:
         for qs, qe, speaker, sure in quote_spans.get(sid, ()):
@@ -603,14 +628,22 @@ def build_facts(
                 return (speaker if sure else None), sure
         return None, False
 
+    # who a sentence says gives its values, read once per sentence (most state several values)
+    said: dict[int, tuple[tuple[str | None, int], str | None]] = {}
+
+    def sentence_attribution(sid: int) -> tuple[tuple[str | None, int], str | None]:
+        """(attribution_in, sentence_speaker) of a sentence."""
+        got = said.get(sid)
+        if got is None:
+            got = said[sid] = _said_in(text_of[sid] or "", tuple(spans.get(sid, ())), tuple(person_spans.get(sid, ())))
+        return got
+
     def attribution(sid: int, offset: int) -> str | None:
         quoted, sure = speaker_at(sid, offset)
         if quoted:
             return quoted
-        who, _ = attribution_in(text_of[sid] or "", spans.get(sid, []))
-        if who:
-            return who
-        return sentence_speaker(text_of[sid] or "", person_spans.get(sid, []))
+        (who, _), speaker = sentence_attribution(sid)
+        return who or speaker
 
     def nearest_place(sid: int, start: int, end: int) -> str | None:
         """The place named nearest a figure in its sentence, in its own clause first: where it was
@@ -630,7 +663,7 @@ def build_facts(
         if quoted:
             return quoted
         text = text_of[sid] or ""
-        who, at = attribution_in(text, spans.get(sid, []))
+        (who, at), _ = sentence_attribution(sid)
         if who is None or CLAUSE_BREAK_RE.search(text, min(at, offset), max(at, offset)):
             return None
         return who
@@ -638,16 +671,11 @@ def build_facts(
     def add(sid: int, kind: str, measure: str, scope, modality: str, attributed, unit, qualifier, low, high,
             value: str, comparable: bool, subject=(), certain_speaker=False, relative=False, place=None) -> None:
         sent_id, doc, src, ev = meta[sid]
-        row = {
-            "fact_id": stable_id("fact", sent_id, kind, measure, value, low, high),
-            "event_id": ev, "doc_id": doc, "sent_id": sent_id, "source_id": src, "kind": kind,
-            "measure": measure, "scope": scope, "modality": modality, "attributed_to": attributed,
-            "unit": unit, "qualifier": qualifier, "low": low, "high": high, "value": value,
-            "is_comparable": comparable, "sid": sid, "subject": sorted(subject), "is_certain_speaker": certain_speaker,
-            "is_relative": relative, "object": None, "place": place,
-        }
-        for name, v in row.items():
-            columns[name].append(v)
+        rows.append((  # in ROW_COLUMNS order
+            stable_id("fact", sent_id, kind, measure, value, low, high), ev, doc, sent_id, src, kind,
+            measure, scope, modality, attributed, unit, qualifier, low, high, value,
+            comparable, sid, sorted(subject), certain_speaker, relative, None, place,
+        ))
 
     # quantities
     # a quantity whose bounds are reversed ("scesi da 300 a 200") is a change, not a value: not a fact
@@ -784,14 +812,34 @@ def build_facts(
 
     # polarity of predicates (module nlp.text.predicate_signs), only where it can be compared:
     # a predicate some sentence of the event negates or flips, and its affirmations in the event
-    for row in _polarity_rows(sentences, tokens, meta, attribution):
-        for name, v in row.items():
-            columns[name].append(v)
-    df = pl.DataFrame(columns, schema={**FACT_COLUMNS, **AUX_COLUMNS})
+    rows.extend(tuple(row[name] for name in ROW_COLUMNS) for row in _polarity_rows(sentences, tokens, meta, attribution))
+    schema = {**FACT_COLUMNS, **AUX_COLUMNS}
+    columns = dict(zip(ROW_COLUMNS, map(list, zip(*rows)))) if rows else {name: [] for name in ROW_COLUMNS}
+    del rows
+    subjects = columns.pop("subject")
+    df = pl.DataFrame(columns, schema={name: dtype for name, dtype in schema.items() if name != "subject"})
+    df = df.with_columns(_string_lists(subjects).alias("subject")).select(list(schema))
     return df.unique("fact_id", keep="first", maintain_order=True)
 
 
+def _string_lists(lists: list[list[str]]) -> pl.Series:
+    """A List(Utf8) column of the given lists, built from their concatenation (polars makes a
+    Series of each list passed one by one: seconds for the facts of 100,000 files)."""
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    rows = pl.DataFrame({"row": np.repeat(np.arange(len(lists), dtype=np.int64), lengths),
+                         "item": pl.Series(list(chain.from_iterable(lists)), dtype=pl.Utf8)})
+    grouped = rows.group_by("row", maintain_order=True).agg("item")
+    every = pl.DataFrame({"row": np.arange(len(lists), dtype=np.int64)})
+    return every.join(grouped, on="row", how="left", maintain_order="left")["item"].fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+
+
 def _quote_terms(tokens: pl.DataFrame, sid: int, quoted: str) -> frozenset[str]:
+    return _terms_of_words(quoted)
+
+
+@lru_cache(maxsize=2**16)
+def _terms_of_words(quoted: str) -> frozenset[str]:
+    """The matching terms of a quotation's words (one quotation is often repeated: wire copies)."""
     from pipeline.nlp.text import matching_terms, tokenize
     return matching_terms(tokenize(quoted))
 

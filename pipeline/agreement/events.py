@@ -592,10 +592,10 @@ def document_frames(
                 other_months.update(named_months)
                 # the days it names for that occasion: its sure dates and the guessed ones it states
                 # explicitly (a relative "martedì" resolved against a guessed publication day says nothing)
-                told = {(day.month, day.day) for _, day, _ in (sure[s].dates if s in sure else ())}
-                told.update(guessed_by_sid.get(s, ()))
+                days = [day for _, day, _ in (sure[s].dates if s in sure else ())]
+                told = {(day.month, day.day) for day in days} | set(guessed_by_sid.get(s, ()))
                 other_days |= told
-                other_dates.update(day for _, day, _ in (sure[s].dates if s in sure else ()))
+                other_dates.update(days)
                 if r is not None and r.future_cue and (any(is_own_kind(k, kind) for _, _, k, _, _ in r.words)
                                                        or REPEAT_RE.search(text_of.get(s) or "")):
                     next_days |= told  # the next occasion of its own kind ("si replica": a repeat of it)
@@ -1085,7 +1085,7 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 c.weakly_joined.add(f.doc_id)  # identified, but another event's words are not far behind
             of_doc[f.doc_id] = c
             abstained.pop(f.doc_id, None)
-            for name in f.persons | f.places | {SUBJECT_NAME + x for x in f.subject}:
+            for name in f.persons | f.places | subject_names(f.subject):
                 index(c, name)
             for name in cluster_name_keys(c):
                 touch(c, name)  # its words and figures grew
@@ -1230,15 +1230,20 @@ def has_sure_publication(f: Frame) -> bool:
 SUBJECT_NAME = "subject:"  # a subject used as a name in the candidate lists ("subject:bilancio previsione")
 
 
+def subject_names(subjects) -> frozenset[str]:
+    """Subjects as names of the candidate lists ("subject:bilancio previsione")."""
+    return frozenset(SUBJECT_NAME + x for x in subjects)
+
+
 def name_keys(f: Frame) -> frozenset[str]:
     """What an article without a date of its own is looked up by among dated events: the persons
     it names; naming none, its places; naming neither, its subject (the bill of a vote)."""
-    return f.persons or f.places or frozenset(SUBJECT_NAME + x for x in f.subject)
+    return f.persons or f.places or subject_names(f.subject)
 
 
 def cluster_name_keys(c: Cluster) -> set[str]:
     """Every name `name_keys` may look a dated event up by."""
-    return set(c.persons) | c.places | {SUBJECT_NAME + x for x in c.subject}
+    return set(c.persons) | c.places | subject_names(c.subject)
 
 
 NAMES_KEY_FIELDS = ("kind", "persons", "places", "subject")

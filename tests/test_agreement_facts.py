@@ -92,6 +92,36 @@ def test_the_day_named_for_the_article_s_own_event_is_never_another_occasion_s()
     assert f.day_month == (3, 10) and (3, 10) not in f.other_days
 
 
+def test_a_day_beside_the_own_event_word_stays_its_own_in_a_sentence_naming_aftershocks_too():
+    # a follow-up a week on: the day belongs to "la scossa" (the article's own), not to the aftershocks
+    title = "Una settimana dopo il terremoto, nel Teramano la terra trema ancora"
+    body = "Il terremoto di martedì ha fatto crollare un campanile, e i sismografi hanno poi contato 90 repliche."
+    d = dt.date(2026, 3, 3)
+    f = _frames_of([(title, []), (body, [(body.index("martedì"), d)])], published=dt.date(2026, 3, 10))
+    assert f.date == d and (3, 3) not in f.other_days
+
+
+def test_a_day_beside_another_occasion_s_word_stays_that_occasion_s():
+    # controls: the day next to the aftershocks, or marked as another occasion's, is not the event's
+    title = "Terremoto nel Teramano, scuole chiuse"
+    d = dt.date(2026, 3, 3)
+    body = "Il terremoto ha fatto crollare due case, e le repliche di martedì hanno spaventato il paese."
+    f = _frames_of([(title, []), (body, [(body.index("martedì"), d)])], published=dt.date(2026, 3, 10))
+    assert f.date is None and (3, 3) in f.other_days
+    body = "Il terremoto di ieri è il secondo dopo quello del 3 marzo, che aveva avuto 90 repliche."
+    f = _frames_of([(title, []), (body, [(body.index("3 marzo"), d)])], published=dt.date(2026, 3, 10))
+    assert (3, 3) in f.other_days
+
+
+def test_own_event_dates_are_only_unmarked_days_nearest_an_own_event_word():
+    text = "Dalla scossa di lunedì, l'istituto ha registrato 40 repliche."
+    at = text.index("lunedì")
+    r = ev.read_sentence(text, [(at, dt.date(2026, 3, 2))])
+    assert ev._own_event_dates(r, "earthquake", None) == {at}
+    assert ev._own_event_dates(r, "earthquake", dt.date(2026, 3, 5)) == frozenset()  # not the event's known day
+    assert ev._own_event_dates(r, "strike", None) == frozenset()  # a quake is no strike's own event word
+
+
 # --- modality ------------------------------------------------------------------------------------
 
 def test_a_figure_for_tomorrow_is_a_forecast():

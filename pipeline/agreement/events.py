@@ -523,10 +523,9 @@ def document_frames(
     """
     guessed_dates = guessed_dates or {}
     text_of = dict(zip(sentences["sid"].to_list(), sentences["text"].to_list())) if "text" in sentences.columns else {}
-    guessed_by_sid: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (sid_at, _), md in guessed_dates.items():
-        if md is not None:
-            guessed_by_sid[sid_at].append(md)
+    guessed_at: dict[int, list[tuple[tuple[int, int], tuple[int, int] | None]]] = defaultdict(list)
+    for key, md in guessed_dates.items():
+        guessed_at[key[0]].append((key, md))
     weekday_of, month_names = weekday_of or {}, month_names or {}
     frames = {}
     by_doc = defaultdict(list)
@@ -574,7 +573,7 @@ def document_frames(
         # ("si è tenuto il 4 febbraio" ... "un altro attacco aveva colpito il 4 febbraio"): the text
         # contradicts itself, so the day dates nothing (the article is told apart by the rest)
         own_day = (date.month, date.day) if date is not None else day_month
-        if own_day is not None and own_day in _marked_other_days(sids, readings, sure, guessed_by_sid, kind):
+        if own_day is not None and own_day in _marked_other_days(sids, readings, sure, guessed_dates, kind):
             date, date_at, day_month, day_month_at = None, None, None, None
         # what the text says of its event's time, and of other occasions' times
         weekdays, months, other_days, other_months, other_dates, next_days = [], set(), set(), set(), set(), set()
@@ -592,8 +591,11 @@ def document_frames(
                 other_months.update(named_months)
                 # the days it names for that occasion: its sure dates and the guessed ones it states
                 # explicitly (a relative "martedì" resolved against a guessed publication day says nothing)
-                days = [day for _, day, _ in (sure[s].dates if s in sure else ())]
-                told = {(day.month, day.day) for day in days} | set(guessed_by_sid.get(s, ()))
+                # (less the days it gives the article's own event beside another occasion's word)
+                own_at = _own_event_dates(r, kind, date) if r is not None else frozenset()
+                days = [day for at, day, _ in (sure[s].dates if s in sure else ()) if at not in own_at]
+                told = {(day.month, day.day) for day in days} | {
+                    md for (_, at), md in guessed_at.get(s, ()) if md is not None and at not in own_at}
                 other_days |= told
                 other_dates.update(days)
                 if r is not None and r.future_cue and (any(is_own_kind(k, kind) for _, _, k, _, _ in r.words)
@@ -613,18 +615,38 @@ def document_frames(
 
 
 def _marked_other_days(sids: list[int], readings: dict[int, SentenceReading], sure: dict[int, SentenceReading],
-                       guessed_by_sid: dict[int, list[tuple[int, int]]], kind: str) -> set[tuple[int, int]]:
+                       guessed_dates: dict[tuple[int, int], tuple[int, int] | None], kind: str) -> set[tuple[int, int]]:
     """(month, day) of the days named in sentences that name another occasion of the article's
     own kind ("un altro attacco", "il prossimo corteo", "la precedente telefonata"): not those that
-    merely tell of something else that day ("già il 10 marzo, prima del vertice, i ministri avevano…")."""
+    merely tell of something else that day ("già il 10 marzo, prima del vertice, i ministri avevano…"),
+    nor those the sentence gives the article's own event (`_own_event_dates`)."""
     out = set()
     for s in sids:
         r = readings.get(s)
         if r is None or not any(other and is_own_kind(k, kind) for _, _, k, other, _ in r.words):
             continue
-        out.update((day.month, day.day) for _, day, _ in (sure[s].dates if s in sure else ()))
-        out.update(guessed_by_sid.get(s, ()))
+        own_at = _own_event_dates(r, kind, None)
+        out.update((day.month, day.day) for at, day, _ in (sure[s].dates if s in sure else ()) if at not in own_at)
+        out.update(md for at, _, _ in r.dates if at not in own_at and (md := guessed_dates.get((s, at))) is not None)
     return out
+
+
+def _own_event_dates(r: SentenceReading, kind: str, main_date: dt.date | None) -> frozenset[int]:
+    """Offsets of the dates that a sentence naming another occasion as well still gives the
+    article's own event: unmarked, in a sentence with no past or future cue, the event word nearest
+    them of the article's own kind and naming no other occasion, and no other day than the event's
+    known one ("dalla scossa di giovedì scorso l'INGV ha registrato 120 repliche": the day is the
+    main shock's, not the aftershocks')."""
+    if r.past_cue or r.future_cue or not r.dates or not r.words:
+        return frozenset()
+    out = set()
+    for at, day, marked in r.dates:
+        if marked or (main_date is not None and day != main_date):
+            continue
+        _, _, k, other, _ = min(r.words, key=lambda w: (max(w[0] - at, at - w[1], 0), w[0]))
+        if not other and is_own_kind(k, kind):
+            out.add(at)
+    return frozenset(out)
 
 
 def _series_rank(lead: list[int], readings: dict[int, SentenceReading], text_of: dict[int, str],

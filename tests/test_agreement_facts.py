@@ -113,6 +113,16 @@ def test_a_day_beside_another_occasion_s_word_stays_that_occasion_s():
     assert (3, 3) in f.other_days
 
 
+def test_a_day_of_last_week_is_the_time_of_the_event_reported_not_another_occasion():
+    for text in ("I due ministri si sono parlati al telefono venerdì scorso, per un'ora.",
+                 "Il vertice dello scorso giovedì è finito senza un accordo."):
+        assert not any(other for *_, other, _ in ev.read_sentence(text, []).words), text
+    # controls: "scorso" of the occasion itself, or of a month, still names another occasion
+    for text in ("Dopo la scorsa telefonata di venerdì, i due ministri non si erano più sentiti.",
+                 "Il corteo del mese scorso era stato più piccolo."):
+        assert any(other for *_, other, _ in ev.read_sentence(text, []).words), text
+
+
 def test_own_event_dates_are_only_unmarked_days_nearest_an_own_event_word():
     text = "Dalla scossa di lunedì, l'istituto ha registrato 40 repliche."
     at = text.index("lunedì")

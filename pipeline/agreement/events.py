@@ -138,6 +138,11 @@ OTHER_MODIFIER_RE = re.compile(
     r"|\b(?:rispetto|in confronto|paragonat[aoie]) a(?:l|llo|lla|i|gli|lle|ll['’])?\s?(?= _)"
     r"|\ba differenza d(?:el|ello|ella|ei|egli|elle|ell['’])\s?(?= _)"
 )
+# "martedì scorso", "lo scorso sabato": a day of last week, the time of the event reported ("si sono
+# parlati al telefono martedì scorso"), not a cue of another occasion as "la scorsa telefonata" is.
+LAST_WEEKDAY_RE = re.compile(
+    r"\b(?:(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) scors[ao]"
+    r"|scors[ao] (?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica))\b")
 # In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
 # partecipato"): an occasion before the one reported.
 PLUPERFECT_RE = re.compile(
@@ -465,10 +470,12 @@ def read_sentence(text: str, dates: list[tuple[int, dt.date]], months: list[tupl
     cued = slips_read(low, _OCCASION_CUE_CANDIDATE_RE, OCCASION_CUES)
     words = []
     marks = None
+    # (the "scorso" of a day of last week blanked, offsets kept: it is the time of the event reported)
+    unmarked = LAST_WEEKDAY_RE.sub(lambda m: re.sub(r"scors[ao]", " " * 6, m.group(0)), low) if "scors" in low else low
     for start, end, kind in event_words(text):
         if DENIED_BEFORE_RE.search(low[max(0, start - 25):start]):
             continue
-        near = _window(text, start, end, NEAR_WORDS)
+        near = _window(unmarked, start, end, NEAR_WORDS)
         if cued != low:
             near = slips_read(near, _OCCASION_CUE_CANDIDATE_RE, OCCASION_CUES)
         if marks is None:

@@ -189,6 +189,29 @@ def test_the_second_strike_told_by_its_publication_and_rank_joins_it_whatever_it
     assert of_doc["u"].identified_by == "article"
 
 
+def test_a_report_whose_publication_leaves_one_quake_and_shares_its_figure_joins_it_whatever_its_words():
+    # "Scossa all'alba tra Fiastra e Visso", published the day of the first of two quakes there weeks
+    # apart: its time leaves that quake alone and it states the quake's magnitude; its words (a live
+    # report: hours, roads, firefighters) are little like the quake's reports, but enough for an
+    # article its time and a figure identify
+    from pipeline.agreement import events as ev
+
+    first, second = dt.date(2026, 1, 14), dt.date(2026, 2, 5)
+    words = {"scossa", "terremoto", "magnitudo", "ingv", "epicentro", "sfollati", "scuole", "verifiche"}
+    frames = {d: worded_frame(d, "earthquake", day, places={"macerata"}, words=words | {tag, fig})
+              for d, day, tag, fig in (("a1", first, "gennaio", "#other:4.4"), ("a2", first, "palestre", "#other:4.4"),
+                                       ("b1", second, "febbraio", "#other:3.8"), ("b2", second, "alberghi", "#other:3.8"))}
+    few = frozenset({"scossa", "alba", "strade", "vigili", "fuoco", "crepe", "campanile", "paura", "#other:4.4"})
+    frames["u"] = ev.Frame("u", "earthquake", None, first, frozenset(), frozenset({"macerata"}), few, content=few)
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"] is of_doc["a1"]
+    # control: the same words without the figure do not identify it (it abstains)
+    frames["u"] = ev.Frame("u", "earthquake", None, first, frozenset(), frozenset({"macerata"}), few - {"#other:4.4"},
+                           content=few - {"#other:4.4"})
+    clusters, of_doc = ev.cluster_documents(frames, ev.EventParams())
+    assert of_doc["u"].identified_by == "article"
+
+
 def test_a_day_named_without_a_year_against_figures_of_another_call_abstains():
     # "la telefonata del 18 marzo": a call of 18 March two years before; but the two figures the
     # article states are those of the call of 20 March this year (misdated by two days in the

@@ -1096,9 +1096,10 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
             # not the one a weekday or a guessed day left standing among several: the article's own event
             # may be one no dated report tells the corpus about (an undated event matching "any" dated one)
             n_named = (lambda: len(named)) if named is not None else (lambda: how_many(f))
-            # identified by its time alone (a sure publication date leaving one candidate, the day it
-            # names or its rank in a series pointing to it), its words need only not be unlike
-            told_by_time = best is not None and best[1] and len(scored) == 1 and has_sure_publication(f)
+            # identified by its time (a sure publication date leaving one candidate, and the day it
+            # names, its rank in a series or a figure its reports state pointing to it), its words
+            # need only not be unlike
+            told_by_time = best is not None and (best[1] or bool(best[5])) and len(scored) == 1 and has_sure_publication(f)
             least_alike = params.min_identified_similarity if told_by_time else params.min_content_similarity
             if (best is None or best[0] < least_alike or best[0] - runner_up < margin
                     or not (best[1] or _figures_identify(f, best[5], [t[5] for t in scored[1:]], n_named, params)

@@ -166,6 +166,21 @@ def test_two_figures_in_common_among_the_three_it_states_identify_a_call():
     assert of_doc["u"].date == MAR18
 
 
+def test_twice_as_many_figures_in_common_with_one_call_tell_it_apart_as_figures_no_other_states_do():
+    # with the words' own margin out of reach, only figures telling the calls apart join the article:
+    # "due ore" and "25mila" are the March call's, "2" is also February's and August's
+    from pipeline.agreement import events as ev
+
+    params = ev.EventParams(min_similarity_margin=0.9, min_figure_margin=0.0)
+    frames = call_frames({"#duration:120.0", "#count:25000.0", "#count:2.0"})
+    clusters, of_doc = ev.cluster_documents(frames, params)
+    assert of_doc["u"].date == MAR18
+    # control: one figure in common with March and one with February: the figures tell nothing apart
+    frames = call_frames({"#duration:120.0", "#count:2.0", "#count:77.0"})
+    clusters, of_doc = ev.cluster_documents(frames, params)
+    assert of_doc["u"].identified_by == "article"
+
+
 def test_the_second_strike_told_by_its_publication_and_rank_joins_it_whatever_its_words():
     # "Sciopero bis, la Questura: 15mila a Roma", published on the day of the second of two Rome
     # strikes: its time leaves that strike alone and its rank names it; its few words are little

@@ -1086,8 +1086,12 @@ def cluster_documents(frames: dict[str, Frame], params: EventParams,
                 left.append(f)
                 continue
             # when its figures tell the events apart (the best one's are stated by no other candidate,
-            # which share none of its figures), its words need only lean the same way
-            by_figures = best is not None and bool(best[5]) and not any(t[5] for t in scored[1:])
+            # which share none of its figures, or it shares two or more with the best one and at most
+            # half as many with any other), its words need only lean the same way (measured at 7,600
+            # synthetic files: "any fewer" instead of "half as many" joined two events 11 times more)
+            by_figures = best is not None and bool(best[5]) and (
+                not any(t[5] for t in scored[1:])
+                or (len(best[5]) >= 2 and all(2 * len(t[5]) <= len(best[5]) for t in scored[1:])))
             margin = params.min_figure_margin if by_figures else params.min_similarity_margin
             # it joins only an event it identifies (a wire copy of a report, the day it names, figures its
             # reports state too) whose words are clearly nearer than any other's; else it abstains (or,

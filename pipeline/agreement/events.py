@@ -26,10 +26,10 @@
    a dated event only with positive evidence: it shares a person or place with it, its
    publication date lies within `undated_window_days` after it, its lead words are at least
    `min_content_similarity` alike (`min_identified_similarity` when a sure publication date
-   leaves it that one event and the day it names or its rank in a series identifies it: a strong
-   join), and no other event of that kind is nearly as alike
+   leaves it that one event and the day it names, its rank in a series or a figure its reports
+   state identifies it: a strong join), and no other event of that kind is nearly as alike
    (`min_similarity_margin`; `min_figure_margin` when figures it states with that event and
-   with no other tell them apart). It must identify that event: a wire copy of one of its reports, the
+   with no other, or two or more with it and at most half as many with any other, tell them apart). It must identify that event: a wire copy of one of its reports, the
    day it names, or figures its reports state too (one, with a sure publication date; without
    one, two, or one no other candidate states among at most `few_events` events of its persons; or
    its rank in a series: "il secondo sciopero", "lo sciopero bis" identify the second of its

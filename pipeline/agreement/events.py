@@ -79,7 +79,7 @@ from typing import Callable
 import polars as pl
 
 from pipeline.common import stable_id
-from pipeline.nlp.italian import MONTHS
+from pipeline.nlp.italian import MONTHS, WEEKDAYS
 from pipeline.nlp.places import canonical_place, cities_differ, places_meet
 from pipeline.nlp.text import one_slip_apart, slips_read
 
@@ -140,9 +140,8 @@ OTHER_MODIFIER_RE = re.compile(
 )
 # "martedì scorso", "lo scorso sabato": a day of last week, the time of the event reported ("si sono
 # parlati al telefono martedì scorso"), not a cue of another occasion as "la scorsa telefonata" is.
-LAST_WEEKDAY_RE = re.compile(
-    r"\b(?:(?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica) scors[ao]"
-    r"|scors[ao] (?:lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica))\b")
+_WEEKDAY_NAMES = "|".join(WEEKDAYS)
+LAST_WEEKDAY_RE = re.compile(rf"\b(?:(?:{_WEEKDAY_NAMES}) scors[ao]|scors[ao] (?:{_WEEKDAY_NAMES}))\b")
 # In the event word's clause: a pluperfect ("la telefonata era durata", "ai funerali avevano
 # partecipato"): an occasion before the one reported.
 PLUPERFECT_RE = re.compile(
@@ -530,9 +529,6 @@ def document_frames(
     """
     guessed_dates = guessed_dates or {}
     text_of = dict(zip(sentences["sid"].to_list(), sentences["text"].to_list())) if "text" in sentences.columns else {}
-    guessed_at: dict[int, list[tuple[tuple[int, int], tuple[int, int] | None]]] = defaultdict(list)
-    for key, md in guessed_dates.items():
-        guessed_at[key[0]].append((key, md))
     weekday_of, month_names = weekday_of or {}, month_names or {}
     frames = {}
     by_doc = defaultdict(list)
@@ -596,13 +592,10 @@ def document_frames(
                     weekdays.append(weekday_of[s])
             else:
                 other_months.update(named_months)
-                # the days it names for that occasion: its sure dates and the guessed ones it states
-                # explicitly (a relative "martedì" resolved against a guessed publication day says nothing)
-                # (less the days it gives the article's own event beside another occasion's word)
+                # the days it names for that occasion (`_days_told`), less those it gives the article's
+                # own event beside another occasion's word
                 own_at = _own_event_dates(r, kind, date) if r is not None else frozenset()
-                days = [day for at, day, _ in (sure[s].dates if s in sure else ()) if at not in own_at]
-                told = {(day.month, day.day) for day in days} | {
-                    md for (_, at), md in guessed_at.get(s, ()) if md is not None and at not in own_at}
+                days, told = _days_told(s, r, sure, guessed_dates, own_at)
                 other_days |= told
                 other_dates.update(days)
                 if r is not None and r.future_cue and (any(is_own_kind(k, kind) for _, _, k, _, _ in r.words)
@@ -632,10 +625,21 @@ def _marked_other_days(sids: list[int], readings: dict[int, SentenceReading], su
         r = readings.get(s)
         if r is None or not any(other and is_own_kind(k, kind) for _, _, k, other, _ in r.words):
             continue
-        own_at = _own_event_dates(r, kind, None)
-        out.update((day.month, day.day) for at, day, _ in (sure[s].dates if s in sure else ()) if at not in own_at)
-        out.update(md for at, _, _ in r.dates if at not in own_at and (md := guessed_dates.get((s, at))) is not None)
+        out |= _days_told(s, r, sure, guessed_dates, _own_event_dates(r, kind, None))[1]
     return out
+
+
+def _days_told(s: int, r: SentenceReading | None, sure: dict[int, SentenceReading],
+               guessed_dates: dict[tuple[int, int], tuple[int, int] | None],
+               own_at: frozenset[int]) -> tuple[list[dt.date], set[tuple[int, int]]]:
+    """The days sentence `s` names, less those at the offsets `own_at`: its sure dates, and the
+    (month, day) of those and of the guessed dates it states explicitly (a relative "martedì"
+    resolved against a guessed publication day says nothing)."""
+    days = [day for at, day, _ in (sure[s].dates if s in sure else ()) if at not in own_at]
+    told = {(day.month, day.day) for day in days}
+    if r is not None:
+        told |= {md for at, _, _ in r.dates if at not in own_at and (md := guessed_dates.get((s, at))) is not None}
+    return days, told
 
 
 def _own_event_dates(r: SentenceReading, kind: str, main_date: dt.date | None) -> frozenset[int]:
